@@ -1,0 +1,136 @@
+// SPDX-License-Identifier: GPL-2.0
+/* JSON documents through json-c. */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "json.h"
+#include "path.h"
+
+struct json_object *bt_json_load(const char *path, size_t max_bytes)
+{
+	struct json_tokener *tok;
+	struct json_object *obj;
+	enum json_tokener_error jerr;
+	bool truncated;
+	size_t len;
+	char *buf;
+
+	if (bt_read_file(path, &buf, &len, max_bytes, &truncated) < 0) {
+		bt_err("%s: cannot read: %s", path, strerror(errno));
+		return NULL;
+	}
+	if (truncated) {
+		bt_err("%s: larger than %zu bytes; not a result file?", path,
+		       max_bytes);
+		free(buf);
+		return NULL;
+	}
+	tok = json_tokener_new();
+	obj = json_tokener_parse_ex(tok, buf, (int)len);
+	jerr = json_tokener_get_error(tok);
+	if (!obj || jerr != json_tokener_success) {
+		bt_err("%s: not valid JSON at byte %zu: %s", path,
+		       json_tokener_get_parse_end(tok),
+		       json_tokener_error_desc(jerr == json_tokener_success ?
+					       json_tokener_continue : jerr));
+		json_object_put(obj);
+		obj = NULL;
+	}
+	json_tokener_free(tok);
+	free(buf);
+	return obj;
+}
+
+static int json_flags(bool pretty)
+{
+	return JSON_C_TO_STRING_NOSLASHESCAPE |
+	       (pretty ? JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED :
+			 JSON_C_TO_STRING_PLAIN);
+}
+
+int bt_json_fprint(FILE *f, struct json_object *obj, bool pretty)
+{
+	const char *s = json_object_to_json_string_ext(obj, json_flags(pretty));
+
+	if (fputs(s, f) == EOF || fputc('\n', f) == EOF)
+		return -1;
+	return 0;
+}
+
+int bt_json_save(const char *path, struct json_object *obj, bool pretty)
+{
+	const char *s = json_object_to_json_string_ext(obj, json_flags(pretty));
+	struct bt_atomic a;
+
+	if (bt_atomic_open(&a, path, 0644) < 0)
+		return -1;
+	if (bt_write_all(a.fd, s, strlen(s)) < 0 ||
+	    bt_write_all(a.fd, "\n", 1) < 0) {
+		bt_err("%s: cannot write: %s", a.tmp, strerror(errno));
+		bt_atomic_abort(&a);
+		return -1;
+	}
+	return bt_atomic_commit(&a);
+}
+
+void bt_json_add_str(struct json_object *o, const char *key, const char *s)
+{
+	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);
+}
+
+void bt_json_add_int(struct json_object *o, const char *key, long long v)
+{
+	json_object_object_add(o, key, json_object_new_int64(v));
+}
+
+void bt_json_add_bool(struct json_object *o, const char *key, bool v)
+{
+	json_object_object_add(o, key, json_object_new_boolean(v));
+}
+
+void bt_json_add_double(struct json_object *o, const char *key, double v)
+{
+	json_object_object_add(o, key, json_object_new_double(v));
+}
+
+const char *bt_json_get_str(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_string))
+		return NULL;
+	return json_object_get_string(v);
+}
+
+long long bt_json_get_int(struct json_object *o, const char *key, long long def)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_int))
+		return def;
+	return json_object_get_int64(v);
+}
+
+bool bt_json_get_bool(struct json_object *o, const char *key, bool def)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_boolean))
+		return def;
+	return json_object_get_boolean(v);
+}
+
+struct json_object *bt_json_get_array(struct json_object *o, const char *key)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !json_object_is_type(v, json_type_array))
+		return NULL;
+	return v;
+}
