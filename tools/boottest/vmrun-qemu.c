@@ -1,0 +1,475 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * Run QEMU: build its command line from the arch table, start it in its own
+ * process group with the serial console on a pipe, stream the console to the
+ * terminal and console.log, and stop it on the first of: QEMU exits, the
+ * init's "finished" marker (plus a grace period for the reboot), a kernel
+ * panic (QEMU exits itself with panic=-1 -no-reboot; killed after a grace
+ * period otherwise), the timeout, SIGINT/SIGTERM/SIGHUP.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+#include <wordexp.h>
+
+#include "err.h"
+#include "path.h"
+#include "proc.h"
+#include "strbuf.h"
+#include "vmrun.h"
+
+#define FINISH_GRACE_MS	10000
+#define PANIC_GRACE_MS	3000
+#define MAX_LINE	8192
+#define TAIL_LINES	12
+
+static volatile sig_atomic_t got_signal;
+
+static void on_signal(int sig)
+{
+	got_signal = sig;
+}
+
+void vm_signals_install(void)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	static const int sigs[] = { SIGINT, SIGTERM, SIGHUP };
+	unsigned int i;
+
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+		sigaction(sigs[i], &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+}
+
+int vm_signal_pending(void)
+{
+	return got_signal;
+}
+
+struct argv_buf {
+	char **v;
+	size_t n, alloc;
+};
+
+static void add(struct argv_buf *a, const char *s)
+{
+	if (a->n + 2 > a->alloc) {
+		a->alloc = a->alloc ? a->alloc * 2 : 64;
+		a->v = bt_realloc(a->v, a->alloc * sizeof(*a->v));
+	}
+	a->v[a->n++] = bt_strdup(s);
+	a->v[a->n] = NULL;
+}
+
+static void addf(struct argv_buf *a, const char *fmt, ...) __printf(2, 3);
+static void addf(struct argv_buf *a, const char *fmt, ...)
+{
+	va_list ap;
+	char *s;
+
+	va_start(ap, fmt);
+	if (vasprintf(&s, fmt, ap) < 0)
+		bt_die(BT_EXIT_USAGE, "out of memory");
+	va_end(ap);
+	add(a, s);
+	free(s);
+}
+
+/* /dev/kvm is usable when it opens read-write; say why not otherwise. */
+static bool kvm_usable(const struct vm_arch *arch, const char **why)
+{
+	int fd;
+
+#if defined(__x86_64__)
+	if (strcmp(arch->name, "x86_64")) {
+		*why = "guest arch differs from the host";
+		return false;
+	}
+#elif defined(__aarch64__)
+	if (strcmp(arch->name, "arm64")) {
+		*why = "guest arch differs from the host";
+		return false;
+	}
+#else
+	*why = "host arch has no entry in the table";
+	return false;
+#endif
+	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
+	if (fd < 0) {
+		*why = errno == ENOENT ? "/dev/kvm missing" :
+		       errno == EACCES ? "no permission on /dev/kvm (join group kvm)" :
+		       "cannot open /dev/kvm";
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
+static bool in_path(const char *prog)
+{
+	const char *path = getenv("PATH");
+	char *copy, *dir, *save = NULL;
+	bool found = false;
+
+	if (strchr(prog, '/'))
+		return access(prog, X_OK) == 0;
+	copy = bt_strdup(path ? path : "/usr/bin:/bin");
+	for (dir = strtok_r(copy, ":", &save); dir && !found;
+	     dir = strtok_r(NULL, ":", &save)) {
+		char *p = bt_path_join(*dir ? dir : ".", prog);
+
+		found = access(p, X_OK) == 0;
+		free(p);
+	}
+	free(copy);
+	return found;
+}
+
+static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
+		      const char *results_img, struct vm_facts *f,
+		      struct argv_buf *a)
+{
+	const char *why = NULL;
+	struct strbuf cmdline = STRBUF_INIT;
+	bool kvm = kvm_usable(arch, &why);
+
+	add(a, getenv("BOOTTEST_QEMU") ? getenv("BOOTTEST_QEMU") : arch->qemu);
+	add(a, "-nodefaults");
+	add(a, "-display");
+	add(a, "none");
+	add(a, "-no-reboot");
+	add(a, "-machine");
+	add(a, arch->machine);
+	add(a, "-accel");
+	if (kvm) {
+		add(a, "kvm");
+		add(a, "-cpu");
+		add(a, "host");
+		f->accel = "kvm";
+	} else {
+		add(a, "tcg");
+		add(a, "-cpu");
+		add(a, arch->cpu);
+		f->accel = "tcg";
+		bt_note("KVM not available (%s): using TCG, boots are slower", why);
+	}
+	add(a, "-m");
+	add(a, o->mem);
+	add(a, "-smp");
+	addf(a, "%ld", o->cpus);
+	add(a, "-kernel");
+	add(a, o->kernel);
+	if (o->initrd) {
+		add(a, "-initrd");
+		add(a, o->initrd);
+	}
+	sb_addf(&cmdline, "console=%s console_msg_format=syslog panic=-1 ",
+		arch->console);
+	sb_addf(&cmdline, "root=/dev/vda rw rootfstype=ext4 init=/init ");
+	sb_addf(&cmdline, "boottest.nonce=%s", f->nonce);
+	if (o->append && *o->append)
+		sb_addf(&cmdline, " %s", o->append);
+	add(a, "-append");
+	add(a, sb_str(&cmdline));
+	sb_release(&cmdline);
+	/* Serial console on QEMU's stdout, which is our pipe; stdin is /dev/null. */
+	add(a, "-chardev");
+	add(a, "stdio,id=con,signal=off");
+	add(a, "-serial");
+	add(a, "chardev:con");
+	/* Root first so it is vda; the built image stays pristine (snapshot). */
+	add(a, "-drive");
+	addf(a, "file=%s,if=none,id=root,format=raw,snapshot=on", o->rootfs);
+	add(a, "-device");
+	addf(a, "%s,drive=root,serial=boottest-root", arch->blk);
+	add(a, "-drive");
+	addf(a, "file=%s,if=none,id=results,format=raw", results_img);
+	add(a, "-device");
+	addf(a, "%s,drive=results,serial=boottest-results", arch->blk);
+	if (o->qemu_opts && *o->qemu_opts) {
+		wordexp_t we;
+		size_t i;
+
+		if (wordexp(o->qemu_opts, &we, WRDE_NOCMD) != 0)
+			return bt_error("QEMU_OPTS='%s': cannot split into words (unbalanced quotes or $(...)?)",
+					o->qemu_opts);
+		for (i = 0; i < we.we_wordc; i++)
+			add(a, we.we_wordv[i]);
+		wordfree(&we);
+	}
+	return 0;
+}
+
+/* Console line handling: log, echo, markers. */
+struct console {
+	const struct vm_opts *o;
+	struct vm_facts *f;
+	int log_fd;
+	struct strbuf line;
+	char *tail[TAIL_LINES];
+	unsigned int tail_pos;
+	long long finished_ms;
+	long long panic_ms;
+	char *m_started, *m_finished;
+};
+
+/* A kernel line under console_msg_format=syslog: "<N>[ ...". */
+static int kernel_prio(const char *s)
+{
+	if (s[0] == '<' && s[1] >= '0' && s[1] <= '9') {
+		const char *e = strchr(s, '>');
+
+		if (e && e - s <= 4)
+			return atoi(s + 1) & 7;
+	}
+	return -1;
+}
+
+static void echo_line(struct console *c, const char *s)
+{
+	int prio = kernel_prio(s);
+
+	/*
+	 * Default view: userspace (init, CMD, tests) and kernel messages of
+	 * warning level or worse, which is where every crash report lives.
+	 */
+	if (c->o->verbose || prio < 0 || prio <= 4) {
+		fputs(s, stdout);
+		fputc('\n', stdout);
+		fflush(stdout);
+	}
+}
+
+static void console_line(struct console *c)
+{
+	char *s = c->line.buf ? c->line.buf : (char *)"";
+	size_t len = c->line.len;
+
+	while (len && (s[len - 1] == '\r'))
+		s[--len] = '\0';
+	echo_line(c, s);
+	if (!c->f->init_reached && strstr(s, c->m_started)) {
+		c->f->init_reached = true;
+		c->f->init_s = (bt_now_ms() - c->f->start_ms) / 1000.0;
+	}
+	if (!c->f->finished && strstr(s, c->m_finished)) {
+		c->f->finished = true;
+		c->finished_ms = bt_now_ms();
+	}
+	if (!c->f->panic_seen && strstr(s, "Kernel panic - not syncing")) {
+		c->f->panic_seen = true;
+		c->panic_ms = bt_now_ms();
+	}
+	free(c->tail[c->tail_pos]);
+	c->tail[c->tail_pos] = bt_strndup(s, len);
+	c->tail_pos = (c->tail_pos + 1) % TAIL_LINES;
+	sb_reset(&c->line);
+}
+
+static void console_data(struct console *c, const char *buf, size_t n)
+{
+	size_t i;
+
+	if (c->log_fd >= 0 && bt_write_all(c->log_fd, buf, n) < 0) {
+		bt_warn("console.log: write failed: %s; the log is incomplete",
+			strerror(errno));
+		close(c->log_fd);
+		c->log_fd = -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (buf[i] == '\n') {
+			console_line(c);
+		} else if (c->line.len < MAX_LINE) {
+			sb_addch(&c->line, buf[i] ? buf[i] : ' ');
+		}
+	}
+}
+
+static char *console_tail(struct console *c)
+{
+	struct strbuf sb = STRBUF_INIT;
+	unsigned int i;
+
+	for (i = 0; i < TAIL_LINES; i++) {
+		char *t = c->tail[(c->tail_pos + i) % TAIL_LINES];
+
+		if (t) {
+			sb_addstr(&sb, t);
+			sb_addch(&sb, '\n');
+			free(t);
+		}
+	}
+	return sb_detach(&sb);
+}
+
+static void save_cmdline(const char *run_dir, char **argv)
+{
+	char *p = bt_path_join(run_dir, "qemu.cmdline");
+	FILE *fp = fopen(p, "w");
+	size_t i;
+
+	if (fp) {
+		for (i = 0; argv[i]; i++) {
+			const char *s = argv[i];
+
+			if (strpbrk(s, " \t'\"$\\;&|<>*?()")) {
+				fputc('\'', fp);
+				for (; *s; s++) {
+					if (*s == '\'')
+						fputs("'\\''", fp);
+					else
+						fputc(*s, fp);
+				}
+				fputc('\'', fp);
+			} else {
+				fputs(s, fp);
+			}
+			fputc(argv[i + 1] ? ' ' : '\n', fp);
+		}
+		fclose(fp);
+	}
+	free(p);
+}
+
+int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
+		const char *results_img, struct vm_facts *f)
+{
+	struct argv_buf a = { 0 };
+	struct bt_spawn sp = BT_SPAWN_INIT;
+	struct console c = { .o = o, .f = f, .log_fd = -1 };
+	struct strbuf err = STRBUF_INIT;
+	int out[2], errp[2], ret = 0;
+	bool out_open = true, err_open = true, exited = false;
+	long long deadline;
+	char *log_path;
+	pid_t pid;
+
+	if (build_argv(o, arch, results_img, f, &a) < 0)
+		return -1;
+	f->argv = a.v;
+	save_cmdline(f->run_dir, a.v);
+	if (!in_path(a.v[0]))
+		return bt_error("%s: not found; install the Debian package %s (or run scripts/boottest/setup)",
+				a.v[0], arch->deb);
+	if (o->verbose) {
+		char *p = bt_path_join(f->run_dir, "qemu.cmdline");
+		char *txt = NULL;
+
+		if (bt_read_file(p, &txt, NULL, 1 << 16, NULL) == 0)
+			printf("  QEMU    %s", txt);
+		free(txt);
+		free(p);
+	}
+
+	log_path = bt_path_join(f->run_dir, "console.log");
+	c.log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (c.log_fd < 0) {
+		ret = bt_error("%s: cannot create: %s", log_path, strerror(errno));
+		free(log_path);
+		return ret;
+	}
+	free(log_path);
+	c.m_started = bt_asprintf("boottest-init: started %s", f->nonce);
+	c.m_finished = bt_asprintf("boottest-init: finished %s", f->nonce);
+
+	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+		bt_die(BT_EXIT_USAGE, "cannot create a pipe: %s", strerror(errno));
+	sp.fd_out = out[1];
+	sp.fd_err = errp[1];
+	sp.new_pgrp = true;
+	f->start_ms = bt_now_ms();
+	pid = bt_spawn(a.v, &sp);
+	close(out[1]);
+	close(errp[1]);
+	if (pid < 0) {
+		close(out[0]);
+		close(errp[0]);
+		close(c.log_fd);
+		return -1;
+	}
+	f->qemu_started = true;
+	deadline = f->start_ms + o->timeout_s * 1000;
+
+	while (out_open || err_open || !exited) {
+		struct pollfd pfd[2];
+		int nfds = 0, timeout = 100;
+		long long now = bt_now_ms();
+		char buf[65536];
+		ssize_t n;
+		int status;
+
+		if (!exited && waitpid(pid, &status, WNOHANG) == pid) {
+			exited = true;
+			f->qemu_status = status;
+		}
+		if (got_signal && !exited) {
+			f->interrupted = true;
+			break;
+		}
+		if (!exited && now >= deadline) {
+			f->timed_out = true;
+			break;
+		}
+		if (!exited && c.finished_ms && now - c.finished_ms > FINISH_GRACE_MS)
+			break;
+		if (!exited && c.panic_ms && now - c.panic_ms > PANIC_GRACE_MS)
+			break;
+		if (out_open)
+			pfd[nfds++] = (struct pollfd){ .fd = out[0], .events = POLLIN };
+		if (err_open)
+			pfd[nfds++] = (struct pollfd){ .fd = errp[0], .events = POLLIN };
+		if (nfds == 0) {
+			poll(NULL, 0, 20);
+			continue;
+		}
+		if (poll(pfd, nfds, timeout) < 0 && errno != EINTR)
+			break;
+		for (int i = 0; i < nfds; i++) {
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+				continue;
+			n = read(pfd[i].fd, buf, sizeof(buf));
+			if (n < 0 && errno == EINTR)
+				continue;
+			if (n <= 0) {
+				if (pfd[i].fd == out[0])
+					out_open = false;
+				else
+					err_open = false;
+				continue;
+			}
+			if (pfd[i].fd == out[0]) {
+				console_data(&c, buf, n);
+			} else {
+				if (err.len < 4096)
+					sb_add(&err, buf, n);
+				if (o->verbose)
+					bt_write_all(STDERR_FILENO, buf, n);
+			}
+		}
+	}
+	if (!exited) {
+		f->qemu_killed = true;
+		bt_kill_group(pid, SIGTERM, 2000);
+		f->qemu_status = 0;
+	}
+	if (c.line.len)
+		console_line(&c);
+	f->duration_s = (bt_now_ms() - f->start_ms) / 1000.0;
+	close(out[0]);
+	close(errp[0]);
+	if (c.log_fd >= 0)
+		close(c.log_fd);
+	f->qemu_error = sb_detach(&err);
+	f->last_lines = console_tail(&c);
+	sb_release(&c.line);
+	free(c.m_started);
+	free(c.m_finished);
+	return 0;
+}

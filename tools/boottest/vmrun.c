@@ -1,0 +1,240 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * vmrun - boot a kernel in QEMU on the boottest root and give a verdict.
+ *
+ *   vmrun --kernel FILE --rootfs IMAGE --runs-dir DIR [options]
+ *
+ * Makes DIR/<time>-<pid>/ (and DIR/latest), a results disk for the guest,
+ * runs QEMU, reads the results back, classifies the console and writes
+ * console.log, kmsg.log, result.json, junit.xml, result.tap, qemu.cmdline.
+ * Exit status: 0 clean, 1 the kernel or CMD/TESTS failed, 2 usage or
+ * infrastructure (125 instead of 2 with --bisect).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <getopt.h>
+#include <limits.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/random.h>
+#include <sys/stat.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "path.h"
+#include "proc.h"
+#include "vmrun.h"
+
+static void usage(FILE *fp)
+{
+	fprintf(fp,
+		"usage: vmrun --kernel FILE --rootfs IMAGE --runs-dir DIR [options]\n"
+		"  --kernel FILE     kernel to boot (vmlinux with PVH note, bzImage, Image)\n"
+		"  --initrd FILE     initramfs (modular kernels)\n"
+		"  --rootfs IMAGE    ext4 root image (attached copy-on-write: never modified)\n"
+		"  --runs-dir DIR    runs go to DIR/<time>-<pid>/, DIR/latest points there\n"
+		"  --arch ARCH       %s (default x86_64)\n"
+		"  --release REL     kernel release, for the report\n"
+		"  --tools DIR       where mkrootfs, rootfs-extract, dmesg-classify are\n"
+		"                    (default: vmrun's own directory)\n"
+		"  --mem SIZE        guest memory, e.g. 512M, 1G (default 1G)\n"
+		"  --cpus N          guest CPUs (default 2)\n"
+		"  --timeout SEC     hard limit for the whole boot (default 300)\n"
+		"  --append STR      extra kernel command line\n"
+		"  --qemu-opts STR   extra QEMU arguments (shell-style words)\n"
+		"  --cmd STR         command (or host script file) to run in the guest\n"
+		"  --tests PATH      bats file or directory to run in the guest\n"
+		"  -v, --verbose     print the QEMU command line and the whole console\n"
+		"  --bisect          exit 125 instead of 2 (git bisect run: skip)\n"
+		"Exit: 0 clean, 1 kernel/CMD/TESTS failed, 2 usage or infrastructure.\n",
+		vm_arch_names());
+}
+
+static long parse_num(const char *what, const char *s, long min, long max)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || *end || v < min || v > max)
+		bt_die(BT_EXIT_USAGE, "%s=%s: not a number in %ld..%ld", what, s,
+		       min, max);
+	return v;
+}
+
+static void check_mem(const char *s)
+{
+	char *end;
+	long v;
+
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (errno || end == s || v <= 0 ||
+	    (*end && (strchr("MGmg", *end) == NULL || end[1])))
+		bt_die(BT_EXIT_USAGE, "MEM=%s: not a size (a number of MiB, or e.g. 512M, 2G)",
+		       s);
+	if ((!*end || *end == 'M' || *end == 'm') && v < 64)
+		bt_die(BT_EXIT_USAGE, "MEM=%s: too small; give at least 64M", s);
+}
+
+static char *self_dir(const char *argv0)
+{
+	char buf[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", buf, sizeof(buf) - 1);
+
+	if (n > 0) {
+		buf[n] = '\0';
+		return bt_dirname(buf);
+	}
+	return bt_dirname(argv0);
+}
+
+static void make_nonce(char *out, size_t size)
+{
+	unsigned char r[8];
+	size_t i;
+
+	if (getrandom(r, sizeof(r), 0) != sizeof(r)) {
+		long long t = bt_now_ms() ^ ((long long)getpid() << 20);
+
+		memcpy(r, &t, sizeof(r));
+	}
+	for (i = 0; i < sizeof(r) && 2 * i + 2 < size; i++)
+		snprintf(out + 2 * i, 3, "%02x", r[i]);
+}
+
+static char *make_run_dir(const char *runs)
+{
+	char stamp[32], *dir, *latest, *tmp;
+	time_t now = time(NULL);
+	struct tm tm;
+
+	if (bt_mkdir_p(runs, 0755) < 0)
+		bt_die(BT_EXIT_USAGE, "%s: cannot create: %s; choose a writable output directory (O=)",
+		       runs, strerror(errno));
+	localtime_r(&now, &tm);
+	strftime(stamp, sizeof(stamp), "%Y%m%d-%H%M%S", &tm);
+	dir = bt_asprintf("%s/%s-%ld", runs, stamp, (long)getpid());
+	if (mkdir(dir, 0755) < 0)
+		bt_die(BT_EXIT_USAGE, "%s: cannot create: %s", dir, strerror(errno));
+	/* latest -> newest run, replaced atomically. */
+	latest = bt_path_join(runs, "latest");
+	tmp = bt_asprintf("%s/.latest.tmp.%ld", runs, (long)getpid());
+	unlink(tmp);
+	if (symlink(strrchr(dir, '/') + 1, tmp) == 0 && rename(tmp, latest) < 0)
+		unlink(tmp);
+	free(latest);
+	free(tmp);
+	return dir;
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "initrd", required_argument, NULL, 'i' },
+		{ "rootfs", required_argument, NULL, 'r' },
+		{ "runs-dir", required_argument, NULL, 'd' },
+		{ "arch", required_argument, NULL, 'a' },
+		{ "release", required_argument, NULL, 'R' },
+		{ "tools", required_argument, NULL, 'T' },
+		{ "mem", required_argument, NULL, 'm' },
+		{ "cpus", required_argument, NULL, 'c' },
+		{ "timeout", required_argument, NULL, 't' },
+		{ "append", required_argument, NULL, 'A' },
+		{ "qemu-opts", required_argument, NULL, 'Q' },
+		{ "cmd", required_argument, NULL, 'C' },
+		{ "tests", required_argument, NULL, 'S' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "bisect", no_argument, NULL, 'B' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	struct vm_opts o = {
+		.arch = "x86_64", .mem = "1G", .cpus = 2, .timeout_s = 300,
+	};
+	struct vm_facts f = { .init_s = -1 };
+	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
+	const struct vm_arch *arch;
+	char *results;
+	int c, status;
+
+	bt_set_prog(argv[0]);
+	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
+		switch (c) {
+		case 'k': o.kernel = optarg; break;
+		case 'i': o.initrd = *optarg ? optarg : NULL; break;
+		case 'r': o.rootfs = optarg; break;
+		case 'd': o.runs_dir = optarg; break;
+		case 'a': o.arch = optarg; break;
+		case 'R': o.release = *optarg ? optarg : NULL; break;
+		case 'T': o.tools_dir = optarg; break;
+		case 'm': o.mem = optarg; break;
+		case 'c': o.cpus = parse_num("CPUS", optarg, 1, 64); break;
+		case 't': o.timeout_s = parse_num("TIMEOUT", optarg, 1, 86400); break;
+		case 'A': o.append = optarg; break;
+		case 'Q': o.qemu_opts = optarg; break;
+		case 'C': o.cmd = optarg; break;
+		case 'S': o.tests = *optarg ? optarg : NULL; break;
+		case 'v': o.verbose = true; break;
+		case 'B': o.bisect = true; break;
+		case 'h': usage(stdout); return 0;
+		default: usage(stderr); return BT_EXIT_USAGE;
+		}
+	}
+	if (optind != argc || !o.kernel || !o.rootfs || !o.runs_dir) {
+		usage(stderr);
+		return o.bisect ? 125 : BT_EXIT_USAGE;
+	}
+	check_mem(o.mem);
+	arch = vm_arch_find(o.arch);
+	if (!arch)
+		bt_die(BT_EXIT_USAGE, "ARCH=%s: no QEMU entry; known: %s", o.arch,
+		       vm_arch_names());
+	o.arch = arch->name;
+	if (!bt_is_file(o.kernel))
+		bt_die(o.bisect ? 125 : BT_EXIT_USAGE,
+		       "%s: no such kernel image; build one with make (or make boottest-minimal first), or pass KERNEL=",
+		       o.kernel);
+	if (!bt_is_file(o.rootfs))
+		bt_die(o.bisect ? 125 : BT_EXIT_USAGE,
+		       "%s: no root image; make rootfs writes it", o.rootfs);
+	if (o.initrd && !bt_is_file(o.initrd))
+		bt_die(o.bisect ? 125 : BT_EXIT_USAGE, "%s: no such initramfs",
+		       o.initrd);
+	if (!o.tools_dir)
+		o.tools_dir = self_dir(argv[0]);
+
+	vm_signals_install();
+	make_nonce(f.nonce, sizeof(f.nonce));
+	f.run_dir = make_run_dir(o.runs_dir);
+	results = bt_path_join(f.run_dir, "results.ext4");
+	bt_cleanup_add(results);
+
+	if (vm_guest_make_disk(&o, f.run_dir, results) < 0) {
+		status = BT_EXIT_USAGE;
+		goto out;
+	}
+	if (vm_qemu_run(&o, arch, results, &f) < 0) {
+		status = vm_report(&o, &f, &g);
+		goto out;
+	}
+	if (!f.interrupted)
+		vm_guest_read_back(&o, f.run_dir, results, &g);
+	status = vm_report(&o, &f, &g);
+out:
+	bt_cleanup_now();
+	if (f.interrupted) {
+		int sig = vm_signal_pending();
+
+		signal(sig, SIG_DFL);
+		raise(sig);
+	}
+	if (status == BT_EXIT_USAGE && o.bisect)
+		status = 125;
+	return status;
+}
