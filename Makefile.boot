@@ -51,11 +51,217 @@ bt-tools-built:
 
 # -------------------------------------------------------------- boottest ----
 # (owned by the boot work: make boottest, boottest-minimal, boottest-doctor)
+#
+# make boottest: boot a kernel in QEMU on the boottest root, get a verdict.
+#   KERNEL=path  (bzImage, vmlinux, distro vmlinuz) and MODULES=dir, else the
+#                tree's kernel, else Debian's packaged kernel (debian-kernel)
+#   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1 BISECT=1
+# Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
+# kernel in $(bt-out)/kernel/<key>/: kinspect facts, extracted vmlinux (PVH
+# boot), initramfs with the root's modules.  vmrun's exit status: 0 clean,
+# 1 kernel/CMD/TESTS failed, 2 infrastructure (125 with BISECT=1); make
+# itself can only report a failed recipe as 2, so the recipe prints the
+# status and result.json records it.
+
+MEM ?= 1G
+CPUS ?= 2
+TIMEOUT ?= 300
+export BT_APPEND := $(APPEND)
+export BT_QEMU_OPTS := $(QEMU_OPTS)
+export BT_CMD := $(CMD)
+
+bt-runs := $(bt-out)/runs
+bt-vmrun := $(bt-tools)/vmrun
+bt-kinspect := $(bt-tools)/kinspect
+bt-mkrootfs := $(bt-tools)/mkrootfs
+bt-have-mkrootfs := $(wildcard $(bt-srctree)/tools/boottest/mkrootfs.mk)
+bt-have-kinspect := $(wildcard $(bt-srctree)/tools/boottest/kinspect.mk)
+
+PHONY += boottest bt-boot-run
+boottest: bt-tools-built
+	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot BT_STAGE=boot bt-boot-run
+
+ifeq ($(BT_STAGE),boot)
+# Second stage: the tools exist, so kernel facts can be read at parse time.
+
+# Which kernel.
+ifneq ($(KERNEL),)
+bt-kernel := $(abspath $(KERNEL))
+bt-modules := $(if $(MODULES),$(abspath $(MODULES)),$(firstword \
+	$(wildcard $(dir $(bt-kernel))../lib/modules/*/modules.order)))
+bt-modules := $(patsubst %/modules.order,%,$(bt-modules))
+bt-kconfig := $(firstword $(wildcard $(dir $(bt-kernel))config-$(patsubst vmlinuz-%,%,$(notdir $(bt-kernel)))))
+else ifeq ($(bt-kernel-tree),y)
+SRCARCH ?= x86
+bt-kernel := $(firstword $(wildcard $(bt-objtree)/vmlinux $(bt-objtree)/arch/$(SRCARCH)/boot/bzImage))
+bt-modules := $(if $(MODULES),$(abspath $(MODULES)))
+bt-kconfig := $(wildcard $(bt-objtree)/.config)
+ifeq ($(bt-kernel),)
+$(error no kernel built in $(bt-objtree): run make (or make boottest-minimal first))
+endif
+else
+bt-debian := $(shell $(bt-srctree)/scripts/boottest/debian-kernel --print 2>/dev/null)
+bt-kernel := $(firstword $(wildcard $(bt-debian)/boot/vmlinuz-*))
+bt-modules := $(patsubst %/modules.order,%,$(firstword $(wildcard $(bt-debian)/lib/modules/*/modules.order)))
+bt-kconfig := $(firstword $(wildcard $(bt-debian)/boot/config-*))
+ifeq ($(bt-kernel),)
+$(error no kernel: Debian's kernel is not cached; run scripts/boottest/setup, or give KERNEL=path (and MODULES=dir))
+endif
+endif
+ifeq ($(wildcard $(bt-kernel)),)
+$(error KERNEL=$(KERNEL): no such file)
+endif
+
+bt-key := $(shell printf '%s' '$(bt-kernel)' | md5sum | cut -c1-12)
+bt-kcache := $(bt-out)/kernel/$(bt-key)
+
+# Kernel facts from kinspect, as make variables (bt-k-*); remade when the
+# kernel changes (make restarts once after writing them).
+$(bt-kcache)/facts.mk: $(bt-kernel)
+	$(bt-Q)mkdir -p $(@D)
+	$(bt-Q)if [ -x $(bt-kinspect) ]; then \
+		$(bt-kinspect) --json $< > $(@D)/kinspect.json && \
+		$(bt-vmrun) --make-vars $(@D)/kinspect.json > $@.tmp; \
+	else \
+		echo '# kinspect not built: no facts' > $@.tmp; \
+	fi && mv $@.tmp $@
+-include $(bt-kcache)/facts.mk
+ifeq ($(bt-k-release),)
+bt-k-release := $(patsubst vmlinuz-%,%,$(filter vmlinuz-%,$(notdir $(bt-kernel))))
+endif
+ifeq ($(bt-k-release)$(bt-kernel-tree),y)
+bt-k-release := $(shell cat $(bt-objtree)/include/config/kernel.release 2>/dev/null)
+endif
+
+# The kernel config: the tree's, the distro's config-REL, or IKCONFIG.
+ifeq ($(bt-kconfig),)
+ifeq ($(bt-k-ikconfig),y)
+bt-kconfig := $(bt-kcache)/config
+$(bt-kconfig): $(bt-kernel)
+	$(bt-Q)$(bt-kinspect) --config $< > $@.tmp && mv $@.tmp $@
+endif
+endif
+
+# Root drivers as modules -> initramfs; decided by the config, else by
+# whether there is a modules directory.
+bt-empty :=
+bt-space := $(bt-empty) $(bt-empty)
+bt-root-syms := CONFIG_VIRTIO_PCI CONFIG_VIRTIO_BLK CONFIG_EXT4_FS
+ifneq ($(wildcard $(bt-kconfig)),)
+bt-modular := $(shell grep -qE '^($(subst $(bt-space),|,$(bt-root-syms)))=m' $(bt-kconfig) && echo y)
+else
+bt-modular := $(if $(bt-modules),y)
+endif
+
+# What QEMU boots: an ELF with the PVH note boots directly (much faster
+# under TCG than decompressing a bzImage).
+bt-bootimg := $(bt-kernel)
+ifeq ($(bt-k-pvh),y)
+ifneq ($(bt-k-format),elf)
+bt-bootimg := $(bt-kcache)/vmlinux
+$(bt-bootimg): $(bt-kernel)
+	$(bt-Q)$(bt-kinspect) --vmlinux $@.tmp $< && mv $@.tmp $@
+endif
+else ifeq ($(bt-kernel-tree)$(KERNEL),y)
+# In a tree without kinspect facts: vmlinux only when PVH is configured.
+ifeq ($(notdir $(bt-kernel)),vmlinux)
+ifeq ($(shell grep -q '^CONFIG_PVH=y' $(bt-kconfig) 2>/dev/null && echo y),)
+bt-bootimg := $(bt-objtree)/arch/$(SRCARCH)/boot/bzImage
+endif
+endif
+endif
+
+# Initramfs for modular kernels: busybox, initramfs-init and the modules the
+# root needs (depends= closure, dependencies first), cached per kernel.
+bt-root-mods := virtio_pci virtio_blk crc32c_generic ext4
+bt-initrd :=
+ifeq ($(bt-modular),y)
+ifeq ($(bt-modules),)
+$(error the kernel's root drivers ($(bt-root-syms)) are modules but no modules directory was found: give MODULES=dir (or build them in: make boottest-minimal))
+endif
+bt-initrd := $(bt-kcache)/initramfs.cpio
+$(bt-initrd): $(bt-srctree)/scripts/boottest/initramfs-init $(wildcard $(bt-modules)/modules.order) $(bt-kcache)/facts.mk
+	$(bt-Q)set -e; d=$(@D)/initramfs.d; rm -rf $$d; mkdir -p $$d; \
+	if [ -x $(bt-kinspect) ]; then \
+		$(bt-kinspect) modules $(bt-modules) $(bt-root-mods) > $$d/files; \
+	else \
+		$(call bt-mod-closure,$(bt-modules),$(bt-root-mods)) > $$d/files; \
+	fi; \
+	: > $$d/load; \
+	{ echo 'busybox'; \
+	  echo 'file /init $(bt-srctree)/scripts/boottest/initramfs-init 0755 0 0'; \
+	  echo 'dir /dev 0755 0 0'; echo 'nod /dev/console 0600 0 0 c 5 1'; \
+	  echo 'dir /proc 0755 0 0'; echo 'dir /sys 0755 0 0'; echo 'dir /newroot 0755 0 0'; \
+	  echo 'dir /lib/modules/boottest 0755 0 0'; \
+	  while read -r f; do [ -n "$$f" ] || continue; \
+		case $$f in /*) ;; *) f=$(bt-modules)/$$f ;; esac; \
+		b=$$(basename $$f); echo $$b >> $$d/load; \
+		echo "file /lib/modules/boottest/$$b $$f 0644 0 0"; done < $$d/files; \
+	  echo "file /lib/modules/boottest/load $$d/load 0644 0 0"; } > $$d/manifest; \
+	if [ -x $(bt-mkrootfs) ]; then \
+		$(bt-mkrootfs) --cpio $@.tmp $$d/manifest; \
+	else \
+		$(call bt-cpio-standin,$$d); \
+	fi; \
+	mv $@.tmp $@; rm -rf $$d
+endif
+
+# Stand-ins until kinspect / mkrootfs land: modinfo's depends= closure, and a
+# cpio of a staging directory.
+bt-mod-closure = ( seen=; walk() { local m f; for m in "$$@"; do m=$$(echo $$m | tr - _); \
+	case " $$seen " in *" $$m "*) continue ;; esac; seen="$$seen $$m"; \
+	f=$$(find $(1) -name "$$m.ko*" -o -name "$$(echo $$m | tr _ -).ko*" | head -n1); \
+	[ -n "$$f" ] || continue; \
+	walk $$(/sbin/modinfo -F depends $$f | tr , ' '); echo $$f; done; }; walk $(2) )
+bt-cpio-standin = s=$(1)/stage; mkdir -p $$s/bin $$s/dev $$s/proc $$s/sys $$s/newroot $$s/lib/modules/boottest; \
+	cp /bin/busybox $$s/bin/; for a in sh mount umount insmod switch_root cat ls sleep tr mkdir; do ln -sf busybox $$s/bin/$$a; done; \
+	cp $(bt-srctree)/scripts/boottest/initramfs-init $$s/init; cp $(1)/load $$s/lib/modules/boottest/; \
+	while read -r f; do case $$f in /*) ;; *) f=$(bt-modules)/$$f ;; esac; cp $$f $$s/lib/modules/boottest/; done < $(1)/files; \
+	(cd $$s && find . | cpio -o -H newc --quiet) > $@.tmp
+
+# The root image: `make rootfs` (rootfs section) once mkrootfs exists; a
+# mke2fs -d stand-in before that.
+ifneq ($(bt-have-mkrootfs),)
+bt-boot-rootfs := $(bt-out)/rootfs.ext4
+else
+bt-boot-rootfs := $(bt-out)/rootfs-standin.ext4
+$(bt-boot-rootfs): $(bt-srctree)/scripts/boottest/init
+	$(bt-Q)set -e; s=$(@D)/.rootfs-standin; rm -rf $$s; \
+	mkdir -p $$s/bin $$s/dev $$s/proc $$s/sys $$s/tmp $$s/run $$s/root $$s/mnt; \
+	cp /bin/busybox $$s/bin/; for a in $$(/bin/busybox --list); do \
+		[ $$a = busybox ] || ln -s busybox $$s/bin/$$a; done; \
+	ln -s bin $$s/sbin; cp $< $$s/init; \
+	mke2fs -q -F -t ext4 -E root_owner=0:0 -d $$s $@.tmp 64M >/dev/null; mv $@.tmp $@; rm -rf $$s
+endif
+
+# H4a's config check, when it exists, for tree kernels.
+bt-kconfig-check := $(wildcard $(bt-srctree)/scripts/boottest/kconfig)
+
+bt-boot-run: $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
+ifeq ($(bt-kernel-tree)$(KERNEL),y)
+ifneq ($(bt-kconfig-check),)
+	$(bt-Q)$(bt-kconfig-check) check $(bt-kconfig) boot || \
+		{ echo 'boottest: error: $(bt-kconfig) lacks what the guest needs (above); fix with make boottest-minimal or enable them' >&2; \
+		  exit $(if $(filter 1,$(BISECT)),125,2); }
+endif
+endif
+	$(bt-Q)$(bt-vmrun) --kernel $(bt-bootimg) $(if $(bt-initrd),--initrd $(bt-initrd)) \
+		--rootfs $(bt-boot-rootfs) --runs-dir $(bt-runs) --tools $(bt-tools) \
+		--arch $(or $(bt-k-arch),x86_64) $(if $(bt-k-release),--release $(bt-k-release)) \
+		--mem '$(MEM)' --cpus '$(CPUS)' --timeout '$(TIMEOUT)' \
+		--append "$$BT_APPEND" --qemu-opts "$$BT_QEMU_OPTS" \
+		$(if $(CMD),--cmd "$$BT_CMD") $(if $(TESTS),--tests '$(abspath $(TESTS))') \
+		$(if $(filter 1,$(V)),-v) $(if $(filter 1,$(BISECT)),--bisect) \
+		|| { rc=$$?; echo "boottest: exit status $$rc (see $(bt-runs)/latest/result.json)" >&2; exit $$rc; }
+endif # BT_STAGE
 
 # ------------------------------------------------------------------ help ----
 PHONY += boottest-help
 boottest-help:
 	@echo 'Boot-test targets (Makefile.boot):'
 	@echo '  rootfs          - Write the guest root image $(bt-out)/rootfs.ext4'
+	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
+	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
+	@echo '                    CMD= TESTS= V=1 BISECT=1'
 
 .PHONY: $(PHONY)
