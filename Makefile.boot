@@ -74,8 +74,8 @@ bt-runs := $(bt-out)/runs
 bt-vmrun := $(bt-tools)/vmrun
 bt-kinspect := $(bt-tools)/kinspect
 bt-mkrootfs := $(bt-tools)/mkrootfs
-bt-have-mkrootfs := $(wildcard $(bt-srctree)/tools/boottest/mkrootfs.mk)
-bt-have-kinspect := $(wildcard $(bt-srctree)/tools/boottest/kinspect.mk)
+bt-have-mkrootfs = $(wildcard $(bt-mkrootfs))
+bt-have-kinspect = $(wildcard $(bt-kinspect))
 
 PHONY += boottest bt-boot-run
 boottest: bt-tools-built

@@ -11,6 +11,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -29,7 +30,7 @@
 #define MAX_LINE	8192
 #define TAIL_LINES	12
 
-static volatile sig_atomic_t got_signal;
+static atomic_int got_signal;
 
 static void on_signal(int sig)
 {
@@ -43,7 +44,7 @@ void vm_signals_install(void)
 	unsigned int i;
 
 	sigemptyset(&sa.sa_mask);
-	for (i = 0; i < sizeof(sigs) / sizeof(sigs[0]); i++)
+	for (i = 0; i < ARRAY_SIZE(sigs); i++)
 		sigaction(sigs[i], &sa, NULL);
 	signal(SIGPIPE, SIG_IGN);
 }
@@ -284,11 +285,10 @@ static void console_data(struct console *c, const char *buf, size_t n)
 		c->log_fd = -1;
 	}
 	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n') {
+		if (buf[i] == '\n')
 			console_line(c);
-		} else if (c->line.len < MAX_LINE) {
+		else if (c->line.len < MAX_LINE)
 			sb_addch(&c->line, buf[i] ? buf[i] : ' ');
-		}
 	}
 }
 

@@ -51,7 +51,7 @@ struct verdict {
 };
 
 /* Run dmesg-classify --json LOG > OUT; returns the parsed JSON or NULL. */
-static struct json_object *classify(const struct vm_opts *o, const char *log,
+static struct json_object *run_classifier(const struct vm_opts *o, const char *log,
 				    const char *out)
 {
 	char *tool = vm_tool_path(o, "dmesg-classify");
@@ -68,7 +68,7 @@ static struct json_object *classify(const struct vm_opts *o, const char *log,
 		return NULL;
 	}
 	{
-		char *argv[] = { tool, "--json", (char *)log, NULL };
+		char *argv[4] = { tool, "--json", (char *)log, NULL };
 
 		sp.fd_out = fd;
 		pid = bt_spawn(argv, &sp);
@@ -129,7 +129,7 @@ static struct json_object *builtin_classify(const char *log)
 		/* Userspace lines (no "<N>" prefix) are not kernel reports. */
 		if (s[0] != '<')
 			continue;
-		for (i = 0; i < sizeof(builtin_rules) / sizeof(builtin_rules[0]); i++) {
+		for (i = 0; i < ARRAY_SIZE(builtin_rules); i++) {
 			char *hit = strstr(s, builtin_rules[i].needle);
 			struct json_object *c;
 
@@ -455,12 +455,12 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	struct json_object *kj = NULL;
 
 	if (f->qemu_started) {
-		v.cls = classify(o, log, out);
+		v.cls = run_classifier(o, log, out);
 		if (!v.cls) {
 			v.tool = "builtin";
 			v.cls = builtin_classify(log);
 		} else if (bt_is_file(kmsg)) {
-			kj = classify(o, kmsg, kout);
+			kj = run_classifier(o, kmsg, kout);
 		}
 		v.crashes = json_object_get(bt_json_get_array(v.cls, "crashes"));
 		v.cls_verdict = bt_json_get_str(v.cls, "verdict");

@@ -29,7 +29,7 @@
 #include "proc.h"
 #include "vmrun.h"
 
-static void usage(FILE *fp)
+static void print_usage(FILE *fp)
 {
 	fprintf(fp,
 		"usage: vmrun --kernel FILE --rootfs IMAGE --runs-dir DIR [options]\n"
@@ -197,29 +197,66 @@ int main(int argc, char **argv)
 	bt_set_prog(argv[0]);
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
-		case 'k': o.kernel = optarg; break;
-		case 'i': o.initrd = *optarg ? optarg : NULL; break;
-		case 'r': o.rootfs = optarg; break;
-		case 'd': o.runs_dir = optarg; break;
-		case 'a': o.arch = optarg; break;
-		case 'R': o.release = *optarg ? optarg : NULL; break;
-		case 'T': o.tools_dir = optarg; break;
-		case 'm': o.mem = optarg; break;
-		case 'c': o.cpus = parse_num("CPUS", optarg, 1, 64); break;
-		case 't': o.timeout_s = parse_num("TIMEOUT", optarg, 1, 86400); break;
-		case 'A': o.append = optarg; break;
-		case 'Q': o.qemu_opts = optarg; break;
-		case 'C': o.cmd = optarg; break;
-		case 'S': o.tests = *optarg ? optarg : NULL; break;
-		case 'v': o.verbose = true; break;
-		case 'B': o.bisect = true; break;
-		case 'M': return make_vars(optarg);
-		case 'h': usage(stdout); return 0;
-		default: usage(stderr); return BT_EXIT_USAGE;
+		case 'k':
+			o.kernel = optarg;
+			break;
+		case 'i':
+			o.initrd = *optarg ? optarg : NULL;
+			break;
+		case 'r':
+			o.rootfs = optarg;
+			break;
+		case 'd':
+			o.runs_dir = optarg;
+			break;
+		case 'a':
+			o.arch = optarg;
+			break;
+		case 'R':
+			o.release = *optarg ? optarg : NULL;
+			break;
+		case 'T':
+			o.tools_dir = optarg;
+			break;
+		case 'm':
+			o.mem = optarg;
+			break;
+		case 'c':
+			o.cpus = parse_num("CPUS", optarg, 1, 64);
+			break;
+		case 't':
+			o.timeout_s = parse_num("TIMEOUT", optarg, 1, 86400);
+			break;
+		case 'A':
+			o.append = optarg;
+			break;
+		case 'Q':
+			o.qemu_opts = optarg;
+			break;
+		case 'C':
+			o.cmd = optarg;
+			break;
+		case 'S':
+			o.tests = *optarg ? optarg : NULL;
+			break;
+		case 'v':
+			o.verbose = true;
+			break;
+		case 'B':
+			o.bisect = true;
+			break;
+		case 'M':
+			return make_vars(optarg);
+		case 'h':
+			print_usage(stdout);
+			return 0;
+		default:
+			print_usage(stderr);
+			return BT_EXIT_USAGE;
 		}
 	}
 	if (optind != argc || !o.kernel || !o.rootfs || !o.runs_dir) {
-		usage(stderr);
+		print_usage(stderr);
 		return o.bisect ? 125 : BT_EXIT_USAGE;
 	}
 	check_mem(o.mem);
