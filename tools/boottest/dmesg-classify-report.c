@@ -1,0 +1,777 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmesg-classify crash finder: headers, report text, title and frame.
+ *
+ * 1. A literal prefilter (a table of rare byte pairs of every header
+ *    literal) finds candidate lines; only those see a regexp.
+ * 2. A header line that no suppression of its header matches starts a
+ *    report.  The report keeps the lines of the header's printk context
+ *    (caller id, or "timestamped") and ends at the next header that may
+ *    start a report, at an end mark, or after a bounded number of lines.
+ * 3. Every title format of the header is searched in the report text; the
+ *    earliest match wins (the first format on a tie).  Its template takes
+ *    the capture groups and the frame chosen from the stack.
+ * 4. The title is normalized (addresses, numbers, file:line) by the
+ *    rules' normalize list.
+ */
+#include <ctype.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmesg-classify.h"
+#include "err.h"
+
+#define REPORT_MAX_LINES 400
+
+struct report {
+	struct dc_rules *r;
+	struct dc_log *log;
+	size_t *idx;		/* line indexes kept in the report */
+	size_t n;
+	struct strbuf text;	/* kept lines joined with '\n' */
+	size_t *off;		/* offset of each kept line in text */
+	const struct dc_format *fmt;
+	bool stack_seen;
+};
+
+/* Find the header of line i; returns its index or -1. */
+static int line_header(struct dc_rules *r, const struct dc_line *ln,
+		       size_t *pos)
+{
+	const unsigned char *s = (const unsigned char *)ln->text;
+	size_t n = ln->len;
+	int best = -1;
+	size_t bestpos = 0;
+
+	if (n < 2)
+		return -1;
+	for (size_t i = 0; i + 1 < n; i++) {
+		unsigned int k = r->bigram[s[i] | (s[i + 1] << 8)];
+
+		if (!k)
+			continue;
+		for (int li = k - 1; li >= 0; li = r->lits[li].next) {
+			const struct dc_lit *l = &r->lits[li];
+
+			if (i < l->off || i - l->off + l->len > n)
+				continue;
+			if (memcmp(s + i - l->off, l->s, l->len))
+				continue;
+			if (best < 0 || l->hdr < best) {
+				best = l->hdr;
+				bestpos = i - l->off;
+			}
+		}
+	}
+	if (best >= 0) {
+		const struct dc_header *h = &r->hdrs[best];
+
+		for (int j = 0; j < h->nsupp; j++)
+			if (dc_match(r, h->supp[j], ln->text, ln->len))
+				return -1;
+		*pos = bestpos;
+	}
+	return best;
+}
+
+static bool same_ctx(const struct dc_line *a, const struct dc_line *b,
+		     bool nmi)
+{
+	if (a->ctx == b->ctx)
+		return true;
+	if (nmi && (b->ctx >> 28) == 3 && a->ctx >= 2)
+		return true;
+	return false;
+}
+
+static void report_add(struct report *rp, size_t i)
+{
+	const struct dc_line *ln = &rp->log->lines[i];
+
+	rp->idx[rp->n] = i;
+	rp->off[rp->n] = rp->text.len;
+	rp->n++;
+	sb_add(&rp->text, ln->text, ln->len);
+	sb_addch(&rp->text, '\n');
+}
+
+/* Skip "[<ffff>] " groups; returns the new pointer. */
+static const char *skip_pcs(const char *p, const char *end)
+{
+	for (int k = 0; k < 2; k++) {
+		const char *q = p;
+
+		if (end - q < 4 || q[0] != '[' || q[1] != '<')
+			break;
+		q += 2;
+		while (q < end && isxdigit((unsigned char)*q))
+			q++;
+		if (end - q < 2 || q[0] != '>' || q[1] != ']')
+			break;
+		q += 2;
+		while (q < end && *q == ' ')
+			q++;
+		p = q;
+	}
+	return p;
+}
+
+/*
+ * Is line s a stack frame?  Returns the function name span.  Frames:
+ * " func+0x1/0x2", " [<pc>] func+0x..", arm " [<pc>] (func) from ...",
+ * powerpc " [c000..] [c000..] func+0x..".  " ? func" is not reliable.
+ */
+static bool parse_frame(const char *s, size_t len, const char **fn,
+			size_t *fnlen, const char **entry)
+{
+	const char *p = s, *end = s + len, *q;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	p = skip_pcs(p, end);
+	if (p < end && *p == '[') {	/* powerpc [c0000000012345] */
+		for (int k = 0; k < 2 && p < end && *p == '['; k++) {
+			q = p + 1;
+			while (q < end && isxdigit((unsigned char)*q))
+				q++;
+			if (q >= end || *q != ']' || q - p < 8)
+				break;
+			p = q + 1;
+			while (p < end && *p == ' ')
+				p++;
+		}
+	}
+	if (p < end && *p == '(')
+		p++;
+	q = p;
+	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+		q++;
+	if (q == p || q >= end || (*q != '+' && *q != '.' && *q != ')'))
+		return false;
+	if (*q == '.' && (q + 1 >= end || !isalpha((unsigned char)q[1])))
+		return false;
+	*fn = p;
+	*fnlen = q - p;
+	*entry = p;
+	return true;
+}
+
+struct frames {
+	char **v;
+	int n, cap;
+};
+
+static void frames_add(struct frames *f, const char *s, size_t n)
+{
+	if (f->n == f->cap) {
+		f->cap = f->cap ? f->cap * 2 : 16;
+		f->v = bt_realloc(f->v, f->cap * sizeof(*f->v));
+	}
+	f->v[f->n++] = bt_strndup(s, n);
+}
+
+static void frames_free(struct frames *f)
+{
+	for (int i = 0; i < f->n; i++)
+		free(f->v[i]);
+	free(f->v);
+	memset(f, 0, sizeof(*f));
+}
+
+static bool is_stack_start(struct report *rp, size_t k)
+{
+	const struct dc_line *ln = &rp->log->lines[rp->idx[k]];
+
+	return dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
+}
+
+/* Frames of the stack that follows report line k (exclusive). */
+static void read_stack(struct report *rp, size_t k, struct frames *out,
+		       struct frames *entries)
+{
+	for (size_t j = k; j < rp->n; j++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		const char *fn, *entry;
+		size_t fl;
+
+		if (j > k && is_stack_start(rp, j))
+			break;
+		if (!parse_frame(ln->text, ln->len, &fn, &fl, &entry))
+			continue;
+		frames_add(out, fn, fl);
+		if (entries)
+			frames_add(entries, entry,
+				   ln->text + ln->len - entry);
+	}
+}
+
+static const char *rip_func(const char *s, size_t len, size_t *fl)
+{
+	static const char *const pfx[] = {
+		"RIP: ", "IP: ", "pc : ", "PC is at ", "epc : ", "RIP  ",
+		"NIP ", "EIP: ", "EIP is at ",
+	};
+	const char *p = NULL, *end = s + len, *q;
+
+	while (s < end && *s == ' ')
+		s++;
+	for (size_t i = 0; i < ARRAY_SIZE(pfx); i++) {
+		size_t n = strlen(pfx[i]);
+
+		if ((size_t)(end - s) > n && !memcmp(s, pfx[i], n)) {
+			p = s + n;
+			break;
+		}
+	}
+	if (!p)
+		return NULL;
+	while (p < end && *p == ' ')
+		p++;
+	/* "0010:" segment */
+	q = p;
+	while (q < end && isxdigit((unsigned char)*q))
+		q++;
+	if (q < end && *q == ':' && q - p == 4)
+		p = q + 1;
+	if (p < end && *p == '[' && p + 1 < end && p[1] != '<') {
+		q = memchr(p, ']', end - p);	/* powerpc NIP [c000..] */
+		if (q)
+			p = q + 1;
+	}
+	while (p < end && *p == ' ')
+		p++;
+	p = skip_pcs(p, end);
+	q = p;
+	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+		q++;
+	if (q == p || q >= end || (*q != '+' && *q != '.'))
+		return NULL;
+	if (q - p >= 2 && p[0] == '0' && p[1] == 'x')
+		return NULL;
+	*fl = q - p;
+	return p;
+}
+
+static bool skipped(struct report *rp, const char *fn)
+{
+	size_t n = strlen(fn);
+
+	if (dc_match(rp->r, rp->r->frame_skip, fn, n))
+		return true;
+	return rp->fmt->skip && dc_match(rp->r, rp->fmt->skip, fn, n);
+}
+
+static char *strip_prefix(struct dc_rules *r, const char *fn)
+{
+	const char *best = fn;
+
+	for (int i = 0; i < r->nprefix; i++) {
+		size_t n = strlen(r->prefixes[i]);
+
+		if (!strncmp(fn, r->prefixes[i], n) && fn[n] &&
+		    strlen(fn + n) < strlen(best))
+			best = fn + n;
+	}
+	return bt_strdup(best);
+}
+
+static char *first_usable(struct report *rp, struct frames *f, int from)
+{
+	for (int i = from; i < f->n; i++)
+		if (!skipped(rp, f->v[i]))
+			return bt_strdup(f->v[i]);
+	return NULL;
+}
+
+/* First line index in the report at or after k matching re. */
+static long find_line(struct report *rp, size_t k, pcre2_code *re)
+{
+	for (size_t j = k; j < rp->n; j++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+
+		if (dc_match(rp->r, re, ln->text, ln->len))
+			return j;
+	}
+	return -1;
+}
+
+static long first_stack(struct report *rp, size_t from)
+{
+	if (rp->fmt->after) {
+		long a = find_line(rp, from, rp->fmt->after);
+
+		if (a >= 0)
+			return a;
+	}
+	return find_line(rp, from, rp->r->stack_start);
+}
+
+/* Candidate frames: the RIP line (when rip) and the first stack. */
+static void collect(struct report *rp, bool rip, struct frames *f,
+		    struct frames *entries)
+{
+	long s = first_stack(rp, 0);
+
+	rp->stack_seen = s >= 0;
+	if (rip) {
+		for (size_t j = 0; j < rp->n; j++) {
+			const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+			const char *fn;
+			size_t fl;
+
+			fn = rip_func(ln->text, ln->len, &fl);
+			if (fn) {
+				frames_add(f, fn, fl);
+				if (s < 0) {
+					rp->stack_seen = true;
+					read_stack(rp, j + 1, f, entries);
+					return;
+				}
+				break;
+			}
+		}
+	}
+	if (s >= 0)
+		read_stack(rp, s + 1, f, entries);
+	else
+		read_stack(rp, 1, f, entries);
+}
+
+static char *frame_stall(struct report *rp, struct frames *f)
+{
+	const char *last = NULL;
+
+	for (int i = 0; i < f->n; i++) {
+		if (dc_match(rp->r, rp->r->anchors, f->v[i], strlen(f->v[i])))
+			return bt_strdup(last ? last : f->v[i]);
+		if (!last && !skipped(rp, f->v[i]))
+			last = f->v[i];
+		else if (!skipped(rp, f->v[i]))
+			last = f->v[i];
+	}
+	return first_usable(rp, f, 0);
+}
+
+static char *frame_hang(struct report *rp, struct frames *f)
+{
+	for (int i = 0; i < f->n; i++)
+		for (int k = 0; k < rp->r->nhang_pick; k++)
+			if (dc_match(rp->r, rp->r->hang_pick[k].re, f->v[i],
+				     strlen(f->v[i])))
+				return bt_strdup(rp->r->hang_pick[k].repl);
+	for (int i = 0; i < f->n; i++)
+		if (!dc_match(rp->r, rp->r->hang_skip, f->v[i],
+			      strlen(f->v[i])) && !skipped(rp, f->v[i]))
+			return bt_strdup(f->v[i]);
+	return NULL;
+}
+
+static char *frame_lockdep(struct report *rp, struct frames *f)
+{
+	for (size_t j = 0; j < rp->n; j++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		const char *at = memmem(ln->text, ln->len, "at: ", 4);
+		const char *p, *q, *end = ln->text + ln->len;
+
+		if (!at)
+			continue;
+		p = skip_pcs(at + 4, end);
+		q = p;
+		while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+			q++;
+		if (q > p && q < end && (*q == '+' || *q == '.')) {
+			char *fn = bt_strndup(p, q - p);
+
+			if (!skipped(rp, fn))
+				return fn;
+			free(fn);
+		}
+	}
+	return first_usable(rp, f, 0);
+}
+
+static char *frame_origin(struct report *rp)
+{
+	static const char *const marks[] = {
+		"Uninit was created at:", " created at:",
+	};
+
+	for (size_t j = 0; j < rp->n; j++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+
+		for (size_t m = 0; m < ARRAY_SIZE(marks); m++) {
+			struct frames f = { 0 };
+			char *fn;
+
+			if (!memmem(ln->text, ln->len, marks[m],
+				    strlen(marks[m])))
+				continue;
+			read_stack(rp, j + 1, &f, NULL);
+			fn = first_usable(rp, &f, 0);
+			frames_free(&f);
+			return fn;
+		}
+	}
+	return NULL;
+}
+
+/* Expand a title template. */
+static char *expand(const char *tpl, const char *text, PCRE2_SIZE *ov,
+		    int ngroups, const char *frame, const char *frame2)
+{
+	struct strbuf sb = STRBUF_INIT;
+
+	for (const char *p = tpl; *p; p++) {
+		if (*p != '%' || !p[1]) {
+			sb_addch(&sb, *p);
+			continue;
+		}
+		p++;
+		if (*p >= '1' && *p <= '9') {
+			int g = *p - '0';
+
+			if (g < ngroups && ov[2 * g] != PCRE2_UNSET)
+				sb_add(&sb, text + ov[2 * g],
+				       ov[2 * g + 1] - ov[2 * g]);
+		} else if (*p == 'F') {
+			sb_addstr(&sb, frame ? frame : "corrupted");
+		} else if (*p == 'G') {
+			sb_addstr(&sb, frame2 ? frame2 : "corrupted");
+		} else {
+			sb_addch(&sb, *p);
+		}
+	}
+	return sb_detach(&sb);
+}
+
+char *dc_normalize(struct dc_rules *r, const char *s)
+{
+	char *cur = bt_strdup(s), *out;
+	size_t n;
+
+	for (int i = 0; i < r->nnorm; i++) {
+		for (int iter = 0; iter < 16; iter++) {
+			PCRE2_SIZE olen = strlen(cur) * 2 + 64;
+			int rc;
+
+			out = bt_malloc(olen);
+			rc = pcre2_substitute(r->norm[i].re, (PCRE2_SPTR)cur,
+					      PCRE2_ZERO_TERMINATED, 0,
+					      PCRE2_SUBSTITUTE_GLOBAL |
+					      PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
+					      r->md, NULL,
+					      (PCRE2_SPTR)r->norm[i].repl,
+					      PCRE2_ZERO_TERMINATED,
+					      (PCRE2_UCHAR *)out, &olen);
+			if (rc == PCRE2_ERROR_NOMEMORY) {
+				free(out);
+				out = bt_malloc(olen);
+				rc = pcre2_substitute(r->norm[i].re,
+						      (PCRE2_SPTR)cur,
+						      PCRE2_ZERO_TERMINATED, 0,
+						      PCRE2_SUBSTITUTE_GLOBAL,
+						      r->md, NULL,
+						      (PCRE2_SPTR)r->norm[i].repl,
+						      PCRE2_ZERO_TERMINATED,
+						      (PCRE2_UCHAR *)out,
+						      &olen);
+			}
+			if (rc <= 0 || !strcmp(out, cur)) {
+				free(out);
+				break;
+			}
+			free(cur);
+			cur = out;
+		}
+	}
+	/* tabs to spaces, drop control and non-ASCII bytes, squeeze, cut */
+	out = bt_malloc(strlen(cur) + 1);
+	n = 0;
+	for (const unsigned char *p = (unsigned char *)cur; *p && n < 120;
+	     p++) {
+		unsigned char c = *p == '\t' ? ' ' : *p;
+
+		if (c < 0x20 || c >= 0x7f)
+			continue;
+		if (c == ' ' && (n == 0 || out[n - 1] == ' '))
+			continue;
+		out[n++] = c;
+	}
+	while (n && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	free(cur);
+	return out;
+}
+
+static void add_alt(struct dc_crash *c, char *t)
+{
+	if (c->nalt < (int)ARRAY_SIZE(c->alts))
+		c->alts[c->nalt++] = t;
+	else
+		free(t);
+}
+
+static void title_report(struct report *rp, const struct dc_header *h,
+			 size_t hpos, struct dc_crash *c)
+{
+	struct dc_rules *r = rp->r;
+	const char *text = sb_str(&rp->text);
+	const struct dc_format *best = NULL;
+	PCRE2_SIZE bestov[20];
+	int bestn = 0;
+	PCRE2_SIZE beststart = (PCRE2_SIZE)-1;
+	struct frames fr = { 0 }, entries = { 0 };
+	char *frame = NULL, *frame2 = NULL, *t;
+
+	for (int i = 0; i < h->nfmt; i++) {
+		const struct dc_format *f = &h->fmts[i];
+		int rc = pcre2_match(f->re, (PCRE2_SPTR)text, rp->text.len, 0,
+				     0, r->md, NULL);
+		PCRE2_SIZE *ov;
+
+		if (rc < 0)
+			continue;
+		ov = pcre2_get_ovector_pointer(r->md);
+		if (ov[0] >= beststart)
+			continue;
+		beststart = ov[0];
+		best = f;
+		bestn = rc > 10 ? 10 : rc;
+		memcpy(bestov, ov, 2 * bestn * sizeof(*ov));
+	}
+	rp->fmt = best;
+	if (best && best->report &&
+	    !dc_match(r, best->report, text, rp->text.len)) {
+		best = NULL;
+		c->corrupted = true;
+	}
+	if (!best) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
+		char *raw = bt_strndup(ln->text + hpos, ln->len - hpos);
+
+		c->title = dc_normalize(r, raw);
+		free(raw);
+		c->category = bt_strdup(h->category ? h->category : "other");
+		/* keep a stack for the JSON all the same */
+		rp->fmt = &(struct dc_format){ 0 };
+		collect(rp, true, &fr, &entries);
+		goto stack;
+	}
+	collect(rp, best->mode == DC_FRAME_RIP || best->mode ==
+		DC_FRAME_STALL, &fr, &entries);
+	switch (best->mode) {
+	case DC_FRAME_NONE:
+		break;
+	case DC_FRAME_TRACE:
+	case DC_FRAME_RIP:
+		frame = first_usable(rp, &fr, 0);
+		break;
+	case DC_FRAME_STALL:
+		frame = frame_stall(rp, &fr);
+		break;
+	case DC_FRAME_HANG:
+		frame = frame_hang(rp, &fr);
+		break;
+	case DC_FRAME_LOCKDEP:
+		frame = frame_lockdep(rp, &fr);
+		break;
+	case DC_FRAME_ORIGIN:
+		frame = first_usable(rp, &fr, 0);
+		frame2 = frame_origin(rp);
+		break;
+	}
+	if (best->mode != DC_FRAME_NONE) {
+		if (!frame)
+			c->corrupted = true;
+		if (!best->nostack && !rp->stack_seen)
+			c->corrupted = true;
+	}
+	if (best->corrupted)
+		c->corrupted = true;
+	if (frame) {
+		char *s = strip_prefix(r, frame);
+
+		free(frame);
+		frame = s;
+	}
+	t = expand(best->title ? best->title : "%0", text, bestov, bestn,
+		   frame, frame2);
+	c->title = dc_normalize(r, t);
+	free(t);
+	for (int i = 0; i < best->nalt; i++) {
+		t = expand(best->alt[i], text, bestov, bestn, frame, frame2);
+		add_alt(c, dc_normalize(r, t));
+		free(t);
+	}
+	c->category = bt_strdup(best->category ? best->category :
+				h->category ? h->category : "other");
+	if (frame && best->mode != DC_FRAME_NONE)
+		c->frame = bt_strdup(frame);
+stack:
+	c->stack = entries.v;
+	c->nstack = entries.n;
+	entries.v = NULL;
+	frames_free(&fr);
+	free(frame);
+	free(frame2);
+}
+
+static void add_crash(struct dc_result *res, struct dc_crash *c)
+{
+	res->crashes = bt_realloc(res->crashes, (res->ncrash + 1) *
+				  sizeof(*res->crashes));
+	res->crashes[res->ncrash++] = *c;
+}
+
+static bool is_panic_line(const struct dc_line *ln)
+{
+	return memmem(ln->text, ln->len, "Kernel panic - not syncing", 26);
+}
+
+static void count_messages(struct dc_rules *r, struct dc_log *log,
+			   struct dc_result *res)
+{
+	size_t cap = 0;
+
+	for (size_t i = 0; i < log->nlines; i++) {
+		struct dc_line *ln = &log->lines[i];
+		int lev = ln->level;
+
+		if (ln->kmsg_cont || ln->len == 0)
+			continue;
+		if (lev < 0 && !log->has_prio) {
+			for (int k = 0; k < r->nmsg; k++)
+				if (dc_match(r, r->msgs[k].re, ln->text,
+					     ln->len)) {
+					lev = r->msgs[k].level;
+					break;
+				}
+			ln->level = lev;
+		}
+		if (lev < 0 || ln->facility > 0)
+			continue;
+		res->counts[lev]++;
+		if (lev > 4)
+			continue;
+		if (dc_match(r, r->benign, ln->text, ln->len)) {
+			res->benign++;
+			continue;
+		}
+		if (res->nmsg == cap) {
+			cap = cap ? cap * 2 : 32;
+			res->msgs = bt_realloc(res->msgs,
+					       cap * sizeof(*res->msgs));
+		}
+		res->msgs[res->nmsg].line = i;
+		res->msgs[res->nmsg].level = lev;
+		res->msgs[res->nmsg].known = false;
+		res->nmsg++;
+	}
+}
+
+void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
+{
+	int *hdr = bt_malloc(log->nlines * sizeof(*hdr) + 1);
+	size_t *hpos = bt_malloc(log->nlines * sizeof(*hpos) + 1);
+	struct report rp = { .r = r, .log = log };
+	long last = -1;		/* index of the last crash */
+
+	memset(res, 0, sizeof(*res));
+	count_messages(r, log, res);
+	for (size_t i = 0; i < log->nlines; i++)
+		hdr[i] = log->lines[i].kmsg_cont ? -1 :
+			 line_header(r, &log->lines[i], &hpos[i]);
+	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
+	rp.off = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.off));
+
+	for (size_t i = 0; i < log->nlines; i++) {
+		const struct dc_line *hl = &log->lines[i];
+		const struct dc_header *h;
+		struct dc_crash c = { 0 };
+		bool nmi = false;
+		size_t j, end = i;
+
+		if (hdr[i] < 0)
+			continue;
+		h = &r->hdrs[hdr[i]];
+		if (h->endmark)
+			continue;
+		if (i + 1 < log->nlines &&
+		    strstr(log->lines[i + 1].text,
+			   "** replaying previous printk message **"))
+			continue;
+		if (h->ignore_inside && last >= 0 &&
+		    (size_t)res->crashes[last].end + 64 >= i) {
+			struct dc_crash *pc = &res->crashes[last];
+
+			if (pc->end < i)
+				pc->end = i;
+			if (is_panic_line(hl))
+				pc->panicked = true;
+			continue;
+		}
+		rp.n = 0;
+		sb_reset(&rp.text);
+		report_add(&rp, i);
+		for (j = i + 1; j < log->nlines && rp.n < REPORT_MAX_LINES;
+		     j++) {
+			const struct dc_line *ln = &log->lines[j];
+
+			if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
+				continue;
+			if (hdr[j] >= 0) {
+				const struct dc_header *h2 = &r->hdrs[hdr[j]];
+
+				if (h2->endmark || !h2->ignore_inside)
+					break;
+				if (rp.n > 22 && is_panic_line(ln))
+					break;
+			}
+			if (memmem(ln->text, ln->len, "Sending NMI from CPU",
+				   20))
+				nmi = true;
+			report_add(&rp, j);
+			end = j;
+		}
+		title_report(&rp, h, hpos[i], &c);
+		c.start = i;
+		c.end = end;
+		for (j = i; j < log->nlines; j++) {
+			if (j > end && hdr[j] >= 0 &&
+			    !r->hdrs[hdr[j]].ignore_inside &&
+			    !r->hdrs[hdr[j]].endmark)
+				break;
+			if (is_panic_line(&log->lines[j])) {
+				c.panicked = true;
+				break;
+			}
+		}
+		add_crash(res, &c);
+		last = res->ncrash - 1;
+	}
+	free(rp.idx);
+	free(rp.off);
+	sb_release(&rp.text);
+	free(hdr);
+	free(hpos);
+}
+
+void dc_result_free(struct dc_result *res)
+{
+	for (int i = 0; i < res->ncrash; i++) {
+		struct dc_crash *c = &res->crashes[i];
+
+		free(c->category);
+		free(c->title);
+		free(c->frame);
+		for (int k = 0; k < c->nalt; k++)
+			free(c->alts[k]);
+		for (int k = 0; k < c->nstack; k++)
+			free(c->stack[k]);
+		free(c->stack);
+	}
+	free(res->crashes);
+	free(res->msgs);
+	memset(res, 0, sizeof(*res));
+}

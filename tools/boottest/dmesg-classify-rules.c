@@ -1,0 +1,424 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmesg-classify rules: the data that says what a crash looks like.
+ *
+ * A rules file is a list of "KEYWORD VALUE" lines ('#' starts a comment
+ * line; VALUE is the rest of the line after one blank).  See the head of
+ * dmesg-classify.rules for the keywords.  Several files can be loaded; the
+ * later ones extend the earlier ones (a header seen again gets more
+ * formats and suppressions; lists grow).
+ */
+#include <ctype.h>
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "dmesg-classify.h"
+#include "err.h"
+#include "path.h"
+
+pcre2_code *dc_compile(const char *src, const char *what, const char *file,
+		       unsigned int lineno)
+{
+	pcre2_code *re;
+	int ec;
+	PCRE2_SIZE off;
+
+	re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+			   PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+			   &ec, &off, NULL);
+	if (!re) {
+		PCRE2_UCHAR msg[256];
+
+		pcre2_get_error_message(ec, msg, sizeof(msg));
+		bt_err("%s:%u: %s regexp at offset %zu: %s; fix the rule",
+		       file, lineno, what, (size_t)off, (char *)msg);
+		return NULL;
+	}
+	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len)
+{
+	if (!re)
+		return false;
+	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, r->md, NULL) >= 0;
+}
+
+static struct dc_header *find_header(struct dc_rules *r, const char *lit)
+{
+	for (int i = 0; i < r->nhdr; i++)
+		if (!strcmp(r->hdrs[i].lit, lit))
+			return &r->hdrs[i];
+	return NULL;
+}
+
+static void list_add(struct strbuf *sb, const char *re)
+{
+	if (sb->len)
+		sb_addch(sb, '|');
+	sb_addf(sb, "(?:%s)", re);
+}
+
+static struct strbuf *list_for(struct dc_rules *r, const char *key)
+{
+	if (!strcmp(key, "frame-skip"))
+		return &r->frame_skip_src;
+	if (!strcmp(key, "stall-anchor"))
+		return &r->anchors_src;
+	if (!strcmp(key, "hang-skip"))
+		return &r->hang_skip_src;
+	if (!strcmp(key, "stack-start"))
+		return &r->stack_start_src;
+	return &r->benign_src;
+}
+
+static const struct {
+	const char *name;
+	enum dc_frame_mode mode;
+} modes[] = {
+	{ "none", DC_FRAME_NONE }, { "trace", DC_FRAME_TRACE },
+	{ "rip", DC_FRAME_RIP }, { "stall", DC_FRAME_STALL },
+	{ "hang", DC_FRAME_HANG }, { "lockdep", DC_FRAME_LOCKDEP },
+	{ "origin", DC_FRAME_ORIGIN },
+};
+
+int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
+{
+	struct dc_header *h = NULL;
+	struct dc_format *f = NULL;
+	unsigned int lineno = 0;
+	const char *p = buf;
+	int ret = 0;
+
+	while (*p) {
+		const char *nl = strchr(p, '\n');
+		size_t n = nl ? (size_t)(nl - p) : strlen(p);
+		char *line = bt_strndup(p, n), *key, *val;
+		pcre2_code *re = NULL;
+
+		p += n + (nl ? 1 : 0);
+		lineno++;
+		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' ||
+			     line[n - 1] == '\t'))
+			line[--n] = '\0';
+		key = line;
+		while (*key == ' ' || *key == '\t')
+			key++;
+		if (!*key || *key == '#') {
+			free(line);
+			continue;
+		}
+		val = key;
+		while (*val && *val != ' ' && *val != '\t')
+			val++;
+		if (*val)
+			*val++ = '\0';
+
+#define NEED_HDR() do { if (!h) goto no_header; } while (0)
+#define NEED_FMT() do { if (!f) goto no_format; } while (0)
+#define COMPILE(what) do { re = dc_compile(val, what, name, lineno); \
+		if (!re) goto fail; } while (0)
+
+		if (!strcmp(key, "header") || !strcmp(key, "endmark")) {
+			if (!*val)
+				goto no_value;
+			h = find_header(r, val);
+			if (!h) {
+				r->hdrs = bt_realloc(r->hdrs, (r->nhdr + 1) *
+						     sizeof(*r->hdrs));
+				h = &r->hdrs[r->nhdr++];
+				memset(h, 0, sizeof(*h));
+				h->lit = bt_strdup(val);
+				h->len = strlen(val);
+			}
+			if (key[0] == 'e')
+				h->endmark = true;
+			f = NULL;
+		} else if (!strcmp(key, "ignore-inside")) {
+			NEED_HDR();
+			h->ignore_inside = true;
+		} else if (!strcmp(key, "default-category")) {
+			NEED_HDR();
+			free(h->category);
+			h->category = bt_strdup(val);
+		} else if (!strcmp(key, "suppress")) {
+			NEED_HDR();
+			COMPILE("suppression");
+			h->supp = bt_realloc(h->supp, (h->nsupp + 1) *
+					     sizeof(*h->supp));
+			h->supp[h->nsupp++] = re;
+		} else if (!strcmp(key, "format")) {
+			NEED_HDR();
+			COMPILE("title");
+			h->fmts = bt_realloc(h->fmts, (h->nfmt + 1) *
+					     sizeof(*h->fmts));
+			f = &h->fmts[h->nfmt++];
+			memset(f, 0, sizeof(*f));
+			f->re = re;
+			f->mode = DC_FRAME_NONE;
+		} else if (!strcmp(key, "report")) {
+			NEED_FMT();
+			COMPILE("report");
+			f->report = re;
+		} else if (!strcmp(key, "skip")) {
+			NEED_FMT();
+			COMPILE("skip");
+			f->skip = re;
+		} else if (!strcmp(key, "after")) {
+			NEED_FMT();
+			COMPILE("after");
+			f->after = re;
+		} else if (!strcmp(key, "title")) {
+			NEED_FMT();
+			free(f->title);
+			f->title = bt_strdup(val);
+		} else if (!strcmp(key, "alt")) {
+			NEED_FMT();
+			if (f->nalt < (int)ARRAY_SIZE(f->alt))
+				f->alt[f->nalt++] = bt_strdup(val);
+		} else if (!strcmp(key, "category")) {
+			NEED_FMT();
+			free(f->category);
+			f->category = bt_strdup(val);
+		} else if (!strcmp(key, "frame")) {
+			size_t i;
+
+			NEED_FMT();
+			for (i = 0; i < ARRAY_SIZE(modes); i++)
+				if (!strcmp(val, modes[i].name))
+					break;
+			if (i == ARRAY_SIZE(modes)) {
+				bt_err("%s:%u: unknown frame mode '%s'; use none, trace, rip, stall, hang, lockdep or origin",
+				       name, lineno, val);
+				goto fail;
+			}
+			f->mode = modes[i].mode;
+		} else if (!strcmp(key, "corrupted")) {
+			NEED_FMT();
+			f->corrupted = true;
+		} else if (!strcmp(key, "nostack")) {
+			NEED_FMT();
+			f->nostack = true;
+		} else if (!strcmp(key, "frame-skip") ||
+			   !strcmp(key, "stall-anchor") ||
+
+			   !strcmp(key, "hang-skip") ||
+			   !strcmp(key, "stack-start") ||
+			   !strcmp(key, "benign")) {
+			struct strbuf *sb = list_for(r, key);
+
+			COMPILE(key);	/* check it alone for a good message */
+			pcre2_code_free(re);
+			re = NULL;
+			list_add(sb, val);
+		} else if (!strcmp(key, "strip-prefix")) {
+			r->prefixes = bt_realloc(r->prefixes, (r->nprefix + 1) *
+						 sizeof(*r->prefixes));
+			r->prefixes[r->nprefix++] = bt_strdup(val);
+		} else if (!strcmp(key, "normalize") ||
+			   !strcmp(key, "hang-pick")) {
+			char *tab = strchr(val, '\t');
+			struct dc_subst **v = key[0] == 'n' ? &r->norm :
+					      &r->hang_pick;
+			int *nv = key[0] == 'n' ? &r->nnorm : &r->nhang_pick;
+
+			if (!tab) {
+				bt_err("%s:%u: %s needs REGEXP<TAB>REPLACEMENT; add the tab",
+				       name, lineno, key);
+				goto fail;
+			}
+			*tab++ = '\0';
+			COMPILE(key);
+			*v = bt_realloc(*v, (*nv + 1) * sizeof(**v));
+			(*v)[*nv].re = re;
+			(*v)[(*nv)++].repl = bt_strdup(tab);
+		} else if (!strcmp(key, "message")) {
+			char *sp = strchr(val, ' ');
+			int lev = -1;
+
+			if (sp) {
+				*sp++ = '\0';
+				for (int i = 0; i < 8; i++)
+					if (!strcmp(val, (const char *[]){
+						"emerg", "alert", "crit", "err",
+						"warn", "notice", "info",
+						"debug" }[i]))
+						lev = i;
+			}
+			if (lev < 0) {
+				bt_err("%s:%u: message needs LEVEL REGEXP (LEVEL: emerg ... debug)",
+				       name, lineno);
+				goto fail;
+			}
+			val = sp;
+			COMPILE("message");
+			r->msgs = bt_realloc(r->msgs, (r->nmsg + 1) *
+					     sizeof(*r->msgs));
+			r->msgs[r->nmsg].re = re;
+			r->msgs[r->nmsg++].level = lev;
+		} else {
+			bt_err("%s:%u: unknown keyword '%s'; see the head of dmesg-classify.rules",
+			       name, lineno, key);
+			goto fail;
+		}
+		free(line);
+		continue;
+no_value:
+		bt_err("%s:%u: '%s' needs a value", name, lineno, key);
+		goto fail;
+no_header:
+		bt_err("%s:%u: '%s' before any 'header' line", name, lineno,
+		       key);
+		goto fail;
+no_format:
+		bt_err("%s:%u: '%s' before any 'format' line", name, lineno,
+		       key);
+fail:
+		free(line);
+		ret = -1;
+		break;
+	}
+#undef NEED_HDR
+#undef NEED_FMT
+#undef COMPILE
+	return ret;
+}
+
+int dc_rules_load(struct dc_rules *r, const char *path)
+{
+	char *buf;
+	size_t len;
+	int ret;
+
+	if (bt_read_file(path, &buf, &len, 16 << 20, NULL) < 0) {
+		bt_err("%s: cannot read rules: %s; pass --rules FILE or set BOOTTEST_RULES",
+		       path, strerror(errno));
+		return -1;
+	}
+	if (memchr(buf, '\0', len)) {
+		free(buf);
+		bt_err("%s: rules file holds NUL bytes; it must be text", path);
+		return -1;
+	}
+	ret = dc_rules_load_buf(r, path, buf);
+	free(buf);
+	return ret;
+}
+
+static pcre2_code *compile_list(struct strbuf *sb)
+{
+	if (!sb->len)
+		return NULL;
+	return dc_compile(sb_str(sb), "joined", "(rules)", 0);
+}
+
+/* Score of a byte pair as a prefilter window: lower is rarer. */
+static int pair_cost(unsigned char a, unsigned char b)
+{
+	int c = 0;
+
+	c += islower(a) || a == ' ' ? 4 : isdigit(a) ? 3 : 0;
+	c += islower(b) || b == ' ' ? 4 : isdigit(b) ? 3 : 0;
+	return c;
+}
+
+int dc_rules_finish(struct dc_rules *r)
+{
+	r->md = pcre2_match_data_create(32, NULL);
+	r->frame_skip = compile_list(&r->frame_skip_src);
+	r->anchors = compile_list(&r->anchors_src);
+	r->hang_skip = compile_list(&r->hang_skip_src);
+	r->stack_start = compile_list(&r->stack_start_src);
+	r->benign = compile_list(&r->benign_src);
+	r->bigram = bt_calloc(65536, sizeof(*r->bigram));
+	r->lits = bt_calloc(r->nhdr + 1, sizeof(*r->lits));
+	for (int i = 0; i < r->nhdr; i++) {
+		struct dc_lit *l = &r->lits[r->nlit];
+		const unsigned char *s = (const unsigned char *)r->hdrs[i].lit;
+		size_t best = 0;
+		int bestc = 1 << 20;
+		unsigned int key;
+
+		l->s = r->hdrs[i].lit;
+		l->len = r->hdrs[i].len;
+		l->hdr = i;
+		if (l->len < 2) {
+			bt_err("(rules): header '%s' is shorter than 2 bytes; make it longer",
+			       l->s);
+			return -1;
+		}
+		for (size_t k = 0; k + 1 < l->len; k++) {
+			int c = pair_cost(s[k], s[k + 1]);
+
+			if (c < bestc) {
+				bestc = c;
+				best = k;
+			}
+		}
+		l->off = best;
+		key = s[best] | (s[best + 1] << 8);
+		l->next = r->bigram[key] ? r->bigram[key] - 1 : -1;
+		r->bigram[key] = r->nlit + 1;
+		r->nlit++;
+	}
+	return 0;
+}
+
+void dc_rules_free(struct dc_rules *r)
+{
+	for (int i = 0; i < r->nhdr; i++) {
+		struct dc_header *h = &r->hdrs[i];
+
+		free(h->lit);
+		free(h->category);
+		for (int j = 0; j < h->nsupp; j++)
+			pcre2_code_free(h->supp[j]);
+		free(h->supp);
+		for (int j = 0; j < h->nfmt; j++) {
+			struct dc_format *f = &h->fmts[j];
+
+			pcre2_code_free(f->re);
+			pcre2_code_free(f->report);
+			pcre2_code_free(f->skip);
+			pcre2_code_free(f->after);
+			free(f->title);
+			free(f->category);
+			for (int k = 0; k < f->nalt; k++)
+				free(f->alt[k]);
+		}
+		free(h->fmts);
+	}
+	free(r->hdrs);
+	pcre2_code_free(r->frame_skip);
+	pcre2_code_free(r->anchors);
+	pcre2_code_free(r->hang_skip);
+	pcre2_code_free(r->stack_start);
+	pcre2_code_free(r->benign);
+	sb_release(&r->frame_skip_src);
+	sb_release(&r->anchors_src);
+	sb_release(&r->hang_skip_src);
+	sb_release(&r->stack_start_src);
+	sb_release(&r->benign_src);
+	for (int i = 0; i < r->nprefix; i++)
+		free(r->prefixes[i]);
+	free(r->prefixes);
+	for (int i = 0; i < r->nnorm; i++) {
+		pcre2_code_free(r->norm[i].re);
+		free(r->norm[i].repl);
+	}
+	free(r->norm);
+	for (int i = 0; i < r->nhang_pick; i++) {
+		pcre2_code_free(r->hang_pick[i].re);
+		free(r->hang_pick[i].repl);
+	}
+	free(r->hang_pick);
+	for (int i = 0; i < r->nmsg; i++)
+		pcre2_code_free(r->msgs[i].re);
+	free(r->msgs);
+	pcre2_match_data_free(r->md);
+	free(r->bigram);
+	free(r->lits);
+	memset(r, 0, sizeof(*r));
+}

@@ -1,0 +1,534 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmesg-classify: find kernel crashes in a console log and name them.
+ *
+ *   dmesg-classify [--json|--junit|--tap] [--rules FILE]...
+ *                  [--baseline PREV.json] [LOG|-]
+ *
+ * Input: serial console capture (with or without "[ 1.2]" timestamps,
+ * "<N>" priorities from console_msg_format=syslog, "[ T123]" callers),
+ * dmesg, dmesg -r, dmesg -x, /dev/kmsg records, journalctl -k, mixed with
+ * userspace output; any bytes.
+ *
+ * Rules: the shipped dmesg-classify.rules (next to the program, else in
+ * the source directory it was built from), then every file of
+ * $BOOTTEST_RULES (colon-separated), then each --rules FILE; later files
+ * extend the earlier ones.
+ *
+ * JSON output (--json), one object:
+ *   {
+ *     "verdict": "clean" | "crash",
+ *     "crashes": [ {
+ *         "category": "panic|oops|bug|warning|kasan|ubsan|kcsan|kmsan|
+ *                      kfence|lockdep|hung_task|rcu_stall|soft_lockup|
+ *                      hard_lockup|gpf|page_fault|null_deref|oom|other",
+ *         "title": "syzbot-style title",   "alt": ["other titles"],
+ *         "frame": "guilty function" | null,
+ *         "start_line": N, "end_line": N,  (1-based input lines)
+ *         "panicked": bool, "corrupted": bool,
+ *         "stack": ["func+0x1/0x2 [module]", ...],
+ *         "new": bool                      (only with --baseline)
+ *     } ],
+ *     "errors":   [ {"line": N, "level": "err", "text": "...",
+ *                    "new": bool (with --baseline)} ],
+ *     "warnings": [ same, level "warn" ],
+ *     "counts": { "lines", "crashes", "errors", "warnings", "benign",
+ *                 "emerg", "alert", "crit", "err", "warn", "notice",
+ *                 "info", "debug" }
+ *   }
+ *
+ * Exit status: 0 no crash (with --baseline: no new crash), 1 crash,
+ * 2 usage error or unreadable input or rules.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <limits.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "dmesg-classify.h"
+#include "err.h"
+#include "json.h"
+#include "path.h"
+#include "xml.h"
+
+#ifndef DC_RULES_DIR
+#define DC_RULES_DIR "."
+#endif
+#define RULES_NAME "dmesg-classify.rules"
+
+static const char *const level_names[] = {
+	"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"
+};
+
+enum out_fmt { OUT_HUMAN, OUT_JSON, OUT_JUNIT, OUT_TAP };
+
+static void usage(FILE *f)
+{
+	fprintf(f,
+"usage: dmesg-classify [--json|--junit|--tap] [--rules FILE]...\n"
+"                      [--baseline PREV.json] [--color WHEN] [LOG|-]\n"
+"\n"
+"Find kernel crashes (panic, Oops, BUG, WARNING, KASAN, UBSAN, KCSAN,\n"
+"KMSAN, KFENCE, lockdep, hung task, RCU stall, soft/hard lockup, ...) in a\n"
+"console log, name each with a syzbot-style title, and list the kernel's\n"
+"error and warning messages by their own priority.\n"
+"\n"
+"  --json            one JSON object (schema below)\n"
+"  --junit           JUnit XML: one test case per crash\n"
+"  --tap             TAP: one test per crash (or one passing test)\n"
+"  --rules FILE      more rules (repeatable); extend the shipped ones\n"
+"  --baseline FILE   a previous --json output: crashes and messages found\n"
+"                    there (after normalization) are known, not new\n"
+"  --color WHEN      auto (default: on a terminal), always, never\n"
+"  -h, --help        this text\n"
+"\n"
+"Rules: %s (shipped), then $BOOTTEST_RULES (colon-separated files),\n"
+"then each --rules FILE.\n"
+"\n"
+"JSON: {\"verdict\": \"clean\"|\"crash\",\n"
+"       \"crashes\": [{\"category\", \"title\", \"alt\": [...], \"frame\",\n"
+"                    \"start_line\", \"end_line\", \"panicked\", \"corrupted\",\n"
+"                    \"stack\": [\"func+0x1/0x2 [mod]\", ...], \"new\"}],\n"
+"       \"errors\": [{\"line\", \"level\", \"text\", \"new\"}], \"warnings\": [...],\n"
+"       \"counts\": {\"lines\", \"crashes\", \"errors\", \"warnings\", \"benign\",\n"
+"                  \"emerg\" ... \"debug\"}}\n"
+"Categories: panic oops bug warning kasan ubsan kcsan kmsan kfence lockdep\n"
+"hung_task rcu_stall soft_lockup hard_lockup gpf page_fault null_deref oom\n"
+"other.  \"new\" appears with --baseline only.\n"
+"\n"
+"Exit status: 0 no crash (with --baseline: no new crash), 1 crash,\n"
+"2 usage error, unreadable log or bad rules.\n", RULES_NAME);
+}
+
+static char *shipped_rules(void)
+{
+	char exe[PATH_MAX];
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof(exe) - 1);
+
+	if (n > 0) {
+		char *dir, *p;
+
+		exe[n] = '\0';
+		dir = bt_dirname(exe);
+		p = bt_path_join(dir, RULES_NAME);
+		free(dir);
+		if (bt_is_file(p))
+			return p;
+		free(p);
+	}
+	return bt_path_join(DC_RULES_DIR, RULES_NAME);
+}
+
+static void line_text(struct dc_log *log, size_t i, const char **s,
+		      size_t *n)
+{
+	*s = log->lines[i].text;
+	*n = log->lines[i].len;
+}
+
+/* --- baseline ------------------------------------------------------ */
+
+struct baseline {
+	char **titles;
+	int ntitle;
+	char **msgs;
+	int nmsg;
+};
+
+static void base_add(char ***v, int *n, const char *s)
+{
+	*v = bt_realloc(*v, (*n + 1) * sizeof(**v));
+	(*v)[(*n)++] = bt_strdup(s);
+}
+
+static bool base_has(char **v, int n, const char *s)
+{
+	for (int i = 0; i < n; i++)
+		if (!strcmp(v[i], s))
+			return true;
+	return false;
+}
+
+static int load_baseline(struct dc_rules *r, const char *path,
+			 struct baseline *b)
+{
+	struct json_object *o = bt_json_load(path, 256 << 20), *a;
+	static const char *const lists[] = { "errors", "warnings" };
+
+	if (!o)
+		return -1;
+	a = bt_json_get_array(o, "crashes");
+	for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+		const char *t = bt_json_get_str(json_object_array_get_idx(a, i),
+						"title");
+
+		if (t)
+			base_add(&b->titles, &b->ntitle, t);
+	}
+	for (size_t l = 0; l < ARRAY_SIZE(lists); l++) {
+		a = bt_json_get_array(o, lists[l]);
+		for (size_t i = 0; a && i < json_object_array_length(a); i++) {
+			const char *t = bt_json_get_str(
+				json_object_array_get_idx(a, i), "text");
+			char *nt;
+
+			if (!t)
+				continue;
+			nt = dc_normalize(r, t);
+			base_add(&b->msgs, &b->nmsg, nt);
+			free(nt);
+		}
+	}
+	json_object_put(o);
+	return 0;
+}
+
+static void free_baseline(struct baseline *b)
+{
+	for (int i = 0; i < b->ntitle; i++)
+		free(b->titles[i]);
+	for (int i = 0; i < b->nmsg; i++)
+		free(b->msgs[i]);
+	free(b->titles);
+	free(b->msgs);
+}
+
+/* --- outputs ------------------------------------------------------- */
+
+static struct json_object *msg_json(struct dc_log *log, struct dc_msg *m,
+				    bool with_base)
+{
+	struct json_object *o = json_object_new_object();
+	const char *s;
+	size_t n;
+	char *t;
+
+	line_text(log, m->line, &s, &n);
+	t = bt_strndup(s, n);
+	bt_json_add_int(o, "line", log->lines[m->line].lineno);
+	bt_json_add_str(o, "level", level_names[m->level]);
+	bt_json_add_str(o, "text", t);
+	if (with_base)
+		bt_json_add_bool(o, "new", !m->known);
+	free(t);
+	return o;
+}
+
+static void print_json(struct dc_log *log, struct dc_result *res,
+		       bool with_base, bool crashed)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *cr = json_object_new_array();
+	struct json_object *er = json_object_new_array();
+	struct json_object *wa = json_object_new_array();
+	struct json_object *co = json_object_new_object();
+	size_t nerr = 0, nwarn = 0;
+
+	bt_json_add_str(o, "verdict", crashed ? "crash" : "clean");
+	for (int i = 0; i < res->ncrash; i++) {
+		struct dc_crash *c = &res->crashes[i];
+		struct json_object *j = json_object_new_object();
+		struct json_object *alt = json_object_new_array();
+		struct json_object *st = json_object_new_array();
+
+		bt_json_add_str(j, "category", c->category);
+		bt_json_add_str(j, "title", c->title);
+		for (int k = 0; k < c->nalt; k++)
+			json_object_array_add(alt,
+				json_object_new_string(c->alts[k]));
+		json_object_object_add(j, "alt", alt);
+		bt_json_add_str(j, "frame", c->frame);
+		bt_json_add_int(j, "start_line", log->lines[c->start].lineno);
+		bt_json_add_int(j, "end_line", log->lines[c->end].lineno);
+		bt_json_add_bool(j, "panicked", c->panicked);
+		bt_json_add_bool(j, "corrupted", c->corrupted);
+		for (int k = 0; k < c->nstack; k++)
+			json_object_array_add(st,
+				json_object_new_string(c->stack[k]));
+		json_object_object_add(j, "stack", st);
+		if (with_base)
+			bt_json_add_bool(j, "new", !c->known);
+		json_object_array_add(cr, j);
+	}
+	json_object_object_add(o, "crashes", cr);
+	for (size_t i = 0; i < res->nmsg; i++) {
+		struct dc_msg *m = &res->msgs[i];
+
+		if (m->level <= 3) {
+			json_object_array_add(er, msg_json(log, m, with_base));
+			nerr++;
+		} else {
+			json_object_array_add(wa, msg_json(log, m, with_base));
+			nwarn++;
+		}
+	}
+	json_object_object_add(o, "errors", er);
+	json_object_object_add(o, "warnings", wa);
+	bt_json_add_int(co, "lines", log->nlines);
+	bt_json_add_int(co, "crashes", res->ncrash);
+	bt_json_add_int(co, "errors", nerr);
+	bt_json_add_int(co, "warnings", nwarn);
+	bt_json_add_int(co, "benign", res->benign);
+	for (int l = 0; l < 8; l++)
+		bt_json_add_int(co, level_names[l], res->counts[l]);
+	json_object_object_add(o, "counts", co);
+	bt_json_fprint(stdout, o, true);
+	json_object_put(o);
+}
+
+static void print_human(const char *name, struct dc_log *log,
+			struct dc_result *res, bool color, bool with_base)
+{
+	const char *red = color ? "\033[1;31m" : "", *yel = color ?
+		"\033[33m" : "", *off = color ? "\033[0m" : "";
+	size_t nerr = 0, nwarn = 0;
+
+	for (size_t i = 0; i < res->nmsg; i++)
+		res->msgs[i].level <= 3 ? nerr++ : nwarn++;
+	printf("%s: %s%d crash%s%s, %zu error%s, %zu warning%s (%zu lines)\n",
+	       name, res->ncrash ? red : "", res->ncrash,
+	       res->ncrash == 1 ? "" : "es", off, nerr, nerr == 1 ? "" : "s",
+	       nwarn, nwarn == 1 ? "" : "s", log->nlines);
+	for (int i = 0; i < res->ncrash; i++) {
+		struct dc_crash *c = &res->crashes[i];
+
+		printf("  %s%s%s [%s] lines %u-%u%s%s%s\n", red, c->title, off,
+		       c->category, log->lines[c->start].lineno,
+		       log->lines[c->end].lineno,
+		       c->panicked ? ", panicked" : "",
+		       c->corrupted ? ", truncated/corrupted" : "",
+		       with_base ? (c->known ? ", known" : ", NEW") : "");
+		for (int k = 0; k < c->nstack && k < 8; k++)
+			printf("      %s\n", c->stack[k]);
+	}
+	for (size_t i = 0; i < res->nmsg && i < 20; i++) {
+		const char *s;
+		size_t n;
+
+		line_text(log, res->msgs[i].line, &s, &n);
+		printf("  %s%s%s line %u: %.*s%s\n",
+		       res->msgs[i].level <= 3 ? red : yel,
+		       level_names[res->msgs[i].level], off,
+		       log->lines[res->msgs[i].line].lineno,
+		       (int)(n > 200 ? 200 : n), s,
+		       with_base && !res->msgs[i].known ? " (new)" : "");
+	}
+	if (res->nmsg > 20)
+		printf("  ... %zu more messages (--json lists all)\n",
+		       res->nmsg - 20);
+}
+
+static void print_junit(const char *name, struct dc_log *log,
+			struct dc_result *res)
+{
+	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+	printf("<testsuite name=\"dmesg-classify\" tests=\"%d\" failures=\"%d\">\n",
+	       res->ncrash ? res->ncrash : 1, res->ncrash);
+	if (!res->ncrash) {
+		printf("  <testcase classname=\"kernel\" name=\"");
+		bt_xml_escape(stdout, name);
+		printf(": no crash\"/>\n");
+	}
+	for (int i = 0; i < res->ncrash; i++) {
+		struct dc_crash *c = &res->crashes[i];
+
+		printf("  <testcase classname=\"kernel.%s\" name=\"",
+		       c->category);
+		bt_xml_escape(stdout, c->title);
+		printf("\">\n    <failure type=\"%s\" message=\"",
+		       c->category);
+		bt_xml_escape(stdout, c->title);
+		printf("\">");
+		for (size_t j = c->start; j <= c->end; j++) {
+			char *t = bt_strndup(log->lines[j].text,
+					     log->lines[j].len);
+
+			bt_xml_escape(stdout, t);
+			putchar('\n');
+			free(t);
+		}
+		printf("</failure>\n  </testcase>\n");
+	}
+	printf("</testsuite>\n");
+}
+
+static void print_tap(const char *name, struct dc_result *res,
+		      struct dc_log *log)
+{
+	int n = res->ncrash ? res->ncrash : 1;
+
+	printf("TAP version 13\n1..%d\n", n);
+	if (!res->ncrash) {
+		printf("ok 1 - ");
+		bt_tap_escape(stdout, name);
+		printf(": no crash\n");
+	}
+	for (int i = 0; i < res->ncrash; i++) {
+		struct dc_crash *c = &res->crashes[i];
+
+		printf("not ok %d - ", i + 1);
+		bt_tap_escape(stdout, c->title);
+		printf("\n  ---\n  category: %s\n  start_line: %u\n  end_line: %u\n  panicked: %s\n  ...\n",
+		       c->category, log->lines[c->start].lineno,
+		       log->lines[c->end].lineno,
+		       c->panicked ? "true" : "false");
+	}
+}
+
+#ifndef BT_FUZZING
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "junit", no_argument, NULL, 'J' },
+		{ "tap", no_argument, NULL, 't' },
+		{ "rules", required_argument, NULL, 'r' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "color", required_argument, NULL, 'c' },
+		{ "colour", required_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	enum out_fmt fmt = OUT_HUMAN;
+	const char *baseline = NULL, *input = "-", *env;
+	char **extra = NULL;
+	int nextra = 0, c, color = -1, status;
+	struct dc_rules rules = { 0 };
+	struct baseline base = { 0 };
+	struct dc_result res;
+	struct dc_log log;
+	bool crashed = false;
+	char *buf, *path;
+	size_t len;
+
+	bt_set_prog(argv[0]);
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			fmt = OUT_JSON;
+			break;
+		case 'J':
+			fmt = OUT_JUNIT;
+			break;
+		case 't':
+			fmt = OUT_TAP;
+			break;
+		case 'r':
+			extra = bt_realloc(extra, (nextra + 1) * sizeof(*extra));
+			extra[nextra++] = optarg;
+			break;
+		case 'b':
+			baseline = optarg;
+			break;
+		case 'c':
+			if (!strcmp(optarg, "always"))
+				color = 1;
+			else if (!strcmp(optarg, "never"))
+				color = 0;
+			else if (!strcmp(optarg, "auto"))
+				color = -1;
+			else
+				bt_die(BT_EXIT_USAGE, "--color %s: use auto, always or never",
+				       optarg);
+			break;
+		case 'h':
+			usage(stdout);
+			return BT_EXIT_OK;
+		default:
+			usage(stderr);
+			return BT_EXIT_USAGE;
+		}
+	}
+	if (argc - optind > 1) {
+		bt_err("one log at most (got %d); concatenate them or run once per log",
+		       argc - optind);
+		return BT_EXIT_USAGE;
+	}
+	if (optind < argc)
+		input = argv[optind];
+
+	path = shipped_rules();
+	if (dc_rules_load(&rules, path) < 0)
+		return BT_EXIT_USAGE;
+	free(path);
+	env = getenv("BOOTTEST_RULES");
+	if (env && *env) {
+		char *copy = bt_strdup(env), *save = NULL;
+
+		for (char *p = strtok_r(copy, ":", &save); p;
+		     p = strtok_r(NULL, ":", &save))
+			if (dc_rules_load(&rules, p) < 0)
+				return BT_EXIT_USAGE;
+		free(copy);
+	}
+	for (int i = 0; i < nextra; i++)
+		if (dc_rules_load(&rules, extra[i]) < 0)
+			return BT_EXIT_USAGE;
+	free(extra);
+	if (dc_rules_finish(&rules) < 0)
+		return BT_EXIT_USAGE;
+	if (baseline && load_baseline(&rules, baseline, &base) < 0)
+		return BT_EXIT_USAGE;
+
+	if (bt_read_file(input, &buf, &len, 0, NULL) < 0) {
+		bt_err("%s: cannot read the log: %s", input, strerror(errno));
+		return BT_EXIT_USAGE;
+	}
+	dc_log_parse(&log, buf, len);
+	free(buf);
+	dc_classify(&rules, &log, &res);
+
+	for (int i = 0; i < res.ncrash; i++) {
+		res.crashes[i].known = baseline &&
+			base_has(base.titles, base.ntitle,
+				 res.crashes[i].title);
+		if (!res.crashes[i].known)
+			crashed = true;
+	}
+	if (baseline) {
+		for (size_t i = 0; i < res.nmsg; i++) {
+			const char *s;
+			size_t n;
+			char *t, *nt;
+
+			line_text(&log, res.msgs[i].line, &s, &n);
+			t = bt_strndup(s, n);
+			nt = dc_normalize(&rules, t);
+			res.msgs[i].known = base_has(base.msgs, base.nmsg, nt);
+			free(t);
+			free(nt);
+		}
+	}
+	if (color < 0)
+		color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+
+	switch (fmt) {
+	case OUT_JSON:
+		print_json(&log, &res, baseline, res.ncrash > 0);
+		break;
+	case OUT_JUNIT:
+		print_junit(input, &log, &res);
+		break;
+	case OUT_TAP:
+		print_tap(input, &res, &log);
+		break;
+	default:
+		print_human(strcmp(input, "-") ? input : "(stdin)", &log,
+			    &res, color, baseline);
+		break;
+	}
+	status = crashed ? BT_EXIT_FAIL : BT_EXIT_OK;
+	if (fflush(stdout) || ferror(stdout)) {
+		bt_err("standard output: %s", strerror(errno));
+		status = BT_EXIT_USAGE;
+	}
+	dc_result_free(&res);
+	dc_log_free(&log);
+	free_baseline(&base);
+	dc_rules_free(&rules);
+	return status;
+}
+#endif

@@ -1,0 +1,168 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * dmesg-classify: shared declarations of the input decoder, the rules
+ * loader and the crash finder.
+ */
+#ifndef DMESG_CLASSIFY_H
+#define DMESG_CLASSIFY_H
+
+#include <stdbool.h>
+#include <stddef.h>
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <pcre2.h>
+
+#include "strbuf.h"
+
+/* One decoded input line. */
+struct dc_line {
+	const char *text;	/* message text, prefixes stripped, NUL-ended */
+	unsigned int len;
+	unsigned int lineno;	/* 1-based line number in the input */
+	int level;		/* 0 (emerg) .. 7 (debug), -1 unknown */
+	int facility;		/* syslog facility, -1 unknown, 0 kernel */
+	unsigned int ctx;	/* 0: bare, 1: timestamp, else printk caller */
+	bool kmsg_cont;		/* /dev/kmsg " KEY=value" continuation */
+};
+
+struct dc_log {
+	char *buf;		/* cleaned copy of the input */
+	struct dc_line *lines;
+	size_t nlines;
+	size_t bytes;		/* input size */
+	bool has_prio;		/* some line carried a priority */
+};
+
+/* Decode a whole input buffer (any bytes) into lines. */
+void dc_log_parse(struct dc_log *log, const char *data, size_t len);
+void dc_log_free(struct dc_log *log);
+
+enum dc_frame_mode {
+	DC_FRAME_NONE,		/* title has no frame */
+	DC_FRAME_TRACE,		/* first usable frame of the first stack */
+	DC_FRAME_RIP,		/* RIP/pc line, then the stack */
+	DC_FRAME_STALL,		/* the frame above the first anchor */
+	DC_FRAME_HANG,		/* hung-task rules */
+	DC_FRAME_LOCKDEP,	/* "at: FUNC" lines, then the stack */
+	DC_FRAME_ORIGIN,	/* first stack, plus a second from the origin */
+};
+
+struct dc_format {
+	pcre2_code *re;		/* title regexp, searched in the report text */
+	pcre2_code *report;	/* must match too (optional) */
+	pcre2_code *skip;	/* format-specific frame skips (optional) */
+	pcre2_code *after;	/* frames are read after this line (optional) */
+	char *title;		/* template: %1..%9, %F, %G, %% */
+	char *alt[4];
+	int nalt;
+	char *category;
+	enum dc_frame_mode mode;
+	bool corrupted;		/* a fallback format: always corrupted */
+	bool nostack;		/* no call trace is expected */
+};
+
+struct dc_header {
+	char *lit;		/* substring that marks a report header */
+	size_t len;
+	bool ignore_inside;	/* starts a report, never a second one */
+	bool endmark;		/* not a crash; ends the report text */
+	char *category;		/* when no format matches */
+	pcre2_code **supp;	/* suppressions on the header line */
+	int nsupp;
+	struct dc_format *fmts;
+	int nfmt;
+};
+
+struct dc_subst {
+	pcre2_code *re;
+	char *repl;
+};
+
+struct dc_msgfmt {
+	pcre2_code *re;
+	int level;
+};
+
+struct dc_rules {
+	struct dc_header *hdrs;
+	int nhdr;
+	pcre2_code *frame_skip;		/* joined global skip list */
+	struct strbuf frame_skip_src;
+	pcre2_code *anchors;		/* stall anchors */
+	struct strbuf anchors_src;
+	struct dc_subst *hang_pick;	/* hang: frames picked when present */
+	int nhang_pick;
+	pcre2_code *hang_skip;		/* hang: frames never picked */
+	struct strbuf hang_skip_src;
+	pcre2_code *stack_start;	/* "Call Trace:" and friends */
+	struct strbuf stack_start_src;
+	pcre2_code *benign;		/* never an error/warning message */
+	struct strbuf benign_src;
+	char **prefixes;		/* syscall prefixes stripped off frames */
+	int nprefix;
+	struct dc_subst *norm;		/* title normalization */
+	int nnorm;
+	struct dc_msgfmt *msgs;		/* levels of un-prefixed lines */
+	int nmsg;
+	pcre2_match_data *md;
+	/* literal prefilter: first two bytes of a rare window */
+	unsigned short *bigram;		/* 65536 entries: index+1 in lits */
+	struct dc_lit *lits;
+	int nlit;
+};
+
+struct dc_lit {
+	const char *s;
+	size_t len;
+	size_t off;		/* offset of the bigram inside s */
+	int hdr;		/* header index */
+	int next;		/* next literal with the same bigram, -1 */
+};
+
+/* Load rules; path NULL loads nothing.  Returns 0 or -1 (message printed). */
+int dc_rules_load(struct dc_rules *r, const char *path);
+/* Compile the joined lists and the prefilter after the last load. */
+int dc_rules_finish(struct dc_rules *r);
+void dc_rules_free(struct dc_rules *r);
+/* Load from a NUL-terminated buffer (fuzzing, tests); name for messages. */
+int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf);
+
+pcre2_code *dc_compile(const char *src, const char *what, const char *file,
+		       unsigned int lineno);
+bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
+
+struct dc_crash {
+	char *category;
+	char *title;
+	char *frame;
+	char *alts[6];
+	int nalt;
+	size_t start;		/* line indexes */
+	size_t end;
+	bool panicked;
+	bool corrupted;
+	char **stack;
+	int nstack;
+	bool known;		/* in the baseline */
+};
+
+struct dc_msg {
+	size_t line;
+	int level;
+	bool known;
+};
+
+struct dc_result {
+	struct dc_crash *crashes;
+	int ncrash;
+	struct dc_msg *msgs;
+	size_t nmsg;
+	size_t counts[8];
+	size_t benign;
+};
+
+void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res);
+void dc_result_free(struct dc_result *res);
+/* Apply the normalization rules to a title or message (new string). */
+char *dc_normalize(struct dc_rules *r, const char *s);
+
+#endif

@@ -1,0 +1,16 @@
+# SPDX-License-Identifier: GPL-2.0
+# dmesg-classify: console-log crash classifier (PCRE2 with JIT).
+TOOLS += dmesg-classify
+dmesg-classify-main := dmesg-classify.o
+dmesg-classify-objs := dmesg-classify-input.o dmesg-classify-rules.o \
+		       dmesg-classify-report.o
+# libpcre2-8 needs no cflags; linked by name (see the report to the lead)
+dmesg-classify-ldlibs := -lpcre2-8
+
+# Where the shipped rules are found when the program is not beside them.
+%/dmesg-classify.o: BT_CFLAGS += -DDC_RULES_DIR='"$(srcdir)"'
+%/fuzz-classify.o: FUZZ_CFLAGS += -DDC_RULES_DIR='"$(srcdir)"'
+
+FUZZERS += fuzz-classify
+fuzz-classify-objs := $(dmesg-classify-objs)
+fuzz-classify-ldlibs := -lpcre2-8
