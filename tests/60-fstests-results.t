@@ -1,0 +1,124 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# fstests-results: parsing fstests result trees (formats as kdave/xfstests
+# writes them), the crash-in-the-middle case, baseline comparison, JUnit,
+# bad input, and a bounded libFuzzer run over the shipped seeds.
+. "$(dirname "$0")/lib/tap.sh"
+
+fr=$BT_BIN/fstests-results
+data=$T_ROOT/tests/data/fstests-results
+[ -x "$fr" ] || skip_all "$fr not built"
+
+# A finished run with a pass, a failure (unescaped message) and a not run.
+"$fr" -o "$T_TMP/pass.json" --junit "$T_TMP/pass.xml" "$data/pass" > "$T_TMP/pass.out"
+is "$?" 1 "a run with a failed test exits 1"
+j=$T_TMP/pass.json
+is "$(jq -r .verdict "$j")" fail "verdict fail"
+is "$(jq -r '.counts | "\(.passed) \(.failed) \(.notrun)"' "$j")" "1 1 1" "1 passed, 1 failed, 1 not run"
+is "$(jq -r '.tests[] | select(.name=="ext4/034") | .message' "$j")" \
+	"Installed kernel not built with CONFIG_QFMT_V2" "not-run reason kept"
+like "$(jq -r '.tests[] | select(.name=="ext4/032") | .message' "$j")" \
+	'output mismatch .*<"x">$' "raw (unescaped) failure message read whole"
+like "$(jq -r '.tests[] | select(.name=="ext4/032") | .diff' "$j")" \
+	'^--- tests/ext4/032.out' "first lines of the diff kept"
+is "$(jq -r '.tests[] | select(.name=="generic/001") | .time' "$j")" 19 "test time"
+is "$(jq -r '.sections[0].kernel' "$j")" 6.1.0-56-amd64 "last check.log block used"
+is "$(jq -r '.sections[0].fstyp' "$j")" ext4 "FSTYP property"
+check "JUnit is well-formed XML" python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$T_TMP/pass.xml"
+like "$(cat "$T_TMP/pass.xml")" '<skipped message="Installed kernel' "JUnit skipped with reason"
+like "$(cat "$T_TMP/pass.out")" 'FAIL ext4/032' "summary names the failure"
+
+# check.log alone (result.xml lost): outcome from Ran/Not run/Failures.
+mkdir -p "$T_TMP/logonly/s1"
+cp "$data/pass/ext4_4k/check.log" "$T_TMP/logonly/s1/"
+"$fr" -q -o "$T_TMP/lo.json" "$T_TMP/logonly"
+is "$(jq -r '[.tests[] | "\(.name)=\(.status)"] | join(" ")' "$T_TMP/lo.json")" \
+	"generic/001=pass ext4/034=notrun ext4/032=fail" "check.log alone gives the outcomes"
+
+# The guest crashed in generic/003: partial results, the running test named
+# with the crash title, the rest not reached; regression against baseline.
+c=$data/crash
+"$fr" -o "$T_TMP/crash.json" --junit "$T_TMP/crash.xml" --console "$c/console.log" \
+	--kernel "$c/kernel.json" --baseline "$T_TMP/pass.json" "$c" > "$T_TMP/crash.out"
+is "$?" 1 "crash in the middle exits 1"
+j=$T_TMP/crash.json
+is "$(jq -r .verdict "$j")" crash "verdict crash"
+is "$(jq -r .complete "$j")" false "run marked incomplete"
+is "$(jq -r .running.test "$j")" generic/003 "names the test that was running"
+is "$(jq -r '.tests[] | select(.name=="generic/003") | .status' "$j")" crashed "running test: crashed"
+like "$(jq -r '.tests[] | select(.name=="generic/003") | .message' "$j")" 'sysrq triggered crash' "crash title on the test"
+is "$(jq -r '.tests[] | select(.name=="generic/004") | .status' "$j")" notreached "later test: not reached"
+is "$(jq -r '.kernel[0].test' "$j")" generic/003 "kernel report attributed to its test"
+is "$(jq -r '.tests[] | select(.name=="generic/003") | .files[0]' "$j")" .full "per-test files listed"
+is "$(jq -r '.baseline.not_reached | join(" ")' "$j")" "ext4_4k:ext4/034 ext4_4k:ext4/032" "baseline tests not reached are listed"
+is "$(jq -r .baseline.regressions "$j")" 2 "not reached counts as regression"
+like "$(cat "$T_TMP/crash.xml")" '<error message="the kernel crashed' "JUnit error for the crashed test"
+
+# Baseline: new failure / fixed / still failing / newly not run.
+mk() { # NAME STATUS...: a one-section result.json
+	local n=$1; shift
+	printf '%s\n' "$@" | jq -R 'split("=") | {section:"s", name:.[0], status:.[1]}' |
+		jq -s '{tests: .}' > "$T_TMP/$n.json"
+}
+mk base a/1=pass a/2=fail a/3=fail a/4=pass
+mkdir -p "$T_TMP/cur/s"
+cat > "$T_TMP/cur/s/check.log" <<'LOG'
+Kernel version: x
+Ran: a/1 a/2 a/3 a/4
+Not run: a/4
+Failures: a/1 a/3
+Failed 2 of 4 tests
+LOG
+"$fr" -q -o "$T_TMP/cur.json" --baseline "$T_TMP/base.json" "$T_TMP/cur"
+is "$?" 1 "baseline comparison with a new failure exits 1"
+is "$(jq -r '.baseline | "\(.new_failures) \(.fixed) \(.still_failing) \(.newly_notrun)"' "$T_TMP/cur.json")" \
+	'["s:a/1"] ["s:a/2"] ["s:a/3"] ["s:a/4"]' "new failure, fixed, still failing, newly not run"
+
+# Clean run compared with itself: exit 0.
+mkdir -p "$T_TMP/ok/s"
+printf 'Kernel version: x\nRan: a/1 a/2\nPassed all 2 tests\n' > "$T_TMP/ok/s/check.log"
+"$fr" -q -o "$T_TMP/ok.json" "$T_TMP/ok"
+is "$?" 0 "all passed, complete: exit 0"
+"$fr" -q --baseline "$T_TMP/ok.json" "$T_TMP/ok"
+is "$?" 0 "no regression against itself: exit 0"
+# Interrupted run (exit 0 from check is not trusted).
+printf 'Kernel version: x\nRan: a/1\nInterrupted!\nPassed all 1 tests\n' > "$T_TMP/ok/s/check.log"
+"$fr" -q -o "$T_TMP/int.json" "$T_TMP/ok"
+is "$?" 1 "interrupted run exits 1"
+is "$(jq -r .verdict "$T_TMP/int.json")" incomplete "interrupted run: incomplete"
+
+# Bad input.
+mkdir -p "$T_TMP/empty"
+out=$("$fr" "$T_TMP/empty" 2>&1); st=$?
+is "$st" 2 "no test ran: exit 2"
+like "$out" 'error: .*no test ran' "no test ran: one-line error"
+out=$("$fr" "$T_TMP/nonexistent" 2>&1); st=$?
+is "$st" 2 "missing results dir: exit 2"
+like "$out" '^fstests-results: error: .*nonexistent' "missing results dir named"
+echo '{"x":1}' > "$T_TMP/bad.json"
+out=$("$fr" --baseline "$T_TMP/bad.json" "$T_TMP/cur" 2>&1); st=$?
+is "$st" 2 "baseline that is not a result.json: exit 2"
+like "$out" 'not a result.json' "bad baseline: reason given"
+# Hostile tree: symlinks are not followed, odd names ignored.
+mkdir -p "$T_TMP/host/s/a"
+printf 'Kernel version: x\nRan: a/1 ../../etc/passwd\nPassed all 1 tests\n' > "$T_TMP/host/s/check.log"
+ln -s /etc/passwd "$T_TMP/host/s/a/1.notrun"
+"$fr" -q -o "$T_TMP/host.json" "$T_TMP/host"
+is "$(jq -r '[.tests[].name] | join(" ")' "$T_TMP/host.json")" "a/1" "path-like test names dropped"
+is "$(jq -r '.tests[0].status' "$T_TMP/host.json")" pass "symlinked .notrun not followed"
+
+# Progress follower on a finished console log (plain mode).
+out=$("$fr" --progress --plain "$c/console.log")
+like "$out" 'fstests: 2/4 \[ext4_4k\] generic/002 pass 1 s' "progress: plain line per test"
+
+# libFuzzer: bounded run over the seeds.
+fz=$BT_TEST_BUILD/fuzz/fuzz-fstests-results
+if make -s -C "$T_ROOT/tools/boottest" O="$BT_TEST_BUILD" "$fz" > "$T_TMP/fz.log" 2>&1; then
+	cp -r "$data/fuzz-seeds" "$T_TMP/corpus"
+	"$fz" -max_total_time=15 -rss_limit_mb=1024 -artifact_prefix="$T_TMP/" "$T_TMP/corpus" > "$T_TMP/fz.out" 2>&1
+	ok $? "fuzz-fstests-results: 15 s without a crash" || diag "$(tail -20 "$T_TMP/fz.out")"
+else
+	ok 1 "fuzz-fstests-results builds" || diag "$(tail -20 "$T_TMP/fz.log")"
+fi
+done_testing

@@ -1,0 +1,199 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * fstests-results - turn the results of an fstests run in a guest into a
+ * verdict: result.json, JUnit, a summary, and a comparison with a baseline.
+ *
+ *   fstests-results [-o JSON] [--junit FILE] [--console LOG]
+ *                   [--kernel VERDICT.json] [--baseline PREV.json] [-q]
+ *                   RESULTS_DIR
+ *   fstests-results --progress [--pid PID] [--tty|--plain] CONSOLE_LOG
+ *
+ * RESULTS_DIR is fstests' RESULT_BASE as copied home (check.log, check.time,
+ * result.xml, per-test files, per section).  --console adds the guest
+ * runner's progress lines and check's "run fstests X at" kernel lines, so
+ * the test running when the guest died is named; --kernel is the
+ * classifier's JSON (dmesg-classify --json) of the same console log.
+ *
+ * Exit: 0 every test that ran passed, the run finished, the kernel stayed
+ * healthy and nothing regressed; 1 otherwise; 2 usage, unreadable input,
+ * or no test ran at all.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "fstests-results.h"
+#include "json.h"
+#include "path.h"
+
+static void print_usage(FILE *f)
+{
+	fprintf(f,
+		"usage: %s [-o JSON] [--junit FILE] [--console LOG] [--kernel VERDICT.json]\n"
+		"          [--baseline PREV.json] [-q] RESULTS_DIR\n"
+		"       %s --progress [--pid PID] [--tty|--plain] CONSOLE_LOG\n",
+		bt_prog(), bt_prog());
+}
+
+static int write_junit(const char *path, const struct fr_run *r)
+{
+	struct bt_atomic a;
+	FILE *f;
+
+	if (bt_atomic_open(&a, path, 0644) < 0)
+		return -1;
+	f = fdopen(dup(a.fd), "w");
+	if (!f) {
+		bt_atomic_abort(&a);
+		return bt_error("%s: %s", path, strerror(errno));
+	}
+	fr_write_junit(f, r);
+	if (fclose(f) == EOF) {
+		bt_atomic_abort(&a);
+		return bt_error("%s: cannot write: %s", path, strerror(errno));
+	}
+	return bt_atomic_commit(&a);
+}
+
+int main(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "junit", required_argument, NULL, 'j' },
+		{ "console", required_argument, NULL, 'c' },
+		{ "kernel", required_argument, NULL, 'k' },
+		{ "baseline", required_argument, NULL, 'b' },
+		{ "progress", no_argument, NULL, 'p' },
+		{ "pid", required_argument, NULL, 'P' },
+		{ "tty", no_argument, NULL, 'T' },
+		{ "plain", no_argument, NULL, 'L' },
+		{ "quiet", no_argument, NULL, 'q' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	const char *json_out = NULL, *junit = NULL, *console = NULL;
+	const char *kernel = NULL, *baseline = NULL;
+	bool progress = false, quiet = false;
+	int tty = -1, c, status;
+	long pid = 0;
+	struct json_object *out;
+	struct fr_run r;
+
+	bt_set_prog(argv[0]);
+	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			json_out = optarg;
+			break;
+		case 'j':
+			junit = optarg;
+			break;
+		case 'c':
+			console = optarg;
+			break;
+		case 'k':
+			kernel = optarg;
+			break;
+		case 'b':
+			baseline = optarg;
+			break;
+		case 'p':
+			progress = true;
+			break;
+		case 'P': {
+			char *end;
+
+			pid = strtol(optarg, &end, 10);
+			if (*end || pid <= 0) {
+				bt_err("--pid %s: not a process id", optarg);
+				return BT_EXIT_USAGE;
+			}
+			break;
+		}
+		case 'T':
+			tty = 1;
+			break;
+		case 'L':
+			tty = 0;
+			break;
+		case 'q':
+			quiet = true;
+			break;
+		case 'h':
+			print_usage(stdout);
+			return BT_EXIT_OK;
+		default:
+			print_usage(stderr);
+			return BT_EXIT_USAGE;
+		}
+	}
+	if (optind + 1 != argc) {
+		print_usage(stderr);
+		return BT_EXIT_USAGE;
+	}
+	if (progress) {
+		if (tty < 0)
+			tty = isatty(STDOUT_FILENO);
+		return fr_progress(argv[optind], pid, tty);
+	}
+
+	fr_init(&r);
+	if (console) {
+		char *buf;
+		size_t len;
+
+		if (bt_read_file(console, &buf, &len, 0, NULL) < 0) {
+			bt_err("%s: cannot read the console log: %s", console,
+			       strerror(errno));
+			return BT_EXIT_USAGE;
+		}
+		fr_parse_console(&r, buf, len);
+		free(buf);
+	}
+	if (!bt_is_dir(argv[optind]) && !console) {
+		bt_err("%s: no results directory; pass the RESULT_BASE copied out of the guest",
+		       argv[optind]);
+		return BT_EXIT_USAGE;
+	}
+	if (bt_is_dir(argv[optind])) {
+		if (fr_read_tree(&r, argv[optind]) < 0)
+			return BT_EXIT_USAGE;
+	} else {
+		bt_warn("%s: no results directory; using the console log only",
+			argv[optind]);
+	}
+	if (kernel) {
+		struct json_object *k = bt_json_load(kernel, FR_MAX_FILE);
+
+		if (!k)
+			return BT_EXIT_USAGE;
+		fr_parse_kernel(&r, k);
+		json_object_put(k);
+	}
+	fr_finish(&r);
+	out = fr_to_json(&r);
+	if (baseline) {
+		struct json_object *b = bt_json_load(baseline, FR_MAX_FILE);
+
+		if (!b || fr_baseline(out, b, baseline,
+				      bt_json_get_bool(out, "complete", false)) < 0)
+			return BT_EXIT_USAGE;
+		json_object_put(b);
+	}
+	if (json_out && bt_json_save(json_out, out, true) < 0)
+		return BT_EXIT_USAGE;
+	if (junit && write_junit(junit, &r) < 0)
+		return BT_EXIT_USAGE;
+	if (!quiet)
+		fr_write_text(stdout, out);
+	status = fr_exit_status(out);
+	if (status == BT_EXIT_USAGE)
+		bt_err("%s: no test ran (empty plan, bad group or test name, or the guest failed before ./check)",
+		       argv[optind]);
+	json_object_put(out);
+	fr_free(&r);
+	return status;
+}
