@@ -1,0 +1,131 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make boottest on Debian's packaged kernel (modular: initramfs path), for
+# real under QEMU: a clean boot, CMD status, a panic, unbootable command
+# lines, the timeout, SIGINT, bad variables.  Every boot has a TIMEOUT.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/boot.sh"
+
+need_boot_env
+# One output directory for the whole file: the tools, rootfs and initramfs
+# are built once; every boot gets its own run directory.
+O=${BT_TEST_BUILD:-$T_TMP}/boot-debian
+mkdir -p "$O"
+
+# --- bad variables: usage errors, no boot --------------------------------
+boot "$O" "$T_TMP/bad.log" TIMEOUT=abc
+is "$B_RC" 2 "TIMEOUT=abc: make fails"
+like "$(cat "$T_TMP/bad.log")" "TIMEOUT=abc: not a number" "TIMEOUT=abc: the error names the variable"
+boot "$O" "$T_TMP/bad.log" MEM=lots
+like "$(cat "$T_TMP/bad.log")" "MEM=lots: not a size" "MEM=lots: the error names the variable"
+BOOTTEST_QEMU=/nonexistent/qemu-system-x86_64 boot "$O" "$T_TMP/bad.log" TIMEOUT=60
+like "$(cat "$T_TMP/bad.log")" "not found; install the Debian package qemu-system-x86" \
+	"a missing QEMU names the Debian package"
+is "$(jget "$B_RUN/result.json" "['verdict']")" infrastructure "a missing QEMU is an infrastructure error"
+is "$(jget "$B_RUN/result.json" "['exit_status']")" 2 "... exit status 2"
+
+# --- a clean boot, stdin /dev/null, output to a file ---------------------
+boot "$O" "$T_TMP/clean.log" CMD='uname -r; echo boottest-cmd-output' TIMEOUT=240
+is "$B_RC" 0 "Debian's kernel boots clean (make exit 0)" || diag "$(tail -20 "$T_TMP/clean.log")"
+r=$B_RUN/result.json
+is "$(jget "$r" "['verdict']")" clean "verdict clean"
+is "$(jget "$r" "['exit_status']")" 0 "result.json exit_status 0"
+is "$(jget "$r" "['init']['reached']")" true "init reached"
+is "$(jget "$r" "['cmd']['status']")" 0 "CMD status 0 came home on the results disk"
+is "$(jget "$r" "['crashes'].__len__()")" 0 "no crash"
+errs=$(jget "$r" "['errors']")
+warns=$(jget "$r" "['warnings']")
+[ "$errs" -ge 0 ] && [ "$errs" -lt 30 ] && [ "$warns" -ge 0 ] && [ "$warns" -lt 60 ]
+ok $? "error/warning counts plausible ($errs errors, $warns warnings)"
+rel=$(jget "$r" "['kernel']['release']")
+like "$(cat "$B_RUN/cmd.out")" "$rel" "uname -r in the guest prints the kernel release ($rel)"
+like "$(cat "$T_TMP/clean.log")" "boottest-cmd-output" "CMD output is streamed to the output file"
+for f in console.log kmsg.log result.json junit.xml result.tap qemu.cmdline; do
+	[ -s "$B_RUN/$f" ]
+	ok $? "run directory has $f"
+done
+like "$(head -c 300 "$B_RUN/kmsg.log")" "^<[0-9]+>" "kmsg.log carries priorities"
+[ ! -e "$B_RUN/results.ext4" ]
+ok $? "the per-run results disk is removed after reading"
+like "$(cat "$B_RUN/result.tap")" "^TAP version 13" "result.tap is TAP"
+python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$B_RUN/junit.xml"
+ok $? "junit.xml is well-formed XML"
+
+# --- CMD=false (in parallel: two boots at once, separate run dirs) --------
+boot "$O" "$T_TMP/false.log" CMD=false TIMEOUT=240 &
+p1=$!
+sleep 2
+boot "$O" "$T_TMP/noinit.log" APPEND='init=/nonexistent' TIMEOUT=240
+noinit_run=$B_RUN
+wait $p1
+false_run=$(sed -n 's/^boottest: results in //p' "$T_TMP/false.log" | tail -n1)
+[ -n "$false_run" ] && [ "$false_run" != "$noinit_run" ]
+ok $? "two concurrent boots use separate run directories"
+is "$(jget "$false_run/result.json" "['verdict']")" cmd-failed "CMD=false: verdict cmd-failed"
+is "$(jget "$false_run/result.json" "['exit_status']")" 1 "CMD=false: exit status 1"
+is "$(jget "$noinit_run/result.json" "['exit_status']")" 1 "init=/nonexistent: exit status 1"
+like "$(jget "$noinit_run/result.json" "['reason']")" "init" \
+	"init=/nonexistent: the reason names init"
+like "$(cat "$T_TMP/noinit.log")" "init /nonexistent not found" \
+	"init=/nonexistent: the console says which init is missing"
+
+# --- missing root device ---------------------------------------------------
+boot "$O" "$T_TMP/noroot.log" APPEND='root=/dev/nonexistent' TIMEOUT=240
+is "$(jget "$B_RUN/result.json" "['exit_status']")" 1 "root=/dev/nonexistent: exit status 1"
+like "$(cat "$T_TMP/noroot.log")" "root device /dev/nonexistent not found" \
+	"root=/dev/nonexistent: the reason names the root device"
+
+# --- panic -----------------------------------------------------------------
+boot "$O" "$T_TMP/panic.log" CMD='echo c > /proc/sysrq-trigger' TIMEOUT=240
+r=$B_RUN/result.json
+is "$(jget "$r" "['exit_status']")" 1 "sysrq c: exit status 1"
+is "$(jget "$r" "['verdict']")" panic "sysrq c: verdict panic"
+like "$(jget "$r" "['reason']")" "sysrq|SysRq|Kernel panic" "sysrq c: the title names the panic"
+is "$(jget "$r" "['timed_out']")" false "sysrq c: not ended by the timeout"
+d=$(jget "$r" "['duration_s']")
+python3 -c "import sys; sys.exit(0 if float('$d') < 200 else 1)"
+ok $? "sysrq c: QEMU gone well before TIMEOUT=240 ($d s)"
+is "$(qemu_of "$B_RUN")" "" "sysrq c: no QEMU left"
+
+# --- timeout ---------------------------------------------------------------
+boot "$O" "$T_TMP/timeout.log" CMD='sleep 999' TIMEOUT=30
+r=$B_RUN/result.json
+is "$(jget "$r" "['verdict']")" timeout "CMD='sleep 999' TIMEOUT=30: verdict timeout"
+is "$(jget "$r" "['exit_status']")" 1 "... exit status 1"
+is "$(qemu_of "$B_RUN")" "" "... no QEMU left"
+
+# --- SIGINT during boot ----------------------------------------------------
+setsid make -s -f "$T_ROOT/Makefile.boot" boottest O="$O" TIMEOUT=240 \
+	< /dev/null > "$T_TMP/int.log" 2>&1 &
+mpid=$!
+run=
+for _ in $(seq 1 100); do
+	run=$(ls -d "$O"/.boottest/runs/2* 2>/dev/null | sort | tail -n1)
+	[ -n "$run" ] && [ -n "$(qemu_of "$run")" ] && [ -s "$run/console.log" ] && break
+	sleep 0.2
+done
+kill -INT -- -"$mpid"
+wait "$mpid"
+is "$(qemu_of "$run")" "" "SIGINT: no QEMU left"
+[ -s "$run/console.log" ]
+ok $? "SIGINT: the partial console log is kept"
+left=$(find "$run" -name 'results.ext4' -o -name '.*.tmp.*' -o -name '.results-stage')
+is "$left" "" "SIGINT: no temporary files left in the run directory"
+
+# --- the results parser under libFuzzer, bounded ---------------------------
+fz=$BT_TEST_BUILD/fuzz
+if command -v clang > /dev/null &&
+	make -s -C "$T_ROOT/tools/boottest" O="$fz" "$fz/fuzz/fuzz-vmrun-guest" > "$T_TMP/fz.log" 2>&1; then
+	seeds=$T_TMP/seeds
+	mkdir -p "$seeds"
+	printf '0\n' > "$seeds/status"
+	printf '1..2\nok 1 a\nnot ok 2 b\nok 3 # skip c\n' > "$seeds/tap"
+	"$fz/fuzz/fuzz-vmrun-guest" -max_total_time=15 -rss_limit_mb=1024 \
+		"$seeds" > "$T_TMP/fz.log" 2>&1
+	ok $? "fuzz-vmrun-guest: 15 s without a crash" || diag "$(tail -20 "$T_TMP/fz.log")"
+else
+	skip "fuzz-vmrun-guest not built (clang missing or build failed: $(tail -1 "$T_TMP/fz.log"))"
+fi
+
+done_testing
