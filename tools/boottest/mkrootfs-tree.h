@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: GPL-2.0 */
+/*
+ * The image contents built from a manifest: a tree of nodes that both back
+ * ends (ext4, newc cpio) write in the same order.
+ */
+#ifndef BOOTTEST_MKROOTFS_TREE_H
+#define BOOTTEST_MKROOTFS_TREE_H
+
+#include <stdbool.h>
+#include <stdint.h>
+#include <sys/types.h>
+
+#include "manifest.h"
+
+struct rnode {
+	char *path;		/* guest path, "/" for the root */
+	const char *name;	/* last component (points into path) */
+	struct rnode *parent;
+	struct rnode **kids;	/* sorted by name after rt_finish() */
+	int nkids, akids;
+	unsigned int mode;	/* S_IFMT | permissions */
+	unsigned int uid, gid;
+	unsigned int major, minor;
+	char *host;		/* regular file: host file to copy */
+	char *data;		/* regular file: contents; symlink: target */
+	uint64_t size;		/* regular file size, symlink target length */
+	struct rnode *link;	/* hard link: the node holding the inode */
+	unsigned int nlink;	/* names of the inode (the holder counts) */
+	bool weak;		/* generated (applet, library): never overrides */
+	bool implicit;		/* directory created as a parent */
+	const char *where;	/* manifest FILE:LINE */
+	unsigned long ino;	/* for the back ends */
+	unsigned int seen;	/* cpio: names of this inode written so far */
+};
+
+struct rt_user {
+	char *name, *home, *shell;
+	unsigned int uid, gid;
+};
+
+struct rt_group {
+	char *name;
+	unsigned int gid;
+	char *members;
+};
+
+struct rt_strset {
+	char **v;
+	size_t n, cap;
+};
+
+struct rtree {
+	struct rnode *root;
+	struct rnode **tab;	/* hash: path -> node */
+	size_t tabsize, count;
+	struct rt_user *users;
+	int nusers;
+	struct rt_group *groups;
+	int ngroups;
+	struct rt_strset deps;	/* host inputs, for --depfile */
+	const char *sysroot;
+	struct elf_closure *ec;
+	time_t epoch;
+	uint64_t data_bytes;	/* sum of regular file sizes (unique inodes) */
+	unsigned long ninodes;	/* distinct inodes */
+};
+
+void rt_init(struct rtree *t, const char *sysroot, time_t epoch);
+void rt_free(struct rtree *t);
+/* Apply the manifest entries.  Returns 0 or -1 (message printed). */
+int rt_apply(struct rtree *t, struct mf_list *list);
+/* Write passwd/group/shadow, sort, count links.  0 or -1. */
+int rt_finish(struct rtree *t);
+/* Record a host input for the depfile. */
+void rt_dep(struct rtree *t, const char *path);
+/* 128-bit digest of names, metadata and file contents (for UUIDs). */
+int rt_digest(struct rtree *t, unsigned char out[16]);
+/* Pre-order walk (parents first, children by name). */
+typedef int (*rt_walk_fn)(struct rnode *n, void *arg);
+int rt_walk(struct rtree *t, rt_walk_fn fn, void *arg);
+
+#endif
