@@ -232,6 +232,11 @@ static void decode_line(struct dc_log *log, struct dc_line *ln, char *s,
 		ln->kmsg_cont = true;
 		goto done;
 	}
+	/* "syzkaller login: [  1.2] text": a prompt before the record */
+	q = len > 8 && s[0] != '<' && s[0] != '[' ?
+	    memmem(s, len < 128 ? len : 128, "login: ", 7) : NULL;
+	if (q && q + 7 < end && (q[7] == '[' || q[7] == '<'))
+		p = q + 7;
 	if (skip_journal(&p, end)) {
 		ln->facility = 0;
 	} else if (skip_dmesg_x(&p, end, &fac, &lev)) {

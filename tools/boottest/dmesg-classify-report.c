@@ -185,19 +185,25 @@ static bool is_stack_start(struct report *rp, size_t k)
 	return dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
 }
 
-/* Frames of the stack that follows report line k (exclusive). */
+/*
+ * Frames of the stack from report line k on; a line that starts another
+ * stack ends it once a frame was read.
+ */
 static void read_stack(struct report *rp, size_t k, struct frames *out,
 		       struct frames *entries)
 {
+	int got = 0;
+
 	for (size_t j = k; j < rp->n; j++) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
 		const char *fn, *entry;
 		size_t fl;
 
-		if (j > k && is_stack_start(rp, j))
+		if (got && is_stack_start(rp, j))
 			break;
 		if (!parse_frame(ln->text, ln->len, &fn, &fl, &entry))
 			continue;
+		got++;
 		frames_add(out, fn, fl);
 		if (entries)
 			frames_add(entries, entry,
@@ -295,46 +301,48 @@ static long find_line(struct report *rp, size_t k, pcre2_code *re)
 	return -1;
 }
 
-static long first_stack(struct report *rp, size_t from)
-{
-	if (rp->fmt->after) {
-		long a = find_line(rp, from, rp->fmt->after);
-
-		if (a >= 0)
-			return a;
-	}
-	return find_line(rp, from, rp->r->stack_start);
-}
-
-/* Candidate frames: the RIP line (when rip) and the first stack. */
+/*
+ * Candidate frames: with rip, the function of the first RIP/pc line and
+ * the frames after it; otherwise (or when none follow) the first stack.
+ * A format's "after" regexp moves the start to the line it matches.
+ */
 static void collect(struct report *rp, bool rip, struct frames *f,
 		    struct frames *entries)
 {
-	long s = first_stack(rp, 0);
+	long a = rp->fmt->after ? find_line(rp, 0, rp->fmt->after) : -1;
+	size_t base = a >= 0 ? (size_t)a : 0;
+	long s;
 
-	rp->stack_seen = s >= 0;
+	rp->stack_seen = find_line(rp, 0, rp->r->stack_start) >= 0;
 	if (rip) {
-		for (size_t j = 0; j < rp->n; j++) {
+		for (size_t j = base; j < rp->n; j++) {
 			const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
 			const char *fn;
 			size_t fl;
 
 			fn = rip_func(ln->text, ln->len, &fl);
-			if (fn) {
-				frames_add(f, fn, fl);
-				if (s < 0) {
-					rp->stack_seen = true;
-					read_stack(rp, j + 1, f, entries);
-					return;
-				}
-				break;
+			if (!fn)
+				continue;
+			frames_add(f, fn, fl);
+			if (entries)
+				frames_add(entries, fn,
+					   ln->text + ln->len - fn);
+			read_stack(rp, j + 1, f, entries);
+			if (f->n > 1) {
+				rp->stack_seen = true;
+				return;
 			}
+			break;
 		}
 	}
-	if (s >= 0)
-		read_stack(rp, s + 1, f, entries);
-	else
-		read_stack(rp, 1, f, entries);
+	if (a >= 0) {
+		read_stack(rp, a + 1, f, entries);
+		if (f->n)
+			rp->stack_seen = true;
+		return;
+	}
+	s = find_line(rp, 0, rp->r->stack_start);
+	read_stack(rp, s >= 0 ? s + 1 : 1, f, entries);
 }
 
 static char *frame_stall(struct report *rp, struct frames *f)
@@ -342,11 +350,14 @@ static char *frame_stall(struct report *rp, struct frames *f)
 	const char *last = NULL;
 
 	for (int i = 0; i < f->n; i++) {
-		if (dc_match(rp->r, rp->r->anchors, f->v[i], strlen(f->v[i])))
-			return bt_strdup(last ? last : f->v[i]);
-		if (!last && !skipped(rp, f->v[i]))
-			last = f->v[i];
-		else if (!skipped(rp, f->v[i]))
+		size_t n = strlen(f->v[i]);
+
+		if (dc_match(rp->r, rp->r->anchors, f->v[i], n)) {
+			if (dc_match(rp->r, rp->r->stall_self, f->v[i], n))
+				return bt_strdup(f->v[i]);
+			return last ? bt_strdup(last) : NULL;
+		}
+		if (!skipped(rp, f->v[i]))
 			last = f->v[i];
 	}
 	return first_usable(rp, f, 0);
@@ -523,6 +534,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	PCRE2_SIZE beststart = (PCRE2_SIZE)-1;
 	struct frames fr = { 0 }, entries = { 0 };
 	char *frame = NULL, *frame2 = NULL, *t;
+	int fg;
 
 	for (int i = 0; i < h->nfmt; i++) {
 		const struct dc_format *f = &h->fmts[i];
@@ -558,6 +570,11 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		collect(rp, true, &fr, &entries);
 		goto stack;
 	}
+	/* a function named in the title line itself comes first */
+	fg = pcre2_substring_number_from_name(best->re, (PCRE2_SPTR)"F");
+	if (fg > 0 && fg < bestn && bestov[2 * fg] != PCRE2_UNSET)
+		frames_add(&fr, text + bestov[2 * fg],
+			   bestov[2 * fg + 1] - bestov[2 * fg]);
 	collect(rp, best->mode == DC_FRAME_RIP || best->mode ==
 		DC_FRAME_STALL, &fr, &entries);
 	switch (best->mode) {

@@ -71,6 +71,8 @@ static struct strbuf *list_for(struct dc_rules *r, const char *key)
 		return &r->hang_skip_src;
 	if (!strcmp(key, "stack-start"))
 		return &r->stack_start_src;
+	if (!strcmp(key, "stall-self"))
+		return &r->stall_self_src;
 	return &r->benign_src;
 }
 
@@ -206,6 +208,7 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 
 			   !strcmp(key, "hang-skip") ||
 			   !strcmp(key, "stack-start") ||
+			   !strcmp(key, "stall-self") ||
 			   !strcmp(key, "benign")) {
 			struct strbuf *sb = list_for(r, key);
 
@@ -331,6 +334,7 @@ int dc_rules_finish(struct dc_rules *r)
 	r->anchors = compile_list(&r->anchors_src);
 	r->hang_skip = compile_list(&r->hang_skip_src);
 	r->stack_start = compile_list(&r->stack_start_src);
+	r->stall_self = compile_list(&r->stall_self_src);
 	r->benign = compile_list(&r->benign_src);
 	r->bigram = bt_calloc(65536, sizeof(*r->bigram));
 	r->lits = bt_calloc(r->nhdr + 1, sizeof(*r->lits));
@@ -395,11 +399,13 @@ void dc_rules_free(struct dc_rules *r)
 	pcre2_code_free(r->anchors);
 	pcre2_code_free(r->hang_skip);
 	pcre2_code_free(r->stack_start);
+	pcre2_code_free(r->stall_self);
 	pcre2_code_free(r->benign);
 	sb_release(&r->frame_skip_src);
 	sb_release(&r->anchors_src);
 	sb_release(&r->hang_skip_src);
 	sb_release(&r->stack_start_src);
+	sb_release(&r->stall_self_src);
 	sb_release(&r->benign_src);
 	for (int i = 0; i < r->nprefix; i++)
 		free(r->prefixes[i]);

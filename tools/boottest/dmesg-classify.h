@@ -93,6 +93,8 @@ struct dc_rules {
 	int nhang_pick;
 	pcre2_code *hang_skip;		/* hang: frames never picked */
 	struct strbuf hang_skip_src;
+	pcre2_code *stall_self;		/* stall anchors that are guilty */
+	struct strbuf stall_self_src;
 	pcre2_code *stack_start;	/* "Call Trace:" and friends */
 	struct strbuf stack_start_src;
 	pcre2_code *benign;		/* never an error/warning message */
