@@ -48,6 +48,40 @@ bt-tools-built:
 
 # ---------------------------------------------------------------- rootfs ----
 # (owned by the rootfs work: make rootfs, ROOTFS_EXTRA=, ROOTFS_SIZE=)
+#
+# make rootfs: $(bt-out)/rootfs.ext4 from scripts/boottest/rootfs.manifest
+# plus the ROOTFS_EXTRA= fragments (later lines win), ROOTFS_SIZE= bytes (K/M/G
+# suffixes; default: the contents plus headroom).  mkrootfs writes a .d file
+# naming every host input (manifests, files, program closures), so the image
+# is rebuilt only when one of them, the tool, or these variables changed.
+# SOURCE_DATE_EPOCH is honoured (same inputs, same bytes).
+
+bt-rootfs := $(bt-out)/rootfs.ext4
+bt-rootfs-manifests := $(bt-srctree)/scripts/boottest/rootfs.manifest \
+	$(abspath $(ROOTFS_EXTRA))
+bt-rootfs-opts := size=$(ROOTFS_SIZE) manifests=$(bt-rootfs-manifests) \
+	epoch=$(SOURCE_DATE_EPOCH)
+bt-mkrootfs-bin := $(bt-tools)/mkrootfs
+
+PHONY += rootfs bt-force
+rootfs: $(bt-rootfs)
+
+# The tool's own Makefile knows whether it is up to date; the image follows
+# the binary's time stamp, so an unchanged tool does not rebuild the image.
+$(bt-mkrootfs-bin): bt-force
+	+$(bt-Q)$(bt-tool-make) -s $@
+
+$(bt-out)/.rootfs.opts: bt-force
+	$(bt-Q)mkdir -p $(@D)
+	$(bt-Q)echo '$(bt-rootfs-opts)' | cmp -s - $@ || echo '$(bt-rootfs-opts)' > $@
+
+$(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
+	@echo '  ROOTFS  $@'
+	$(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
+		--depfile $(@D)/.rootfs.ext4.d \
+		$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(bt-rootfs-manifests)
+
+-include $(bt-out)/.rootfs.ext4.d
 
 # -------------------------------------------------------------- boottest ----
 # (owned by the boot work: make boottest, boottest-minimal, boottest-doctor)
@@ -260,6 +294,7 @@ PHONY += boottest-help
 boottest-help:
 	@echo 'Boot-test targets (Makefile.boot):'
 	@echo '  rootfs          - Write the guest root image $(bt-out)/rootfs.ext4'
+	@echo '                    ROOTFS_EXTRA=manifest fragments ROOTFS_SIZE=bytes (K/M/G)'
 	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
 	@echo '                    CMD= TESTS= V=1 BISECT=1'
