@@ -141,8 +141,17 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 				p++;
 		}
 	}
-	if (p < end && *p == '(')
+	if (p < end && *p == '(') {
+		/* arm "(callee) from [<pc>] (caller+0x..": the caller counts */
+		const char *from = memmem(p, end - p, ") from ", 7);
+
+		if (from) {
+			q = skip_pcs(from + 7, end);
+			if (q < end && *q == '(')
+				p = q;
+		}
 		p++;
+	}
 	q = p;
 	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
 		q++;
