@@ -1,0 +1,242 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kinspect: facts from an ELF kernel through libelf.
+ *
+ * Architecture from e_machine; build id from the NT_GNU_BUILD_ID note; PVH
+ * from the XEN_ELFNOTE_PHYS32_ENTRY note (name "Xen", type 18) that
+ * arch/x86/platform/pvh/head.S emits and QEMU's -kernel uses to boot an ELF
+ * directly; the banner from linux_banner in an allocated section.
+ */
+#include <fcntl.h>
+#include <gelf.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "err.h"
+#include "kinspect.h"
+
+#define XEN_ELFNOTE_PHYS32_ENTRY	18
+
+static const struct {
+	unsigned int machine;
+	int elfclass;		/* 0: any */
+	int elfdata;		/* 0: any */
+	const char *arch;
+	const char *kernel_arch;
+	const char *qemu_arch;
+} arches[] = {
+	{ EM_X86_64, 0, 0, "x86_64", "x86", "x86_64" },
+	{ EM_386, 0, 0, "i386", "x86", "i386" },
+	{ EM_AARCH64, 0, 0, "arm64", "arm64", "aarch64" },
+	{ EM_ARM, 0, 0, "arm", "arm", "arm" },
+	{ EM_RISCV, ELFCLASS64, 0, "riscv64", "riscv", "riscv64" },
+	{ EM_RISCV, ELFCLASS32, 0, "riscv32", "riscv", "riscv32" },
+	{ EM_PPC64, 0, ELFDATA2LSB, "ppc64le", "powerpc", "ppc64" },
+	{ EM_PPC64, 0, ELFDATA2MSB, "ppc64", "powerpc", "ppc64" },
+	{ EM_PPC, 0, 0, "ppc", "powerpc", "ppc" },
+	{ EM_S390, 0, 0, "s390x", "s390", "s390x" },
+	{ EM_MIPS, ELFCLASS64, ELFDATA2LSB, "mips64el", "mips", "mips64el" },
+	{ EM_MIPS, ELFCLASS64, ELFDATA2MSB, "mips64", "mips", "mips64" },
+	{ EM_MIPS, ELFCLASS32, ELFDATA2LSB, "mipsel", "mips", "mipsel" },
+	{ EM_MIPS, ELFCLASS32, ELFDATA2MSB, "mips", "mips", "mips" },
+	{ 258 /* EM_LOONGARCH */, 0, 0, "loongarch64", "loongarch",
+	  "loongarch64" },
+	{ EM_SPARCV9, 0, 0, "sparc64", "sparc", "sparc64" },
+};
+
+void ki_set_arch(struct ki_image *ki, unsigned int machine, int elfclass,
+		 int elfdata)
+{
+	size_t i;
+
+	ki->arch = "unknown";
+	ki->kernel_arch = NULL;
+	ki->qemu_arch = NULL;
+	for (i = 0; i < ARRAY_SIZE(arches); i++) {
+		if (arches[i].machine != machine ||
+		    (arches[i].elfclass && arches[i].elfclass != elfclass) ||
+		    (arches[i].elfdata && arches[i].elfdata != elfdata))
+			continue;
+		ki->arch = arches[i].arch;
+		ki->kernel_arch = arches[i].kernel_arch;
+		ki->qemu_arch = arches[i].qemu_arch;
+		return;
+	}
+}
+
+static void init_libelf(void)
+{
+	static bool done;
+
+	if (!done && elf_version(EV_CURRENT) != EV_NONE)
+		done = true;
+}
+
+struct notes {
+	char *build_id;
+	bool pvh;
+	uint64_t pvh_entry;
+	bool found;		/* a note section or segment was seen */
+};
+
+static uint64_t get_uint(const uint8_t *p, size_t n, bool big)
+{
+	uint64_t v = 0;
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		v |= (uint64_t)p[big ? n - 1 - i : i] << (8 * i);
+	return v;
+}
+
+static void parse_notes(Elf_Data *d, bool big, struct notes *nt)
+{
+	size_t off = 0, next, name_off, desc_off, i, n;
+	const uint8_t *buf = d->d_buf;
+	GElf_Nhdr nh;
+
+	if (!buf)
+		return;
+	nt->found = true;
+	while (off < d->d_size &&
+	       (next = gelf_getnote(d, off, &nh, &name_off, &desc_off)) > 0) {
+		off = next;
+		if (nh.n_namesz == 4 && !memcmp(buf + name_off, "GNU", 4) &&
+		    nh.n_type == NT_GNU_BUILD_ID && nh.n_descsz &&
+		    !nt->build_id) {
+			n = nh.n_descsz > 64 ? 64 : nh.n_descsz;
+			nt->build_id = bt_malloc(2 * n + 1);
+			for (i = 0; i < n; i++)
+				sprintf(nt->build_id + 2 * i, "%02x",
+					buf[desc_off + i]);
+		}
+		if (nh.n_namesz == 4 && !memcmp(buf + name_off, "Xen", 4) &&
+		    nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY) {
+			nt->pvh = true;
+			if (nh.n_descsz == 4 || nh.n_descsz == 8)
+				nt->pvh_entry = get_uint(buf + desc_off,
+							 nh.n_descsz, big);
+		}
+	}
+}
+
+static void collect_notes(Elf *elf, bool big, struct notes *nt)
+{
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	GElf_Phdr ph;
+	size_t i, phnum;
+	Elf_Data *d;
+
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_NOTE)
+			continue;
+		d = elf_getdata(scn, NULL);
+		if (d)
+			parse_notes(d, big, nt);
+	}
+	if (nt->found || elf_getphdrnum(elf, &phnum) < 0)
+		return;
+	for (i = 0; i < phnum; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_NOTE)
+			continue;
+		d = elf_getdata_rawchunk(elf, ph.p_offset, ph.p_filesz,
+					 ph.p_align == 8 ? ELF_T_NHDR8 :
+					 ELF_T_NHDR);
+		if (d)
+			parse_notes(d, big, nt);
+	}
+}
+
+static void grow_extent(size_t *extent, uint64_t off, uint64_t size,
+			size_t len)
+{
+	if (off > len || size > len - off)
+		return;
+	if (off + size > *extent)
+		*extent = off + size;
+}
+
+int ki_elf_facts(struct ki_image *ki)
+{
+	size_t extent, i, n;
+	struct notes nt = { 0 };
+	Elf_Scn *scn = NULL;
+	GElf_Ehdr eh;
+	GElf_Shdr sh;
+	GElf_Phdr ph;
+	bool big;
+	Elf *elf;
+
+	init_libelf();
+	elf = elf_memory((char *)ki->body, ki->body_len);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		ki_seterr("not a valid ELF file: %s", elf_errmsg(-1));
+		if (elf)
+			elf_end(elf);
+		return -1;
+	}
+	big = eh.e_ident[EI_DATA] == ELFDATA2MSB;
+	ki_set_arch(ki, eh.e_machine, eh.e_ident[EI_CLASS],
+		    eh.e_ident[EI_DATA]);
+	collect_notes(elf, big, &nt);
+	ki->build_id = nt.build_id;
+	ki->pvh = nt.pvh;
+	ki->pvh_entry = nt.pvh_entry;
+
+	extent = eh.e_ehsize < ki->body_len ? eh.e_ehsize : ki->body_len;
+	grow_extent(&extent, eh.e_phoff, (uint64_t)eh.e_phnum * eh.e_phentsize,
+		    ki->body_len);
+	if (elf_getshdrnum(elf, &n) == 0 && n)
+		grow_extent(&extent, eh.e_shoff, (uint64_t)n * eh.e_shentsize,
+			    ki->body_len);
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type == SHT_NOBITS)
+			continue;
+		grow_extent(&extent, sh.sh_offset, sh.sh_size, ki->body_len);
+		if (sh.sh_type == SHT_PROGBITS &&
+		    (sh.sh_flags & SHF_ALLOC) && sh.sh_offset <= ki->body_len &&
+		    sh.sh_size <= ki->body_len - sh.sh_offset)
+			ki_scan_banner(ki, ki->body + sh.sh_offset, sh.sh_size);
+	}
+	if (elf_getphdrnum(elf, &n) == 0)
+		for (i = 0; i < n; i++)
+			if (gelf_getphdr(elf, i, &ph))
+				grow_extent(&extent, ph.p_offset, ph.p_filesz,
+					    ki->body_len);
+	ki->elf_len = extent;
+	/* No section headers (or an odd layout): scan the whole file. */
+	if (!ki->banner)
+		ki_scan_banner(ki, ki->body, ki->body_len);
+	elf_end(elf);
+	return 0;
+}
+
+char *ki_elf_file_build_id(const char *path)
+{
+	struct notes nt = { 0 };
+	GElf_Ehdr eh;
+	Elf *elf;
+	int fd;
+
+	init_libelf();
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0) {
+		ki_seterr("cannot open: %m");
+		return NULL;
+	}
+	elf = elf_begin(fd, ELF_C_READ_MMAP, NULL);
+	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
+		ki_seterr("not a valid ELF file: %s", elf_errmsg(-1));
+	} else {
+		collect_notes(elf, eh.e_ident[EI_DATA] == ELFDATA2MSB, &nt);
+		if (!nt.build_id)
+			ki_seterr("no NT_GNU_BUILD_ID note");
+	}
+	if (elf)
+		elf_end(elf);
+	close(fd);
+	return nt.build_id;
+}

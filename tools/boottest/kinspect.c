@@ -1,0 +1,550 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * kinspect: facts about a kernel image and its modules, for make targets.
+ *
+ *   kinspect [--json] [--tree OBJTREE] KERNEL
+ *   kinspect --get FIELD [--tree OBJTREE] KERNEL
+ *   kinspect --vmlinux OUT KERNEL
+ *   kinspect --config KERNEL
+ *   kinspect modinfo [--json] [--field KEY] KO...
+ *   kinspect modules [--json] [--no-softdeps] MODDIR NAME...
+ *
+ * Exit status: 0 success (with --tree: the image is the tree's); 1 the input
+ * was read but is not what was asked for (not a kernel, truncated, corrupt,
+ * no IKCONFIG, image not from the tree, module missing); 2 usage, or an
+ * input that cannot be read (missing, a directory, unreadable).
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "json.h"
+#include "kinspect.h"
+#include "path.h"
+
+static const char usage_text[] =
+"Usage: kinspect [--json] [--tree OBJTREE] KERNEL\n"
+"       kinspect --get FIELD [--tree OBJTREE] KERNEL\n"
+"       kinspect --vmlinux OUT KERNEL\n"
+"       kinspect --config KERNEL\n"
+"       kinspect modinfo [--json] [--field KEY] KO...\n"
+"       kinspect modules [--json] [--no-softdeps] MODDIR NAME...\n"
+"\n"
+"KERNEL: bzImage, vmlinux (ELF), vmlinux.{gz,xz,lzma,zst,lz4,bz2}, arm64 or\n"
+"riscv Image[.gz...], EFI zboot vmlinuz.  Compressions: gzip, xz, lzma,\n"
+"zstd, lz4 (frame and legacy -l), bzip2.\n"
+"\n"
+"  --json            JSON output\n"
+"  --tree OBJTREE    also tell whether KERNEL is what OBJTREE just built\n"
+"                    (release and build id against OBJTREE/vmlinux and\n"
+"                    OBJTREE/include/config/kernel.release); exit 1 if not\n"
+"  --get FIELD       print one field (format, compression, arch, kernel_arch,\n"
+"                    qemu_arch, release, banner, build_id, pvh, pvh_entry,\n"
+"                    ikconfig, ...; tree.match with --tree); exit 1 if unset\n"
+"  --vmlinux OUT     write the ELF vmlinux inside KERNEL to OUT (atomically)\n"
+"  --config          print the embedded config (CONFIG_IKCONFIG)\n"
+"  modinfo           the .modinfo of modules (.ko, .ko.xz, .ko.zst, .ko.gz)\n"
+"  modules           the modules to load for NAME..., dependencies first, as\n"
+"                    paths under MODDIR (depends= and softdep= closure)\n"
+"\n"
+"Exit: 0 ok; 1 not a kernel/module, corrupt, not the tree's image, missing\n"
+"module; 2 usage or unreadable input.\n";
+
+static __noreturn void usage(int status)
+{
+	if (status)
+		fprintf(stderr, "%s", usage_text);
+	else
+		printf("%s", usage_text);
+	exit(status);
+}
+
+static int flush_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		bt_err("stdout: write error: %s", strerror(errno));
+		return BT_EXIT_USAGE;
+	}
+	return 0;
+}
+
+/* Map and inspect path; on failure print and return the exit status. */
+static int load_kernel(const char *path, struct ki_image *ki, uint8_t **map,
+		       size_t *len)
+{
+	bool is_io;
+
+	if (ki_map_file(path, map, len, &is_io) < 0) {
+		bt_err("%s: %s", path, ki_errmsg());
+		return is_io ? BT_EXIT_USAGE : BT_EXIT_FAIL;
+	}
+	if (ki_inspect(ki, *map, *len, KI_MAX_OUT) < 0) {
+		bt_err("%s: %s", path, ki_errmsg());
+		ki_image_free(ki);
+		ki_unmap_file(*map, *len);
+		return BT_EXIT_FAIL;
+	}
+	return 0;
+}
+
+static char *read_release(const char *objtree)
+{
+	char *path = bt_path_join(objtree, "include/config/kernel.release");
+	char *buf = NULL;
+	size_t len;
+
+	if (bt_read_file(path, &buf, &len, 4096, NULL) < 0) {
+		bt_err("%s: cannot read: %s; build the tree first (make)", path,
+		       strerror(errno));
+		free(path);
+		return NULL;
+	}
+	free(path);
+	buf[strcspn(buf, "\r\n")] = 0;
+	return buf;
+}
+
+/* The "tree" object; *match tells the verdict.  NULL: the tree is unusable. */
+static struct json_object *tree_facts(const struct ki_image *ki,
+				      const char *objtree, bool *match)
+{
+	char *release, *vmlinux, *bid, *reason;
+	struct json_object *t;
+
+	release = read_release(objtree);
+	if (!release)
+		return NULL;
+	vmlinux = bt_path_join(objtree, "vmlinux");
+	bid = ki_elf_file_build_id(vmlinux);
+	t = json_object_new_object();
+	bt_json_add_str(t, "objtree", objtree);
+	bt_json_add_str(t, "release", release);
+	bt_json_add_str(t, "build_id", bid);
+	if (strcmp(release, ki->release)) {
+		*match = false;
+		reason = bt_asprintf("release %s differs from the tree's %s",
+				     ki->release, release);
+	} else if (bid && ki->build_id && strcmp(bid, ki->build_id)) {
+		*match = false;
+		reason = bt_asprintf("build id %s differs from %s's %s: another build of the same release",
+				     ki->build_id, vmlinux, bid);
+	} else if (bid && ki->build_id) {
+		*match = true;
+		reason = bt_strdup("release and build id match");
+	} else {
+		*match = true;
+		reason = bt_asprintf("release matches; build id not compared (%s)",
+				     bid ? "the image has none" : ki_errmsg());
+	}
+	bt_json_add_bool(t, "match", *match);
+	bt_json_add_str(t, "reason", reason);
+	free(reason);
+	free(bid);
+	free(vmlinux);
+	free(release);
+	return t;
+}
+
+static struct json_object *image_json(const char *path,
+				      const struct ki_image *ki)
+{
+	struct json_object *o = json_object_new_object();
+	char buf[32];
+
+	bt_json_add_str(o, "file", path);
+	bt_json_add_str(o, "format", ki->format);
+	bt_json_add_str(o, "compression", ki_comp_name(ki->comp));
+	bt_json_add_str(o, "arch", ki->arch);
+	bt_json_add_str(o, "kernel_arch", ki->kernel_arch);
+	bt_json_add_str(o, "qemu_arch", ki->qemu_arch);
+	bt_json_add_str(o, "release", ki->release);
+	bt_json_add_str(o, "banner", ki->banner);
+	bt_json_add_str(o, "build_id", ki->build_id);
+	bt_json_add_bool(o, "pvh", ki->pvh);
+	if (ki->pvh) {
+		snprintf(buf, sizeof(buf), "0x%llx",
+			 (unsigned long long)ki->pvh_entry);
+		bt_json_add_str(o, "pvh_entry", buf);
+	} else {
+		bt_json_add_str(o, "pvh_entry", NULL);
+	}
+	bt_json_add_bool(o, "ikconfig", ki->ikconfig);
+	bt_json_add_bool(o, "elf", ki->body_is_elf);
+	if (ki->body_is_elf)
+		bt_json_add_int(o, "vmlinux_size", ki->elf_len);
+	else
+		bt_json_add_str(o, "vmlinux_size", NULL);
+	if (!strcmp(ki->format, "bzImage")) {
+		snprintf(buf, sizeof(buf), "%u.%02u", ki->boot_protocol >> 8,
+			 ki->boot_protocol & 0xff);
+		bt_json_add_str(o, "boot_protocol", buf);
+		bt_json_add_str(o, "setup_version", ki->setup_version);
+	}
+	if (ki->payload_length) {
+		bt_json_add_int(o, "payload_offset", ki->payload_offset);
+		bt_json_add_int(o, "payload_length", ki->payload_length);
+	}
+	return o;
+}
+
+static const char *value_text(struct json_object *v)
+{
+	if (!v)
+		return "";
+	if (json_object_is_type(v, json_type_string))
+		return json_object_get_string(v);
+	return json_object_to_json_string(v);
+}
+
+static void print_text(struct json_object *o, const char *prefix)
+{
+	json_object_object_foreach(o, key, val) {
+		if (json_object_is_type(val, json_type_object)) {
+			print_text(val, key);
+			continue;
+		}
+		if (prefix)
+			printf("%s.", prefix);
+		printf("%s: %s\n", key, value_text(val));
+	}
+}
+
+static int get_field(struct json_object *o, const char *field)
+{
+	struct json_object *v = NULL, *sub;
+	const char *dot = strchr(field, '.');
+	char *head;
+
+	if (dot) {
+		head = bt_strndup(field, dot - field);
+		if (json_object_object_get_ex(o, head, &sub))
+			json_object_object_get_ex(sub, dot + 1, &v);
+		free(head);
+	} else {
+		json_object_object_get_ex(o, field, &v);
+	}
+	if (!v)
+		return BT_EXIT_FAIL;
+	printf("%s\n", value_text(v));
+	return 0;
+}
+
+static int write_vmlinux(const char *out, const char *path,
+			 const struct ki_image *ki, const uint8_t *map,
+			 size_t len)
+{
+	struct bt_atomic a;
+	const uint8_t *p;
+	size_t n;
+
+	if (!ki->body_is_elf) {
+		bt_err("%s: %s image holds no ELF vmlinux; boot it as it is",
+		       path, ki->format);
+		return BT_EXIT_FAIL;
+	}
+	/* An ELF input is copied as it is; an extracted one is trimmed. */
+	p = ki->body_owned ? ki->body : map;
+	n = ki->body_owned ? ki->elf_len : len;
+	if (bt_atomic_open(&a, out, 0644) < 0)
+		return BT_EXIT_USAGE;
+	if (bt_write_all(a.fd, p, n) < 0) {
+		bt_err("%s: write error: %s", a.tmp, strerror(errno));
+		bt_atomic_abort(&a);
+		return BT_EXIT_USAGE;
+	}
+	return bt_atomic_commit(&a) < 0 ? BT_EXIT_USAGE : 0;
+}
+
+static int print_config(const char *path, const struct ki_image *ki)
+{
+	char *text;
+	size_t len;
+
+	if (!ki->ikconfig) {
+		bt_err("%s: no embedded config (IKCONFIG): build the kernel with CONFIG_IKCONFIG=y, or use the tree's .config",
+		       path);
+		return BT_EXIT_FAIL;
+	}
+	if (ki_config_text(ki, &text, &len) < 0) {
+		bt_err("%s: embedded config: %s", path, ki_errmsg());
+		return BT_EXIT_FAIL;
+	}
+	fwrite(text, 1, len, stdout);
+	free(text);
+	return flush_stdout();
+}
+
+static int cmd_image(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "tree", required_argument, NULL, 't' },
+		{ "get", required_argument, NULL, 'g' },
+		{ "vmlinux", required_argument, NULL, 'x' },
+		{ "config", no_argument, NULL, 'c' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *tree = NULL, *get = NULL, *vmlinux = NULL, *path;
+	bool json = false, config = false, match = true;
+	struct json_object *o, *t;
+	struct ki_image ki;
+	uint8_t *map;
+	size_t len;
+	int c, ret;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 't':
+			tree = optarg;
+			break;
+		case 'g':
+			get = optarg;
+			break;
+		case 'x':
+			vmlinux = optarg;
+			break;
+		case 'c':
+			config = true;
+			break;
+		case 'h':
+			usage(0);
+		default:
+			usage(BT_EXIT_USAGE);
+		}
+	}
+	if (optind != argc - 1) {
+		bt_err("expected one KERNEL argument; see --help");
+		return BT_EXIT_USAGE;
+	}
+	if ((vmlinux || config) && (tree || get || json || (vmlinux && config))) {
+		bt_err("--vmlinux and --config take no other option");
+		return BT_EXIT_USAGE;
+	}
+	path = argv[optind];
+	ret = load_kernel(path, &ki, &map, &len);
+	if (ret)
+		return ret;
+	if (vmlinux) {
+		ret = write_vmlinux(vmlinux, path, &ki, map, len);
+	} else if (config) {
+		ret = print_config(path, &ki);
+	} else {
+		o = image_json(path, &ki);
+		if (tree) {
+			t = tree_facts(&ki, tree, &match);
+			if (!t) {
+				json_object_put(o);
+				ret = BT_EXIT_USAGE;
+				goto out;
+			}
+			json_object_object_add(o, "tree", t);
+		}
+		if (get)
+			ret = get_field(o, get);
+		else if (json)
+			bt_json_fprint(stdout, o, true);
+		else
+			print_text(o, NULL);
+		json_object_put(o);
+		if (!ret)
+			ret = flush_stdout();
+		if (!ret && !match)
+			ret = BT_EXIT_FAIL;
+	}
+out:
+	ki_image_free(&ki);
+	ki_unmap_file(map, len);
+	return ret;
+}
+
+static bool multi_key(const char *key)
+{
+	static const char *const keys[] = { "alias", "firmware", "parm",
+					    "parmtype", "softdep", "import_ns" };
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(keys); i++)
+		if (!strcmp(key, keys[i]))
+			return true;
+	return false;
+}
+
+static struct json_object *modinfo_json(const char *path,
+					const struct ki_modinfo *mi)
+{
+	struct json_object *o = json_object_new_object(), *v, *arr;
+	char *name, *deps, *tok, *save;
+	size_t i;
+
+	bt_json_add_str(o, "file", path);
+	if (!ki_modinfo_get(mi, "name")) {
+		name = ki_modname_from_path(path);
+		bt_json_add_str(o, "name", name);
+		free(name);
+	}
+	arr = json_object_new_array();
+	deps = bt_strdup(ki_modinfo_get(mi, "depends") ?: "");
+	for (tok = strtok_r(deps, ",", &save); tok;
+	     tok = strtok_r(NULL, ",", &save))
+		json_object_array_add(arr, json_object_new_string(tok));
+	free(deps);
+	json_object_object_add(o, "depends", arr);
+	for (i = 0; i < mi->n; i++) {
+		if (!strcmp(mi->key[i], "depends") || !strcmp(mi->key[i], "file"))
+			continue;
+		if (json_object_object_get_ex(o, mi->key[i], &v)) {
+			if (!json_object_is_type(v, json_type_array)) {
+				arr = json_object_new_array();
+				json_object_array_add(arr, json_object_get(v));
+				json_object_object_add(o, mi->key[i], arr);
+				v = arr;
+			}
+			json_object_array_add(v,
+				json_object_new_string(mi->val[i]));
+		} else if (multi_key(mi->key[i])) {
+			arr = json_object_new_array();
+			json_object_array_add(arr,
+				json_object_new_string(mi->val[i]));
+			json_object_object_add(o, mi->key[i], arr);
+		} else {
+			bt_json_add_str(o, mi->key[i], mi->val[i]);
+		}
+	}
+	for (i = 0; i < 3; i++) {
+		static const char *const always[] = { "alias", "softdep",
+						      "firmware" };
+
+		if (!json_object_object_get_ex(o, always[i], NULL))
+			json_object_object_add(o, always[i],
+					       json_object_new_array());
+	}
+	return o;
+}
+
+static void modinfo_text(const char *path, const struct ki_modinfo *mi)
+{
+	size_t i;
+
+	printf("%-16s%s\n", "filename:", path);
+	for (i = 0; i < mi->n; i++) {
+		int pad = 15 - (int)strlen(mi->key[i]);
+
+		printf("%s:%*s%s\n", mi->key[i], pad > 0 ? pad : 1, "",
+		       mi->val[i]);
+	}
+}
+
+static int cmd_modinfo(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "field", required_argument, NULL, 'F' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct json_object *all = NULL;
+	const char *field = NULL;
+	struct ki_modinfo mi;
+	bool json = false, is_io;
+	int c, i, status = 0;
+	size_t k;
+
+	while ((c = getopt_long(argc, argv, "F:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			json = true;
+			break;
+		case 'F':
+			field = optarg;
+			break;
+		case 'h':
+			usage(0);
+		default:
+			usage(BT_EXIT_USAGE);
+		}
+	}
+	if (optind >= argc) {
+		bt_err("modinfo: expected one or more module files; see --help");
+		return BT_EXIT_USAGE;
+	}
+	if (json && field) {
+		bt_err("modinfo: --json and --field exclude each other");
+		return BT_EXIT_USAGE;
+	}
+	if (json)
+		all = json_object_new_array();
+	for (i = optind; i < argc; i++) {
+		if (ki_modinfo_load(argv[i], &mi, &is_io) < 0) {
+			bt_err("%s: %s", argv[i], ki_errmsg());
+			if (status != BT_EXIT_USAGE)
+				status = is_io ? BT_EXIT_USAGE : BT_EXIT_FAIL;
+			continue;
+		}
+		if (json) {
+			json_object_array_add(all, modinfo_json(argv[i], &mi));
+		} else if (field) {
+			for (k = 0; k < mi.n; k++)
+				if (!strcmp(mi.key[k], field))
+					printf("%s\n", mi.val[k]);
+		} else {
+			modinfo_text(argv[i], &mi);
+		}
+		ki_modinfo_free(&mi);
+	}
+	if (json) {
+		bt_json_fprint(stdout, all, true);
+		json_object_put(all);
+	}
+	c = flush_stdout();
+	return status ? status : c;
+}
+
+static int cmd_modules(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "json", no_argument, NULL, 'j' },
+		{ "no-softdeps", no_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	struct ki_closure_opts o = { .softdeps = true };
+	int c;
+
+	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'j':
+			o.json = true;
+			break;
+		case 'S':
+			o.softdeps = false;
+			break;
+		case 'h':
+			usage(0);
+		default:
+			usage(BT_EXIT_USAGE);
+		}
+	}
+	if (argc - optind < 2) {
+		bt_err("modules: expected MODDIR and one or more module names; see --help");
+		return BT_EXIT_USAGE;
+	}
+	return ki_modules_closure(argv[optind], argv + optind + 1,
+				  argc - optind - 1, &o);
+}
+
+int main(int argc, char **argv)
+{
+	bt_set_prog(argv[0]);
+	if (argc > 1 && !strcmp(argv[1], "modinfo"))
+		return cmd_modinfo(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "modules"))
+		return cmd_modules(argc - 1, argv + 1);
+	return cmd_image(argc, argv);
+}
