@@ -1,0 +1,446 @@
+// SPDX-License-Identifier: GPL-2.0
+/* Safe copy out of an ext4 image (see rootfs-extract.h). */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <et/com_err.h>
+#include <ext2fs/ext2_fs.h>
+#include <ext2fs/ext2fs.h>
+
+#include "err.h"
+#include "path.h"
+#include "rootfs-extract.h"
+#include "strbuf.h"
+
+struct rx_ent {
+	char name[EXT2_NAME_LEN + 1];
+	ext2_ino_t ino;
+};
+
+struct rx_link {
+	ext2_ino_t ino;
+	char *rel;		/* path below destdir of the first name */
+};
+
+struct rx {
+	ext2_filsys fs;
+	const char *image;
+	const struct rx_limits *lim;
+	struct rx_stats *st;
+	int destfd;
+	ext2_ino_t *dirs;	/* directories already copied (loops, aliases) */
+	size_t ndirs, adirs;
+	struct rx_link *links;	/* inodes with several names */
+	size_t nlinks, alinks;
+	char *buf;
+	bool fatal;		/* a limit hit: stop */
+	int ret;
+};
+
+#define RX_BUF	(1 << 20)
+
+static void damaged(struct rx *x, const char *rel, const char *what,
+		    errcode_t err)
+{
+	bt_err("%s/%s: %s%s%s", x->image, rel, what, err ? ": " : "",
+	       err ? error_message(err) : "");
+	x->st->errors++;
+	x->ret = 1;
+}
+
+static void skipped(struct rx *x, const char *rel, const char *why)
+{
+	bt_warn("%s/%s: skipped: %s", x->image, rel, why);
+	x->st->skipped++;
+	x->ret = 1;
+}
+
+static bool seen_dir(struct rx *x, ext2_ino_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < x->ndirs; i++)
+		if (x->dirs[i] == ino)
+			return true;
+	if (x->ndirs == x->adirs) {
+		x->adirs = x->adirs ? x->adirs * 2 : 64;
+		x->dirs = bt_realloc(x->dirs, x->adirs * sizeof(*x->dirs));
+	}
+	x->dirs[x->ndirs++] = ino;
+	return false;
+}
+
+static const char *find_link(struct rx *x, ext2_ino_t ino)
+{
+	size_t i;
+
+	for (i = 0; i < x->nlinks; i++)
+		if (x->links[i].ino == ino)
+			return x->links[i].rel;
+	return NULL;
+}
+
+static void add_link(struct rx *x, ext2_ino_t ino, const char *rel)
+{
+	if (x->nlinks == x->alinks) {
+		x->alinks = x->alinks ? x->alinks * 2 : 64;
+		x->links = bt_realloc(x->links, x->alinks * sizeof(*x->links));
+	}
+	x->links[x->nlinks].ino = ino;
+	x->links[x->nlinks++].rel = bt_strdup(rel);
+}
+
+static bool good_name(const char *name, size_t len)
+{
+	if (len == 0 || (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.'))
+		return false;
+	return !memchr(name, '/', len) && !memchr(name, '\0', len);
+}
+
+struct collect {
+	struct rx_ent *v;
+	size_t n, a;
+	uint64_t limit;
+	bool bad;
+};
+
+static int collect_cb(struct ext2_dir_entry *de, int offset, int blocksize,
+		      char *buf, void *priv)
+{
+	struct collect *c = priv;
+	size_t len = ext2fs_dirent_name_len(de);
+
+	if (len == 1 && de->name[0] == '.')
+		return 0;
+	if (len == 2 && de->name[0] == '.' && de->name[1] == '.')
+		return 0;
+	if (c->n >= c->limit)
+		return DIRENT_ABORT;
+	if (c->n == c->a) {
+		c->a = c->a ? c->a * 2 : 32;
+		c->v = bt_realloc(c->v, c->a * sizeof(*c->v));
+	}
+	if (!good_name(de->name, len)) {
+		/* Keep it to report it; mark with an empty name. */
+		c->v[c->n].name[0] = '\0';
+		c->bad = true;
+	} else {
+		memcpy(c->v[c->n].name, de->name, len);
+		c->v[c->n].name[len] = '\0';
+	}
+	c->v[c->n++].ino = de->inode;
+	return 0;
+}
+
+static int copy_file(struct rx *x, int dirfd, const char *name,
+		     const char *rel, ext2_ino_t ino,
+		     struct ext2_inode *in)
+{
+	uint64_t size = EXT2_I_SIZE(in), done = 0;
+	const char *first;
+	ext2_file_t f = NULL;
+	errcode_t err;
+	int fd;
+
+	if (in->i_links_count > 1) {
+		first = find_link(x, ino);
+		if (first) {
+			if (linkat(x->destfd, first, dirfd, name, 0) == 0) {
+				x->st->hardlinks++;
+				return 0;
+			}
+			bt_warn("%s: hard link to %s: %s; copying instead",
+				rel, first, strerror(errno));
+		}
+	}
+	if (size > x->lim->max_bytes - x->st->bytes) {
+		bt_err("%s/%s: %llu bytes would pass --max-bytes %llu; raise it",
+		       x->image, rel, (unsigned long long)size,
+		       (unsigned long long)x->lim->max_bytes);
+		x->fatal = true;
+		x->ret = 1;
+		return -1;
+	}
+	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		    O_CLOEXEC, 0600);
+	if (fd < 0) {
+		if (errno == EEXIST) {
+			skipped(x, rel, "a second entry with this name");
+			return 0;
+		}
+		bt_err("%s: cannot create: %s", rel, strerror(errno));
+		x->ret = 2;
+		x->fatal = true;
+		return -1;
+	}
+	err = ext2fs_file_open2(x->fs, ino, in, 0, &f);
+	while (!err && done < size) {
+		unsigned int want = size - done < RX_BUF ? (unsigned int)(size - done) : RX_BUF;
+		unsigned int got = 0;
+
+		err = ext2fs_file_read(f, x->buf, want, &got);
+		if (err || !got)
+			break;
+		if (bt_write_all(fd, x->buf, got) < 0) {
+			bt_err("%s: write: %s", rel, strerror(errno));
+			x->ret = 2;
+			x->fatal = true;
+			break;
+		}
+		done += got;
+		x->st->bytes += got;
+	}
+	if (f && !err)
+		ext2fs_file_close(f);
+	if (err)
+		damaged(x, rel, "cannot read", err);
+	else if (done < size && !x->fatal)
+		damaged(x, rel, "shorter than its size", 0);
+	fchmod(fd, (in->i_mode & 0777) | S_IRUSR | S_IWUSR);
+	{
+		struct timespec ts[2] = {
+			{ .tv_sec = in->i_atime }, { .tv_sec = in->i_mtime },
+		};
+
+		futimens(fd, ts);
+	}
+	close(fd);
+	x->st->files++;
+	if (in->i_links_count > 1 && !find_link(x, ino))
+		add_link(x, ino, rel);
+	return 0;
+}
+
+static void copy_symlink(struct rx *x, int dirfd, const char *name,
+			 const char *rel, ext2_ino_t ino,
+			 struct ext2_inode *in)
+{
+	uint64_t size = EXT2_I_SIZE(in);
+	char target[4097];
+	unsigned int got = 0;
+	errcode_t err = 0;
+
+	if (size == 0 || size > 4096) {
+		skipped(x, rel, "symlink target length out of range");
+		return;
+	}
+	if (ext2fs_is_fast_symlink(in)) {
+		if (size >= sizeof(in->i_block)) {
+			damaged(x, rel, "bad fast symlink", 0);
+			return;
+		}
+		memcpy(target, in->i_block, size);
+		got = (unsigned int)size;
+	} else {
+		ext2_file_t f;
+
+		err = ext2fs_file_open2(x->fs, ino, in, 0, &f);
+		if (!err) {
+			err = ext2fs_file_read(f, target, (unsigned int)size, &got);
+			ext2fs_file_close(f);
+		}
+	}
+	if (err || got != size) {
+		damaged(x, rel, "cannot read symlink", err);
+		return;
+	}
+	target[size] = '\0';
+	if (strlen(target) != size) {
+		skipped(x, rel, "NUL byte in symlink target");
+		return;
+	}
+	if (symlinkat(target, dirfd, name) < 0) {
+		if (errno == EEXIST)
+			skipped(x, rel, "a second entry with this name");
+		else
+			bt_warn("%s: symlink: %s", rel, strerror(errno));
+		return;
+	}
+	x->st->symlinks++;
+}
+
+static void copy_dir(struct rx *x, int dirfd, ext2_ino_t dino,
+		     struct strbuf *rel, unsigned int depth);
+
+static void copy_entry(struct rx *x, int dirfd, struct rx_ent *e,
+		       struct strbuf *rel, unsigned int depth)
+{
+	struct ext2_inode in;
+	errcode_t err;
+	int sub;
+
+	if (x->st->files + x->st->dirs + x->st->symlinks + x->st->hardlinks >=
+	    x->lim->max_files) {
+		bt_err("%s/%s: more than --max-files %llu entries; raise it",
+		       x->image, sb_str(rel),
+		       (unsigned long long)x->lim->max_files);
+		x->fatal = true;
+		x->ret = 1;
+		return;
+	}
+	if (!e->ino || e->ino > x->fs->super->s_inodes_count) {
+		damaged(x, sb_str(rel), "bad inode number", 0);
+		return;
+	}
+	err = ext2fs_read_inode(x->fs, e->ino, &in);
+	if (err) {
+		damaged(x, sb_str(rel), "cannot read inode", err);
+		return;
+	}
+	switch (in.i_mode & LINUX_S_IFMT) {
+	case LINUX_S_IFREG:
+		copy_file(x, dirfd, e->name, sb_str(rel), e->ino, &in);
+		return;
+	case LINUX_S_IFLNK:
+		copy_symlink(x, dirfd, e->name, sb_str(rel), e->ino, &in);
+		return;
+	case LINUX_S_IFDIR:
+		break;
+	case LINUX_S_IFCHR:
+	case LINUX_S_IFBLK:
+	case LINUX_S_IFIFO:
+	case LINUX_S_IFSOCK:
+		bt_note("%s/%s: special file not copied", x->image,
+			sb_str(rel));
+		x->st->skipped++;
+		return;
+	default:
+		damaged(x, sb_str(rel), "unknown file type", 0);
+		return;
+	}
+	if (depth + 1 > x->lim->max_depth) {
+		bt_err("%s/%s: deeper than --max-depth %u", x->image,
+		       sb_str(rel), x->lim->max_depth);
+		x->ret = 1;
+		x->st->skipped++;
+		return;
+	}
+	if (seen_dir(x, e->ino)) {
+		skipped(x, sb_str(rel), "directory already copied (a loop or a second name)");
+		return;
+	}
+	if (mkdirat(dirfd, e->name, 0700) < 0) {
+		if (errno == EEXIST)
+			skipped(x, sb_str(rel), "a second entry with this name");
+		else
+			bt_warn("%s: mkdir: %s", sb_str(rel), strerror(errno));
+		return;
+	}
+	sub = openat(dirfd, e->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW |
+		     O_CLOEXEC);
+	if (sub < 0) {
+		bt_err("%s: cannot open the directory just made: %s",
+		       sb_str(rel), strerror(errno));
+		x->ret = 2;
+		x->fatal = true;
+		return;
+	}
+	x->st->dirs++;
+	copy_dir(x, sub, e->ino, rel, depth + 1);
+	fchmod(sub, (in.i_mode & 0777) | S_IRWXU);
+	close(sub);
+}
+
+static void copy_dir(struct rx *x, int dirfd, ext2_ino_t dino,
+		     struct strbuf *rel, unsigned int depth)
+{
+	struct collect c = { .limit = x->lim->max_files + 1 };
+	size_t len = rel->len, i;
+	errcode_t err;
+
+	err = ext2fs_dir_iterate(x->fs, dino, 0, NULL, collect_cb, &c);
+	if (err)
+		damaged(x, sb_str(rel), "cannot read directory", err);
+	for (i = 0; i < c.n && !x->fatal; i++) {
+		if (len)
+			sb_addch(rel, '/');
+		if (!c.v[i].name[0]) {
+			sb_addstr(rel, "?");
+			skipped(x, sb_str(rel),
+				"entry named '', '.', '..' or with '/' or NUL");
+		} else {
+			sb_addstr(rel, c.v[i].name);
+			copy_entry(x, dirfd, &c.v[i], rel, depth);
+		}
+		rel->len = len;
+		if (rel->buf)
+			rel->buf[len] = '\0';
+	}
+	free(c.v);
+}
+
+int rx_extract(const char *image, const char *guestdir, const char *destdir,
+	       const struct rx_limits *lim, struct rx_stats *st)
+{
+	struct rx x = { .lim = lim, .st = st, .destfd = -1 };
+	char *label = bt_asprintf("%s:%s", image, guestdir);
+	size_t ll = strlen(label);
+	struct strbuf rel = STRBUF_INIT;
+	struct ext2_inode in;
+	ext2_ino_t ino;
+	errcode_t err;
+	size_t i;
+
+	memset(st, 0, sizeof(*st));
+	while (ll && label[ll - 1] == '/')
+		label[--ll] = '\0';
+	x.image = label;
+	err = ext2fs_open2(image, NULL, EXT2_FLAG_64BITS |
+			   EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0, unix_io_manager,
+			   &x.fs);
+	if (err) {
+		bt_err("%s: cannot open the ext4 image: %s", image,
+		       error_message(err));
+		free(label);
+		return 1;
+	}
+	if (ext2fs_has_feature_journal_needs_recovery(x.fs->super))
+		bt_note("%s: the journal was not replayed (the guest did not unmount); recent writes may be missing",
+			image);
+	err = ext2fs_namei(x.fs, EXT2_ROOT_INO, EXT2_ROOT_INO, guestdir, &ino);
+	if (!err)
+		err = ext2fs_read_inode(x.fs, ino, &in);
+	if (err) {
+		bt_err("%s:%s: %s", image, guestdir, error_message(err));
+		x.ret = 1;
+		goto out;
+	}
+	if (!LINUX_S_ISDIR(in.i_mode)) {
+		bt_err("%s:%s: not a directory", image, guestdir);
+		x.ret = 1;
+		goto out;
+	}
+	if (bt_mkdir_p(destdir, 0755) < 0) {
+		bt_err("%s: cannot create: %s", destdir, strerror(errno));
+		x.ret = 2;
+		goto out;
+	}
+	x.destfd = open(destdir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (x.destfd < 0) {
+		bt_err("%s: %s", destdir, strerror(errno));
+		x.ret = 2;
+		goto out;
+	}
+	x.buf = bt_malloc(RX_BUF);
+	seen_dir(&x, ino);
+	copy_dir(&x, x.destfd, ino, &rel, 0);
+out:
+	if (x.destfd >= 0)
+		close(x.destfd);
+	for (i = 0; i < x.nlinks; i++)
+		free(x.links[i].rel);
+	free(x.links);
+	free(x.dirs);
+	free(x.buf);
+	sb_release(&rel);
+	ext2fs_close_free(&x.fs);
+	free(label);
+	return x.ret;
+}
