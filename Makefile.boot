@@ -46,6 +46,103 @@ PHONY += bt-tools-built
 bt-tools-built:
 	+$(bt-Q)$(bt-tool-make)
 
+# ------------------------------------------------------------------ tree ----
+# (owned by the drop-in/config work: GNUmakefile routing, kernel sub-makes,
+# the O= stub, make help, boottest-doctor)
+#
+# BOOTTEST_GOALS: the goals GNUmakefile sends here instead of to the kernel's
+# Makefile.  GNUmakefile reads the `BOOTTEST_GOALS += ...' lines of this file
+# with sed, so keep them literal, one list per line, at column 0.  Names must
+# not look like kernel goals: no %config, %.config, help%, check%, %clean,
+# %docs, %pkg, __*, kernelrelease, nor single targets (%.o %.s %.i %.ko %/).
+BOOTTEST_GOALS += boottest rootfs fstests-vm boottest-bisect boottest-help
+BOOTTEST_GOALS += boottest-doctor
+
+comma := ,
+
+# The kernel's own make, for kernel goals run from boottest recipes; ARCH=,
+# CROSS_COMPILE=, LLVM=, V= given on the command line reach it via MAKEFLAGS.
+bt-kmake = $(MAKE) -f $(bt-srctree)/Makefile \
+	$(if $(filter-out $(bt-srctree),$(bt-objtree)),O=$(bt-objtree))
+
+PHONY += bt-need-kernel-tree bt-objtree-stub
+bt-need-kernel-tree:
+ifneq ($(bt-kernel-tree),y)
+	@echo 'boottest: error: $(MAKECMDGOALS) needs a kernel tree; copy boottest into one: scripts/boottest/drop-in /path/to/linux' >&2
+	@exit 2
+endif
+
+# With O= (or KBUILD_OUTPUT=), a GNUmakefile in the output directory that
+# leads back here, so `make -C $(O) boottest' works like `make O=$(O) boottest'.
+bt-stub := $(if $(bt-kernel-tree),$(if $(filter-out $(bt-srctree),$(bt-objtree)),$(bt-objtree)/GNUmakefile))
+bt-objtree-stub:
+ifneq ($(bt-stub),)
+	$(bt-Q)mkdir -p $(bt-objtree)
+	$(bt-Q){ echo '# SPDX-License-Identifier: GPL-2.0'; \
+	  echo '# Written by boottest: make -C $(bt-objtree) GOAL = make O=$(bt-objtree) GOAL'; \
+	  echo 'include $(bt-srctree)/GNUmakefile'; } > $(bt-stub).tmp
+	$(bt-Q)if cmp -s $(bt-stub).tmp $(bt-stub); then rm -f $(bt-stub).tmp; \
+	else mv $(bt-stub).tmp $(bt-stub); fi
+endif
+
+# make help: the kernel's help (in a kernel tree), then boottest's.
+PHONY += help
+help:
+ifeq ($(bt-kernel-tree),y)
+	+$(bt-Q)$(bt-kmake) help
+	@echo ''
+endif
+	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot boottest-help
+
+# make boottest-doctor: is this host ready to boot test kernels?
+PHONY += boottest-doctor
+boottest-doctor:
+	$(bt-Q)$(bt-srctree)/scripts/boottest/doctor $(if $(ARCH),--arch $(ARCH))
+
+# ---------------------------------------------------------------- config ----
+# (owned by the drop-in/config work: Kconfig.test profiles)
+#
+# make boottest-minimal [PROFILE=crash,debug-kasan] [BASE=tinyconfig]
+#   BASE (a kernel config goal: tinyconfig, defconfig, ...), then the boot
+#   profile and PROFILE from Kconfig.test merged in, olddefconfig, and every
+#   requested symbol verified (exit 2 naming what is missing and why).
+# make boottest-apply PROFILE=...    the same on the existing .config
+# make boottest-verify [PROFILE=...] only the verification
+# make boottest-profiles             list the profiles
+BOOTTEST_GOALS += boottest-minimal boottest-apply boottest-verify boottest-profiles
+
+BASE ?= tinyconfig
+bt-kconfig-tool := $(bt-srctree)/scripts/boottest/kconfig
+bt-profiles = boot $(subst $(comma), ,$(PROFILE))
+bt-dotconfig = $(bt-objtree)/.config
+
+PHONY += boottest-minimal boottest-apply boottest-verify boottest-profiles bt-have-config
+boottest-minimal: bt-need-kernel-tree bt-objtree-stub
+	+$(bt-Q)$(bt-kmake) $(BASE)
+	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot boottest-apply
+
+bt-have-config:
+	$(bt-Q)[ -f $(bt-dotconfig) ] || { echo 'boottest: error: no $(bt-dotconfig): configure first (make boottest-minimal, or make defconfig)' >&2; exit 2; }
+
+boottest-apply: bt-need-kernel-tree bt-objtree-stub bt-have-config
+	$(bt-Q)mkdir -p $(bt-out)
+	$(bt-Q)$(bt-kconfig-tool) fragment --config $(bt-dotconfig) $(bt-profiles) > $(bt-out)/profile.fragment.tmp
+	$(bt-Q)mv $(bt-out)/profile.fragment.tmp $(bt-out)/profile.fragment
+	$(bt-Q)cd $(bt-objtree) && $(bt-srctree)/scripts/kconfig/merge_config.sh -m -O $(bt-objtree) \
+		$(bt-dotconfig) $(bt-out)/profile.fragment > $(bt-out)/merge.log 2>&1 || \
+		{ cat $(bt-out)/merge.log >&2; exit 2; }
+	$(if $(filter 1,$(V)),@cat $(bt-out)/merge.log)
+	+$(bt-Q)$(bt-kmake) olddefconfig
+	$(bt-Q)$(bt-kconfig-tool) verify --srctree $(bt-srctree) $(bt-dotconfig) $(bt-profiles)
+
+boottest-verify: bt-have-config
+	$(bt-Q)$(bt-kconfig-tool) verify $(if $(filter y,$(bt-kernel-tree)),--srctree $(bt-srctree)) \
+		$(bt-dotconfig) $(bt-profiles)
+
+boottest-profiles:
+	@echo 'Profiles in Kconfig.test (PROFILE=a,b; boot is always included):'
+	$(bt-Q)$(bt-kconfig-tool) list
+
 # ---------------------------------------------------------------- rootfs ----
 # (owned by the rootfs work: make rootfs, ROOTFS_EXTRA=, ROOTFS_SIZE=)
 #
@@ -134,7 +231,12 @@ ifeq ($(bt-kernel),)
 $(error no kernel built in $(bt-objtree): run make (or make boottest-minimal first))
 endif
 else
+# The cache debian-kernel fills (asking apt where it is costs seconds).
+bt-cache := $(or $(BOOTTEST_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/boottest)
+bt-debian := $(patsubst %/.complete,%,$(lastword $(sort $(wildcard $(bt-cache)/debian-kernel/linux-image-*-amd64/.complete))))
+ifeq ($(bt-debian),)
 bt-debian := $(shell $(bt-srctree)/scripts/boottest/debian-kernel --print 2>/dev/null)
+endif
 bt-kernel := $(firstword $(wildcard $(bt-debian)/boot/vmlinuz-*))
 bt-modules := $(patsubst %/modules.order,%,$(firstword $(wildcard $(bt-debian)/lib/modules/*/modules.order)))
 bt-kconfig := $(firstword $(wildcard $(bt-debian)/boot/config-*))
@@ -298,5 +400,11 @@ boottest-help:
 	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
 	@echo '                    CMD= TESTS= V=1 BISECT=1'
+	@echo '  boottest-minimal  - BASE (default tinyconfig) + the boot profile + PROFILE='
+	@echo '                    from Kconfig.test, verified (exit 2 naming what is missing)'
+	@echo '  boottest-apply    - Merge the boot profile + PROFILE= into the existing .config'
+	@echo '  boottest-verify   - Check .config has what the boot profile + PROFILE= request'
+	@echo '  boottest-profiles - List the profiles (crash, debug-kasan, fstests-ext4, ...)'
+	@echo '  boottest-doctor   - Check the host: QEMU, /dev/kvm, busybox, libraries'
 
 .PHONY: $(PHONY)

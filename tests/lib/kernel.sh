@@ -1,0 +1,214 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The tree kernel for tests: Debian's linux-source-6.1 with boottest dropped
+# in, configured from Kconfig.test (tinyconfig + the boot and crash
+# profiles) and built once with O= into a cache keyed by the configuration.
+# Source after tap.sh.  Every function returns non-zero with the reason in
+# KERNEL_SKIP_REASON when the tree cannot be had (use: skip_all).
+#
+#   kernel_src       extract the tarball once into $BT_TEST_BUILD/linux-src
+#                    (git, one commit); sets KERNEL_SRC
+#   kernel_dropin    kernel_src + scripts/boottest/drop-in (refreshes the
+#                    files from this checkout)
+#   kernel_config    kernel_dropin + the configuration, without building:
+#                    sets KERNEL_KEY, KERNEL_OBJ, KERNEL_CONFIG
+#   kernel_tree      kernel_config + the build (cached; ~8-13 min cold on
+#                    2 cores at nice 19); exports
+#                      KERNEL_SRCTREE  the source tree (clean, drop-in added)
+#                      KERNEL_OBJTREE  the O= output directory
+#                      KERNEL_IMAGE    $KERNEL_OBJTREE/arch/x86/boot/bzImage
+#                      KERNEL_VMLINUX  $KERNEL_OBJTREE/vmlinux (PVH)
+#                      KERNEL_CONFIG   $KERNEL_OBJTREE/.config
+#                      KERNEL_RELEASE  e.g. 6.1.192
+#   kernel_intree    kernel_tree + an in-tree layout of the same kernel:
+#                    exports KERNEL_INTREE, a hard-linked copy of the source
+#                    with the built files copied in (.config, vmlinux,
+#                    System.map, arch/x86/boot/bzImage, include/config,
+#                    include/generated).  Nothing is compiled there: it
+#                    checks how boottest finds an in-tree kernel, not kbuild.
+#
+# BT_TEST_KERNEL_PROFILES  profiles of the cached kernel (default: crash)
+# BT_TEST_KERNEL_JOBS      make -j for the build (default 2)
+# The build log and its duration: $BT_TEST_BUILD/kernel-<key>/build.log,
+# build-seconds.
+
+KERNEL_TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
+KERNEL_PROFILES=${BT_TEST_KERNEL_PROFILES:-crash}
+KERNEL_SKIP_REASON=
+: "${BT_TEST_BUILD:=${XDG_CACHE_HOME:-$HOME/.cache}/boottest/test-build}"
+
+# Serialize cache updates between test files (and concurrent test runs).
+kernel__lock() {
+	mkdir -p "$BT_TEST_BUILD"
+	exec {KERNEL_LOCK_FD}>"$BT_TEST_BUILD/kernel.lock"
+	flock "$KERNEL_LOCK_FD"
+}
+
+kernel__unlock() {
+	flock -u "$KERNEL_LOCK_FD"
+	exec {KERNEL_LOCK_FD}>&-
+}
+
+kernel__src_locked() {
+	KERNEL_SRC=$BT_TEST_BUILD/linux-src
+	[ -e "$KERNEL_SRC/.git/boottest-complete" ] && return 0
+	if [ ! -r "$KERNEL_TARBALL" ]; then
+		KERNEL_SKIP_REASON="$KERNEL_TARBALL missing: install linux-source-6.1 (scripts/boottest/setup)"
+		return 1
+	fi
+	local tmp=$BT_TEST_BUILD/linux-src.new
+	rm -rf "$tmp" "$KERNEL_SRC"
+	mkdir -p "$tmp"
+	if ! tar -xJf "$KERNEL_TARBALL" -C "$tmp" --strip-components=1; then
+		KERNEL_SKIP_REASON="cannot extract $KERNEL_TARBALL"
+		rm -rf "$tmp"
+		return 1
+	fi
+	# Debian's .gitignore ends with '/*' and '!/debian/' (its packaging
+	# repository ignores the tree); upstream's does not.
+	sed -i '\|^/\*$|d; \|^!/debian/$|d' "$tmp/.gitignore"
+	if ! (cd "$tmp" && git init -q && git add -A &&
+		GIT_AUTHOR_DATE=2000-01-01T00:00:00Z GIT_COMMITTER_DATE=2000-01-01T00:00:00Z \
+		git -c user.name=boottest -c user.email=boottest@invalid \
+			commit -q -m "linux-source-6.1 (Debian) for boottest tests" &&
+		git tag -a -m v6.1 "v$(make -s -C "$tmp" kernelversion 2>/dev/null || echo 6.1)"); then
+		KERNEL_SKIP_REASON="cannot make a git repository of the kernel source"
+		rm -rf "$tmp"
+		return 1
+	fi
+	touch "$tmp/.git/boottest-complete"
+	mv "$tmp" "$KERNEL_SRC"
+}
+
+kernel_src() {
+	kernel__lock
+	kernel__src_locked
+	local rc=$?
+	kernel__unlock
+	return $rc
+}
+
+kernel__dropin_locked() {
+	kernel__src_locked || return 1
+	if ! "$T_ROOT/scripts/boottest/drop-in" -q "$KERNEL_SRC" >"$BT_TEST_BUILD/dropin.log" 2>&1; then
+		KERNEL_SKIP_REASON="drop-in into $KERNEL_SRC failed: $(cat "$BT_TEST_BUILD/dropin.log")"
+		return 1
+	fi
+}
+
+kernel_dropin() {
+	kernel__lock
+	kernel__dropin_locked
+	local rc=$?
+	kernel__unlock
+	return $rc
+}
+
+# The key: the requested fragment (Kconfig.test resolved for this
+# architecture), the base, the source commit and the compiler.
+kernel__key() {
+	{
+		"$T_ROOT/scripts/boottest/kconfig" fragment boot "$KERNEL_PROFILES"
+		echo "base tinyconfig"
+		git -C "$KERNEL_SRC" rev-parse HEAD
+		gcc --version | head -n1
+	} | sha256sum | cut -c1-16
+}
+
+kernel__config_locked() {
+	kernel__dropin_locked || return 1
+	local key
+	key=$(kernel__key) || { KERNEL_SKIP_REASON="kconfig fragment failed"; return 1; }
+	KERNEL_KEY=$key
+	KERNEL_DIR=$BT_TEST_BUILD/kernel-$key
+	KERNEL_OBJ=$KERNEL_DIR/obj
+	KERNEL_CONFIG=$KERNEL_OBJ/.config
+	[ -e "$KERNEL_DIR/config-done" ] && return 0
+	rm -rf "$KERNEL_DIR"
+	mkdir -p "$KERNEL_OBJ"
+	if ! make -C "$KERNEL_SRC" O="$KERNEL_OBJ" boottest-minimal \
+		PROFILE="$KERNEL_PROFILES" >"$KERNEL_DIR/config.log" 2>&1; then
+		KERNEL_SKIP_REASON="make boottest-minimal PROFILE=$KERNEL_PROFILES failed: $(tail -n 20 "$KERNEL_DIR/config.log")"
+		return 1
+	fi
+	touch "$KERNEL_DIR/config-done"
+}
+
+kernel_config() {
+	kernel__lock
+	kernel__config_locked
+	local rc=$?
+	kernel__unlock
+	return $rc
+}
+
+kernel__export() {
+	export KERNEL_SRCTREE=$KERNEL_SRC
+	export KERNEL_OBJTREE=$KERNEL_OBJ
+	export KERNEL_IMAGE=$KERNEL_OBJ/arch/x86/boot/bzImage
+	export KERNEL_VMLINUX=$KERNEL_OBJ/vmlinux
+	export KERNEL_CONFIG
+	KERNEL_RELEASE=$(cat "$KERNEL_OBJ/include/config/kernel.release" 2>/dev/null)
+	export KERNEL_RELEASE
+}
+
+kernel__build_locked() {
+	kernel__config_locked || return 1
+	if [ ! -e "$KERNEL_DIR/build-done" ]; then
+		diag "building the test kernel once (cache: $KERNEL_DIR; log: build.log)"
+		local t0 t1
+		t0=$(date +%s)
+		if ! nice -n 19 make -C "$KERNEL_SRC" O="$KERNEL_OBJ" \
+			-j"${BT_TEST_KERNEL_JOBS:-2}" >"$KERNEL_DIR/build.log" 2>&1; then
+			KERNEL_SKIP_REASON="kernel build failed: $(tail -n 20 "$KERNEL_DIR/build.log")"
+			return 1
+		fi
+		t1=$(date +%s)
+		echo $((t1 - t0)) >"$KERNEL_DIR/build-seconds"
+		touch "$KERNEL_DIR/build-done"
+		diag "test kernel built in $((t1 - t0)) s"
+	fi
+	kernel__export
+}
+
+kernel_tree() {
+	kernel__lock
+	kernel__build_locked
+	local rc=$?
+	kernel__unlock
+	return $rc
+}
+
+kernel__intree_locked() {
+	kernel__build_locked || return 1
+	KERNEL_INTREE=$KERNEL_DIR/intree
+	if [ ! -e "$KERNEL_DIR/intree-done" ] ||
+		[ "$KERNEL_DIR/intree-done" -ot "$KERNEL_SRC/scripts/boottest/.dropped-in" ]; then
+		rm -rf "$KERNEL_INTREE"
+		# hard links: the source is never written in place (git and the
+		# drop-in write new files and rename them)
+		if ! cp -al "$KERNEL_SRC" "$KERNEL_INTREE"; then
+			KERNEL_SKIP_REASON="cannot copy $KERNEL_SRC"
+			return 1
+		fi
+		local f
+		for f in .config vmlinux System.map arch/x86/boot/bzImage include/config include/generated; do
+			mkdir -p "$KERNEL_INTREE/$(dirname "$f")"
+			cp -a "$KERNEL_OBJ/$f" "$KERNEL_INTREE/$f" || {
+				KERNEL_SKIP_REASON="cannot copy $KERNEL_OBJ/$f"
+				return 1
+			}
+		done
+		touch "$KERNEL_DIR/intree-done"
+	fi
+	export KERNEL_INTREE
+}
+
+kernel_intree() {
+	kernel__lock
+	kernel__intree_locked
+	local rc=$?
+	kernel__unlock
+	return $rc
+}
