@@ -92,10 +92,28 @@ int ki_modinfo_parse(uint8_t *buf, size_t len, struct ki_modinfo *mi)
 	return ret;
 }
 
+int ki_modinfo_buffer(uint8_t *buf, size_t len, size_t max,
+		      struct ki_modinfo *mi)
+{
+	enum ki_comp c = ki_comp_detect(buf, len);
+	size_t outlen;
+	uint8_t *out;
+	int ret;
+
+	memset(mi, 0, sizeof(*mi));
+	if (c == KI_COMP_NONE)
+		return ki_modinfo_parse(buf, len, mi);
+	if (ki_decompress(c, buf, len, max, 0, &out, &outlen) < 0)
+		return -1;
+	ret = ki_modinfo_parse(out, outlen, mi);
+	free(out);
+	return ret;
+}
+
 int ki_modinfo_load(const char *path, struct ki_modinfo *mi, bool *is_io)
 {
-	uint8_t magic[8] = { 0 }, *map, *out;
-	size_t len, outlen;
+	uint8_t magic[8] = { 0 }, *map;
+	size_t len;
 	enum ki_comp c;
 	ssize_t n;
 	Elf *elf;
@@ -128,11 +146,7 @@ int ki_modinfo_load(const char *path, struct ki_modinfo *mi, bool *is_io)
 	close(fd);
 	if (ki_map_file(path, &map, &len, is_io) < 0)
 		return -1;
-	ret = ki_decompress(c, map, len, KI_MAX_OUT, 0, &out, &outlen);
-	if (!ret) {
-		ret = ki_modinfo_parse(out, outlen, mi);
-		free(out);
-	}
+	ret = ki_modinfo_buffer(map, len, KI_MAX_OUT, mi);
 	ki_unmap_file(map, len);
 	return ret;
 }

@@ -111,6 +111,9 @@ struct ki_modinfo {
 
 /* Parse a (decompressed) .ko in buf; fills mi with copies. */
 int ki_modinfo_parse(uint8_t *buf, size_t len, struct ki_modinfo *mi);
+/* A module file's contents, compressed or not (at most max unpacked). */
+int ki_modinfo_buffer(uint8_t *buf, size_t len, size_t max,
+		      struct ki_modinfo *mi);
 /* Read path (.ko, .ko.xz, .ko.zst, .ko.gz) and parse it. */
 int ki_modinfo_load(const char *path, struct ki_modinfo *mi, bool *is_io);
 void ki_modinfo_free(struct ki_modinfo *mi);
