@@ -205,11 +205,9 @@ bt-runs := $(bt-out)/runs
 bt-vmrun := $(bt-tools)/vmrun
 bt-kinspect := $(bt-tools)/kinspect
 bt-mkrootfs := $(bt-tools)/mkrootfs
-bt-have-mkrootfs = $(wildcard $(bt-mkrootfs))
-bt-have-kinspect = $(wildcard $(bt-kinspect))
 
 PHONY += boottest bt-boot-run
-boottest: bt-tools-built
+boottest: bt-tools-built bt-objtree-stub
 	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot BT_STAGE=boot bt-boot-run
 
 ifeq ($(BT_STAGE),boot)
@@ -290,19 +288,21 @@ bt-modular := $(if $(bt-modules),y)
 endif
 
 # What QEMU boots: an ELF with the PVH note boots directly (much faster
-# under TCG than decompressing a bzImage).
+# under TCG than decompressing a bzImage); kinspect extracts it from a
+# bzImage/vmlinuz.  An ELF without the note boots as the tree's bzImage.
 bt-bootimg := $(bt-kernel)
+bt-pvh-config := $(if $(wildcard $(bt-kconfig)),$(shell grep -q '^CONFIG_PVH=y' $(bt-kconfig) && echo y))
 ifeq ($(bt-k-pvh),y)
-ifneq ($(bt-k-format),elf)
+ifneq ($(bt-k-format),vmlinux)
 bt-bootimg := $(bt-kcache)/vmlinux
 $(bt-bootimg): $(bt-kernel)
 	$(bt-Q)$(bt-kinspect) --vmlinux $@.tmp $< && mv $@.tmp $@
 endif
-else ifeq ($(bt-kernel-tree)$(KERNEL),y)
-# In a tree without kinspect facts: vmlinux only when PVH is configured.
-ifeq ($(notdir $(bt-kernel)),vmlinux)
-ifeq ($(shell grep -q '^CONFIG_PVH=y' $(bt-kconfig) 2>/dev/null && echo y),)
-bt-bootimg := $(bt-objtree)/arch/$(SRCARCH)/boot/bzImage
+else ifeq ($(notdir $(bt-kernel))$(bt-kernel-tree)$(KERNEL),vmlinuxy)
+ifneq ($(bt-k-format)$(bt-pvh-config),y)
+bt-bootimg := $(wildcard $(bt-objtree)/arch/$(SRCARCH)/boot/bzImage)
+ifeq ($(bt-bootimg),)
+$(error $(bt-objtree)/vmlinux has no PVH entry and there is no bzImage: run make (or enable CONFIG_PVH))
 endif
 endif
 endif
@@ -316,58 +316,47 @@ ifeq ($(bt-modules),)
 $(error the kernel's root drivers ($(bt-root-syms)) are modules but no modules directory was found: give MODULES=dir (or build them in: make boottest-minimal))
 endif
 bt-initrd := $(bt-kcache)/initramfs.cpio
-$(bt-initrd): $(bt-srctree)/scripts/boottest/initramfs-init $(wildcard $(bt-modules)/modules.order) $(bt-kcache)/facts.mk
+$(bt-initrd): $(bt-srctree)/scripts/boottest/initramfs-init $(wildcard $(bt-modules)/modules.order) \
+		$(bt-kcache)/facts.mk $(bt-mkrootfs-bin)
+	@echo '  INITRD  $@'
 	$(bt-Q)set -e; d=$(@D)/initramfs.d; rm -rf $$d; mkdir -p $$d; \
-	if [ -x $(bt-kinspect) ]; then \
-		$(bt-kinspect) modules $(bt-modules) $(bt-root-mods) > $$d/files; \
-	else \
-		$(call bt-mod-closure,$(bt-modules),$(bt-root-mods)) > $$d/files; \
-	fi; \
+	$(bt-kinspect) modules $(bt-modules) $(bt-root-mods) > $$d/files; \
 	: > $$d/load; \
 	{ echo 'busybox'; \
 	  echo 'file /init $(bt-srctree)/scripts/boottest/initramfs-init 0755 0 0'; \
 	  echo 'dir /dev 0755 0 0'; echo 'nod /dev/console 0600 0 0 c 5 1'; \
 	  echo 'dir /proc 0755 0 0'; echo 'dir /sys 0755 0 0'; echo 'dir /newroot 0755 0 0'; \
-	  echo 'dir /lib/modules/boottest 0755 0 0'; \
 	  while read -r f; do [ -n "$$f" ] || continue; \
-		case $$f in /*) ;; *) f=$(bt-modules)/$$f ;; esac; \
 		b=$$(basename $$f); echo $$b >> $$d/load; \
 		echo "file /lib/modules/boottest/$$b $$f 0644 0 0"; done < $$d/files; \
 	  echo "file /lib/modules/boottest/load $$d/load 0644 0 0"; } > $$d/manifest; \
-	if [ -x $(bt-mkrootfs) ]; then \
-		$(bt-mkrootfs) --cpio $@.tmp $$d/manifest; \
-	else \
-		$(call bt-cpio-standin,$$d); \
-	fi; \
+	$(bt-mkrootfs-bin) -q --cpio $@.tmp $$d/manifest 2>$$d/err || \
+		{ sed 's/^/boottest: note: /' $$d/err >&2; $(call bt-cpio-standin,$$d); }; \
 	mv $@.tmp $@; rm -rf $$d
+
+# Used only when mkrootfs --cpio fails: cpio(1) over a staging directory.
+bt-cpio-standin = s=$(1)/stage; mkdir -p $$s/bin $$s/dev $$s/proc $$s/sys $$s/newroot $$s/lib/modules/boottest; \
+	cp /bin/busybox $$s/bin/; for a in sh mount umount insmod switch_root cat ls sleep tr mkdir; do \
+		ln -sf busybox $$s/bin/$$a; done; \
+	cp $(bt-srctree)/scripts/boottest/initramfs-init $$s/init; cp $(1)/load $$s/lib/modules/boottest/; \
+	while read -r f; do cp $$f $$s/lib/modules/boottest/; done < $(1)/files; \
+	(cd $$s && find . | cpio -o -H newc --quiet) > $@.tmp
 endif
 
-# Stand-ins until kinspect / mkrootfs land: modinfo's depends= closure, and a
-# cpio of a staging directory.
-bt-mod-closure = ( seen=; walk() { local m f; for m in "$$@"; do m=$$(echo $$m | tr - _); \
-	case " $$seen " in *" $$m "*) continue ;; esac; seen="$$seen $$m"; \
-	f=$$(find $(1) -name "$$m.ko*" -o -name "$$(echo $$m | tr _ -).ko*" | head -n1); \
-	[ -n "$$f" ] || continue; \
-	walk $$(/sbin/modinfo -F depends $$f | tr , ' '); echo $$f; done; }; walk $(2) )
-bt-cpio-standin = s=$(1)/stage; mkdir -p $$s/bin $$s/dev $$s/proc $$s/sys $$s/newroot $$s/lib/modules/boottest; \
-	cp /bin/busybox $$s/bin/; for a in sh mount umount insmod switch_root cat ls sleep tr mkdir; do ln -sf busybox $$s/bin/$$a; done; \
-	cp $(bt-srctree)/scripts/boottest/initramfs-init $$s/init; cp $(1)/load $$s/lib/modules/boottest/; \
-	while read -r f; do case $$f in /*) ;; *) f=$(bt-modules)/$$f ;; esac; cp $$f $$s/lib/modules/boottest/; done < $(1)/files; \
-	(cd $$s && find . | cpio -o -H newc --quiet) > $@.tmp
-
-# The root image: `make rootfs` (rootfs section) once mkrootfs exists; a
-# mke2fs -d stand-in before that.
-ifneq ($(bt-have-mkrootfs),)
-bt-boot-rootfs := $(bt-out)/rootfs.ext4
+# The root image: $(bt-rootfs) from the rootfs section.  TESTS= needs bash
+# and bats in the guest: a second image with scripts/boottest/bats.manifest.
+ifneq ($(TESTS),)
+bt-boot-rootfs := $(bt-out)/rootfs-bats.ext4
+$(bt-boot-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests) \
+		$(bt-srctree)/scripts/boottest/bats.manifest
+	@echo '  ROOTFS  $@'
+	$(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
+		--depfile $(@D)/.rootfs-bats.ext4.d \
+		$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(bt-rootfs-manifests) \
+		$(bt-srctree)/scripts/boottest/bats.manifest
+-include $(bt-out)/.rootfs-bats.ext4.d
 else
-bt-boot-rootfs := $(bt-out)/rootfs-standin.ext4
-$(bt-boot-rootfs): $(bt-srctree)/scripts/boottest/init
-	$(bt-Q)set -e; s=$(@D)/.rootfs-standin; rm -rf $$s; \
-	mkdir -p $$s/bin $$s/dev $$s/proc $$s/sys $$s/tmp $$s/run $$s/root $$s/mnt; \
-	cp /bin/busybox $$s/bin/; for a in $$(/bin/busybox --list); do \
-		[ $$a = busybox ] || ln -s busybox $$s/bin/$$a; done; \
-	ln -s bin $$s/sbin; cp $< $$s/init; \
-	mke2fs -q -F -t ext4 -E root_owner=0:0 -d $$s $@.tmp 64M >/dev/null; mv $@.tmp $@; rm -rf $$s
+bt-boot-rootfs := $(bt-rootfs)
 endif
 
 # H4a's config check, when it exists, for tree kernels.
@@ -391,6 +380,38 @@ endif
 		|| { rc=$$?; echo "boottest: exit status $$rc (see $(bt-runs)/latest/result.json)" >&2; exit $$rc; }
 endif # BT_STAGE
 
+# --------------------------------------------------------------- fstests ----
+# (owned by the fstests work: make fstests-vm)
+#
+# make fstests-vm FSTESTS=/path/to/built/fstests [FSTYP=ext4|ext3|ext2|xfs|btrfs]
+#   [TESTS='-g quick' | TESTS='generic/001 ext4/003'] [EXCLUDE=file]
+#   [CONFIG=4k,1k,xfs/4k,...] [BASELINE=result.json|name] [BASELINE_SAVE=name]
+#   [FSTESTS_DISK_SIZE=12G] [FSTESTS_POOL=4] [FSTESTS_EXTRA_PROGS=...]
+#   [TIMEOUT=] [MEM=] [CPUS=] and the kernel choice of make boottest
+# fstests in the guest on sparse TEST/SCRATCH disks (btrfs: a SCRATCH_DEV_POOL),
+# results home in the run directory: fstests.json, fstests-junit.xml,
+# guest/out/fstests/, and an "fstests" key in result.json.  Exit (printed;
+# make reports a failed recipe as 2): 0 all tests that ran passed and the
+# kernel stayed healthy, 1 a test failed / regression / crash, 2 usage or
+# infrastructure.  The host side is scripts/boottest/fstests/vm.
+
+PHONY += fstests-vm
+fstests-vm: bt-tools-built
+	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot BT_STAGE=boot bt-fstests-run
+
+ifeq ($(BT_STAGE),boot)
+PHONY += bt-fstests-run
+bt-fstests-run: $(bt-bootimg) $(bt-initrd)
+	$(bt-Q)BT_SRC=$(bt-srctree) BT_OUT=$(bt-out) BT_TOOLS=$(bt-tools) \
+		BT_RUNS=$(bt-runs) BT_KERNEL=$(bt-bootimg) BT_INITRD=$(bt-initrd) \
+		BT_ARCH=$(or $(bt-k-arch),x86_64) BT_RELEASE=$(bt-k-release) \
+		BT_KCONFIG=$(bt-kconfig) BT_MODULAR=$(bt-modular) \
+		BT_MODULES=$(bt-modules) MEM='$(if $(filter command line,$(origin MEM)),$(MEM),2G)' \
+		TIMEOUT='$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),3600)' \
+		CPUS='$(CPUS)' $(if $(filter 1,$(V)),bash -x )$(bt-srctree)/scripts/boottest/fstests/vm || \
+		{ rc=$$?; echo "fstests-vm: exit status $$rc" >&2; exit $$rc; }
+endif
+
 # ------------------------------------------------------------------ help ----
 PHONY += boottest-help
 boottest-help:
@@ -406,5 +427,7 @@ boottest-help:
 	@echo '  boottest-verify   - Check .config has what the boot profile + PROFILE= request'
 	@echo '  boottest-profiles - List the profiles (crash, debug-kasan, fstests-ext4, ...)'
 	@echo '  boottest-doctor   - Check the host: QEMU, /dev/kvm, busybox, libraries'
+	@echo '  fstests-vm      - Run fstests (FSTESTS=built tree) in the guest: FSTYP= CONFIG= TESTS='
+	@echo '                    EXCLUDE= BASELINE= BASELINE_SAVE= FSTESTS_DISK_SIZE= TIMEOUT= MEM= CPUS='
 
 .PHONY: $(PHONY)

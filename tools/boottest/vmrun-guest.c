@@ -305,8 +305,8 @@ int vm_guest_read_back(const struct vm_opts *o, const char *run_dir,
 	bt_remove_tree(dest);
 	if (extract) {
 		char max[32];
-		char *argv[7] = { extract, "--max-bytes", max, (char *)img,
-				 "/out", dest, NULL };
+		char *argv[8] = { extract, "-q", "--max-bytes", max,
+				  (char *)img, "/out", dest, NULL };
 
 		snprintf(max, sizeof(max), "%ld", MAX_RESULT_BYTES);
 		rc = bt_run(argv);
