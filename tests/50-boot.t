@@ -113,6 +113,23 @@ ok $? "SIGINT: the partial console log is kept"
 left=$(find "$run" -name 'results.ext4' -o -name '.*.tmp.*' -o -name '.results-stage')
 is "$left" "" "SIGINT: no temporary files left in the run directory"
 
+# --- TESTS=: BATS files run in the guest, TAP home ----------------------
+mkdir -p "$T_TMP/bats"
+cat > "$T_TMP/bats/guest.bats" <<'BATS'
+@test "the guest runs bats" {
+	[ -d /proc/self ]
+}
+@test "a failing test" {
+	false
+}
+BATS
+boot "$O" "$T_TMP/bats.log" TESTS="$T_TMP/bats" TIMEOUT=240
+r=$B_RUN/result.json
+is "$(jget "$r" "['verdict']")" tests-failed "TESTS with a failing bats test: verdict tests-failed"
+is "$(jget "$r" "['tests']['passed']"),$(jget "$r" "['tests']['failed']")" 1,1 \
+	"TESTS: 1 passed, 1 failed, counted from the guest's TAP"
+like "$(cat "$B_RUN/tests.tap" 2>/dev/null)" "not ok 2 a failing test" "TESTS: tests.tap came home"
+
 # --- the results parser under libFuzzer, bounded ---------------------------
 fz=$BT_TEST_BUILD/fuzz
 if command -v clang > /dev/null &&

@@ -339,7 +339,9 @@ static void write_junit_tap(const struct vm_opts *o, const struct vm_facts *f,
 			strcmp(v->verdict, "cmd-failed") &&
 			strcmp(v->verdict, "tests-failed");
 
-	tc[n++] = (struct tcase){ "boot", boot_bad, false, bt_strdup(v->reason) };
+	tc[n++] = (struct tcase){ "boot", boot_bad, false,
+		boot_bad ? bt_strdup(v->reason) :
+		bt_asprintf("booted, init reached at %.1f s", f->init_s) };
 	if (o->cmd && *o->cmd) {
 		tc[n++] = (struct tcase){
 			"cmd", g->cmd_status != 0, boot_bad && g->cmd_status < 0,
