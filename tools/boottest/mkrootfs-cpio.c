@@ -84,6 +84,8 @@ static int add_entry(struct rnode *n, void *arg)
 	body = S_ISREG(h->mode) && h->seen == h->nlink;
 	if (S_ISREG(h->mode))
 		archive_entry_set_size(e, body ? (la_int64_t)h->size : 0);
+	else
+		archive_entry_set_size(e, 0);
 	if (S_ISLNK(h->mode))
 		archive_entry_set_symlink(e, h->data);
 	if (S_ISCHR(h->mode) || S_ISBLK(h->mode)) {

@@ -560,6 +560,9 @@ static int skeleton(struct ext4_ctx *c)
 		err = ext2fs_create_resize_inode(fs);
 	if (err)
 		return fs_error(c, err, "creating", "reserved inodes");
+	/* Like mke2fs: no journal on a file system below 2048 blocks. */
+	if (ext2fs_default_journal_size(ext2fs_blocks_count(fs->super)) < 0)
+		return 0;
 	err = ext2fs_get_journal_params(&jp, fs);
 	if (!err)
 		err = ext2fs_add_journal_inode3(fs, &jp, ~0ULL,
