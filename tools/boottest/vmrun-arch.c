@@ -30,6 +30,10 @@ static const struct vm_arch arches[] = {
 static const char *const aliases[][2] = {
 	{ "x86", "x86_64" },
 	{ "amd64", "x86_64" },
+	/* qemu-system-x86_64 boots 32-bit kernels too. */
+	{ "i386", "x86_64" },
+	{ "i686", "x86_64" },
+	{ "x86_32", "x86_64" },
 	{ "aarch64", "arm64" },
 };
 
