@@ -1,0 +1,37 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# Real crashes through LKDTM on the tree kernel (crash profile): each one
+# gives exit status 1 and the classifier's category in the verdict.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/boot.sh"
+. "$(dirname "$0")/lib/kernel.sh"
+
+need_boot_env
+kernel_tree || skip_all "$KERNEL_SKIP_REASON"
+grep -q '^CONFIG_LKDTM=y' "$KERNEL_CONFIG" || skip_all "the test kernel has no LKDTM (crash profile)"
+grep -q '^CONFIG_DEBUG_FS=y' "$KERNEL_CONFIG" || skip_all "the test kernel has no debugfs"
+
+direct=/sys/kernel/debug/provoke-crash/DIRECT
+lkdtm() {
+	local type=$1 cats=$2 append=$3 pre=$4 r
+	make -s -C "$KERNEL_SRCTREE" O="$KERNEL_OBJTREE" boottest \
+		CMD="${pre}echo $type > $direct" APPEND="$append" TIMEOUT=120 \
+		< /dev/null > "$T_TMP/$type.log" 2>&1
+	r=$(readlink -f "$KERNEL_OBJTREE/.boottest/runs/latest")/result.json
+	is "$(jget "$r" "['exit_status']")" 1 "LKDTM $type: exit status 1"
+	like "$(jget "$r" "['crashes'][0]['category']")" "^($cats)$" \
+		"LKDTM $type: the first crash is $cats ($(jget "$r" "['crashes'][0]['title']"))"
+	is "$(jget "$r" "['timed_out']")" false "LKDTM $type: ended before the timeout"
+	is "$(qemu_of "$(dirname "$r")")" "" "LKDTM $type: no QEMU left"
+}
+
+lkdtm WARNING warning "" ""
+lkdtm BUG bug "" ""
+lkdtm EXCEPTION "null_deref|page_fault|oops" "" ""
+# The lockup detectors report, then panic, so the run ends at once.
+lkdtm SOFTLOCKUP soft_lockup softlockup_panic=1 ""
+lkdtm HUNG_TASK hung_task hung_task_panic=1 \
+	"echo 3 > /proc/sys/kernel/hung_task_timeout_secs; "
+
+done_testing
