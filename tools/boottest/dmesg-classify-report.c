@@ -705,9 +705,19 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 
 	memset(res, 0, sizeof(*res));
 	count_messages(r, log, res);
-	for (size_t i = 0; i < log->nlines; i++)
-		hdr[i] = log->lines[i].kmsg_cont ? -1 :
-			 line_header(r, &log->lines[i], &hpos[i]);
+	for (size_t i = 0; i < log->nlines; i++) {
+		const struct dc_line *ln = &log->lines[i];
+
+		/*
+		 * In a log whose kernel lines carry priorities, a line with
+		 * no prefix at all is userspace output: never a header.
+		 */
+		if (ln->kmsg_cont || (log->has_prio && ln->level < 0 &&
+				      ln->ctx == 0))
+			hdr[i] = -1;
+		else
+			hdr[i] = line_header(r, ln, &hpos[i]);
+	}
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
 	rp.off = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.off));
 
@@ -775,6 +785,21 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		}
 		add_crash(res, &c);
 		last = res->ncrash - 1;
+	}
+	/* lines of a crash report are not separate messages */
+	if (res->ncrash) {
+		size_t n = 0;
+
+		for (size_t m = 0; m < res->nmsg; m++) {
+			bool inside = false;
+
+			for (int c = 0; c < res->ncrash && !inside; c++)
+				inside = res->msgs[m].line >= res->crashes[c].start &&
+					 res->msgs[m].line <= res->crashes[c].end;
+			if (!inside)
+				res->msgs[n++] = res->msgs[m];
+		}
+		res->nmsg = n;
 	}
 	free(rp.idx);
 	free(rp.off);

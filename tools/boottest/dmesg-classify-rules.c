@@ -61,6 +61,10 @@ static void list_add(struct strbuf *sb, const char *re)
 	sb_addf(sb, "(?:%s)", re);
 }
 
+static const char *const level_names[] = {
+	"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"
+};
+
 static struct strbuf *list_for(struct dc_rules *r, const char *key)
 {
 	if (!strcmp(key, "frame-skip"))
@@ -118,11 +122,6 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 		if (*val)
 			*val++ = '\0';
 
-#define NEED_HDR() do { if (!h) goto no_header; } while (0)
-#define NEED_FMT() do { if (!f) goto no_format; } while (0)
-#define COMPILE(what) do { re = dc_compile(val, what, name, lineno); \
-		if (!re) goto fail; } while (0)
-
 		if (!strcmp(key, "header") || !strcmp(key, "endmark")) {
 			if (!*val)
 				goto no_value;
@@ -139,21 +138,29 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 				h->endmark = true;
 			f = NULL;
 		} else if (!strcmp(key, "ignore-inside")) {
-			NEED_HDR();
+			if (!h)
+				goto no_header;
 			h->ignore_inside = true;
 		} else if (!strcmp(key, "default-category")) {
-			NEED_HDR();
+			if (!h)
+				goto no_header;
 			free(h->category);
 			h->category = bt_strdup(val);
 		} else if (!strcmp(key, "suppress")) {
-			NEED_HDR();
-			COMPILE("suppression");
+			if (!h)
+				goto no_header;
+			re = dc_compile(val, "suppression", name, lineno);
+			if (!re)
+				goto fail;
 			h->supp = bt_realloc(h->supp, (h->nsupp + 1) *
 					     sizeof(*h->supp));
 			h->supp[h->nsupp++] = re;
 		} else if (!strcmp(key, "format")) {
-			NEED_HDR();
-			COMPILE("title");
+			if (!h)
+				goto no_header;
+			re = dc_compile(val, "title", name, lineno);
+			if (!re)
+				goto fail;
 			h->fmts = bt_realloc(h->fmts, (h->nfmt + 1) *
 					     sizeof(*h->fmts));
 			f = &h->fmts[h->nfmt++];
@@ -161,33 +168,46 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			f->re = re;
 			f->mode = DC_FRAME_NONE;
 		} else if (!strcmp(key, "report")) {
-			NEED_FMT();
-			COMPILE("report");
+			if (!f)
+				goto no_format;
+			re = dc_compile(val, "report", name, lineno);
+			if (!re)
+				goto fail;
 			f->report = re;
 		} else if (!strcmp(key, "skip")) {
-			NEED_FMT();
-			COMPILE("skip");
+			if (!f)
+				goto no_format;
+			re = dc_compile(val, "skip", name, lineno);
+			if (!re)
+				goto fail;
 			f->skip = re;
 		} else if (!strcmp(key, "after")) {
-			NEED_FMT();
-			COMPILE("after");
+			if (!f)
+				goto no_format;
+			re = dc_compile(val, "after", name, lineno);
+			if (!re)
+				goto fail;
 			f->after = re;
 		} else if (!strcmp(key, "title")) {
-			NEED_FMT();
+			if (!f)
+				goto no_format;
 			free(f->title);
 			f->title = bt_strdup(val);
 		} else if (!strcmp(key, "alt")) {
-			NEED_FMT();
+			if (!f)
+				goto no_format;
 			if (f->nalt < (int)ARRAY_SIZE(f->alt))
 				f->alt[f->nalt++] = bt_strdup(val);
 		} else if (!strcmp(key, "category")) {
-			NEED_FMT();
+			if (!f)
+				goto no_format;
 			free(f->category);
 			f->category = bt_strdup(val);
 		} else if (!strcmp(key, "frame")) {
 			size_t i;
 
-			NEED_FMT();
+			if (!f)
+				goto no_format;
 			for (i = 0; i < ARRAY_SIZE(modes); i++)
 				if (!strcmp(val, modes[i].name))
 					break;
@@ -198,10 +218,12 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			}
 			f->mode = modes[i].mode;
 		} else if (!strcmp(key, "corrupted")) {
-			NEED_FMT();
+			if (!f)
+				goto no_format;
 			f->corrupted = true;
 		} else if (!strcmp(key, "nostack")) {
-			NEED_FMT();
+			if (!f)
+				goto no_format;
 			f->nostack = true;
 		} else if (!strcmp(key, "frame-skip") ||
 			   !strcmp(key, "stall-anchor") ||
@@ -212,7 +234,9 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			   !strcmp(key, "benign")) {
 			struct strbuf *sb = list_for(r, key);
 
-			COMPILE(key);	/* check it alone for a good message */
+			re = dc_compile(val, key, name, lineno);
+			if (!re)
+				goto fail;
 			pcre2_code_free(re);
 			re = NULL;
 			list_add(sb, val);
@@ -233,7 +257,9 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 				goto fail;
 			}
 			*tab++ = '\0';
-			COMPILE(key);
+			re = dc_compile(val, key, name, lineno);
+			if (!re)
+				goto fail;
 			*v = bt_realloc(*v, (*nv + 1) * sizeof(**v));
 			(*v)[*nv].re = re;
 			(*v)[(*nv)++].repl = bt_strdup(tab);
@@ -244,10 +270,7 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			if (sp) {
 				*sp++ = '\0';
 				for (int i = 0; i < 8; i++)
-					if (!strcmp(val, (const char *[]){
-						"emerg", "alert", "crit", "err",
-						"warn", "notice", "info",
-						"debug" }[i]))
+					if (!strcmp(val, level_names[i]))
 						lev = i;
 			}
 			if (lev < 0) {
@@ -256,7 +279,9 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 				goto fail;
 			}
 			val = sp;
-			COMPILE("message");
+			re = dc_compile(val, "message", name, lineno);
+			if (!re)
+				goto fail;
 			r->msgs = bt_realloc(r->msgs, (r->nmsg + 1) *
 					     sizeof(*r->msgs));
 			r->msgs[r->nmsg].re = re;
@@ -283,9 +308,6 @@ fail:
 		ret = -1;
 		break;
 	}
-#undef NEED_HDR
-#undef NEED_FMT
-#undef COMPILE
 	return ret;
 }
 

@@ -65,7 +65,7 @@ static const char *const level_names[] = {
 
 enum out_fmt { OUT_HUMAN, OUT_JSON, OUT_JUNIT, OUT_TAP };
 
-static void usage(FILE *f)
+static void print_usage(FILE *f)
 {
 	fprintf(f,
 "usage: dmesg-classify [--json|--junit|--tap] [--rules FILE]...\n"
@@ -435,10 +435,10 @@ int main(int argc, char **argv)
 				       optarg);
 			break;
 		case 'h':
-			usage(stdout);
+			print_usage(stdout);
 			return BT_EXIT_OK;
 		default:
-			usage(stderr);
+			print_usage(stderr);
 			return BT_EXIT_USAGE;
 		}
 	}

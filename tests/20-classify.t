@@ -1,0 +1,140 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# dmesg-classify: every input form, the near-misses and false alarms the
+# classifier must not raise, the output formats, --rules and --baseline,
+# exit statuses, and the accuracy on the syzkaller-derived dev corpus.
+. "$(dirname "$0")/lib/tap.sh"
+
+dc=$BT_BIN/dmesg-classify
+data=$T_ROOT/tests/data/dmesg
+[ -x "$dc" ] || skip_all "$dc not built (make -C tools/boottest)"
+
+# json FILE EXPR: evaluate a python expression on the JSON output (as j)
+json() {
+	local f=$1 expr=$2
+	"$dc" --json "$f" 2>/dev/null | python3 -c "
+import json, sys
+j = json.load(sys.stdin)
+print($expr)"
+}
+
+first() { json "$1" "'%s|%s' % (j['crashes'][0]['category'], j['crashes'][0]['title']) if j['crashes'] else 'none'"; }
+
+# --- input forms ---------------------------------------------------
+is "$(first "$data/warn-syslog-crlf.log")" "warning|WARNING in virtblk_probe" \
+	"console_msg_format=syslog <N> prefixes with CRLF: WARNING named"
+is "$(first "$data/kmsg-records.log")" \
+	"null_deref|BUG: unable to handle kernel NULL pointer dereference in mydrv_init" \
+	"/dev/kmsg records with continuation lines"
+is "$(json "$data/kmsg-records.log" "j['crashes'][0]['panicked']")" "True" \
+	"a panic after an Oops marks the Oops panicked, not a second crash"
+is "$(first "$data/dmesg-x-hung.log")" "hung_task|INFO: task hung in mydev_flush" \
+	"dmesg -x (facility:level prefixes): hung task, frame past scheduler frames"
+is "$(json "$data/dmesg-x-hung.log" "len(j['errors'])")" "0" \
+	"dmesg -x: a userspace-facility error is not a kernel error"
+is "$(first "$data/journal-panic.log")" \
+	"panic|kernel panic: VFS: Unable to mount root fs on unknown-block(NUM,NUM)" \
+	"journalctl -k: panic title normalized"
+is "$(json "$data/caller-kasan-two.log" "'; '.join(c['title'] for c in j['crashes'])")" \
+	"KASAN: slab-use-after-free Read in my_read; BUG: soft lockup in my_write" \
+	"printk caller contexts: both crashes, each with its own frame"
+is "$(json "$data/caller-kasan-two.log" "j['crashes'][0]['stack'][3]")" "my_read+0x2a/0x40 [mymod]" \
+	"stack entries keep offset and module"
+is "$(json "$data/ubsan-bug-binary.log" "'; '.join(c['category'] + '|' + c['title'] for c in j['crashes'])")" \
+	"ubsan|UBSAN: shift-out-of-bounds in bar_setup; bug|kernel BUG in foo_free" \
+	"ANSI escapes, NUL and invalid UTF-8, truncated last line"
+is "$(json "$data/near-miss.log" "len(j['crashes'])")" "0" \
+	"near-misses and 200 KB lines: no crash"
+
+# --- false alarms from the issue -----------------------------------
+"$dc" "$data/benign-boot.log" > /dev/null
+is "$?" "0" "benign boot lines (tsc, i8042, cfg80211, RETBleed/SRSO/MDS, userspace traps, lockdep off, ODEBUG): exit 0"
+is "$(json "$data/benign-boot.log" "'%d %d %d' % (len(j['crashes']), len(j['errors']), len(j['warnings']))")" \
+	"0 0 0" "benign boot lines: no crash, no error, no warning"
+printf 'tsc: Fast TSC calibration failed\ni8042: probe of i8042 failed with error -5\ncfg80211: failed to load regulatory.db\nerror: failed\n' > "$T_TMP/plain.log"
+is "$(json "$T_TMP/plain.log" "'%d %d' % (len(j['crashes']), len(j['errors']))")" "0 0" \
+	"no priorities: bare words (error, failed) are not errors"
+printf 'EXT4-fs error (device vda): ext4_find_entry:1: inode #2: comm ls: reading directory lblock 0\n' > "$T_TMP/ext4.log"
+is "$(json "$T_TMP/ext4.log" "len(j['errors'])")" "1" \
+	"no priorities: a known kernel error format is an error"
+
+# --- outputs and exit status ---------------------------------------
+"$dc" "$data/warn-syslog-crlf.log" > /dev/null
+is "$?" "1" "exit 1 on a crash"
+"$dc" --no-such-option > /dev/null 2>&1
+is "$?" "2" "exit 2 on a usage error"
+"$dc" "$T_TMP/missing.log" > /dev/null 2>"$T_TMP/err"
+is "$?" "2" "exit 2 on an unreadable log"
+like "$(cat "$T_TMP/err")" "^dmesg-classify: error: .*missing.log: cannot read the log: No such file" \
+	"one-line error naming the file and the reason"
+out=$("$dc" --color never "$data/warn-syslog-crlf.log")
+like "$out" "WARNING in virtblk_probe \[warning\] lines 3-15" "human summary"
+[[ $out != *$'\033'* ]]
+ok $? "no colour when not on a terminal"
+"$dc" --junit "$data/warn-syslog-crlf.log" | python3 -c '
+import sys, xml.etree.ElementTree as E
+t = E.parse(sys.stdin).getroot()
+assert t.tag == "testsuite" and t.get("failures") == "1", t.attrib
+assert t.find("testcase/failure") is not None'
+ok $? "--junit: well-formed, one failure"
+tap=$("$dc" --tap "$data/caller-kasan-two.log")
+like "$tap" $'1..2\nnot ok 1 - KASAN' "--tap: one test per crash"
+like "$("$dc" --tap "$data/benign-boot.log")" $'1..1\nok 1' "--tap: a clean log passes"
+"$dc" --help | grep -q '"crashes": \[{"category", "title"'
+ok $? "--help documents the JSON schema"
+"$dc" - < "$data/journal-panic.log" > /dev/null
+is "$?" "1" "the log can come on stdin"
+
+# --- baseline -------------------------------------------------------
+"$dc" --json "$data/caller-kasan-two.log" > "$T_TMP/base.json"
+"$dc" --baseline "$T_TMP/base.json" "$data/caller-kasan-two.log" > /dev/null
+is "$?" "0" "--baseline: the same crashes are known: exit 0"
+is "$("$dc" --json --baseline "$T_TMP/base.json" "$data/ubsan-bug-binary.log" | python3 -c '
+import json, sys; j = json.load(sys.stdin); print([c["new"] for c in j["crashes"]])')" \
+	"[True, True]" "--baseline: other crashes are new"
+sed 's/30\.1000/40.2000/; s/ffff888012345678/ffff888087654321/' "$data/caller-kasan-two.log" > "$T_TMP/again.log"
+"$dc" --baseline "$T_TMP/base.json" "$T_TMP/again.log" > /dev/null
+is "$?" "0" "--baseline: the same crash with other addresses and times is known"
+
+# --- rules ----------------------------------------------------------
+printf 'header MYDRV FATAL:\nformat MYDRV FATAL: (\\w+)\ntitle mydrv fatal %%1\ncategory other\nframe none\nnostack\n' > "$T_TMP/my.rules"
+printf '[    1.0] MYDRV FATAL: overheat\n' > "$T_TMP/my.log"
+is "$(json "$T_TMP/my.log" "len(j['crashes'])")" "0" "a custom header is unknown without its rules"
+is "$("$dc" --json --rules "$T_TMP/my.rules" "$T_TMP/my.log" | python3 -c '
+import json, sys; print(json.load(sys.stdin)["crashes"][0]["title"])')" \
+	"mydrv fatal overheat" "--rules FILE extends the shipped rules"
+is "$(BOOTTEST_RULES=$T_TMP/my.rules "$dc" --json "$T_TMP/my.log" | python3 -c '
+import json, sys; print(len(json.load(sys.stdin)["crashes"]))')" "1" "BOOTTEST_RULES extends them too"
+is "$(BOOTTEST_RULES=$T_TMP/my.rules "$dc" --json "$data/warn-syslog-crlf.log" | python3 -c '
+import json, sys; print(json.load(sys.stdin)["crashes"][0]["title"])')" \
+	"WARNING in virtblk_probe" "user rules keep the shipped ones"
+printf 'format (unclosed\n' > "$T_TMP/bad.rules"
+"$dc" --rules "$T_TMP/bad.rules" "$data/benign-boot.log" > /dev/null 2>"$T_TMP/err"
+is "$?" "2" "bad rules: exit 2"
+like "$(cat "$T_TMP/err")" "bad.rules:1: 'format' before any 'header' line" "bad rules: file:line and why"
+printf 'header X:\nformat (unclosed\n' > "$T_TMP/bad.rules"
+"$dc" --rules "$T_TMP/bad.rules" "$data/benign-boot.log" > /dev/null 2>"$T_TMP/err"
+like "$(cat "$T_TMP/err")" "bad.rules:2: title regexp at offset [0-9]+: missing closing parenthesis" \
+	"bad regexp: file:line and PCRE2's message"
+
+# --- dev corpus accuracy (scorer from the shared tools) --------------
+scorer=${BT_SCORER:-$T_ROOT/../shared/tools/score-dmesg.py}
+corpus=${BT_CORPUS:-$T_ROOT/../shared/corpus/dmesg-syzkaller}
+if [ -r "$scorer" ] && [ -d "$corpus" ]; then
+	res=$(python3 "$scorer" --corpus "$corpus" -j 2 --cmd "$dc --json {log}" | tail -n 1)
+	diag "corpus: $res"
+	read -r det cat tit fp < <(echo "$res" | sed -E \
+		's/detect=([0-9.]+)% category=([0-9.]+)% title=([0-9.]+)% fp=([0-9]+).*/\1 \2 \3 \4/')
+	python3 -c "import sys; sys.exit(not float('$det') >= 99.5)"
+	ok $? "corpus: crash detected >= 99.5% ($det%)"
+	python3 -c "import sys; sys.exit(not float('$cat') >= 97.0)"
+	ok $? "corpus: category >= 97% ($cat%)"
+	python3 -c "import sys; sys.exit(not float('$tit') >= ${BT_TITLE_MIN:-80})"
+	ok $? "corpus: exact title >= ${BT_TITLE_MIN:-80}% ($tit%)"
+	is "$fp" "0" "corpus: no false alarm on clean logs"
+else
+	skip "corpus or scorer not found ($corpus, $scorer): set BT_CORPUS and BT_SCORER"
+fi
+
+done_testing
