@@ -108,6 +108,19 @@ ln -s /etc/passwd "$T_TMP/host/s/a/1.notrun"
 is "$(jq -r '[.tests[].name] | join(" ")' "$T_TMP/host.json")" "a/1" "path-like test names dropped"
 is "$(jq -r '.tests[0].status' "$T_TMP/host.json")" pass "symlinked .notrun not followed"
 
+# A real tree: the fixture harness run by make fstests-vm on Debian's kernel
+# (sections: the top-level check.log is the global log, not a section).
+fx=$data/fixture-run
+"$fr" -q -o "$T_TMP/fx.json" --console "$fx/console.log" --kernel "$fx/result.json" "$fx/results"
+is "$?" 1 "fixture run (one failing test): exit 1"
+is "$(jq -r '[.sections[].name] | join(" ")' "$T_TMP/fx.json")" ext4_4k "one section, no phantom global"
+is "$(jq -r '[.tests[] | "\(.name)=\(.status)"] | join(" ")' "$T_TMP/fx.json")" \
+	"fixture/001=pass fixture/002=pass fixture/003=fail fixture/004=notrun fixture/005=notrun fixture/006=pass" \
+	"every fixture test with its outcome"
+is "$(jq -r .complete "$T_TMP/fx.json")" true "runner's done line: complete"
+like "$(jq -r '.tests[] | select(.name=="fixture/005") | .message' "$T_TMP/fx.json")" 'LKDTM not available' \
+	"WARN test not run on a kernel without LKDTM, with the reason"
+
 # Progress follower on a finished console log (plain mode).
 out=$("$fr" --progress --plain "$c/console.log")
 like "$out" 'fstests: 2/4 \[ext4_4k\] generic/002 pass 1 s' "progress: plain line per test"

@@ -144,6 +144,7 @@ static void read_section(struct fr_run *r, const char *section,
 int fr_read_tree(struct fr_run *r, const char *dir)
 {
 	struct dirent *de;
+	int sections = 0;
 	size_t len;
 	char *buf;
 	DIR *d;
@@ -162,8 +163,6 @@ int fr_read_tree(struct fr_run *r, const char *dir)
 		r->check_status = strtol(buf + 5, NULL, 10);
 	}
 	free(buf);
-	if (exists_reg(dir, "result.xml") || exists_reg(dir, "check.log"))
-		read_section(r, "global", dir);
 	while ((de = readdir(d))) {
 		char *sub;
 		struct stat st;
@@ -173,11 +172,16 @@ int fr_read_tree(struct fr_run *r, const char *dir)
 			continue;
 		sub = bt_path_join(dir, de->d_name);
 		if (lstat(sub, &st) == 0 && S_ISDIR(st.st_mode) &&
-		    (exists_reg(sub, "result.xml") || exists_reg(sub, "check.log")))
+		    (exists_reg(sub, "result.xml") || exists_reg(sub, "check.log"))) {
 			read_section(r, de->d_name, sub);
+			sections++;
+		}
 		free(sub);
 	}
 	closedir(d);
+	/* Without sections the results are at the top (section "global"). */
+	if (!sections && (exists_reg(dir, "result.xml") || exists_reg(dir, "check.log")))
+		read_section(r, "global", dir);
 	return 0;
 }
 

@@ -4,8 +4,8 @@
  * verdict: result.json, JUnit, a summary, and a comparison with a baseline.
  *
  *   fstests-results [-o JSON] [--junit FILE] [--console LOG]
- *                   [--kernel VERDICT.json] [--baseline PREV.json] [-q]
- *                   RESULTS_DIR
+ *                   [--kernel VERDICT.json] [--baseline PREV.json]
+ *                   [--merge-into RUN.json] [-q] RESULTS_DIR
  *   fstests-results --progress [--pid PID] [--tty|--plain] CONSOLE_LOG
  *
  * RESULTS_DIR is fstests' RESULT_BASE as copied home (check.log, check.time,
@@ -33,7 +33,7 @@ static void print_usage(FILE *f)
 {
 	fprintf(f,
 		"usage: %s [-o JSON] [--junit FILE] [--console LOG] [--kernel VERDICT.json]\n"
-		"          [--baseline PREV.json] [-q] RESULTS_DIR\n"
+		"          [--baseline PREV.json] [--merge-into RUN.json] [-q] RESULTS_DIR\n"
 		"       %s --progress [--pid PID] [--tty|--plain] CONSOLE_LOG\n",
 		bt_prog(), bt_prog());
 }
@@ -66,6 +66,7 @@ int main(int argc, char **argv)
 		{ "console", required_argument, NULL, 'c' },
 		{ "kernel", required_argument, NULL, 'k' },
 		{ "baseline", required_argument, NULL, 'b' },
+		{ "merge-into", required_argument, NULL, 'm' },
 		{ "progress", no_argument, NULL, 'p' },
 		{ "pid", required_argument, NULL, 'P' },
 		{ "tty", no_argument, NULL, 'T' },
@@ -75,7 +76,7 @@ int main(int argc, char **argv)
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *json_out = NULL, *junit = NULL, *console = NULL;
-	const char *kernel = NULL, *baseline = NULL;
+	const char *kernel = NULL, *baseline = NULL, *merge = NULL;
 	bool progress = false, quiet = false;
 	int tty = -1, c, status;
 	long pid = 0;
@@ -99,6 +100,9 @@ int main(int argc, char **argv)
 			break;
 		case 'b':
 			baseline = optarg;
+			break;
+		case 'm':
+			merge = optarg;
 			break;
 		case 'p':
 			progress = true;
@@ -185,6 +189,16 @@ int main(int argc, char **argv)
 	}
 	if (json_out && bt_json_save(json_out, out, true) < 0)
 		return BT_EXIT_USAGE;
+	if (merge) {
+		struct json_object *m = bt_json_load(merge, FR_MAX_FILE);
+
+		if (!m || !json_object_is_type(m, json_type_object))
+			return BT_EXIT_USAGE;
+		json_object_object_add(m, "fstests", json_object_get(out));
+		if (bt_json_save(merge, m, true) < 0)
+			return BT_EXIT_USAGE;
+		json_object_put(m);
+	}
 	if (junit && write_junit(junit, &r) < 0)
 		return BT_EXIT_USAGE;
 	if (!quiet)
