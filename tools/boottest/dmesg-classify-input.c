@@ -25,46 +25,38 @@ static const char *const levels[] = {
 	"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug", NULL
 };
 
-/* Copy without NUL, CR and ANSI CSI/OSC sequences. */
+/* Copy without NUL, CR and ANSI CSI/OSC sequences; returns the length. */
 static size_t clean_copy(char *dst, const char *src, size_t len)
 {
 	char *d = dst;
 	size_t i = 0;
 
 	while (i < len) {
-		const char *p = src + i;
-		size_t n = len - i, k = 0;
+		unsigned char c = src[i];
 
-		/* fast path: run of ordinary bytes */
-		while (k < n && p[k] != '\0' && p[k] != '\r' && p[k] != 0x1b)
-			k++;
-		memcpy(d, p, k);
-		d += k;
-		i += k;
-		if (i >= len)
-			break;
-		if (src[i] == 0x1b) {
+		if (c == 0x1b) {
 			i++;
 			if (i < len && src[i] == '[') {
 				i++;
 				while (i < len && (unsigned char)src[i] >= 0x20 &&
 				       (unsigned char)src[i] < 0x40)
 					i++;
-				if (i < len && src[i] != '\n')
+				if (i < len)
 					i++;
 			} else if (i < len && src[i] == ']') {
-				while (i < len && src[i] != 0x07 && src[i] != '\n')
+				while (i < len && src[i] != 0x07)
 					i++;
-				if (i < len && src[i] == 0x07)
+				if (i < len)
 					i++;
-			} else if (i < len && src[i] != '\n') {
+			} else if (i < len) {
 				i++;
 			}
 			continue;
 		}
-		i++;	/* NUL or CR */
+		if (c != '\0' && c != '\r')
+			*d++ = c;
+		i++;
 	}
-	*d = '\0';
 	return d - dst;
 }
 
@@ -146,6 +138,9 @@ static bool skip_dmesg_x(const char **pp, const char *end, int *fac, int *lev)
 	const char *p = *pp, *q;
 	int f, l;
 
+	if (end - p < 12 || !islower((unsigned char)*p) ||
+	    !memchr(p, ':', 10))
+		return false;
 	f = word_index(p, end, facilities, &q);
 	if (f < 0) {
 		if ((size_t)(end - p) > 6 && !memcmp(p, "local", 5) &&
@@ -195,8 +190,8 @@ static bool skip_journal(const char **pp, const char *end)
 	return true;
 }
 
-static void decode_line(struct dc_log *log, struct dc_line *ln, char *s,
-			size_t len)
+static void decode_line(struct dc_log *log, struct dc_line *ln,
+			const char *s, size_t len)
 {
 	const char *p = s, *end = s + len, *q;
 	unsigned long pri, v;
@@ -209,7 +204,8 @@ static void decode_line(struct dc_log *log, struct dc_line *ln, char *s,
 
 	/* /dev/kmsg record: "6,339,5140900,-;text" or continuation */
 	q = p;
-	if (skip_digits(&q, end, &pri) && q < end && *q == ',') {
+	if (len > 6 && isdigit((unsigned char)*p) &&
+	    skip_digits(&q, end, &pri) && q < end && *q == ',') {
 		const char *r = q + 1;
 
 		if (skip_digits(&r, end, NULL) && r < end && *r == ',' &&
@@ -226,17 +222,19 @@ static void decode_line(struct dc_log *log, struct dc_line *ln, char *s,
 			}
 		}
 	}
-	if (len > 1 && s[0] == ' ' && log->nlines && memchr(s, '=', len) &&
-	    ln[-1].ctx == 1 && ln[-1].facility >= 0 &&
-	    !memchr(s, '[', len) && isupper((unsigned char)s[1])) {
+	if (len > 1 && s[0] == ' ' && log->nlines && ln[-1].ctx == 1 &&
+	    (ln[-1].facility >= 0 || ln[-1].kmsg_cont) &&
+	    isupper((unsigned char)s[1]) && memchr(s, '=', len) &&
+	    !memchr(s, '[', len)) {
 		ln->kmsg_cont = true;
 		goto done;
 	}
 	/* "syzkaller login: [  1.2] text": a prompt before the record */
-	q = len > 8 && s[0] != '<' && s[0] != '[' ?
-	    memmem(s, len < 128 ? len : 128, "login: ", 7) : NULL;
-	if (q && q + 7 < end && (q[7] == '[' || q[7] == '<'))
-		p = q + 7;
+	if (len > 8 && s[0] != '<' && s[0] != '[' && s[0] != ' ') {
+		q = memchr(s, '[', len < 128 ? len : 128);
+		if (q && q - s >= 7 && !memcmp(q - 7, "login: ", 7))
+			p = q;
+	}
 	if (skip_journal(&p, end)) {
 		ln->facility = 0;
 	} else if (skip_dmesg_x(&p, end, &fac, &lev)) {
@@ -268,32 +266,68 @@ done:
 	ln->len = end - p;
 }
 
+/* Next position of byte c at or after p (end when none). */
+static const char *next_of(const char *p, const char *end, int c)
+{
+	const char *q = p < end ? memchr(p, c, end - p) : NULL;
+
+	return q ? q : end;
+}
+
 void dc_log_parse(struct dc_log *log, const char *data, size_t len)
 {
-	size_t n, cap = 64;
-	char *p, *end;
+	const char *p = data, *end = data + len;
+	const char *nesc, *nnul, *ncr;
+	size_t cap = len / 64 + 16, arena = 0;
 
 	memset(log, 0, sizeof(*log));
 	log->bytes = len;
-	log->buf = bt_malloc(len + 1);
-	n = clean_copy(log->buf, data, len);
 	log->lines = bt_malloc(cap * sizeof(*log->lines));
-	p = log->buf;
-	end = log->buf + n;
+	/* lines needing a cleaned copy (ESC, NUL, inner CR) go here */
+	nesc = next_of(p, end, 0x1b);
+	nnul = next_of(p, end, '\0');
+	ncr = next_of(p, end, '\r');
 	while (p < end) {
-		char *nl = memchr(p, '\n', end - p);
+		const char *nl = memchr(p, '\n', end - p);
 		struct dc_line *ln;
+		size_t n;
+		char *s;
 
 		if (!nl)
 			nl = end;
-		*nl = '\0';
+		n = nl - p;
+		while (nesc < p)
+			nesc = next_of(p, end, 0x1b);
+		while (nnul < p)
+			nnul = next_of(p, end, '\0');
+		while (ncr < p)
+			ncr = next_of(p, end, '\r');
+		if (nesc < nl || nnul < nl || (ncr < nl && ncr + 1 < nl) ||
+		    (ncr + 1 == nl && n >= 2 && nl[-2] == '\r')) {
+			if (arena < n + 1) {
+				arena = n + 1 > 65536 ? n + 1 : 65536;
+				log->chunks = bt_realloc(log->chunks,
+					(log->nchunks + 1) * sizeof(*log->chunks));
+				log->chunks[log->nchunks++] = bt_malloc(arena);
+				log->chunk_used = 0;
+			}
+			s = log->chunks[log->nchunks - 1] + log->chunk_used;
+			n = clean_copy(s, p, n);
+			s[n] = '\0';
+			log->chunk_used += n + 1;
+			arena -= n + 1;
+		} else {
+			s = (char *)p;
+			if (n && s[n - 1] == '\r')
+				n--;
+		}
 		if (log->nlines == cap) {
 			cap *= 2;
 			log->lines = bt_realloc(log->lines,
 						cap * sizeof(*log->lines));
 		}
 		ln = &log->lines[log->nlines];
-		decode_line(log, ln, p, nl - p);
+		decode_line(log, ln, s, n);
 		ln->lineno = log->nlines + 1;
 		log->nlines++;
 		p = nl + 1;
@@ -302,7 +336,9 @@ void dc_log_parse(struct dc_log *log, const char *data, size_t len)
 
 void dc_log_free(struct dc_log *log)
 {
-	free(log->buf);
+	for (size_t i = 0; i < log->nchunks; i++)
+		free(log->chunks[i]);
+	free(log->chunks);
 	free(log->lines);
 	memset(log, 0, sizeof(*log));
 }

@@ -22,6 +22,7 @@
 #include "err.h"
 
 #define REPORT_MAX_LINES 400
+#define TITLE_LINES 40
 
 struct report {
 	struct dc_rules *r;
@@ -43,13 +44,15 @@ static int line_header(struct dc_rules *r, const struct dc_line *ln,
 	int best = -1;
 	size_t bestpos = 0;
 
-	if (n < 2)
+	if (n < 4)
 		return -1;
-	for (size_t i = 0; i + 1 < n; i++) {
-		unsigned int k = r->bigram[s[i] | (s[i + 1] << 8)];
+	for (size_t i = 0; i + 4 <= n; i++) {
+		unsigned int key = dc_hash4(s + i), k;
 
-		if (!k)
+		/* an 8 KB bitmap stays in L1; most windows stop here */
+		if (!(r->bigram_bits[key >> 6] & (1ULL << (key & 63))))
 			continue;
+		k = r->bigram[key];
 		for (int li = k - 1; li >= 0; li = r->lits[li].next) {
 			const struct dc_lit *l = &r->lits[li];
 
@@ -545,9 +548,13 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	char *frame = NULL, *frame2 = NULL, *t;
 	int fg;
 
+	/* titles come from the first lines; frames from the whole report */
+	size_t tlen = rp->n > TITLE_LINES ? rp->off[TITLE_LINES] :
+		      rp->text.len;
+
 	for (int i = 0; i < h->nfmt; i++) {
 		const struct dc_format *f = &h->fmts[i];
-		int rc = pcre2_match(f->re, (PCRE2_SPTR)text, rp->text.len, 0,
+		int rc = pcre2_match(f->re, (PCRE2_SPTR)text, tlen, 0,
 				     0, r->md, NULL);
 		PCRE2_SIZE *ov;
 
@@ -667,10 +674,11 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
 		if (lev < 0 && !log->has_prio) {
-			for (int k = 0; k < r->nmsg; k++)
-				if (dc_match(r, r->msgs[k].re, ln->text,
+			for (int k = 0; k < 8; k++)
+				if (r->msg_re[k] &&
+				    dc_match(r, r->msg_re[k], ln->text,
 					     ln->len)) {
-					lev = r->msgs[k].level;
+					lev = k;
 					break;
 				}
 			ln->level = lev;
@@ -734,8 +742,8 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		if (h->endmark)
 			continue;
 		if (i + 1 < log->nlines &&
-		    strstr(log->lines[i + 1].text,
-			   "** replaying previous printk message **"))
+		    memmem(log->lines[i + 1].text, log->lines[i + 1].len,
+			   "** replaying previous printk message **", 39))
 			continue;
 		if (h->ignore_inside && last >= 0 &&
 		    (size_t)res->crashes[last].end + 64 >= i) {
@@ -750,8 +758,8 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		rp.n = 0;
 		sb_reset(&rp.text);
 		report_add(&rp, i);
-		for (j = i + 1; j < log->nlines && rp.n < REPORT_MAX_LINES;
-		     j++) {
+		for (j = i + 1; j < log->nlines && rp.n < REPORT_MAX_LINES &&
+		     j - i < 8 * REPORT_MAX_LINES; j++) {
 			const struct dc_line *ln = &log->lines[j];
 
 			if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
@@ -764,8 +772,8 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 				if (rp.n > 22 && is_panic_line(ln))
 					break;
 			}
-			if (memmem(ln->text, ln->len, "Sending NMI from CPU",
-				   20))
+			if (ln->len > 20 && ln->text[0] == 'S' &&
+			    !memcmp(ln->text, "Sending NMI from CPU", 20))
 				nmi = true;
 			report_add(&rp, j);
 			end = j;
@@ -778,7 +786,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 			    !r->hdrs[hdr[j]].ignore_inside &&
 			    !r->hdrs[hdr[j]].endmark)
 				break;
-			if (is_panic_line(&log->lines[j])) {
+			if (hdr[j] >= 0 && is_panic_line(&log->lines[j])) {
 				c.panicked = true;
 				break;
 			}

@@ -282,10 +282,9 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			re = dc_compile(val, "message", name, lineno);
 			if (!re)
 				goto fail;
-			r->msgs = bt_realloc(r->msgs, (r->nmsg + 1) *
-					     sizeof(*r->msgs));
-			r->msgs[r->nmsg].re = re;
-			r->msgs[r->nmsg++].level = lev;
+			pcre2_code_free(re);	/* joined per level at the end */
+			re = NULL;
+			list_add(&r->msg_src[lev], val);
 		} else {
 			bt_err("%s:%u: unknown keyword '%s'; see the head of dmesg-classify.rules",
 			       name, lineno, key);
@@ -339,14 +338,14 @@ static pcre2_code *compile_list(struct strbuf *sb)
 	return dc_compile(sb_str(sb), "joined", "(rules)", 0);
 }
 
-/* Score of a byte pair as a prefilter window: lower is rarer. */
-static int pair_cost(unsigned char a, unsigned char b)
+/* Cost of a byte in a prefilter window: lower is rarer in logs. */
+static int byte_cost(unsigned char c)
 {
-	int c = 0;
-
-	c += islower(a) || a == ' ' ? 4 : isdigit(a) ? 3 : 0;
-	c += islower(b) || b == ' ' ? 4 : isdigit(b) ? 3 : 0;
-	return c;
+	if (islower(c) || c == ' ')
+		return 4;
+	if (isdigit(c) || c == '[' || c == ']' || c == '.')
+		return 3;
+	return 0;
 }
 
 int dc_rules_finish(struct dc_rules *r)
@@ -358,6 +357,8 @@ int dc_rules_finish(struct dc_rules *r)
 	r->stack_start = compile_list(&r->stack_start_src);
 	r->stall_self = compile_list(&r->stall_self_src);
 	r->benign = compile_list(&r->benign_src);
+	for (int i = 0; i < 8; i++)
+		r->msg_re[i] = compile_list(&r->msg_src[i]);
 	r->bigram = bt_calloc(65536, sizeof(*r->bigram));
 	r->lits = bt_calloc(r->nhdr + 1, sizeof(*r->lits));
 	for (int i = 0; i < r->nhdr; i++) {
@@ -370,13 +371,14 @@ int dc_rules_finish(struct dc_rules *r)
 		l->s = r->hdrs[i].lit;
 		l->len = r->hdrs[i].len;
 		l->hdr = i;
-		if (l->len < 2) {
-			bt_err("(rules): header '%s' is shorter than 2 bytes; make it longer",
+		if (l->len < 4) {
+			bt_err("(rules): header '%s' is shorter than 4 bytes; make it longer",
 			       l->s);
 			return -1;
 		}
-		for (size_t k = 0; k + 1 < l->len; k++) {
-			int c = pair_cost(s[k], s[k + 1]);
+		for (size_t k = 0; k + 4 <= l->len; k++) {
+			int c = byte_cost(s[k]) + byte_cost(s[k + 1]) +
+				byte_cost(s[k + 2]) + byte_cost(s[k + 3]);
 
 			if (c < bestc) {
 				bestc = c;
@@ -384,9 +386,10 @@ int dc_rules_finish(struct dc_rules *r)
 			}
 		}
 		l->off = best;
-		key = s[best] | (s[best + 1] << 8);
+		key = dc_hash4(s + best);
 		l->next = r->bigram[key] ? r->bigram[key] - 1 : -1;
 		r->bigram[key] = r->nlit + 1;
+		r->bigram_bits[key >> 6] |= 1ULL << (key & 63);
 		r->nlit++;
 	}
 	return 0;
@@ -442,9 +445,10 @@ void dc_rules_free(struct dc_rules *r)
 		free(r->hang_pick[i].repl);
 	}
 	free(r->hang_pick);
-	for (int i = 0; i < r->nmsg; i++)
-		pcre2_code_free(r->msgs[i].re);
-	free(r->msgs);
+	for (int i = 0; i < 8; i++) {
+		pcre2_code_free(r->msg_re[i]);
+		sb_release(&r->msg_src[i]);
+	}
 	pcre2_match_data_free(r->md);
 	free(r->bigram);
 	free(r->lits);

@@ -41,12 +41,15 @@
  * 2 usage error or unreadable input or rules.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
 
 #include "dmesg-classify.h"
 #include "err.h"
@@ -378,6 +381,35 @@ static void print_tap(const char *name, struct dc_result *res,
 	}
 }
 
+/* A regular file is mapped (no copy); stdin and pipes are read. */
+static int map_log(const char *path, char **buf, size_t *len, bool *mapped)
+{
+	struct stat st;
+	int fd;
+
+	*mapped = false;
+	if (strcmp(path, "-")) {
+		fd = open(path, O_RDONLY | O_CLOEXEC);
+		if (fd < 0)
+			return -1;
+		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
+		    st.st_size > 0) {
+			void *p = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE,
+				       fd, 0);
+
+			if (p != MAP_FAILED) {
+				close(fd);
+				*buf = p;
+				*len = st.st_size;
+				*mapped = true;
+				return 0;
+			}
+		}
+		close(fd);
+	}
+	return bt_read_file(path, buf, len, 0, NULL);
+}
+
 #ifndef BT_FUZZING
 int main(int argc, char **argv)
 {
@@ -400,7 +432,7 @@ int main(int argc, char **argv)
 	struct baseline base = { 0 };
 	struct dc_result res;
 	struct dc_log log;
-	bool crashed = false;
+	bool crashed = false, mapped = false;
 	char *buf, *path;
 	size_t len;
 
@@ -473,12 +505,11 @@ int main(int argc, char **argv)
 	if (baseline && load_baseline(&rules, baseline, &base) < 0)
 		return BT_EXIT_USAGE;
 
-	if (bt_read_file(input, &buf, &len, 0, NULL) < 0) {
+	if (map_log(input, &buf, &len, &mapped) < 0) {
 		bt_err("%s: cannot read the log: %s", input, strerror(errno));
 		return BT_EXIT_USAGE;
 	}
 	dc_log_parse(&log, buf, len);
-	free(buf);
 	dc_classify(&rules, &log, &res);
 
 	for (int i = 0; i < res.ncrash; i++) {
@@ -527,6 +558,10 @@ int main(int argc, char **argv)
 	}
 	dc_result_free(&res);
 	dc_log_free(&log);
+	if (mapped)
+		munmap(buf, len);
+	else
+		free(buf);
 	free_baseline(&base);
 	dc_rules_free(&rules);
 	return status;

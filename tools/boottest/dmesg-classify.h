@@ -15,7 +15,7 @@
 
 /* One decoded input line. */
 struct dc_line {
-	const char *text;	/* message text, prefixes stripped, NUL-ended */
+	const char *text;	/* message text, prefixes stripped (len bytes) */
 	unsigned int len;
 	unsigned int lineno;	/* 1-based line number in the input */
 	int level;		/* 0 (emerg) .. 7 (debug), -1 unknown */
@@ -25,14 +25,16 @@ struct dc_line {
 };
 
 struct dc_log {
-	char *buf;		/* cleaned copy of the input */
+	char **chunks;		/* cleaned copies of lines that needed it */
+	size_t nchunks;
+	size_t chunk_used;
 	struct dc_line *lines;
 	size_t nlines;
 	size_t bytes;		/* input size */
 	bool has_prio;		/* some line carried a priority */
 };
 
-/* Decode a whole input buffer (any bytes) into lines. */
+/* Decode a whole input buffer (any bytes) into lines; data must outlive log. */
 void dc_log_parse(struct dc_log *log, const char *data, size_t len);
 void dc_log_free(struct dc_log *log);
 
@@ -77,11 +79,6 @@ struct dc_subst {
 	char *repl;
 };
 
-struct dc_msgfmt {
-	pcre2_code *re;
-	int level;
-};
-
 struct dc_rules {
 	struct dc_header *hdrs;
 	int nhdr;
@@ -103,11 +100,12 @@ struct dc_rules {
 	int nprefix;
 	struct dc_subst *norm;		/* title normalization */
 	int nnorm;
-	struct dc_msgfmt *msgs;		/* levels of un-prefixed lines */
-	int nmsg;
+	struct strbuf msg_src[8];	/* levels of un-prefixed lines */
+	pcre2_code *msg_re[8];
 	pcre2_match_data *md;
-	/* literal prefilter: first two bytes of a rare window */
+	/* literal prefilter: hash of a rare 4-byte window of each header */
 	unsigned short *bigram;		/* 65536 entries: index+1 in lits */
+	unsigned long long bigram_bits[1024];	/* the same as a bitmap */
 	struct dc_lit *lits;
 	int nlit;
 };
@@ -119,6 +117,14 @@ struct dc_lit {
 	int hdr;		/* header index */
 	int next;		/* next literal with the same bigram, -1 */
 };
+
+/* 16-bit hash of 4 bytes: the literal prefilter's window. */
+static inline unsigned int dc_hash4(const unsigned char *p)
+{
+	unsigned int v = p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
+
+	return (v * 2654435761u) >> 16;
+}
 
 /* Load rules; path NULL loads nothing.  Returns 0 or -1 (message printed). */
 int dc_rules_load(struct dc_rules *r, const char *path);
