@@ -1,0 +1,117 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# make fstests-vm end to end with the project's check-compatible fixture
+# (tests/fixtures/fstests): bad input (one-line errors, exit status 2), a run
+# on Debian's kernel (pass, su as fsgqa, a failure with .out.bad, not run),
+# saved as a baseline, then a run whose guest crashes in the middle (sysrq
+# c): exit status 1, partial results, the running test, the crash title,
+# the not-reached tests as regressions; and, when the cached tree kernel
+# (LKDTM) is built, a real kernel WARNING named with its test.
+. "$(dirname "$0")/lib/tap.sh"
+
+cd "$T_ROOT" || exit 1
+fx=$T_ROOT/tests/fixtures/fstests
+command -v qemu-system-x86_64 > /dev/null || skip_all "qemu-system-x86_64 missing (scripts/boottest/setup)"
+command -v jq > /dev/null || skip_all "jq missing (scripts/boottest/setup)"
+deb=$(scripts/boottest/debian-kernel --print 2>/dev/null)
+[ -n "$deb" ] && [ -d "$deb/boot" ] || skip_all "Debian's kernel not cached (scripts/boottest/debian-kernel)"
+out=$T_ROOT/.boottest
+fsvm() {	# make fstests-vm ARGS...: sets $log and $st (the printed status)
+	log=$(nice make -s -f Makefile.boot fstests-vm "$@" 2>&1)
+	st=$(echo "$log" | sed -n 's/^fstests-vm: exit status \([0-9]*\)$/\1/p' | tail -n 1)
+	st=${st:-0}
+}
+err1() {	# NAME REGEX ARGS...: exit status 2 and a one-line error
+	local name=$1 re=$2
+	shift 2
+	fsvm "$@"
+	is "$st" 2 "$name: exit status 2" || diag "$log"
+	like "$(echo "$log" | grep -m1 'fstests-vm: error:')" "$re" "$name: one-line error"
+}
+
+# ---- bad input ----
+err1 "FSTESTS unset" 'FSTESTS is not set' FSTESTS=
+err1 "FSTESTS not a dir" 'no such directory' FSTESTS="$T_TMP/none"
+mkdir -p "$T_TMP/notfs"
+err1 "FSTESTS not fstests" 'not an fstests tree' FSTESTS="$T_TMP/notfs"
+cp -r "$fx" "$T_TMP/unbuilt" && rm -f "$T_TMP/unbuilt/ltp/fsx" "$T_TMP/unbuilt/tests/fixture/group.list"
+err1 "FSTESTS not built" 'not built \(missing ltp/fsx tests/\*/group.list\); run make in' FSTESTS="$T_TMP/unbuilt"
+err1 "unknown FSTYP" 'FSTYP=zfs: unknown' FSTESTS="$fx" FSTYP=zfs
+err1 "unknown CONFIG" 'CONFIG=9k: unknown config for ext4; known: 4k' FSTESTS="$fx" CONFIG=4k,9k
+if ! PATH=/usr/sbin:/sbin:$PATH type -P mkfs.btrfs > /dev/null; then
+	err1 "host lacks mkfs.btrfs" 'mkfs.btrfs: not found on this host; install the Debian package btrfs-progs' \
+		FSTESTS="$fx" FSTYP=btrfs
+else
+	skip "mkfs.btrfs is installed: the missing-mkfs error cannot be provoked here"
+fi
+# A kernel whose config lacks XFS and loop.
+mkdir -p "$T_TMP/k"
+rel=$(basename "$deb"/boot/vmlinuz-* | sed 's/^vmlinuz-//')
+ln -s "$deb/boot/vmlinuz-$rel" "$T_TMP/k/vmlinuz-$rel"
+grep -v -e '^CONFIG_XFS_FS=' -e '^CONFIG_BLK_DEV_LOOP=' "$deb/boot/config-$rel" > "$T_TMP/k/config-$rel"
+err1 "config lacks fs/loop" 'lacks CONFIG_BLK_DEV_LOOP CONFIG_XFS_FS; enable them' \
+	FSTESTS="$fx" FSTYP=xfs KERNEL="$T_TMP/k/vmlinuz-$rel" MODULES="$deb/lib/modules/$rel"
+err1 "disk space" 'could need .* when written; free space or lower FSTESTS_DISK_SIZE=' \
+	FSTESTS="$fx" FSTESTS_DISK_SIZE=900000G
+err1 "bad disk size" 'FSTESTS_DISK_SIZE=lots: not a size' FSTESTS="$fx" FSTESTS_DISK_SIZE=lots
+
+# ---- a run on Debian's kernel, saved as a baseline ----
+rm -f "$out/fstests/baselines/h6-test.json"
+fsvm FSTESTS="$fx" TESTS='-g auto' CONFIG=4k BASELINE_SAVE=h6-test TIMEOUT=900
+is "$st" 1 "fixture run (one test fails): exit status 1" || diag "$log"
+run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
+j=$run/fstests.json
+if [ -f "$j" ]; then
+	is "$(jq -r '[.tests[] | "\(.name)=\(.status)"] | join(" ")' "$j")" \
+		"fixture/001=pass fixture/002=pass fixture/003=fail fixture/004=notrun fixture/005=notrun fixture/006=pass" \
+		"results home and parsed: pass, su as fsgqa, fail, not run"
+	like "$(jq -r '.tests[] | select(.name=="fixture/003") | .diff' "$j")" '\+this line is not in the golden output' \
+		"failure carries the first lines of the diff"
+	is "$(jq -r .verdict "$run/result.json")" clean "kernel verdict clean"
+	is "$(jq -r .fstests.verdict "$run/result.json")" fail "result.json carries the fstests verdict"
+	check "JUnit written" test -s "$run/fstests-junit.xml"
+	check "baseline saved by name" test -f "$out/fstests/baselines/h6-test.json"
+	like "$log" 'fstests: 3/6 \[ext4_4k\] fixture/003 fail' "live progress lines (not a TTY)"
+else
+	ok 1 "fstests.json written" || diag "$log"
+fi
+
+# ---- the guest crashes in the middle ----
+fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/007 fixture/006' CONFIG=4k BASELINE=h6-test TIMEOUT=900
+is "$st" 1 "crash in the middle: exit status 1" || diag "$log"
+run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
+j=$run/fstests.json
+if [ -f "$j" ]; then
+	is "$(jq -r .running.test "$j")" fixture/007 "names the test that was running"
+	like "$(jq -r '.kernel[0].title' "$j")" 'sysrq' "crash title"
+	is "$(jq -r '.kernel[0].test' "$j")" fixture/007 "crash attributed to its test"
+	is "$(jq -r '[.tests[] | "\(.name)=\(.status)"] | join(" ")' "$j")" \
+		"fixture/001=pass fixture/007=crashed fixture/006=notreached" "partial results, rest not reached"
+	like "$(jq -r '.baseline.not_reached | join(" ")' "$j")" 'ext4_4k:fixture/006' \
+		"baseline tests not reached are regressions"
+	like "$log" 'fstests: kernel: .*sysrq.* during fixture/007' "summary names crash and test"
+else
+	ok 1 "fstests.json written (crash run)" || diag "$log"
+fi
+rm -f "$out/fstests/baselines/h6-test.json"
+
+# ---- a tree kernel with LKDTM: a real WARNING in fixture/005 ----
+tk=
+for d in "${BT_TEST_BUILD:-$HOME/.cache/boottest/test-build}"/kernel-*/obj; do
+	[ -f "$d/vmlinux" ] && grep -q '^CONFIG_LKDTM=y' "$d/.config" 2>/dev/null && tk=$d/vmlinux
+done
+if [ -n "$tk" ]; then
+	fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/005' KERNEL="$tk" \
+		FSTESTS_KCONFIG_CHECK=0 TIMEOUT=900
+	is "$st" 1 "tree kernel, WARN test: exit status 1" || diag "$log"
+	run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
+	j=$run/fstests.json
+	is "$(jq -r '.tests[] | select(.name=="fixture/005") | .status' "$j" 2>/dev/null)" fail \
+		"fixture/005 fails: check's dmesg scan saw the WARNING"
+	like "$(jq -r '.tests[] | select(.name=="fixture/005") | .kernel_title' "$j" 2>/dev/null)" '^WARNING' \
+		"the classifier's WARNING title on fixture/005"
+else
+	skip "no cached tree kernel with LKDTM (tests/lib/kernel.sh builds one for 51-boot-tree.t)"
+fi
+done_testing
