@@ -229,6 +229,12 @@ static void decode_line(struct dc_log *log, struct dc_line *ln,
 		ln->kmsg_cont = true;
 		goto done;
 	}
+	/* "** 12 printk messages dropped ** [  1.2] text" */
+	if (len > 30 && s[0] == '*' && s[1] == '*') {
+		q = memmem(s, len < 64 ? len : 64, " dropped ** ", 12);
+		if (q)
+			p = q + 12;
+	}
 	/* "syzkaller login: [  1.2] text": a prompt before the record */
 	if (len > 8 && s[0] != '<' && s[0] != '[' && s[0] != ' ') {
 		q = memchr(s, '[', len < 128 ? len : 128);

@@ -37,7 +37,7 @@ struct report {
 
 /* Find the header of line i; returns its index or -1. */
 static int line_header(struct dc_rules *r, const struct dc_line *ln,
-		       size_t *pos)
+		       size_t *pos, bool *inside)
 {
 	const unsigned char *s = (const unsigned char *)ln->text;
 	size_t n = ln->len;
@@ -60,6 +60,8 @@ static int line_header(struct dc_rules *r, const struct dc_line *ln,
 				continue;
 			if (memcmp(s + i - l->off, l->s, l->len))
 				continue;
+			if (r->hdrs[l->hdr].ignore_inside)
+				*inside = true;
 			if (best < 0 || l->hdr < best) {
 				best = l->hdr;
 				bestpos = i - l->off;
@@ -396,8 +398,18 @@ static char *frame_lockdep(struct report *rp, struct frames *f)
 		const char *at = memmem(ln->text, ln->len, "at: ", 4);
 		const char *p, *q, *end = ln->text + ln->len;
 
-		if (!at)
-			continue;
+		if (!at) {
+			at = ln->len >= 3 && !memcmp(end - 3, "at:", 3) ?
+			     end - 3 : NULL;
+			if (!at || j + 1 >= rp->n)
+				continue;
+			ln = &rp->log->lines[rp->idx[j + 1]];
+			end = ln->text + ln->len;
+			at = ln->text;
+			while (at < end && *at == ' ')
+				at++;
+			at -= 4;	/* as if "at: " preceded it */
+		}
 		p = skip_pcs(at + 4, end);
 		q = p;
 		while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
@@ -652,8 +664,11 @@ stack:
 
 static void add_crash(struct dc_result *res, struct dc_crash *c)
 {
-	res->crashes = bt_realloc(res->crashes, (res->ncrash + 1) *
-				  sizeof(*res->crashes));
+	int n = res->ncrash;
+
+	if (!(n & (n - 1)))	/* grow at powers of two */
+		res->crashes = bt_realloc(res->crashes, (n ? 2 * n : 1) *
+					  sizeof(*res->crashes));
 	res->crashes[res->ncrash++] = *c;
 }
 
@@ -708,6 +723,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 {
 	int *hdr = bt_malloc(log->nlines * sizeof(*hdr) + 1);
 	size_t *hpos = bt_malloc(log->nlines * sizeof(*hpos) + 1);
+	bool *inside = bt_malloc(log->nlines + 1);
 	struct report rp = { .r = r, .log = log };
 	long last = -1;		/* index of the last crash */
 
@@ -720,11 +736,12 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		 * In a log whose kernel lines carry priorities, a line with
 		 * no prefix at all is userspace output: never a header.
 		 */
+		inside[i] = false;
 		if (ln->kmsg_cont || (log->has_prio && ln->level < 0 &&
 				      ln->ctx == 0))
 			hdr[i] = -1;
 		else
-			hdr[i] = line_header(r, ln, &hpos[i]);
+			hdr[i] = line_header(r, ln, &hpos[i], &inside[i]);
 	}
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
 	rp.off = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.off));
@@ -745,7 +762,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		    memmem(log->lines[i + 1].text, log->lines[i + 1].len,
 			   "** replaying previous printk message **", 39))
 			continue;
-		if (h->ignore_inside && last >= 0 &&
+		if (inside[i] && last >= 0 &&
 		    (size_t)res->crashes[last].end + 64 >= i) {
 			struct dc_crash *pc = &res->crashes[last];
 
@@ -767,7 +784,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 			if (hdr[j] >= 0) {
 				const struct dc_header *h2 = &r->hdrs[hdr[j]];
 
-				if (h2->endmark || !h2->ignore_inside)
+				if (h2->endmark || !inside[j])
 					break;
 				if (rp.n > 22 && is_panic_line(ln))
 					break;
@@ -782,8 +799,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		c.start = i;
 		c.end = end;
 		for (j = i; j < log->nlines; j++) {
-			if (j > end && hdr[j] >= 0 &&
-			    !r->hdrs[hdr[j]].ignore_inside &&
+			if (j > end && hdr[j] >= 0 && !inside[j] &&
 			    !r->hdrs[hdr[j]].endmark)
 				break;
 			if (hdr[j] >= 0 && is_panic_line(&log->lines[j])) {
@@ -799,12 +815,12 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		size_t n = 0;
 
 		for (size_t m = 0; m < res->nmsg; m++) {
-			bool inside = false;
+			bool in = false;
 
-			for (int c = 0; c < res->ncrash && !inside; c++)
-				inside = res->msgs[m].line >= res->crashes[c].start &&
+			for (int c = 0; c < res->ncrash && !in; c++)
+				in = res->msgs[m].line >= res->crashes[c].start &&
 					 res->msgs[m].line <= res->crashes[c].end;
-			if (!inside)
+			if (!in)
 				res->msgs[n++] = res->msgs[m];
 		}
 		res->nmsg = n;
@@ -814,6 +830,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 	sb_release(&rp.text);
 	free(hdr);
 	free(hpos);
+	free(inside);
 }
 
 void dc_result_free(struct dc_result *res)
