@@ -100,6 +100,17 @@ static void report_add(struct report *rp, size_t i)
 	sb_addch(&rp->text, '\n');
 }
 
+/* An address, not a function name: 8+ hex digits. */
+static bool all_hex(const char *p, size_t n)
+{
+	if (n < 8)
+		return false;
+	for (size_t i = 0; i < n; i++)
+		if (!isxdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
 /* Skip "[<ffff>] " groups; returns the new pointer. */
 static const char *skip_pcs(const char *p, const char *end)
 {
@@ -163,6 +174,8 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 	if (q == p || q >= end || (*q != '+' && *q != '.' && *q != ')'))
 		return false;
 	if (*q == '.' && (q + 1 >= end || !isalpha((unsigned char)q[1])))
+		return false;
+	if (all_hex(p, q - p))
 		return false;
 	*fn = p;
 	*fnlen = q - p;
@@ -266,7 +279,7 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 		q++;
 	if (q == p || q >= end || (*q != '+' && *q != '.'))
 		return NULL;
-	if (q - p >= 2 && p[0] == '0' && p[1] == 'x')
+	if ((q - p >= 2 && p[0] == '0' && p[1] == 'x') || all_hex(p, q - p))
 		return NULL;
 	*fl = q - p;
 	return p;
@@ -625,6 +638,17 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		frame = first_usable(rp, &fr, 0);
 		frame2 = frame_origin(rp);
 		break;
+	}
+	if (best->mode == DC_FRAME_LOCKDEP && !frame) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
+		char *raw = bt_strndup(ln->text + hpos, ln->len - hpos);
+
+		c->title = dc_normalize(r, raw);
+		free(raw);
+		c->category = bt_strdup(best->category ? best->category :
+					"lockdep");
+		c->corrupted = true;
+		goto stack;
 	}
 	if (best->mode != DC_FRAME_NONE) {
 		if (!frame)
