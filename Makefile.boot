@@ -251,7 +251,7 @@ bt-kcache := $(bt-out)/kernel/$(bt-key)
 
 # Kernel facts from kinspect, as make variables (bt-k-*); remade when the
 # kernel changes (make restarts once after writing them).
-$(bt-kcache)/facts.mk: $(bt-kernel)
+$(bt-kcache)/facts.mk: $(bt-kernel) $(wildcard $(bt-kinspect))
 	$(bt-Q)mkdir -p $(@D)
 	$(bt-Q)if [ -x $(bt-kinspect) ]; then \
 		$(bt-kinspect) --json $< > $(@D)/kinspect.json && \
