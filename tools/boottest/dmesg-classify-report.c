@@ -639,7 +639,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		frame2 = frame_origin(rp);
 		break;
 	}
-	if (best->mode == DC_FRAME_LOCKDEP && !frame) {
+	if (best->noframe_raw && !frame) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
 		char *raw = bt_strndup(ln->text + hpos, ln->len - hpos);
 

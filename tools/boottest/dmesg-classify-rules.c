@@ -221,6 +221,10 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			if (!f)
 				goto no_format;
 			f->corrupted = true;
+		} else if (!strcmp(key, "noframe-raw")) {
+			if (!f)
+				goto no_format;
+			f->noframe_raw = true;
 		} else if (!strcmp(key, "nostack")) {
 			if (!f)
 				goto no_format;

@@ -60,6 +60,7 @@ struct dc_format {
 	enum dc_frame_mode mode;
 	bool corrupted;		/* a fallback format: always corrupted */
 	bool nostack;		/* no call trace is expected */
+	bool noframe_raw;	/* no frame: the raw header line is the title */
 };
 
 struct dc_header {
