@@ -130,8 +130,8 @@ if [ -r "$scorer" ] && [ -d "$corpus" ]; then
 	ok $? "corpus: crash detected >= 99.5% ($det%)"
 	python3 -c "import sys; sys.exit(not float('$cat') >= 97.0)"
 	ok $? "corpus: category >= 97% ($cat%)"
-	python3 -c "import sys; sys.exit(not float('$tit') >= ${BT_TITLE_MIN:-80})"
-	ok $? "corpus: exact title >= ${BT_TITLE_MIN:-80}% ($tit%)"
+	python3 -c "import sys; sys.exit(not float('$tit') >= ${BT_TITLE_MIN:-90})"
+	ok $? "corpus: exact title >= ${BT_TITLE_MIN:-90}% ($tit%)"
 	is "$fp" "0" "corpus: no false alarm on clean logs"
 else
 	skip "corpus or scorer not found ($corpus, $scorer): set BT_CORPUS and BT_SCORER"
