@@ -25,6 +25,10 @@ like "$(cat "$T_TMP/bad.log")" "not found; install the Debian package qemu-syste
 is "$(jget "$B_RUN/result.json" "['verdict']")" infrastructure "a missing QEMU is an infrastructure error"
 is "$(jget "$B_RUN/result.json" "['exit_status']")" 2 "... exit status 2"
 
+boot "$O" "$T_TMP/bad.log" QEMU_OPTS='-no-such-qemu-option' TIMEOUT=60
+is "$(jget "$B_RUN/result.json" "['verdict']")" infrastructure "a QEMU option QEMU rejects is an infrastructure error"
+like "$(cat "$T_TMP/bad.log")" "invalid option" "... with QEMU's own message"
+
 # --- a clean boot, stdin /dev/null, output to a file ---------------------
 boot "$O" "$T_TMP/clean.log" CMD='uname -r; echo boottest-cmd-output' TIMEOUT=240
 is "$B_RC" 0 "Debian's kernel boots clean (make exit 0)" || diag "$(tail -20 "$T_TMP/clean.log")"

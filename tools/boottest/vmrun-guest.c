@@ -328,6 +328,12 @@ int vm_guest_read_back(const struct vm_opts *o, const char *run_dir,
 		free(req);
 	}
 	free(extract);
+	/* 1: something was refused or damaged; what was copied is still used. */
+	if (rc == 1 && bt_is_dir(dest)) {
+		bt_warn("%s: the results disk is damaged; using what could be read",
+			img);
+		rc = 0;
+	}
 	if (rc != 0) {
 		bt_warn("%s: cannot read the guest's results back; using the console only",
 			img);
