@@ -496,8 +496,10 @@ char *dc_normalize(struct dc_rules *r, const char *s)
 {
 	char *cur = bt_strdup(s), *out;
 	size_t n;
+	/* every rule needs a digit (addresses, numbers, lines) or "syz" */
+	bool need = strpbrk(s, "0123456789") || strstr(s, "syz");
 
-	for (int i = 0; i < r->nnorm; i++) {
+	for (int i = 0; need && i < r->nnorm; i++) {
 		for (int iter = 0; iter < 16; iter++) {
 			PCRE2_SIZE olen = strlen(cur) * 2 + 64;
 			int rc;

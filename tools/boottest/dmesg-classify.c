@@ -220,43 +220,59 @@ static struct json_object *msg_json(struct dc_log *log, struct dc_msg *m,
 	return o;
 }
 
+/* One crash as a json-c object. */
+static struct json_object *crash_json(struct dc_log *log, struct dc_crash *c,
+				      bool with_base)
+{
+	struct json_object *j = json_object_new_object();
+	struct json_object *alt = json_object_new_array();
+	struct json_object *st = json_object_new_array();
+
+	bt_json_add_str(j, "category", c->category);
+	bt_json_add_str(j, "title", c->title);
+	for (int k = 0; k < c->nalt; k++)
+		json_object_array_add(alt, json_object_new_string(c->alts[k]));
+	json_object_object_add(j, "alt", alt);
+	bt_json_add_str(j, "frame", c->frame);
+	bt_json_add_int(j, "start_line", log->lines[c->start].lineno);
+	bt_json_add_int(j, "end_line", log->lines[c->end].lineno);
+	bt_json_add_bool(j, "panicked", c->panicked);
+	bt_json_add_bool(j, "corrupted", c->corrupted);
+	for (int k = 0; k < c->nstack; k++)
+		json_object_array_add(st, json_object_new_string(c->stack[k]));
+	json_object_object_add(j, "stack", st);
+	if (with_base)
+		bt_json_add_bool(j, "new", !c->known);
+	return j;
+}
+
+/*
+ * The document is streamed: one crash object per line, built and freed
+ * in turn, so a log with thousands of crashes needs no large tree.
+ */
 static void print_json(struct dc_log *log, struct dc_result *res,
 		       bool with_base, bool crashed)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *cr = json_object_new_array();
 	struct json_object *er = json_object_new_array();
 	struct json_object *wa = json_object_new_array();
 	struct json_object *co = json_object_new_object();
+	struct json_object *v = json_object_new_string(crashed ? "crash" :
+							"clean");
 	size_t nerr = 0, nwarn = 0;
 
-	bt_json_add_str(o, "verdict", crashed ? "crash" : "clean");
+	printf("{\n  \"verdict\": %s,\n  \"crashes\": [",
+	       json_object_to_json_string(v));
+	json_object_put(v);
 	for (int i = 0; i < res->ncrash; i++) {
-		struct dc_crash *c = &res->crashes[i];
-		struct json_object *j = json_object_new_object();
-		struct json_object *alt = json_object_new_array();
-		struct json_object *st = json_object_new_array();
+		struct json_object *j = crash_json(log, &res->crashes[i],
+						   with_base);
 
-		bt_json_add_str(j, "category", c->category);
-		bt_json_add_str(j, "title", c->title);
-		for (int k = 0; k < c->nalt; k++)
-			json_object_array_add(alt,
-				json_object_new_string(c->alts[k]));
-		json_object_object_add(j, "alt", alt);
-		bt_json_add_str(j, "frame", c->frame);
-		bt_json_add_int(j, "start_line", log->lines[c->start].lineno);
-		bt_json_add_int(j, "end_line", log->lines[c->end].lineno);
-		bt_json_add_bool(j, "panicked", c->panicked);
-		bt_json_add_bool(j, "corrupted", c->corrupted);
-		for (int k = 0; k < c->nstack; k++)
-			json_object_array_add(st,
-				json_object_new_string(c->stack[k]));
-		json_object_object_add(j, "stack", st);
-		if (with_base)
-			bt_json_add_bool(j, "new", !c->known);
-		json_object_array_add(cr, j);
+		printf("%s\n    %s", i ? "," : "",
+		       json_object_to_json_string_ext(j,
+						      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+		json_object_put(j);
 	}
-	json_object_object_add(o, "crashes", cr);
+	printf("%s],\n", res->ncrash ? "\n  " : "");
 	for (size_t i = 0; i < res->nmsg; i++) {
 		struct dc_msg *m = &res->msgs[i];
 
@@ -268,8 +284,6 @@ static void print_json(struct dc_log *log, struct dc_result *res,
 			nwarn++;
 		}
 	}
-	json_object_object_add(o, "errors", er);
-	json_object_object_add(o, "warnings", wa);
 	bt_json_add_int(co, "lines", log->nlines);
 	bt_json_add_int(co, "crashes", res->ncrash);
 	bt_json_add_int(co, "errors", nerr);
@@ -277,9 +291,15 @@ static void print_json(struct dc_log *log, struct dc_result *res,
 	bt_json_add_int(co, "benign", res->benign);
 	for (int l = 0; l < 8; l++)
 		bt_json_add_int(co, level_names[l], res->counts[l]);
-	json_object_object_add(o, "counts", co);
-	bt_json_fprint(stdout, o, true);
-	json_object_put(o);
+	printf("  \"errors\": %s,\n", json_object_to_json_string_ext(er,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	printf("  \"warnings\": %s,\n", json_object_to_json_string_ext(wa,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	printf("  \"counts\": %s\n}\n", json_object_to_json_string_ext(co,
+		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
+	json_object_put(er);
+	json_object_put(wa);
+	json_object_put(co);
 }
 
 static void print_human(const char *name, struct dc_log *log,
