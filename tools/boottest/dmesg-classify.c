@@ -503,30 +503,31 @@ int main(int argc, char **argv)
 		input = argv[optind];
 
 	path = shipped_rules();
-	if (dc_rules_load(&rules, path) < 0)
-		return BT_EXIT_USAGE;
+	status = dc_rules_load(&rules, path);
 	free(path);
 	env = getenv("BOOTTEST_RULES");
-	if (env && *env) {
+	if (!status && env && *env) {
 		char *copy = bt_strdup(env), *save = NULL;
 
-		for (char *p = strtok_r(copy, ":", &save); p;
+		for (char *p = strtok_r(copy, ":", &save); p && !status;
 		     p = strtok_r(NULL, ":", &save))
-			if (dc_rules_load(&rules, p) < 0)
-				return BT_EXIT_USAGE;
+			status = dc_rules_load(&rules, p);
 		free(copy);
 	}
-	for (int i = 0; i < nextra; i++)
-		if (dc_rules_load(&rules, extra[i]) < 0)
-			return BT_EXIT_USAGE;
+	for (int i = 0; i < nextra && !status; i++)
+		status = dc_rules_load(&rules, extra[i]);
 	free(extra);
-	if (dc_rules_finish(&rules) < 0)
-		return BT_EXIT_USAGE;
-	if (baseline && load_baseline(&rules, baseline, &base) < 0)
-		return BT_EXIT_USAGE;
-
-	if (map_log(input, &buf, &len, &mapped) < 0) {
+	if (!status)
+		status = dc_rules_finish(&rules);
+	if (!status && baseline)
+		status = load_baseline(&rules, baseline, &base);
+	if (!status && map_log(input, &buf, &len, &mapped) < 0) {
 		bt_err("%s: cannot read the log: %s", input, strerror(errno));
+		status = -1;
+	}
+	if (status) {
+		free_baseline(&base);
+		dc_rules_free(&rules);
 		return BT_EXIT_USAGE;
 	}
 	dc_log_parse(&log, buf, len);
