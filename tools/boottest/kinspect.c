@@ -62,6 +62,18 @@ static __noreturn void usage(int status)
 	exit(status);
 }
 
+/* getopt's complaint, as one error line (opterr is off). */
+static __noreturn void bad_option(char **argv, int c)
+{
+	if (c == ':')
+		bt_err("option %s needs an argument; see --help",
+		       argv[optind - 1]);
+	else
+		bt_err("unrecognized option '%s'; see --help",
+		       argv[optind - 1]);
+	exit(BT_EXIT_USAGE);
+}
+
 static int flush_stdout(void)
 {
 	if (fflush(stdout) || ferror(stdout)) {
@@ -296,7 +308,7 @@ static int cmd_image(int argc, char **argv)
 	size_t len;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -316,7 +328,7 @@ static int cmd_image(int argc, char **argv)
 		case 'h':
 			usage(0);
 		default:
-			usage(BT_EXIT_USAGE);
+			bad_option(argv, c);
 		}
 	}
 	if (optind != argc - 1) {
@@ -456,7 +468,7 @@ static int cmd_modinfo(int argc, char **argv)
 	int c, i, status = 0;
 	size_t k;
 
-	while ((c = getopt_long(argc, argv, "F:h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":F:h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -467,7 +479,7 @@ static int cmd_modinfo(int argc, char **argv)
 		case 'h':
 			usage(0);
 		default:
-			usage(BT_EXIT_USAGE);
+			bad_option(argv, c);
 		}
 	}
 	if (optind >= argc) {
@@ -517,7 +529,7 @@ static int cmd_modules(int argc, char **argv)
 	struct ki_closure_opts o = { .softdeps = true };
 	int c;
 
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
 			o.json = true;
@@ -528,7 +540,7 @@ static int cmd_modules(int argc, char **argv)
 		case 'h':
 			usage(0);
 		default:
-			usage(BT_EXIT_USAGE);
+			bad_option(argv, c);
 		}
 	}
 	if (argc - optind < 2) {
@@ -542,6 +554,7 @@ static int cmd_modules(int argc, char **argv)
 int main(int argc, char **argv)
 {
 	bt_set_prog(argv[0]);
+	opterr = 0;
 	if (argc > 1 && !strcmp(argv[1], "modinfo"))
 		return cmd_modinfo(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "modules"))
