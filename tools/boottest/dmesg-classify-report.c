@@ -23,6 +23,7 @@
 
 #define REPORT_MAX_LINES 400
 #define TITLE_LINES 40
+#define MAX_FRAMES 64		/* per stack */
 
 struct report {
 	struct dc_rules *r;
@@ -226,7 +227,7 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 		const char *fn, *entry;
 		size_t fl;
 
-		if (got && is_stack_start(rp, j))
+		if (got && (got >= MAX_FRAMES || is_stack_start(rp, j)))
 			break;
 		if (!parse_frame(ln->text, ln->len, &fn, &fl, &entry))
 			continue;
