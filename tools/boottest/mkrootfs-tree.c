@@ -323,7 +323,8 @@ static int tree_dir(struct tree_ctx *c, const char *guest, int depth)
 	if (n)
 		qsort(names, n, sizeof(char *), cmp_str);
 	for (i = 0; i < n; i++) {
-		char *g = bt_path_join(guest, names[i]);
+		char *g = bt_asprintf("%s/%s", strcmp(guest, "/") ? guest : "",
+				      names[i]);
 
 		sb_addch(&c->host, '/');
 		sb_addstr(&c->host, names[i]);

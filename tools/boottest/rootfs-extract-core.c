@@ -108,6 +108,7 @@ struct collect {
 	struct rx_ent *v;
 	size_t n, a;
 	uint64_t limit;
+	unsigned long seen;	/* entries so far ("." and ".." come first) */
 	bool bad;
 };
 
@@ -117,9 +118,10 @@ static int collect_cb(struct ext2_dir_entry *de, int offset, int blocksize,
 	struct collect *c = priv;
 	size_t len = ext2fs_dirent_name_len(de);
 
-	if (len == 1 && de->name[0] == '.')
+	c->seen++;
+	if (c->seen == 1 && len == 1 && de->name[0] == '.')
 		return 0;
-	if (len == 2 && de->name[0] == '.' && de->name[1] == '.')
+	if (c->seen == 2 && len == 2 && de->name[0] == '.' && de->name[1] == '.')
 		return 0;
 	if (c->n >= c->limit)
 		return DIRENT_ABORT;

@@ -114,6 +114,8 @@ int main(int argc, char **argv)
 	}
 	ret = rx_extract(argv[optind], argv[optind + 1], argv[optind + 2],
 			 &lim, &st);
+	if (ret == 1 && !st.files && !st.dirs && !st.symlinks && !st.skipped)
+		return ret;
 	bt_note("%llu files (%llu bytes), %llu directories, %llu symlinks, %llu hard links, %llu skipped, %llu damaged",
 		(unsigned long long)st.files, (unsigned long long)st.bytes,
 		(unsigned long long)st.dirs, (unsigned long long)st.symlinks,
