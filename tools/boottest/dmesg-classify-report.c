@@ -23,7 +23,7 @@
 
 #define REPORT_MAX_LINES 400
 #define TITLE_LINES 40
-#define MAX_FRAMES 64		/* per stack */
+#define MAX_FRAMES 256		/* per stack */
 
 struct report {
 	struct dc_rules *r;
