@@ -210,7 +210,18 @@ static bool is_stack_start(struct report *rp, size_t k)
 {
 	const struct dc_line *ln = &rp->log->lines[rp->idx[k]];
 
+	/* every stack-start line ends in ':' (cheap test first) */
+	if (!ln->len || !memchr(ln->text, ':', ln->len))
+		return false;
 	return dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
+}
+
+static long find_stack_start(struct report *rp)
+{
+	for (size_t j = 0; j < rp->n; j++)
+		if (is_stack_start(rp, j))
+			return j;
+	return -1;
 }
 
 /*
@@ -339,9 +350,9 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 {
 	long a = rp->fmt->after ? find_line(rp, 0, rp->fmt->after) : -1;
 	size_t base = a >= 0 ? (size_t)a : 0;
-	long s;
+	long s = find_stack_start(rp);
 
-	rp->stack_seen = find_line(rp, 0, rp->r->stack_start) >= 0;
+	rp->stack_seen = s >= 0;
 	if (rip) {
 		for (size_t j = base; j < rp->n; j++) {
 			const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
@@ -369,7 +380,6 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 			rp->stack_seen = true;
 		return;
 	}
-	s = find_line(rp, 0, rp->r->stack_start);
 	read_stack(rp, s >= 0 ? s + 1 : 1, f, entries);
 }
 
