@@ -12,6 +12,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -29,6 +30,7 @@
 #define INODE_RATIO	16384U
 #define MAX_EXT_LEN	32768U		/* blocks in an initialized extent */
 #define IO_CHUNK	(8U << 20)	/* bytes per data write */
+#define TAIL_BUF	BS		/* the zero-padded last block */
 
 struct ext4_ctx {
 	struct rtree *t;
@@ -214,27 +216,20 @@ static int file_type(unsigned int mode)
 	return EXT2_FT_UNKNOWN;
 }
 
-/* Fill c->buf with up to bytes of the node's data at off. */
-static int fill(struct ext4_ctx *c, struct rnode *n, int fd, uint64_t off,
-		size_t bytes)
+/*
+ * The source of cnt blocks at off: the mapped file (or in-memory data)
+ * itself, or c->buf holding the zero-padded last block.
+ */
+static const void *source(struct ext4_ctx *c, struct rnode *n,
+			  const unsigned char *src, uint64_t off, blk64_t cnt)
 {
-	size_t got = 0;
+	size_t bytes = (size_t)(cnt * BS);
 
-	if (fd < 0) {
-		memcpy(c->buf, n->data + off, bytes);
-		return 0;
-	}
-	while (got < bytes) {
-		ssize_t r = read(fd, c->buf + got, bytes - got);
-
-		if (r < 0 && errno == EINTR)
-			continue;
-		if (r <= 0)
-			return bt_error("%s: %s", n->host, r ? strerror(errno) :
-					"file shrank while the image was written");
-		got += (size_t)r;
-	}
-	return 0;
+	if (off + bytes <= n->size)
+		return src + off;
+	memset(c->buf, 0, bytes);
+	memcpy(c->buf, src + off, (size_t)(n->size - off));
+	return c->buf;
 }
 
 /* Move the extents held in the inode into an extent tree handle. */
@@ -272,14 +267,29 @@ static int write_data(struct ext4_ctx *c, struct rnode *n, ext2_ino_t ino,
 	struct ext3_extent_header *eh = (void *)in->i_block;
 	struct ext3_extent list[4];
 	ext2_extent_handle_t h = NULL;
-	int fd = -1, nlist = 0, ret = -1;
+	const unsigned char *src = (const unsigned char *)n->data;
+	void *map = NULL;
+	int nlist = 0, ret = -1;
 	errcode_t err;
 
 	in->i_flags |= EXT4_EXTENTS_FL;
 	if (n->host && n->size) {
-		fd = open(n->host, O_RDONLY | O_CLOEXEC);
+		int fd = open(n->host, O_RDONLY | O_CLOEXEC);
+		struct stat st;
+
 		if (fd < 0)
 			return bt_error("%s: %s", n->host, strerror(errno));
+		if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != n->size) {
+			close(fd);
+			return bt_error("%s: changed while the image was being made",
+					n->host);
+		}
+		map = mmap(NULL, n->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
+			   fd, 0);
+		close(fd);
+		if (map == MAP_FAILED)
+			return bt_error("%s: mmap: %s", n->host, strerror(errno));
+		src = map;
 	}
 	while (done < nblocks) {
 		blk64_t pblk, plen, want = nblocks - done, i;
@@ -295,23 +305,19 @@ static int write_data(struct ext4_ctx *c, struct rnode *n, ext2_ino_t ino,
 		c->goal = pblk + plen;
 		for (i = 0; i < plen;) {
 			blk64_t cnt = plen - i;
-			size_t bytes;
 
 			if (cnt > IO_CHUNK / BS)
 				cnt = IO_CHUNK / BS;
-			bytes = (size_t)(cnt * BS);
-			if (off + bytes > n->size)
-				bytes = (size_t)(n->size - off);
-			if (fill(c, n, fd, off, bytes) < 0)
-				goto out;
-			memset(c->buf + bytes, 0, (size_t)(cnt * BS) - bytes);
+			/* Whole blocks straight from the source, then the tail. */
+			if (off + cnt * BS > n->size && cnt > 1)
+				cnt--;
 			err = io_channel_write_blk64(fs->io, pblk + i, (int)cnt,
-						     c->buf);
+						     source(c, n, src, off, cnt));
 			if (err) {
 				fs_error(c, err, "writing data of", n->path);
 				goto out;
 			}
-			off += bytes;
+			off += cnt * BS;
 			i += cnt;
 		}
 		if (!h && nlist < 4) {
@@ -351,8 +357,8 @@ static int write_data(struct ext4_ctx *c, struct rnode *n, ext2_ino_t ino,
 out:
 	if (h)
 		ext2fs_extent_free(h);
-	if (fd >= 0)
-		close(fd);
+	if (map)
+		munmap(map, n->size);
 	return ret;
 }
 
@@ -616,7 +622,7 @@ int ext4_write(struct rtree *t, const char *path, uint64_t size,
 	rt_walk(t, reset_ino, NULL);
 	if (skeleton(&c) < 0)
 		goto out;
-	c.buf = bt_malloc(IO_CHUNK);
+	c.buf = bt_malloc(TAIL_BUF);
 	if (rt_walk(t, add_node, &c) < 0)
 		goto out;
 	fs->super->s_mkfs_time = (__u32)t->epoch;
@@ -624,7 +630,8 @@ int ext4_write(struct rtree *t, const char *path, uint64_t size,
 	fs->super->s_wtime = (__u32)t->epoch;
 	fs->super->s_mtime = 0;
 	fs->super->s_kbytes_written = 0;
-	err = ext2fs_close2(fs, 0);
+	/* One fsync, by the atomic commit that renames the image, is enough. */
+	err = ext2fs_close2(fs, EXT2_FLAG_FLUSH_NO_SYNC);
 	fs = NULL;
 	if (err) {
 		bt_err("%s: writing file system metadata: %s", path,
