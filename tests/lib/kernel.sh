@@ -39,15 +39,22 @@ KERNEL_SKIP_REASON=
 : "${BT_TEST_BUILD:=${XDG_CACHE_HOME:-$HOME/.cache}/boottest/test-build}"
 
 # Serialize cache updates between test files (and concurrent test runs).
+# kernel.lock guards the source, drop-in and configuration (seconds);
+# kernel-build.lock the build (minutes), so config-only tests need not wait.
+KERNEL_LOCKS=()
 kernel__lock() {
+	local fd
 	mkdir -p "$BT_TEST_BUILD"
-	exec {KERNEL_LOCK_FD}>"$BT_TEST_BUILD/kernel.lock"
-	flock "$KERNEL_LOCK_FD"
+	exec {fd}>"$BT_TEST_BUILD/${1:-kernel}.lock"
+	flock "$fd"
+	KERNEL_LOCKS+=("$fd")
 }
 
 kernel__unlock() {
-	flock -u "$KERNEL_LOCK_FD"
-	exec {KERNEL_LOCK_FD}>&-
+	local fd=${KERNEL_LOCKS[-1]}
+	unset 'KERNEL_LOCKS[-1]'
+	flock -u "$fd"
+	exec {fd}>&-
 }
 
 kernel__src_locked() {
@@ -154,7 +161,11 @@ kernel__export() {
 }
 
 kernel__build_locked() {
-	kernel__config_locked || return 1
+	kernel__lock
+	kernel__config_locked
+	local rc=$?
+	kernel__unlock
+	[ $rc = 0 ] || return 1
 	if [ ! -e "$KERNEL_DIR/build-done" ]; then
 		diag "building the test kernel once (cache: $KERNEL_DIR; log: build.log)"
 		local t0 t1
@@ -173,7 +184,7 @@ kernel__build_locked() {
 }
 
 kernel_tree() {
-	kernel__lock
+	kernel__lock kernel-build
 	kernel__build_locked
 	local rc=$?
 	kernel__unlock
@@ -206,7 +217,7 @@ kernel__intree_locked() {
 }
 
 kernel_intree() {
-	kernel__lock
+	kernel__lock kernel-build
 	kernel__intree_locked
 	local rc=$?
 	kernel__unlock
