@@ -301,7 +301,7 @@ static int write_data(struct ext4_ctx *c, struct rnode *n, ext2_ino_t ino,
 			fs_error(c, err, "allocating blocks for", n->path);
 			goto out;
 		}
-		ext2fs_block_alloc_stats_range(fs, pblk, (blk_t)plen, +1);
+		ext2fs_block_alloc_stats_range(fs, pblk, (blk_t)plen, 1);
 		c->goal = pblk + plen;
 		for (i = 0; i < plen;) {
 			blk64_t cnt = plen - i;
@@ -395,7 +395,7 @@ static int create_node(struct ext4_ctx *c, struct rnode *n, ext2_ino_t parent)
 		return fs_error(c, err, "allocating an inode for", n->path);
 	if (S_ISDIR(n->mode))
 		return create_dir(c, n, parent, ino);
-	ext2fs_inode_alloc_stats2(fs, ino, +1, 0);
+	ext2fs_inode_alloc_stats2(fs, ino, 1, 0);
 	memset(&in, 0, sizeof(in));
 	set_common(c, &in, n->mode, n->uid, n->gid);
 	in.i_links_count = (__u16)n->nlink;
@@ -557,10 +557,10 @@ static int skeleton(struct ext4_ctx *c)
 	if (set_root(c) < 0 || lost_found(c) < 0)
 		return -1;
 	for (i = EXT2_ROOT_INO + 1; i < (int)EXT2_FIRST_INODE(fs->super); i++)
-		ext2fs_inode_alloc_stats2(fs, (ext2_ino_t)i, +1, 0);
+		ext2fs_inode_alloc_stats2(fs, (ext2_ino_t)i, 1, 0);
 	ext2fs_mark_ib_dirty(fs);
 	ext2fs_mark_inode_bitmap2(fs->inode_map, EXT2_BAD_INO);
-	ext2fs_inode_alloc_stats2(fs, EXT2_BAD_INO, +1, 0);
+	ext2fs_inode_alloc_stats2(fs, EXT2_BAD_INO, 1, 0);
 	err = ext2fs_update_bb_inode(fs, NULL);
 	if (!err && ext2fs_has_feature_resize_inode(fs->super))
 		err = ext2fs_create_resize_inode(fs);

@@ -483,7 +483,7 @@ static int applets_from_strings(const char *host, char ***out, int *nout)
 
 static int applets_from_run(const char *host, char ***out, int *nout)
 {
-	char *argv[] = { (char *)host, "--list-full", NULL };
+	char *argv[3];
 	struct bt_spawn opt = BT_SPAWN_INIT;
 	struct strbuf sb = STRBUF_INIT;
 	char buf[4096], *line, *save = NULL;
@@ -491,6 +491,9 @@ static int applets_from_run(const char *host, char ***out, int *nout)
 	pid_t pid;
 	ssize_t r;
 
+	argv[0] = (char *)host;
+	argv[1] = (char *)"--list-full";
+	argv[2] = NULL;
 	if (pipe2(pfd, O_CLOEXEC) < 0)
 		return -1;
 	opt.fd_out = pfd[1];

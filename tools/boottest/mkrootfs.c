@@ -55,7 +55,7 @@ static void usage(FILE *f)
 		"\n"
 		"Time stamps come from SOURCE_DATE_EPOCH (default %ld, 2020-01-01) and the\n"
 		"UUID from the contents: the same inputs give the same image, byte for byte.\n"
-		"Exit status: 0 written, 1 bad input or write error, 2 usage.\n",
+		"Exit status: 0 written, 1 bad input or write error, 2 bad options.\n",
 		DEFAULT_EPOCH);
 }
 

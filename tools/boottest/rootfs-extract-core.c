@@ -54,7 +54,7 @@ static void damaged(struct rx *x, const char *rel, const char *what,
 	x->ret = 1;
 }
 
-static void skipped(struct rx *x, const char *rel, const char *why)
+static void refuse(struct rx *x, const char *rel, const char *why)
 {
 	bt_warn("%s/%s: skipped: %s", x->image, rel, why);
 	x->st->skipped++;
@@ -174,7 +174,7 @@ static int copy_file(struct rx *x, int dirfd, const char *name,
 		    O_CLOEXEC, 0600);
 	if (fd < 0) {
 		if (errno == EEXIST) {
-			skipped(x, rel, "a second entry with this name");
+			refuse(x, rel, "a second entry with this name");
 			return 0;
 		}
 		bt_err("%s: cannot create: %s", rel, strerror(errno));
@@ -205,7 +205,7 @@ static int copy_file(struct rx *x, int dirfd, const char *name,
 		damaged(x, rel, "cannot read", err);
 	else if (done < size && !x->fatal)
 		damaged(x, rel, "shorter than its size", 0);
-	fchmod(fd, (in->i_mode & 0777) | S_IRUSR | S_IWUSR);
+	fchmod(fd, (in->i_mode & 0777) | 0600);
 	{
 		struct timespec ts[2] = {
 			{ .tv_sec = in->i_atime }, { .tv_sec = in->i_mtime },
@@ -230,7 +230,7 @@ static void copy_symlink(struct rx *x, int dirfd, const char *name,
 	errcode_t err = 0;
 
 	if (size == 0 || size > 4096) {
-		skipped(x, rel, "symlink target length out of range");
+		refuse(x, rel, "symlink target length out of range");
 		return;
 	}
 	if (ext2fs_is_fast_symlink(in)) {
@@ -255,12 +255,12 @@ static void copy_symlink(struct rx *x, int dirfd, const char *name,
 	}
 	target[size] = '\0';
 	if (strlen(target) != size) {
-		skipped(x, rel, "NUL byte in symlink target");
+		refuse(x, rel, "NUL byte in symlink target");
 		return;
 	}
 	if (symlinkat(target, dirfd, name) < 0) {
 		if (errno == EEXIST)
-			skipped(x, rel, "a second entry with this name");
+			refuse(x, rel, "a second entry with this name");
 		else
 			bt_warn("%s: symlink: %s", rel, strerror(errno));
 		return;
@@ -325,12 +325,12 @@ static void copy_entry(struct rx *x, int dirfd, struct rx_ent *e,
 		return;
 	}
 	if (seen_dir(x, e->ino)) {
-		skipped(x, sb_str(rel), "directory already copied (a loop or a second name)");
+		refuse(x, sb_str(rel), "directory already copied (a loop or a second name)");
 		return;
 	}
 	if (mkdirat(dirfd, e->name, 0700) < 0) {
 		if (errno == EEXIST)
-			skipped(x, sb_str(rel), "a second entry with this name");
+			refuse(x, sb_str(rel), "a second entry with this name");
 		else
 			bt_warn("%s: mkdir: %s", sb_str(rel), strerror(errno));
 		return;
@@ -346,7 +346,7 @@ static void copy_entry(struct rx *x, int dirfd, struct rx_ent *e,
 	}
 	x->st->dirs++;
 	copy_dir(x, sub, e->ino, rel, depth + 1);
-	fchmod(sub, (in.i_mode & 0777) | S_IRWXU);
+	fchmod(sub, (in.i_mode & 0777) | 0700);
 	close(sub);
 }
 
@@ -365,7 +365,7 @@ static void copy_dir(struct rx *x, int dirfd, ext2_ino_t dino,
 			sb_addch(rel, '/');
 		if (!c.v[i].name[0]) {
 			sb_addstr(rel, "?");
-			skipped(x, sb_str(rel),
+			refuse(x, sb_str(rel),
 				"entry named '', '.', '..' or with '/' or NUL");
 		} else {
 			sb_addstr(rel, c.v[i].name);

@@ -34,7 +34,7 @@ static void usage(FILE *f)
 		"  -q, --quiet     errors only\n"
 		"\n"
 		"Exit status: 0 copied, 1 image unreadable or an entry refused/damaged,\n"
-		"2 usage or host error.\n");
+		"2 bad options or a host error.\n");
 }
 
 static int parse_num(const char *s, uint64_t *out)
