@@ -631,6 +631,14 @@ static void title_report(struct report *rp, const struct dc_header *h,
 			   bestov[2 * fg + 1] - bestov[2 * fg]);
 	collect(rp, best->mode == DC_FRAME_RIP || best->mode ==
 		DC_FRAME_STALL, &fr, &entries);
+	/* another stack mixed into this one: no frame can be trusted */
+	for (int i = 0; r->corrupt && best->mode != DC_FRAME_NONE &&
+	     i < fr.n; i++) {
+		if (dc_match(r, r->corrupt, fr.v[i], strlen(fr.v[i]))) {
+			c->corrupted = true;
+			goto expand;
+		}
+	}
 	switch (best->mode) {
 	case DC_FRAME_NONE:
 		break;
@@ -652,6 +660,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		frame2 = frame_origin(rp);
 		break;
 	}
+expand:
 	if (best->noframe_raw && !frame) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
 		char *raw = bt_strndup(ln->text + hpos, ln->len - hpos);

@@ -77,6 +77,8 @@ static struct strbuf *list_for(struct dc_rules *r, const char *key)
 		return &r->stack_start_src;
 	if (!strcmp(key, "stall-self"))
 		return &r->stall_self_src;
+	if (!strcmp(key, "corrupt-frame"))
+		return &r->corrupt_src;
 	return &r->benign_src;
 }
 
@@ -235,6 +237,7 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			   !strcmp(key, "hang-skip") ||
 			   !strcmp(key, "stack-start") ||
 			   !strcmp(key, "stall-self") ||
+			   !strcmp(key, "corrupt-frame") ||
 			   !strcmp(key, "benign")) {
 			struct strbuf *sb = list_for(r, key);
 
@@ -360,6 +363,7 @@ int dc_rules_finish(struct dc_rules *r)
 	r->hang_skip = compile_list(&r->hang_skip_src);
 	r->stack_start = compile_list(&r->stack_start_src);
 	r->stall_self = compile_list(&r->stall_self_src);
+	r->corrupt = compile_list(&r->corrupt_src);
 	r->benign = compile_list(&r->benign_src);
 	for (int i = 0; i < 8; i++)
 		r->msg_re[i] = compile_list(&r->msg_src[i]);
@@ -429,12 +433,14 @@ void dc_rules_free(struct dc_rules *r)
 	pcre2_code_free(r->hang_skip);
 	pcre2_code_free(r->stack_start);
 	pcre2_code_free(r->stall_self);
+	pcre2_code_free(r->corrupt);
 	pcre2_code_free(r->benign);
 	sb_release(&r->frame_skip_src);
 	sb_release(&r->anchors_src);
 	sb_release(&r->hang_skip_src);
 	sb_release(&r->stack_start_src);
 	sb_release(&r->stall_self_src);
+	sb_release(&r->corrupt_src);
 	sb_release(&r->benign_src);
 	for (int i = 0; i < r->nprefix; i++)
 		free(r->prefixes[i]);

@@ -91,6 +91,8 @@ struct dc_rules {
 	int nhang_pick;
 	pcre2_code *hang_skip;		/* hang: frames never picked */
 	struct strbuf hang_skip_src;
+	pcre2_code *corrupt;		/* a frame that corrupts the stack */
+	struct strbuf corrupt_src;
 	pcre2_code *stall_self;		/* stall anchors that are guilty */
 	struct strbuf stall_self_src;
 	pcre2_code *stack_start;	/* "Call Trace:" and friends */
