@@ -13,7 +13,7 @@ cd "$T_ROOT" || exit 1
 [ -n "${FSTESTS:-}" ] || skip_all "FSTESTS is not set: point it at a built kdave/xfstests tree to run real fstests"
 [ -x "$FSTESTS/ltp/fsstress" ] || skip_all "FSTESTS=$FSTESTS is not built (no ltp/fsstress): run make there"
 command -v jq > /dev/null || skip_all "jq missing (scripts/boottest/setup)"
-set_tests=${FSTESTS_SET:-generic/001 generic/002 generic/005 generic/006 generic/007 generic/011 generic/020 generic/023 generic/024 ext4/002}
+set_tests=${FSTESTS_SET:-generic/002 generic/005 generic/023 generic/024 generic/035 generic/087 generic/098 ext4/003 ext4/271 generic/020}
 log=$(nice make -s -f Makefile.boot fstests-vm FSTESTS="$FSTESTS" TESTS="$set_tests" \
 	${KERNEL:+KERNEL=$KERNEL} TIMEOUT=1800 2>&1)
 st=$(echo "$log" | sed -n 's/^fstests-vm: exit status \([0-9]*\)$/\1/p' | tail -n 1)
