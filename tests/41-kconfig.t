@@ -73,26 +73,27 @@ fi
 src=$KERNEL_SRC
 o=$T_TMP/o
 mkdir -p "$o"
-for p in "${profiles[@]}"; do
-	out=$(make -s -C "$src" O="$o" boottest-minimal PROFILE="$p" 2>&1)
-	rc=$?
-	last=$(grep '^kconfig:' <<<"$out" | tail -n1)
-	case $p in
-	debug-kasan|debug-kcsan)
-		# The sanitizers need the 64-bit kernel; on tinyconfig they are
-		# checked like the rest and must all be there.
-		;;
-	esac
-	if [ $rc = 0 ] && [[ $last == *"has all"* ]]; then
-		ok 0 "make boottest-minimal PROFILE=$p on tinyconfig: every requested symbol present ($last)"
-	else
-		ok 1 "make boottest-minimal PROFILE=$p on tinyconfig: every requested symbol present"
-		diag "$(grep -A30 '^kconfig:' <<<"$out")"
-	fi
-done
+out=$(make -s -C "$src" O="$o" boottest-minimal PROFILE=crash 2>&1)
+ok $? "make boottest-minimal PROFILE=crash (tinyconfig + boot + crash), verified" || diag "$out"
 check "the result of boottest-minimal passes kconfig check (boot)" "$kc" check "$o/.config" boot
 grep -q '^CONFIG_64BIT=y' "$o/.config"
 ok $? "x86: the minimal config is 64-bit (tinyconfig alone is i386)"
+# Each profile on tinyconfig: made once, then boottest-apply per profile
+# (what boottest-minimal does after its BASE step).
+make -s -C "$src" O="$o" tinyconfig >/dev/null 2>&1
+cp "$o/.config" "$T_TMP/tiny"
+for p in "${profiles[@]}"; do
+	cp "$T_TMP/tiny" "$o/.config"
+	out=$(make -s -C "$src" O="$o" boottest-apply PROFILE="$p" 2>&1)
+	rc=$?
+	last=$(grep '^kconfig:' <<<"$out" | tail -n1)
+	if [ $rc = 0 ] && [[ $last == *"has all"* ]]; then
+		ok 0 "PROFILE=$p on tinyconfig: every requested symbol present (${last#*has all })"
+	else
+		ok 1 "PROFILE=$p on tinyconfig: every requested symbol present"
+		diag "$(grep -A30 '^kconfig:' <<<"$out")"
+	fi
+done
 is "$(git -C "$src" status --porcelain | grep -v '^?? ')" "" "no tracked file of the tree modified"
 
 # A profile that asks for what cannot be had: reported with the reason.
@@ -106,9 +107,10 @@ config BOOTTEST_PROFILE_IMPOSSIBLE
 	select NO_SUCH_SYMBOL_ANYWHERE
 	select KALLSYMS_ALL
 EOF
-out=$(KCONFIG_TEST=$t make -s -C "$src" O="$o" boottest-minimal PROFILE=impossible 2>&1)
+cp "$T_TMP/tiny" "$o/.config"
+out=$(KCONFIG_TEST=$t make -s -C "$src" O="$o" boottest-apply PROFILE=impossible 2>&1)
 rc=$?
-is "$rc" 2 "a requested symbol that does not stick: boottest-minimal exits 2"
+is "$rc" 2 "a requested symbol that does not stick: boottest-apply exits 2"
 like "$out" "CONFIG_LKDTM=y \(impossible\): (absent from .config|is not set); unmet dependency: DEBUG_FS \[=n\]" \
 	"... LKDTM without DEBUG_FS: unmet dependency DEBUG_FS named"
 like "$out" "CONFIG_ARM64_VA_BITS_48=y \(impossible\): absent from .config; defined only for another architecture \(arm64\)" \
@@ -118,7 +120,7 @@ like "$out" "CONFIG_NO_SUCH_SYMBOL_ANYWHERE=y \(impossible\): absent from .confi
 like "$out" "[0-9]+ of [0-9]+ missing" "... with a count"
 
 # boottest-apply on an existing .config, boottest-verify
-make -s -C "$src" O="$o" tinyconfig >/dev/null 2>&1
+cp "$T_TMP/tiny" "$o/.config"
 out=$(make -s -C "$src" O="$o" boottest-verify 2>&1)
 is "$?" 2 "boottest-verify on plain tinyconfig: exit 2"
 like "$out" "CONFIG_VIRTIO_BLK=y \(boot\)" "... naming what the guest lacks"
