@@ -214,7 +214,7 @@ static void decode_line(struct dc_log *log, struct dc_line *ln,
 
 			if (semi && semi - r < 16) {
 				ln->level = pri & 7;
-				ln->facility = pri >> 3;
+				ln->facility = pri >> 3 > 127 ? 127 : pri >> 3;
 				ln->ctx = 1;
 				p = semi + 1;
 				log->has_prio = true;
@@ -252,7 +252,7 @@ static void decode_line(struct dc_log *log, struct dc_line *ln,
 	if (q < end && *q == '<' && (q++, skip_digits(&q, end, &pri)) &&
 	    q < end && *q == '>' && q - p <= 5) {
 		ln->level = pri & 7;
-		ln->facility = pri >> 3;
+		ln->facility = pri >> 3 > 127 ? 127 : pri >> 3;
 		log->has_prio = true;
 		p = q + 1;
 	}

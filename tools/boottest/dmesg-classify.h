@@ -18,9 +18,9 @@ struct dc_line {
 	const char *text;	/* message text, prefixes stripped (len bytes) */
 	unsigned int len;
 	unsigned int lineno;	/* 1-based line number in the input */
-	int level;		/* 0 (emerg) .. 7 (debug), -1 unknown */
-	int facility;		/* syslog facility, -1 unknown, 0 kernel */
 	unsigned int ctx;	/* 0: bare, 1: timestamp, else printk caller */
+	signed char level;	/* 0 (emerg) .. 7 (debug), -1 unknown */
+	signed char facility;	/* syslog facility, -1 unknown, 0 kernel */
 	bool kmsg_cont;		/* /dev/kmsg " KEY=value" continuation */
 };
 
