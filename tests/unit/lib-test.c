@@ -16,6 +16,7 @@
 
 #include "err.h"
 #include "json.h"
+#include "num.h"
 #include "path.h"
 #include "proc.h"
 #include "strbuf.h"
@@ -193,6 +194,41 @@ static void test_strbuf_json(const char *tmp)
 	free(path);
 }
 
+static void is_norm(const char *in, bool pop, const char *want)
+{
+	char *got = bt_path_normalize(in, pop);
+	char *name = bt_asprintf("normalize '%s'%s -> %s", in,
+				 pop ? " (pop ..)" : "", want ? want : "NULL");
+
+	if (want)
+		ok(got && strcmp(got, want) == 0, name);
+	else
+		ok(!got, name);
+	if (got && (!want || strcmp(got, want)))
+		printf("# got '%s'\n", got);
+	free(got);
+	free(name);
+}
+
+static void test_normalize_size(void)
+{
+	uint64_t v = 0;
+
+	is_norm("a//b/./c/", false, "/a/b/c");
+	is_norm("/", false, "/");
+	is_norm("", false, NULL);
+	is_norm("/a/../b", false, NULL);
+	is_norm("/a/../b", true, "/b");
+	is_norm("/../../x", true, "/x");
+	ok(bt_parse_size("64M", &v) == 0 && v == 64ULL << 20, "parse_size 64M");
+	ok(bt_parse_size("2GiB", &v) == 0 && v == 2ULL << 30, "parse_size 2GiB");
+	ok(bt_parse_size("4096", &v) == 0 && v == 4096, "parse_size 4096");
+	ok(bt_parse_size("-1", &v) < 0, "parse_size refuses -1");
+	ok(bt_parse_size("12X", &v) < 0, "parse_size refuses 12X");
+	ok(bt_parse_size("", &v) < 0, "parse_size refuses empty");
+	ok(bt_parse_size("2000T", &v) < 0, "parse_size refuses more than 2^50");
+}
+
 int main(int argc, char **argv)
 {
 	const char *tmp = argc > 1 ? argv[1] : "/tmp";
@@ -204,6 +240,7 @@ int main(int argc, char **argv)
 	test_read_limit(tmp);
 	test_proc();
 	test_strbuf_json(tmp);
+	test_normalize_size();
 	printf("1..%d\n", num);
 	return failed ? 1 : 0;
 }

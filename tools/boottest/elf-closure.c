@@ -54,37 +54,7 @@ struct ec_arch {
 /* Lexical normalization with ".." popping a component ("/a/../b" -> "/b"). */
 static char *norm_path(const char *path)
 {
-	char *out = bt_malloc(strlen(path) + 2);
-	size_t len = 0;
-	const char *p = path;
-
-	while (*p) {
-		const char *start;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		start = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - start);
-		if (n == 0 || (n == 1 && start[0] == '.'))
-			continue;
-		if (n == 2 && start[0] == '.' && start[1] == '.') {
-			while (len > 0 && out[len - 1] != '/')
-				len--;
-			if (len > 0)
-				len--;
-			continue;
-		}
-		out[len++] = '/';
-		memcpy(out + len, start, n);
-		len += n;
-	}
-	if (!len)
-		out[len++] = '/';
-	out[len] = '\0';
-	return out;
+	return bt_path_normalize(*path ? path : "/", true);
 }
 
 static void dirs_add(struct ec_dirs *d, const char *s)

@@ -50,36 +50,7 @@ void mf_free(struct mf_list *list)
 
 char *mf_normalize(const char *path)
 {
-	struct strbuf sb = STRBUF_INIT;
-	const char *p = path;
-
-	while (*p) {
-		const char *start;
-		size_t n;
-
-		while (*p == '/')
-			p++;
-		start = p;
-		while (*p && *p != '/')
-			p++;
-		n = (size_t)(p - start);
-		if (n == 0 || (n == 1 && start[0] == '.'))
-			continue;
-		if (n == 2 && start[0] == '.' && start[1] == '.') {
-			sb_release(&sb);
-			return NULL;
-		}
-		sb_addch(&sb, '/');
-		sb_add(&sb, start, n);
-	}
-	if (!sb.len) {
-		if (!*path) {
-			sb_release(&sb);
-			return NULL;
-		}
-		sb_addch(&sb, '/');
-	}
-	return sb_detach(&sb);
+	return bt_path_normalize(path, false);
 }
 
 /*

@@ -22,6 +22,7 @@
 #include "mkrootfs-cpio.h"
 #include "mkrootfs-ext4.h"
 #include "mkrootfs-tree.h"
+#include "num.h"
 #include "path.h"
 #include "strbuf.h"
 
@@ -59,42 +60,6 @@ static void usage(FILE *f)
 		DEFAULT_EPOCH);
 }
 
-static int parse_size(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -1;
-	switch (*end) {
-	case 'k': case 'K':
-		shift = 10;
-		break;
-	case 'm': case 'M':
-		shift = 20;
-		break;
-	case 'g': case 'G':
-		shift = 30;
-		break;
-	case 't': case 'T':
-		shift = 40;
-		break;
-	}
-	if (shift) {
-		end++;
-		if (*end == 'i')
-			end++;
-		if (*end == 'B')
-			end++;
-	}
-	if (*end || v > (1ULL << 50) >> shift)
-		return -1;
-	*out = v << shift;
-	return 0;
-}
 
 static void dep_escape(struct strbuf *sb, const char *s)
 {
@@ -279,7 +244,7 @@ int main(int argc, char **argv)
 			cpio = optarg;
 			break;
 		case 's':
-			if (parse_size(optarg, &size) < 0 || size < (1 << 20)) {
+			if (bt_parse_size(optarg, &size) < 0 || size < (1 << 20)) {
 				bt_err("--size %s: not a size of at least 1M (bytes, or with a K/M/G suffix)",
 				       optarg);
 				return BT_EXIT_USAGE;

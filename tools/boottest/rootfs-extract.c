@@ -15,6 +15,7 @@
 #include <ext2fs/ext2_err.h>
 
 #include "err.h"
+#include "num.h"
 #include "rootfs-extract.h"
 
 static void usage(FILE *f)
@@ -37,29 +38,6 @@ static void usage(FILE *f)
 		"2 bad options or a host error.\n");
 }
 
-static int parse_num(const char *s, uint64_t *out)
-{
-	unsigned long long v;
-	char *end;
-	int shift = 0;
-
-	errno = 0;
-	v = strtoull(s, &end, 10);
-	if (errno || end == s || *s == '-')
-		return -1;
-	if (*end == 'K' || *end == 'k')
-		shift = 10;
-	else if (*end == 'M' || *end == 'm')
-		shift = 20;
-	else if (*end == 'G' || *end == 'g')
-		shift = 30;
-	if (shift)
-		end++;
-	if (*end || v > (~0ULL >> shift))
-		return -1;
-	*out = v << shift;
-	return 0;
-}
 
 int main(int argc, char **argv)
 {
@@ -83,7 +61,7 @@ int main(int argc, char **argv)
 		case 'b':
 		case 'f':
 		case 'd':
-			if (parse_num(optarg, &v) < 0 || !v ||
+			if (bt_parse_size(optarg, &v) < 0 || !v ||
 			    (c == 'd' && v > 4096)) {
 				bt_err("--%s %s: not a positive number",
 				       c == 'b' ? "max-bytes" : c == 'f' ?

@@ -28,6 +28,48 @@ char *bt_path_join(const char *a, const char *b)
 	return bt_asprintf("%.*s/%s", (int)la, a, b);
 }
 
+char *bt_path_normalize(const char *path, bool pop_dotdot)
+{
+	char *out;
+	size_t len = 0;
+	const char *p = path;
+
+	if (!*path)
+		return NULL;
+	out = bt_malloc(strlen(path) + 2);
+	while (*p) {
+		const char *start;
+		size_t n;
+
+		while (*p == '/')
+			p++;
+		start = p;
+		while (*p && *p != '/')
+			p++;
+		n = (size_t)(p - start);
+		if (n == 0 || (n == 1 && start[0] == '.'))
+			continue;
+		if (n == 2 && start[0] == '.' && start[1] == '.') {
+			if (!pop_dotdot) {
+				free(out);
+				return NULL;
+			}
+			while (len > 0 && out[len - 1] != '/')
+				len--;
+			if (len > 0)
+				len--;
+			continue;
+		}
+		out[len++] = '/';
+		memcpy(out + len, start, n);
+		len += n;
+	}
+	if (!len)
+		out[len++] = '/';
+	out[len] = '\0';
+	return out;
+}
+
 char *bt_basename(const char *path)
 {
 	size_t len = strlen(path);

@@ -9,6 +9,13 @@
 
 /* "a" + "/" + "b" without doubled slashes; b absolute returns a copy of b. */
 char *bt_path_join(const char *a, const char *b);
+/*
+ * Lexical normalization of a guest path: the result starts with "/", has no
+ * empty or "." components and no trailing slash.  ".." removes the previous
+ * component when pop_dotdot is true and makes the result NULL otherwise; an
+ * empty path gives NULL.  The caller frees the result.
+ */
+char *bt_path_normalize(const char *path, bool pop_dotdot);
 /* Last component / everything before it (new strings). */
 char *bt_basename(const char *path);
 char *bt_dirname(const char *path);
