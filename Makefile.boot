@@ -75,15 +75,17 @@ endif
 # With O= (or KBUILD_OUTPUT=), a GNUmakefile in the output directory that
 # leads back here, so `make -C $(O) boottest' works like `make O=$(O) boottest'.
 bt-stub := $(if $(bt-kernel-tree),$(if $(filter-out $(bt-srctree),$(bt-objtree)),$(bt-objtree)/GNUmakefile))
-bt-objtree-stub:
+# Written while this file is read, so every boottest goal gets it.
 ifneq ($(bt-stub),)
-	$(bt-Q)mkdir -p $(bt-objtree)
-	$(bt-Q){ echo '# SPDX-License-Identifier: GPL-2.0'; \
-	  echo '# Written by boottest: make -C $(bt-objtree) GOAL = make O=$(bt-objtree) GOAL'; \
-	  echo 'include $(bt-srctree)/GNUmakefile'; } > $(bt-stub).tmp
-	$(bt-Q)if cmp -s $(bt-stub).tmp $(bt-stub); then rm -f $(bt-stub).tmp; \
-	else mv $(bt-stub).tmp $(bt-stub); fi
+bt-stub-text := include $(bt-srctree)/GNUmakefile
+ifneq ($(shell tail -n1 $(bt-stub) 2>/dev/null),$(bt-stub-text))
+$(shell mkdir -p $(bt-objtree) && { echo '# SPDX-License-Identifier: GPL-2.0'; \
+	echo '# Written by boottest: make -C $(bt-objtree) GOAL = make O=$(bt-objtree) GOAL'; \
+	echo '$(bt-stub-text)'; } > $(bt-stub).tmp && mv $(bt-stub).tmp $(bt-stub))
 endif
+endif
+bt-objtree-stub:
+	@:
 
 # make help: the kernel's help (in a kernel tree), then boottest's.
 PHONY += help
@@ -330,17 +332,9 @@ $(bt-initrd): $(bt-srctree)/scripts/boottest/initramfs-init $(wildcard $(bt-modu
 		b=$$(basename $$f); echo $$b >> $$d/load; \
 		echo "file /lib/modules/boottest/$$b $$f 0644 0 0"; done < $$d/files; \
 	  echo "file /lib/modules/boottest/load $$d/load 0644 0 0"; } > $$d/manifest; \
-	$(bt-mkrootfs-bin) -q --cpio $@.tmp $$d/manifest 2>$$d/err || \
-		{ sed 's/^/boottest: note: /' $$d/err >&2; $(call bt-cpio-standin,$$d); }; \
+	$(bt-mkrootfs-bin) -q --cpio $@.tmp $$d/manifest; \
 	mv $@.tmp $@; rm -rf $$d
 
-# Used only when mkrootfs --cpio fails: cpio(1) over a staging directory.
-bt-cpio-standin = s=$(1)/stage; mkdir -p $$s/bin $$s/dev $$s/proc $$s/sys $$s/newroot $$s/lib/modules/boottest; \
-	cp /bin/busybox $$s/bin/; for a in sh mount umount insmod switch_root cat ls sleep tr mkdir; do \
-		ln -sf busybox $$s/bin/$$a; done; \
-	cp $(bt-srctree)/scripts/boottest/initramfs-init $$s/init; cp $(1)/load $$s/lib/modules/boottest/; \
-	while read -r f; do cp $$f $$s/lib/modules/boottest/; done < $(1)/files; \
-	(cd $$s && find . | cpio -o -H newc --quiet) > $@.tmp
 endif
 
 # The root image: $(bt-rootfs) from the rootfs section.  TESTS= needs bash
