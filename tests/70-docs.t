@@ -6,9 +6,10 @@
 # goal of Makefile.boot's BOOTTEST_GOALS has an entry, every variable that
 # `make boottest-help' names is described, every tool of tools/boottest/*.mk
 # has a subsection that mentions each long option of its --help, every
-# profile of Kconfig.test is listed, every result.json key that vmrun's
-# report writes is described, and drop-in copies the file.  The checks are
-# also run on broken copies, which must fail.
+# script of scripts/boottest/ is mentioned, every profile of Kconfig.test
+# is listed, every result.json key that vmrun's report writes and every
+# dmesg-classify category is described, and drop-in copies the file.  The
+# checks are also run on broken copies, which must fail.
 . "$(dirname "$0")/lib/tap.sh"
 
 rst=$T_ROOT/Documentation/dev-tools/boottest.rst
@@ -142,6 +143,14 @@ for c in $cats; do
 done
 like "$cats" "rcu_stall" "dmesg-classify --help lists categories"
 is "${m[*]}" "" "every dmesg-classify category is documented"
+
+# Scripts a user runs: every executable in scripts/boottest/ (top level).
+m=()
+for f in "$T_ROOT"/scripts/boottest/*; do
+	[ -f "$f" ] && [ -x "$f" ] || continue
+	grep -qF -- "scripts/boottest/${f##*/}" "$rst" || m+=("${f##*/}")
+done
+is "${m[*]}" "" "every script in scripts/boottest/ is mentioned"
 
 # --- drop-in copies the rst ---------------------------------------------------
 fake=$T_TMP/linux
