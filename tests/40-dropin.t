@@ -141,7 +141,7 @@ is "$order" "$kv|Profiles in Kconfig.test (PROFILE=a,b; boot is always included)
 out=$(make -s -C "$src" O="$o" boottest-profiles kernelversion 2>&1)
 order=$(grep -nE "^$kv\$|^Profiles in Kconfig.test" <<<"$out" | cut -d: -f2- | cut -c1-8 | tr '\n' '|')
 is "$order" "Profiles|$kv|" "... boottest goal first, then the kernel's"
-check "O=: a stub GNUmakefile in the output directory" grep -q "include $src/GNUmakefile" "$o/GNUmakefile"
+check "O=: a stub GNUmakefile in the output directory" grep -qx "include $(cd "$src" && pwd -P)/GNUmakefile" "$o/GNUmakefile"
 like "$(make -s -C "$o" boottest-profiles 2>&1)" "debug-kasan" "make -C \$(O) boottest-profiles works through the stub"
 is "$(make -s -C "$o" kernelversion 2>&1)" "$kv" "make -C \$(O) kernelversion still reaches the kernel"
 o2=$T_TMP/o2
