@@ -35,4 +35,10 @@ is $? 125 "TIMEOUT=abc BISECT=1: status 125 (git bisect skip)"
 run "$T_TMP/nokernel.log" KERNEL=/nonexistent BISECT=1
 is $? 125 "KERNEL=/nonexistent BISECT=1: status 125"
 
+(cd "$T_TMP" && MAKEFILE="$T_ROOT/Makefile.boot" FSTESTS= \
+	"$T_ROOT/scripts/boottest/run" fstests-vm O="$out" FSTESTS=/nonexistent BISECT=1) \
+	< /dev/null > "$T_TMP/fst.log" 2>&1
+is $? 125 "fstests-vm FSTESTS=/nonexistent BISECT=1: status 125"
+like "$(cat "$T_TMP/fst.log")" "fstests-vm: error: .*FSTESTS" "... with the error naming FSTESTS"
+
 done_testing
