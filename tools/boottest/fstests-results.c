@@ -80,7 +80,7 @@ int main(int argc, char **argv)
 	bool progress = false, quiet = false;
 	int tty = -1, c, status;
 	long pid = 0;
-	struct json_object *out;
+	struct json_object *out = NULL;
 	struct fr_run r;
 
 	bt_set_prog(argv[0]);
@@ -145,6 +145,7 @@ int main(int argc, char **argv)
 	}
 
 	fr_init(&r);
+	status = BT_EXIT_USAGE;
 	if (console) {
 		char *buf;
 		size_t len;
@@ -152,7 +153,7 @@ int main(int argc, char **argv)
 		if (bt_read_file(console, &buf, &len, 0, NULL) < 0) {
 			bt_err("%s: cannot read the console log: %s", console,
 			       strerror(errno));
-			return BT_EXIT_USAGE;
+			goto out;
 		}
 		fr_parse_console(&r, buf, len);
 		free(buf);
@@ -160,11 +161,11 @@ int main(int argc, char **argv)
 	if (!bt_is_dir(argv[optind]) && !console) {
 		bt_err("%s: no results directory; pass the RESULT_BASE copied out of the guest",
 		       argv[optind]);
-		return BT_EXIT_USAGE;
+		goto out;
 	}
 	if (bt_is_dir(argv[optind])) {
 		if (fr_read_tree(&r, argv[optind]) < 0)
-			return BT_EXIT_USAGE;
+			goto out;
 	} else {
 		bt_warn("%s: no results directory; using the console log only",
 			argv[optind]);
@@ -173,7 +174,7 @@ int main(int argc, char **argv)
 		struct json_object *k = bt_json_load(kernel, FR_MAX_FILE);
 
 		if (!k)
-			return BT_EXIT_USAGE;
+			goto out;
 		fr_parse_kernel(&r, k);
 		json_object_put(k);
 	}
@@ -181,32 +182,36 @@ int main(int argc, char **argv)
 	out = fr_to_json(&r);
 	if (baseline) {
 		struct json_object *b = bt_json_load(baseline, FR_MAX_FILE);
+		int rc = b ? fr_baseline(out, b, baseline,
+					 bt_json_get_bool(out, "complete", false)) : -1;
 
-		if (!b || fr_baseline(out, b, baseline,
-				      bt_json_get_bool(out, "complete", false)) < 0)
-			return BT_EXIT_USAGE;
 		json_object_put(b);
+		if (rc < 0)
+			goto out;
 	}
 	if (json_out && bt_json_save(json_out, out, true) < 0)
-		return BT_EXIT_USAGE;
+		goto out;
 	if (merge) {
 		struct json_object *m = bt_json_load(merge, FR_MAX_FILE);
+		int rc = -1;
 
-		if (!m || !json_object_is_type(m, json_type_object))
-			return BT_EXIT_USAGE;
-		json_object_object_add(m, "fstests", json_object_get(out));
-		if (bt_json_save(merge, m, true) < 0)
-			return BT_EXIT_USAGE;
+		if (m && json_object_is_type(m, json_type_object)) {
+			json_object_object_add(m, "fstests", json_object_get(out));
+			rc = bt_json_save(merge, m, true);
+		}
 		json_object_put(m);
+		if (rc < 0)
+			goto out;
 	}
 	if (junit && write_junit(junit, &r) < 0)
-		return BT_EXIT_USAGE;
+		goto out;
 	if (!quiet)
 		fr_write_text(stdout, out);
 	status = fr_exit_status(out);
 	if (status == BT_EXIT_USAGE)
 		bt_err("%s: no test ran (empty plan, bad group or test name, or the guest failed before ./check)",
 		       argv[optind]);
+out:
 	json_object_put(out);
 	fr_free(&r);
 	return status;
