@@ -595,6 +595,19 @@ static size_t test_index(struct fr_run *r, struct fr_test *t)
 }
 
 /* "fstests-vm: VERB ARGS" lines of the guest runner. */
+/*
+ * A test's first console line: check's "run fstests" kmsg marker comes
+ * before the runner's own "start" line, which the runner prints only when
+ * check's output reaches it; kernel reports in between belong to the test.
+ */
+static void mark_start(struct fr_run *r, struct fr_test *t, long lineno)
+{
+	long *sl = &r->start_line[test_index(r, t)];
+
+	if (!*sl || lineno < *sl)
+		*sl = lineno;
+}
+
 static void console_runner(struct fr_run *r, const char *s, size_t len,
 			   long lineno)
 {
@@ -634,7 +647,7 @@ static void console_runner(struct fr_run *r, const char *s, size_t len,
 
 		if (t) {
 			t->started = true;
-			r->start_line[test_index(r, t)] = lineno;
+			mark_start(r, t, lineno);
 			set_str(&r->cur_section, w[0], strlen(w[0]));
 		}
 	} else if (starts(s, len, "end ") && nw >= 4) {
@@ -720,7 +733,7 @@ void fr_parse_console(struct fr_run *r, const char *buf, size_t len)
 			free(name);
 			if (t) {
 				t->started = true;
-				r->start_line[test_index(r, t)] = lineno;
+				mark_start(r, t, lineno);
 			}
 		}
 	}
