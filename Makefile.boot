@@ -55,7 +55,7 @@ bt-tools-built:
 # with sed, so keep them literal, one list per line, at column 0.  Names must
 # not look like kernel goals: no %config, %.config, help%, check%, %clean,
 # %docs, %pkg, __*, kernelrelease, nor single targets (%.o %.s %.i %.ko %/).
-BOOTTEST_GOALS += boottest rootfs fstests-vm boottest-bisect boottest-help
+BOOTTEST_GOALS += boottest rootfs fstests-vm boottest-help
 BOOTTEST_GOALS += boottest-doctor
 
 comma := ,
