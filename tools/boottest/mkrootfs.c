@@ -60,7 +60,6 @@ static void usage(FILE *f)
 		DEFAULT_EPOCH);
 }
 
-
 static void dep_escape(struct strbuf *sb, const char *s)
 {
 	for (; *s; s++) {

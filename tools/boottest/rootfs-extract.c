@@ -38,7 +38,6 @@ static void usage(FILE *f)
 		"2 bad options or a host error.\n");
 }
 
-
 int main(int argc, char **argv)
 {
 	static const struct option opts[] = {
