@@ -8,7 +8,6 @@
  * the same inputs give the same bytes.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -274,21 +273,8 @@ static int write_data(struct ext4_ctx *c, struct rnode *n, ext2_ino_t ino,
 
 	in->i_flags |= EXT4_EXTENTS_FL;
 	if (n->host && n->size) {
-		int fd = open(n->host, O_RDONLY | O_CLOEXEC);
-		struct stat st;
-
-		if (fd < 0)
-			return bt_error("%s: %s", n->host, strerror(errno));
-		if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != n->size) {
-			close(fd);
-			return bt_error("%s: changed while the image was being made",
-					n->host);
-		}
-		map = mmap(NULL, n->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE,
-			   fd, 0);
-		close(fd);
-		if (map == MAP_FAILED)
-			return bt_error("%s: mmap: %s", n->host, strerror(errno));
+		if (rt_map_host(n, &map) < 0)
+			return -1;
 		src = map;
 	}
 	while (done < nblocks) {

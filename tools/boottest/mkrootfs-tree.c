@@ -886,12 +886,12 @@ static void dg_add(struct digest *d, const void *p, size_t len)
 	}
 }
 
-static int crc_file(struct digest *d, struct rnode *n, uint32_t *crc)
+int rt_map_host(const struct rnode *n, void **map)
 {
 	int fd = open(n->host, O_RDONLY | O_CLOEXEC);
 	struct stat st;
-	void *map;
 
+	*map = NULL;
 	if (fd < 0)
 		return bt_error("%s: %s", n->host, strerror(errno));
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != n->size) {
@@ -904,12 +904,25 @@ static int crc_file(struct digest *d, struct rnode *n, uint32_t *crc)
 		return 0;
 	}
 	/* Mapped, not read: no copy, no page faults on a fresh buffer. */
-	map = mmap(NULL, n->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+	*map = mmap(NULL, n->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
 	close(fd);
-	if (map == MAP_FAILED)
+	if (*map == MAP_FAILED) {
+		*map = NULL;
 		return bt_error("%s: mmap: %s", n->host, strerror(errno));
-	*crc = ext2fs_crc32c_le(*crc, map, n->size);
-	munmap(map, n->size);
+	}
+	return 0;
+}
+
+static int crc_file(struct digest *d, struct rnode *n, uint32_t *crc)
+{
+	void *map;
+
+	if (rt_map_host(n, &map) < 0)
+		return -1;
+	if (map) {
+		*crc = ext2fs_crc32c_le(*crc, map, n->size);
+		munmap(map, n->size);
+	}
 	return 0;
 }
 

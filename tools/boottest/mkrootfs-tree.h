@@ -76,6 +76,13 @@ void rt_dep(struct rtree *t, const char *path);
 /* 128-bit digest of names, metadata and file contents (for UUIDs). */
 int rt_digest(struct rtree *t, unsigned char out[16]);
 /* Pre-order walk (parents first, children by name). */
+/*
+ * Map a regular node's host file read-only, checking it still has the size
+ * recorded when the manifest was applied.  *map is NULL for an empty file.
+ * Returns 0, or -1 with the error printed; the caller munmap()s n->size bytes.
+ */
+int rt_map_host(const struct rnode *n, void **map);
+
 typedef int (*rt_walk_fn)(struct rnode *n, void *arg);
 int rt_walk(struct rtree *t, rt_walk_fn fn, void *arg);
 
