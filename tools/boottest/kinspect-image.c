@@ -231,6 +231,24 @@ static bool image_header(struct ki_image *ki, const uint8_t *p, size_t len)
 	return false;
 }
 
+/*
+ * Decompress the payload that ki->payload_offset/length point at, after
+ * checking that it lies inside the file (the header is untrusted).
+ */
+static int unpack_payload(struct ki_image *ki, uint8_t *d, size_t len,
+			  size_t max, const char *image, const char *payload)
+{
+	if (!ki->payload_length || ki->payload_offset > len ||
+	    ki->payload_length > len - ki->payload_offset) {
+		ki_seterr("%s truncated or corrupt: payload at %llu+%llu beyond the file end (%zu bytes)",
+			  image, (unsigned long long)ki->payload_offset,
+			  (unsigned long long)ki->payload_length, len);
+		return -1;
+	}
+	return unpack(ki, d + ki->payload_offset, ki->payload_length, max,
+		      payload);
+}
+
 static int parse_bzimage(struct ki_image *ki, uint8_t *d, size_t len,
 			  size_t max)
 {
@@ -264,15 +282,7 @@ static int parse_bzimage(struct ki_image *ki, uint8_t *d, size_t len,
 	}
 	ki->payload_offset = setup_size + le32(d + 0x248);
 	ki->payload_length = le32(d + 0x24c);
-	if (!ki->payload_length || ki->payload_offset > len ||
-	    ki->payload_length > len - ki->payload_offset) {
-		ki_seterr("bzImage truncated or corrupt: payload at %llu+%llu beyond the file end (%zu bytes)",
-			  (unsigned long long)ki->payload_offset,
-			  (unsigned long long)ki->payload_length, len);
-		return -1;
-	}
-	if (unpack(ki, d + ki->payload_offset, ki->payload_length, max,
-		   "bzImage payload") < 0)
+	if (unpack_payload(ki, d, len, max, "bzImage", "bzImage payload") < 0)
 		return -1;
 	if (!is_elf(ki->body, ki->body_len)) {
 		ki_seterr("bzImage payload (%s) does not hold an ELF vmlinux",
@@ -293,15 +303,8 @@ static int parse_zboot(struct ki_image *ki, uint8_t *d, size_t len,
 	}
 	ki->payload_offset = le32(d + 8);
 	ki->payload_length = le32(d + 12);
-	if (!ki->payload_length || ki->payload_offset > len ||
-	    ki->payload_length > len - ki->payload_offset) {
-		ki_seterr("EFI zboot image truncated or corrupt: payload at %llu+%llu beyond the file end (%zu bytes)",
-			  (unsigned long long)ki->payload_offset,
-			  (unsigned long long)ki->payload_length, len);
-		return -1;
-	}
-	if (unpack(ki, d + ki->payload_offset, ki->payload_length, max,
-		   "zboot payload") < 0)
+	if (unpack_payload(ki, d, len, max, "EFI zboot image",
+			   "zboot payload") < 0)
 		return -1;
 	if (!image_header(ki, ki->body, ki->body_len)) {
 		ki_seterr("zboot payload (%s) does not hold an arm64/riscv Image",
