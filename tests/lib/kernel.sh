@@ -28,13 +28,13 @@
 #                    include/generated).  Nothing is compiled there: it
 #                    checks how boottest finds an in-tree kernel, not kbuild.
 #
-# BT_TEST_KERNEL_PROFILES  profiles of the cached kernel (default: crash)
+# BT_TEST_KERNEL_PROFILES  profiles of the cached kernel (default: crash,symbols,modules)
 # BT_TEST_KERNEL_JOBS      make -j for the build (default 2)
 # The build log and its duration: $BT_TEST_BUILD/kernel-<key>/build.log,
 # build-seconds.
 
 KERNEL_TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
-KERNEL_PROFILES=${BT_TEST_KERNEL_PROFILES:-crash}
+KERNEL_PROFILES=${BT_TEST_KERNEL_PROFILES:-crash,symbols,modules}
 KERNEL_SKIP_REASON=
 : "${BT_TEST_BUILD:=${XDG_CACHE_HOME:-$HOME/.cache}/boottest/test-build}"
 
