@@ -189,6 +189,7 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 #   KERNEL=path  (bzImage, vmlinux, distro vmlinuz) and MODULES=dir, else the
 #                tree's kernel, else Debian's packaged kernel (debian-kernel)
 #   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1 BISECT=1
+#   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
 # kernel in $(bt-out)/kernel/<key>/: kinspect facts, extracted vmlinux (PVH
 # boot), initramfs with the root's modules.  vmrun's exit status: 0 clean,
@@ -353,6 +354,20 @@ else
 bt-boot-rootfs := $(bt-rootfs)
 endif
 
+# Post-mortem: the ELF with symbols (gdb, crash, file:line in the crash
+# stacks) and where the modules with symbols are.
+ifneq ($(VMLINUX),)
+bt-vmlinux := $(abspath $(VMLINUX))
+else ifeq ($(bt-kernel-tree)$(KERNEL),y)
+bt-vmlinux := $(wildcard $(bt-objtree)/vmlinux)
+bt-symmods := $(if $(wildcard $(bt-objtree)/modules.order),$(bt-objtree))
+else ifeq ($(bt-k-format),vmlinux)
+bt-vmlinux := $(bt-kernel)
+else
+bt-vmlinux := $(wildcard /usr/lib/debug/boot/vmlinux-$(bt-k-release))
+endif
+bt-symmods := $(or $(bt-symmods),$(wildcard /usr/lib/debug/lib/modules/$(bt-k-release)),$(bt-modules))
+
 # H4a's config check, when it exists, for tree kernels.
 bt-kconfig-check := $(wildcard $(bt-srctree)/scripts/boottest/kconfig)
 
@@ -371,6 +386,9 @@ endif
 		--append "$$BT_APPEND" --qemu-opts "$$BT_QEMU_OPTS" \
 		$(if $(CMD),--cmd "$$BT_CMD") $(if $(TESTS),--tests '$(abspath $(TESTS))') \
 		$(if $(filter 1,$(V)),-v) $(if $(filter 1,$(BISECT)),--bisect) \
+		$(if $(filter 1,$(DUMP)),--dump) \
+		$(if $(filter 1,$(GDB)),--gdb=$(if $(filter 0,$(GDB_WAIT)),nowait,wait)) \
+		$(if $(bt-vmlinux),--vmlinux '$(bt-vmlinux)') $(if $(bt-symmods),--modules-dir '$(bt-symmods)') \
 		|| { rc=$$?; echo "boottest: exit status $$rc (see $(bt-runs)/latest/result.json)" >&2; exit $$rc; }
 endif # BT_STAGE
 
@@ -415,6 +433,7 @@ boottest-help:
 	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
 	@echo '                    CMD= TESTS= V=1 BISECT=1'
+	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='
 	@echo '  boottest-minimal  - BASE (default tinyconfig) + the boot profile + PROFILE='
 	@echo '                    from Kconfig.test, verified (exit 2 naming what is missing)'
 	@echo '  boottest-apply    - Merge the boot profile + PROFILE= into the existing .config'

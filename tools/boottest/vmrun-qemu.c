@@ -6,15 +6,25 @@
  * init's "finished" marker (plus a grace period for the reboot), a kernel
  * panic (QEMU exits itself with panic=-1 -no-reboot; killed after a grace
  * period otherwise), the timeout, SIGINT/SIGTERM/SIGHUP.
+ *
+ * DUMP=1 keeps the guest for the post-mortem: the reboot that follows a
+ * panic (panic=-1) pauses QEMU (-action reboot=shutdown,shutdown=pause,
+ * which needs no pvpanic device in the kernel) instead of ending it; QMP
+ * reports the stop, and on a stop before init's finished marker, a panic
+ * or the timeout the guest's memory is dumped before QEMU is told to quit.
+ * GDB=1 opens the gdb stub on a free local port and turns the timeout off.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
+#include <netinet/in.h>
 #include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/wait.h>
 #include <unistd.h>
 #include <wordexp.h>
@@ -29,6 +39,7 @@
 #define PANIC_GRACE_MS	3000
 #define MAX_LINE	8192
 #define TAIL_LINES	12
+#define QMP_CONNECT_MS	20000
 
 static atomic_int got_signal;
 
@@ -133,9 +144,26 @@ static bool in_path(const char *prog)
 	return found;
 }
 
+/* A free TCP port on 127.0.0.1 for the gdb stub (0 when none). */
+static int free_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int fd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0), port = 0;
+
+	if (fd < 0)
+		return 0;
+	if (bind(fd, (struct sockaddr *)&sin, sizeof(sin)) == 0 &&
+	    getsockname(fd, (struct sockaddr *)&sin, &len) == 0)
+		port = ntohs(sin.sin_port);
+	close(fd);
+	return port;
+}
+
 static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 		      const char *results_img, struct vm_facts *f,
-		      struct argv_buf *a)
+		      const char *qmp_path, struct argv_buf *a)
 {
 	const char *why = NULL;
 	struct strbuf cmdline = STRBUF_INIT;
@@ -175,6 +203,9 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 		arch->console);
 	sb_addf(&cmdline, "root=/dev/vda rw rootfstype=ext4 init=/init ");
 	sb_addf(&cmdline, "boottest.nonce=%s", f->nonce);
+	/* Symbols at their link addresses for gdb and crash. */
+	if (o->gdb || o->dump)
+		sb_addstr(&cmdline, " nokaslr");
 	if (o->append && *o->append)
 		sb_addf(&cmdline, " %s", o->append);
 	add(a, "-append");
@@ -194,6 +225,24 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 	addf(a, "file=%s,if=none,id=results,format=raw", results_img);
 	add(a, "-device");
 	addf(a, "%s,drive=results,serial=boottest-results", arch->blk);
+	if (o->dump) {
+		add(a, "-action");
+		add(a, "reboot=shutdown,shutdown=pause");
+		add(a, "-device");
+		add(a, "vmcoreinfo");
+		add(a, "-qmp");
+		addf(a, "unix:%s,server=on,wait=off", qmp_path);
+	}
+	if (o->gdb) {
+		f->gdb_port = free_port();
+		if (!f->gdb_port)
+			return bt_error("GDB=1: no free TCP port on 127.0.0.1: %s",
+					strerror(errno));
+		add(a, "-gdb");
+		addf(a, "tcp:127.0.0.1:%d", f->gdb_port);
+		if (o->gdb_wait)
+			add(a, "-S");
+	}
 	if (o->qemu_opts && *o->qemu_opts) {
 		wordexp_t we;
 		size_t i;
@@ -338,6 +387,52 @@ static void save_cmdline(const char *run_dir, char **argv)
 	free(p);
 }
 
+static void gdb_hint(const struct vm_opts *o, struct vm_facts *f)
+{
+	const char *sym = o->vmlinux ? o->vmlinux : o->kernel;
+
+	printf("boottest: GDB=1: QEMU's gdb stub listens on 127.0.0.1:%d%s; in another terminal:\n"
+	       "boottest:   gdb %s -ex 'target remote :%d'\n",
+	       f->gdb_port, o->gdb_wait ? " and the guest waits for it (hbreak FUNC, then continue)" : "",
+	       sym, f->gdb_port);
+	if (!o->vmlinux)
+		printf("boottest:   (%s may lack symbols: give VMLINUX=path/to/vmlinux)\n", sym);
+	printf("boottest: no TIMEOUT while GDB=1: the run ends with the guest, or Ctrl-C\n");
+	fflush(stdout);
+}
+
+/*
+ * DUMP=1: decide whether the guest has stopped for good (its reboot paused
+ * QEMU, the timeout, a panic that did not reboot), dump it if that was not
+ * init's normal end, and tell QEMU to quit.  Returns true when it did.
+ */
+static bool postmortem_step(struct vm_qmp *q, struct vm_facts *f,
+			    const struct console *c, long long deadline)
+{
+	unsigned int ev = vm_qmp_events(q);
+	long long now = bt_now_ms();
+	const char *why = NULL;
+
+	if (ev & VM_QMP_EV_SHUTDOWN) {
+		if (!f->finished)
+			why = f->panic_seen ? "kernel panic" :
+			      "the guest reset before init finished";
+	} else if (now >= deadline) {
+		f->timed_out = true;
+		why = "timeout";
+	} else if (c->panic_ms && now - c->panic_ms > PANIC_GRACE_MS) {
+		why = "kernel panic";
+	} else {
+		return false;
+	}
+	if (why)
+		vm_dump_take(q, f, why);
+	else
+		f->dump_why = bt_strdup("no crash and no timeout: init finished");
+	vm_qmp_execute(q, "quit", NULL, 5000, NULL);
+	return true;
+}
+
 int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		const char *results_img, struct vm_facts *f)
 {
@@ -347,11 +442,18 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 	struct strbuf err = STRBUF_INIT;
 	int out[2], errp[2], ret = 0;
 	bool out_open = true, err_open = true, exited = false;
-	long long deadline;
-	char *log_path;
+	long long deadline, quit_ms = 0;
+	struct vm_qmp *qmp = NULL;
+	char *log_path, *qmp_path = NULL;
+	int qmp_dirfd = -1;
 	pid_t pid;
 
-	if (build_argv(o, arch, results_img, f, &a) < 0)
+	if (o->dump) {
+		qmp_path = vm_qmp_socket_path(f->run_dir, &qmp_dirfd);
+		if (!qmp_path)
+			return bt_error("%s: cannot open: %s", f->run_dir, strerror(errno));
+	}
+	if (build_argv(o, arch, results_img, f, qmp_path, &a) < 0)
 		return -1;
 	f->argv = a.v;
 	save_cmdline(f->run_dir, a.v);
@@ -395,10 +497,18 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		return -1;
 	}
 	f->qemu_started = true;
-	deadline = f->start_ms + o->timeout_s * 1000;
+	/* A gdb session is never cut short: no timeout with GDB=1. */
+	deadline = o->gdb ? LLONG_MAX : f->start_ms + o->timeout_s * 1000;
+	if (o->gdb)
+		gdb_hint(o, f);
+	if (o->dump) {
+		qmp = vm_qmp_connect(qmp_path, pid, QMP_CONNECT_MS);
+		if (!qmp)
+			f->dump_why = bt_strdup("no connection to QEMU's monitor (QMP)");
+	}
 
 	while (out_open || err_open || !exited) {
-		struct pollfd pfd[2];
+		struct pollfd pfd[3];
 		int nfds = 0, timeout = 100;
 		long long now = bt_now_ms();
 		char buf[65536];
@@ -413,18 +523,30 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 			f->interrupted = true;
 			break;
 		}
-		if (!exited && now >= deadline) {
+		if (qmp && !exited && !quit_ms &&
+		    postmortem_step(qmp, f, &c, deadline))
+			quit_ms = bt_now_ms();
+		if (quit_ms) {
+			/* QEMU is quitting: read the console to its end. */
+			if (!exited && now - quit_ms > 10000)
+				break;
+		} else if (!exited && now >= deadline) {
 			f->timed_out = true;
 			break;
+		} else if (!exited && c.finished_ms &&
+			   now - c.finished_ms > FINISH_GRACE_MS) {
+			break;
+		} else if (!exited && !qmp && c.panic_ms &&
+			   now - c.panic_ms > PANIC_GRACE_MS) {
+			break;
 		}
-		if (!exited && c.finished_ms && now - c.finished_ms > FINISH_GRACE_MS)
-			break;
-		if (!exited && c.panic_ms && now - c.panic_ms > PANIC_GRACE_MS)
-			break;
 		if (out_open)
 			pfd[nfds++] = (struct pollfd){ .fd = out[0], .events = POLLIN };
 		if (err_open)
 			pfd[nfds++] = (struct pollfd){ .fd = errp[0], .events = POLLIN };
+		if (qmp && !quit_ms && !(vm_qmp_events(qmp) & VM_QMP_EV_EOF))
+			pfd[nfds++] = (struct pollfd){ .fd = vm_qmp_fd(qmp),
+						       .events = POLLIN };
 		if (nfds == 0) {
 			poll(NULL, 0, 20);
 			continue;
@@ -432,7 +554,8 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		if (poll(pfd, nfds, timeout) < 0 && errno != EINTR)
 			break;
 		for (int i = 0; i < nfds; i++) {
-			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)))
+			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+			    (qmp && pfd[i].fd == vm_qmp_fd(qmp)))
 				continue;
 			n = read(pfd[i].fd, buf, sizeof(buf));
 			if (n < 0 && errno == EINTR)
@@ -466,6 +589,12 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 	close(errp[0]);
 	if (c.log_fd >= 0)
 		close(c.log_fd);
+	vm_qmp_close(qmp);
+	if (qmp_dirfd >= 0)
+		close(qmp_dirfd);
+	if (qmp_path && qmp_path[0] == '/' && strncmp(qmp_path, "/proc/", 6))
+		unlink(qmp_path);
+	free(qmp_path);
 	f->qemu_error = sb_detach(&err);
 	f->last_lines = console_tail(&c);
 	sb_release(&c.line);

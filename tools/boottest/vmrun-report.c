@@ -19,6 +19,9 @@
  *   crashes      the classifier's crash list (category, title, ...)
  *   errors, warnings  counts (from kmsg.log when the guest saved it)
  *   classifier   {tool, verdict}
+ *   dump         DUMP=1: {path, size, load_bytes, vmcoreinfo, reason, seconds},
+ *                or {path: null, why}
+ *   gdb          GDB=1: {port, wait, command}
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -317,6 +320,7 @@ static void write_json(const struct vm_opts *o, const struct vm_facts *f,
 	bt_json_add_str(c, "tool", v->tool);
 	bt_json_add_str(c, "verdict", v->cls_verdict);
 	json_object_object_add(j, "classifier", c);
+	vm_postmortem_json(o, f, j);
 	bt_json_save(path, j, true);
 	json_object_put(j);
 }
@@ -441,6 +445,7 @@ static void summary(const struct vm_opts *o, const struct vm_facts *f,
 	       v->errors, v->warnings, v->tool);
 	if (!strcmp(v->verdict, "no-init") && f->last_lines && *f->last_lines)
 		printf("boottest: last console lines:\n%s", f->last_lines);
+	vm_postmortem_summary(o, f, v->crashes);
 	printf("boottest: results in %s\n", f->run_dir);
 	fflush(stdout);
 }
@@ -465,6 +470,7 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 			kj = run_classifier(o, kmsg, kout);
 		}
 		v.crashes = json_object_get(bt_json_get_array(v.cls, "crashes"));
+		vm_postmortem_symbolize(o, v.crashes);
 		v.cls_verdict = bt_json_get_str(v.cls, "verdict");
 		v.errors = array_len(kj ? kj : v.cls, "errors");
 		v.warnings = array_len(kj ? kj : v.cls, "warnings");

@@ -50,6 +50,13 @@ static void print_usage(FILE *fp)
 		"  --tests PATH      bats file or directory to run in the guest\n"
 		"  -v, --verbose     print the QEMU command line and the whole console\n"
 		"  --bisect          exit 125 instead of 2 (git bisect run: skip)\n"
+		"  --dump            on a panic or the timeout, save the guest's memory as\n"
+		"                    an ELF core, RUN/vmcore (crash vmlinux vmcore)\n"
+		"  --gdb[=wait|nowait]  QEMU's gdb stub on a free local port, nokaslr, no\n"
+		"                    timeout; wait (default): the guest starts when gdb\n"
+		"                    continues\n"
+		"  --vmlinux FILE    the kernel ELF with symbols (gdb, file:line in stacks)\n"
+		"  --modules-dir DIR  where NAME.ko with symbols are (its modules.order)\n"
 		"  --make-vars JSON  print kinspect --json facts as make variables\n"
 		"Exit: 0 clean, 1 kernel/CMD/TESTS failed, 2 usage or infrastructure.\n",
 		vm_arch_names());
@@ -182,6 +189,10 @@ int main(int argc, char **argv)
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "bisect", no_argument, NULL, 'B' },
 		{ "make-vars", required_argument, NULL, 'M' },
+		{ "dump", no_argument, NULL, 'D' },
+		{ "gdb", optional_argument, NULL, 'G' },
+		{ "vmlinux", required_argument, NULL, 'L' },
+		{ "modules-dir", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -247,6 +258,22 @@ int main(int argc, char **argv)
 			break;
 		case 'M':
 			return make_vars(optarg);
+		case 'D':
+			o.dump = true;
+			break;
+		case 'G':
+			o.gdb = true;
+			o.gdb_wait = !optarg || !strcmp(optarg, "wait");
+			if (optarg && strcmp(optarg, "wait") && strcmp(optarg, "nowait"))
+				bt_die(BT_EXIT_USAGE, "--gdb=%s: give wait or nowait (GDB_WAIT=1 or 0)",
+				       optarg);
+			break;
+		case 'L':
+			o.vmlinux = *optarg ? optarg : NULL;
+			break;
+		case 'O':
+			o.modules_dir = *optarg ? optarg : NULL;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;

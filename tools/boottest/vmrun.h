@@ -8,12 +8,15 @@
  *   vmrun-qemu.c     QEMU command line, console streaming, timeout, signals
  *   vmrun-guest.c    results disk: create, read back, parse (untrusted)
  *   vmrun-report.c   classifier, result.json, junit.xml, result.tap, summary
+ *   vmrun-qmp.c      QMP client (QEMU's monitor) for DUMP=1
+ *   vmrun-dump.c     DUMP=1: the guest's memory as an ELF core
  */
 #ifndef BOOTTEST_VMRUN_H
 #define BOOTTEST_VMRUN_H
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <sys/types.h>
 #include <json-c/json.h>
 
 struct vm_arch {
@@ -46,6 +49,11 @@ struct vm_opts {
 	const char *tests;
 	bool verbose;
 	bool bisect;
+	bool dump;		/* DUMP=1: vmcore on a panic or the timeout */
+	bool gdb;		/* GDB=1: gdb stub, no timeout */
+	bool gdb_wait;		/* ... and QEMU waits for gdb (-S) */
+	const char *vmlinux;	/* ELF with the symbols (gdb, file:line) */
+	const char *modules_dir; /* .ko files with symbols (modules.order) */
 };
 
 /* What happened while QEMU ran. */
@@ -67,6 +75,13 @@ struct vm_facts {
 	bool qemu_killed;	/* by us */
 	char *qemu_error;	/* first lines QEMU wrote on stderr */
 	char *last_lines;	/* last console lines, for "no init" reasons */
+	int gdb_port;		/* GDB=1: the stub's TCP port */
+	const char *dump_reason; /* DUMP=1: why a dump was taken */
+	char *dump_path;	/* the vmcore written, or NULL */
+	char *dump_why;		/* why there is none (DUMP=1) */
+	long long dump_size, dump_load_bytes;
+	double dump_seconds;
+	bool dump_vmcoreinfo;
 };
 
 /* Results read back from the results disk (guest-controlled data). */
@@ -93,6 +108,30 @@ int vm_guest_read_back(const struct vm_opts *o, const char *run_dir,
 int vm_parse_status(const char *buf, size_t len, int *value);
 void vm_parse_tap(const char *buf, size_t len, struct vm_guest *g);
 char *vm_tool_path(const struct vm_opts *o, const char *name);
+
+/* vmrun-qmp.c */
+#define VM_QMP_EV_SHUTDOWN	0x1
+#define VM_QMP_EV_STOP		0x2
+#define VM_QMP_EV_RESET		0x4
+#define VM_QMP_EV_EOF		0x8
+struct vm_qmp;
+char *vm_qmp_socket_path(const char *run_dir, int *dirfd);
+struct vm_qmp *vm_qmp_connect(const char *path, pid_t qemu, long timeout_ms);
+int vm_qmp_fd(const struct vm_qmp *q);
+unsigned int vm_qmp_events(struct vm_qmp *q);
+int vm_qmp_execute(struct vm_qmp *q, const char *cmd, struct json_object *args,
+		   long timeout_ms, char **errmsg);
+void vm_qmp_close(struct vm_qmp *q);
+
+/* vmrun-dump.c */
+int vm_dump_take(struct vm_qmp *q, struct vm_facts *f, const char *why);
+
+/* vmrun-postmortem.c: result.json keys, summary lines, file:line */
+void vm_postmortem_json(const struct vm_opts *o, const struct vm_facts *f,
+			struct json_object *j);
+void vm_postmortem_summary(const struct vm_opts *o, const struct vm_facts *f,
+			   struct json_object *crashes);
+void vm_postmortem_symbolize(const struct vm_opts *o, struct json_object *crashes);
 
 /* vmrun-report.c */
 int vm_report(const struct vm_opts *o, const struct vm_facts *f,

@@ -2,8 +2,10 @@
 # vmrun: boot a kernel in QEMU on the boottest root and write the verdict.
 TOOLS += vmrun
 vmrun-main := vmrun.o
-vmrun-objs := vmrun-arch.o vmrun-qemu.o vmrun-guest.o vmrun-report.o
-vmrun-pkgs := json-c
+vmrun-objs := vmrun-arch.o vmrun-qemu.o vmrun-guest.o vmrun-report.o \
+	      vmrun-qmp.o vmrun-dump.o vmrun-postmortem.o \
+	      ksymbolize-frame.o ksymbolize-core.o
+vmrun-pkgs := json-c libelf libdw
 
 FUZZERS += fuzz-vmrun-guest
 fuzz-vmrun-guest-objs := vmrun-guest.o

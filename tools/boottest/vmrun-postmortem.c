@@ -1,0 +1,130 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * The post-mortem part of the report: the "dump" (DUMP=1) and "gdb"
+ * (GDB=1) keys of result.json, how to open the dump, and file:line for the
+ * crash stacks when the kernel has debug info (ksymbolize-core.c does the work).
+ */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "err.h"
+#include "json.h"
+#include "ksymbolize.h"
+#include "vmrun.h"
+
+static const char *symbols_file(const struct vm_opts *o)
+{
+	return o->vmlinux ? o->vmlinux : "vmlinux";
+}
+
+static char *gdb_command(const struct vm_opts *o, const struct vm_facts *f)
+{
+	return bt_asprintf("gdb %s -ex 'target remote :%d'",
+			   o->vmlinux ? o->vmlinux : o->kernel, f->gdb_port);
+}
+
+void vm_postmortem_json(const struct vm_opts *o, const struct vm_facts *f,
+			struct json_object *j)
+{
+	struct json_object *d;
+
+	if (o->dump) {
+		d = json_object_new_object();
+		bt_json_add_str(d, "path", f->dump_path);
+		if (f->dump_path) {
+			bt_json_add_int(d, "size", f->dump_size);
+			bt_json_add_int(d, "load_bytes", f->dump_load_bytes);
+			bt_json_add_bool(d, "vmcoreinfo", f->dump_vmcoreinfo);
+			bt_json_add_str(d, "reason", f->dump_reason);
+			bt_json_add_double(d, "seconds", f->dump_seconds);
+		} else {
+			bt_json_add_str(d, "why", f->dump_why ? f->dump_why :
+					f->interrupted ? "interrupted" :
+					"no crash and no timeout");
+		}
+		json_object_object_add(j, "dump", d);
+	}
+	if (o->gdb && f->gdb_port) {
+		char *cmd = gdb_command(o, f);
+
+		d = json_object_new_object();
+		bt_json_add_int(d, "port", f->gdb_port);
+		bt_json_add_bool(d, "wait", o->gdb_wait);
+		bt_json_add_str(d, "command", cmd);
+		json_object_object_add(j, "gdb", d);
+		free(cmd);
+	}
+}
+
+/* The first crash's stack with file:line, when it has them. */
+static void stack_summary(struct json_object *crashes)
+{
+	size_t nc = crashes ? json_object_array_length(crashes) : 0, c, i, k;
+
+	for (c = 0; c < nc; c++) {
+		struct json_object *crash = json_object_array_get_idx(crashes, c);
+		struct json_object *st = bt_json_get_array(crash, "stack");
+		struct json_object *src = bt_json_get_array(crash, "stack_sources");
+
+		if (!st || !src)
+			continue;
+		printf("boottest: stack of \"%s\":\n", bt_json_get_str(crash, "title"));
+		for (i = 0; i < json_object_array_length(st) && i < 32; i++) {
+			struct json_object *s = json_object_array_get_idx(src, i);
+			struct json_object *inl = s ? bt_json_get_array(s, "inlined") : NULL;
+			size_t n = inl ? json_object_array_length(inl) : 0;
+
+			/* Inlined functions first, innermost first, as syzbot does. */
+			for (k = 0; k + 1 < n; k++) {
+				struct json_object *e = json_object_array_get_idx(inl, k);
+
+				printf("boottest:   %s %s [inline]\n",
+				       bt_json_get_str(e, "function"),
+				       bt_json_get_str(e, "source"));
+			}
+			printf("boottest:   %s", json_object_get_string(json_object_array_get_idx(st, i)));
+			if (n)
+				printf(" %s", bt_json_get_str(json_object_array_get_idx(inl, n - 1),
+							      "source"));
+			else if (s && bt_json_get_str(s, "source"))
+				printf(" %s", bt_json_get_str(s, "source"));
+			printf("\n");
+		}
+		return;
+	}
+}
+
+void vm_postmortem_summary(const struct vm_opts *o, const struct vm_facts *f,
+			   struct json_object *crashes)
+{
+	stack_summary(crashes);
+	if (!o->dump)
+		return;
+	if (!f->dump_path) {
+		printf("boottest: no memory dump: %s\n", f->dump_why ? f->dump_why :
+		       f->interrupted ? "interrupted" : "no crash and no timeout");
+		return;
+	}
+	printf("boottest: memory dump (%s): %s, %lld MiB%s\n", f->dump_reason,
+	       f->dump_path, f->dump_load_bytes >> 20,
+	       f->dump_vmcoreinfo ? "" :
+	       ", no vmcoreinfo (kernel without CONFIG_FW_CFG_SYSFS; booted nokaslr)");
+	printf("boottest:   open it with: crash %s %s\n", symbols_file(o), f->dump_path);
+	printf("boottest:             or: drgn -c %s -s %s\n", f->dump_path,
+	       symbols_file(o));
+}
+
+/* Add "stack_sources" to each crash when the kernel has line tables. */
+void vm_postmortem_symbolize(const struct vm_opts *o, struct json_object *crashes)
+{
+	struct ksym *k;
+
+	if (!o->vmlinux || !crashes || !json_object_array_length(crashes))
+		return;
+	k = ksym_open(o->vmlinux, o->modules_dir);
+	if (!k)
+		return;
+	ksym_annotate_crashes(k, crashes);
+	ksym_close(k);
+}
