@@ -216,6 +216,21 @@ boottest: bt-tools-built bt-objtree-stub
 ifeq ($(BT_STAGE),boot)
 # Second stage: the tools exist, so kernel facts can be read at parse time.
 
+# Which architecture, when the kernel is not given: ARCH= (x86, x86_64,
+# i386, arm64, aarch64), else arm64 when the tree's .config is for arm64,
+# else x86.  (With KERNEL=, kinspect reads the arch from the file.)
+bt-arch := $(patsubst aarch64,arm64,$(ARCH))
+ifeq ($(bt-arch)$(bt-kernel-tree),y)
+bt-arch := $(shell grep -qs '^CONFIG_ARM64=y' $(bt-objtree)/.config && echo arm64)
+endif
+ifeq ($(KERNEL),)
+ifneq ($(filter-out x86 x86_64 i386 arm64,$(or $(bt-arch),x86)),)
+$(error ARCH=$(ARCH): boottest boots x86 (x86_64, i386) and arm64 kernels)
+endif
+endif
+bt-debarch := $(if $(filter arm64,$(bt-arch)),arm64,amd64)
+bt-cache := $(or $(BOOTTEST_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/boottest)
+
 # Which kernel.
 ifneq ($(KERNEL),)
 bt-kernel := $(abspath $(KERNEL))
@@ -223,6 +238,14 @@ bt-modules := $(if $(MODULES),$(abspath $(MODULES)),$(firstword \
 	$(wildcard $(dir $(bt-kernel))../lib/modules/*/modules.order)))
 bt-modules := $(patsubst %/modules.order,%,$(bt-modules))
 bt-kconfig := $(firstword $(wildcard $(dir $(bt-kernel))config-$(patsubst vmlinuz-%,%,$(notdir $(bt-kernel)))))
+else ifeq ($(bt-kernel-tree)$(bt-arch),yarm64)
+# arm64: QEMU's virt board boots the Image (an ELF vmlinux gets no DTB).
+bt-kernel := $(wildcard $(bt-objtree)/arch/arm64/boot/Image)
+bt-modules := $(if $(MODULES),$(abspath $(MODULES)))
+bt-kconfig := $(wildcard $(bt-objtree)/.config)
+ifeq ($(bt-kernel),)
+$(error no arch/arm64/boot/Image in $(bt-objtree): run make ARCH=arm64 CROSS_COMPILE=aarch64-linux-gnu- (or make ARCH=arm64 boottest-minimal first))
+endif
 else ifeq ($(bt-kernel-tree),y)
 SRCARCH ?= x86
 bt-kernel := $(firstword $(wildcard $(bt-objtree)/vmlinux $(bt-objtree)/arch/$(SRCARCH)/boot/bzImage))
@@ -233,16 +256,15 @@ $(error no kernel built in $(bt-objtree): run make (or make boottest-minimal fir
 endif
 else
 # The cache debian-kernel fills (asking apt where it is costs seconds).
-bt-cache := $(or $(BOOTTEST_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/boottest)
-bt-debian := $(patsubst %/.complete,%,$(lastword $(sort $(wildcard $(bt-cache)/debian-kernel/linux-image-*-amd64/.complete))))
+bt-debian := $(patsubst %/.complete,%,$(lastword $(sort $(wildcard $(bt-cache)/debian-kernel/linux-image-*-$(bt-debarch)/.complete))))
 ifeq ($(bt-debian),)
-bt-debian := $(shell $(bt-srctree)/scripts/boottest/debian-kernel --print 2>/dev/null)
+bt-debian := $(shell $(bt-srctree)/scripts/boottest/debian-kernel --arch $(bt-debarch) --print 2>/dev/null)
 endif
 bt-kernel := $(firstword $(wildcard $(bt-debian)/boot/vmlinuz-*))
 bt-modules := $(patsubst %/modules.order,%,$(firstword $(wildcard $(bt-debian)/lib/modules/*/modules.order)))
 bt-kconfig := $(firstword $(wildcard $(bt-debian)/boot/config-*))
 ifeq ($(bt-kernel),)
-$(error no kernel: Debian's kernel is not cached; run scripts/boottest/setup, or give KERNEL=path (and MODULES=dir))
+$(error no kernel: Debian's $(bt-debarch) kernel is not cached; run scripts/boottest/setup$(if $(filter arm64,$(bt-debarch)), --arch arm64), or give KERNEL=path (and MODULES=dir))
 endif
 endif
 ifeq ($(wildcard $(bt-kernel)),)
@@ -310,6 +332,20 @@ endif
 endif
 endif
 
+# arm64: QEMU's virt board boots an Image or Image.gz (QEMU 7.2 unpacks
+# neither EFI zboot nor other compressions); an ELF vmlinux would get no
+# DTB, so the Image built next to it boots instead.
+ifeq ($(bt-k-arch),arm64)
+ifeq ($(bt-k-format),vmlinux)
+bt-bootimg := $(wildcard $(dir $(bt-kernel))arch/arm64/boot/Image)
+ifeq ($(bt-bootimg),)
+$(error $(bt-kernel): QEMU cannot boot an arm64 vmlinux (ELF): give KERNEL=arch/arm64/boot/Image)
+endif
+else ifeq ($(filter Image Image.gz,$(bt-k-format)),)
+$(error $(bt-kernel): QEMU cannot boot an arm64 $(bt-k-format) kernel: give the uncompressed Image (arch/arm64/boot/Image, or unpack it))
+endif
+endif
+
 # Initramfs for modular kernels: busybox, initramfs-init and the modules the
 # root needs (depends= closure, dependencies first), cached per kernel.
 bt-root-mods := virtio_pci virtio_blk crc32c_generic ext4
@@ -333,7 +369,7 @@ $(bt-initrd): $(bt-srctree)/scripts/boottest/initramfs-init $(wildcard $(bt-modu
 		b=$$(basename $$f); echo $$b >> $$d/load; \
 		echo "file /lib/modules/boottest/$$b $$f 0644 0 0"; done < $$d/files; \
 	  echo "file /lib/modules/boottest/load $$d/load 0644 0 0"; } > $$d/manifest; \
-	$(bt-mkrootfs-bin) -q --cpio $@.tmp $$d/manifest; \
+	$(bt-mkrootfs-bin) -q $(if $(bt-sysroot),--sysroot $(bt-sysroot)) --cpio $@.tmp $$d/manifest; \
 	mv $@.tmp $@; rm -rf $$d
 
 endif
@@ -352,6 +388,44 @@ $(bt-boot-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifes
 -include $(bt-out)/.rootfs-bats.ext4.d
 else
 bt-boot-rootfs := $(bt-rootfs)
+endif
+
+# A guest of another architecture than the host (arm64 on x86_64) gets its
+# own root image from that arch's binaries: mkrootfs --sysroot resolves
+# busybox and program closures inside SYSROOT= (default: Debian's
+# busybox-static for that arch, unpacked by scripts/boottest/debian-sysroot),
+# never from the host.  The initramfs of a modular kernel likewise.
+bt-guest-arch := $(or $(bt-k-arch),$(if $(filter arm64,$(bt-arch)),arm64,x86_64))
+bt-host-arch := $(patsubst aarch64,arm64,$(shell uname -m))
+bt-sysroot :=
+ifneq ($(bt-guest-arch),$(bt-host-arch))
+ifneq ($(SYSROOT),)
+bt-sysroot := $(abspath $(SYSROOT))
+bt-sysroot-dep :=
+else
+bt-sysroot := $(bt-cache)/sysroot/$(patsubst x86_64,amd64,$(bt-guest-arch))
+bt-sysroot-dep := $(bt-sysroot)/bin/busybox
+$(bt-sysroot-dep):
+	$(bt-Q)$(bt-srctree)/scripts/boottest/debian-sysroot --quiet \
+		--arch $(patsubst x86_64,amd64,$(bt-guest-arch)) >/dev/null
+endif
+bt-sysroot-img := $(bt-out)/rootfs-$(bt-guest-arch)$(if $(TESTS),-bats).ext4
+bt-sysroot-mfs := $(bt-rootfs-manifests) $(if $(TESTS),$(bt-srctree)/scripts/boottest/bats.manifest)
+bt-sysroot-opts := $(bt-rootfs-opts) sysroot=$(bt-sysroot) tests=$(if $(TESTS),y)
+$(bt-out)/.rootfs-$(bt-guest-arch).opts: bt-force
+	$(bt-Q)mkdir -p $(@D)
+	$(bt-Q)echo '$(bt-sysroot-opts)' | cmp -s - $@ || echo '$(bt-sysroot-opts)' > $@
+$(bt-sysroot-img): $(bt-mkrootfs-bin) $(bt-out)/.rootfs-$(bt-guest-arch).opts \
+		$(bt-sysroot-mfs) $(bt-sysroot-dep)
+	@echo '  ROOTFS  $@'
+	$(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
+		--sysroot $(bt-sysroot) --depfile $(@D)/.$(@F).d \
+		$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(bt-sysroot-mfs)
+-include $(bt-out)/.$(notdir $(bt-sysroot-img)).d
+bt-boot-rootfs := $(bt-sysroot-img)
+ifneq ($(bt-initrd),)
+$(bt-initrd): $(bt-sysroot-dep)
+endif
 endif
 
 # Post-mortem: the ELF with symbols (gdb, crash, file:line in the crash
@@ -381,7 +455,7 @@ endif
 endif
 	$(bt-Q)$(bt-vmrun) --kernel $(bt-bootimg) $(if $(bt-initrd),--initrd $(bt-initrd)) \
 		--rootfs $(bt-boot-rootfs) --runs-dir $(bt-runs) --tools $(bt-tools) \
-		--arch $(or $(bt-k-arch),x86_64) $(if $(bt-k-release),--release $(bt-k-release)) \
+		--arch $(bt-guest-arch) $(if $(bt-k-release),--release $(bt-k-release)) \
 		--mem '$(MEM)' --cpus '$(CPUS)' --timeout '$(TIMEOUT)' \
 		--append "$$BT_APPEND" --qemu-opts "$$BT_QEMU_OPTS" \
 		$(if $(CMD),--cmd "$$BT_CMD") $(if $(TESTS),--tests '$(abspath $(TESTS))') \
