@@ -401,19 +401,35 @@ static void gdb_hint(const struct vm_opts *o, struct vm_facts *f)
 	fflush(stdout);
 }
 
+static void console_drain(struct console *c, int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLIN };
+	char buf[65536];
+	ssize_t n;
+
+	while (poll(&p, 1, 0) > 0 && (p.revents & POLLIN)) {
+		n = read(fd, buf, sizeof(buf));
+		if (n <= 0)
+			break;
+		console_data(c, buf, n);
+	}
+}
+
 /*
  * DUMP=1: decide whether the guest has stopped for good (its reboot paused
  * QEMU, the timeout, a panic that did not reboot), dump it if that was not
  * init's normal end, and tell QEMU to quit.  Returns true when it did.
  */
 static bool postmortem_step(struct vm_qmp *q, struct vm_facts *f,
-			    const struct console *c, long long deadline)
+			    struct console *c, int con_fd, long long deadline)
 {
 	unsigned int ev = vm_qmp_events(q);
 	long long now = bt_now_ms();
 	const char *why = NULL;
 
 	if (ev & VM_QMP_EV_SHUTDOWN) {
+		/* The guest is paused: what it printed is in the pipe. */
+		console_drain(c, con_fd);
 		if (!f->finished)
 			why = f->panic_seen ? "kernel panic" :
 			      "the guest reset before init finished";
@@ -524,7 +540,7 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 			break;
 		}
 		if (qmp && !exited && !quit_ms &&
-		    postmortem_step(qmp, f, &c, deadline))
+		    postmortem_step(qmp, f, &c, out[0], deadline))
 			quit_ms = bt_now_ms();
 		if (quit_ms) {
 			/* QEMU is quitting: read the console to its end. */
