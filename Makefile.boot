@@ -189,6 +189,7 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 #   KERNEL=path  (bzImage, vmlinux, distro vmlinuz) and MODULES=dir, else the
 #                tree's kernel, else Debian's packaged kernel (debian-kernel)
 #   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1 BISECT=1
+#   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
 #   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
 # kernel in $(bt-out)/kernel/<key>/: kinspect facts, extracted vmlinux (PVH
@@ -428,6 +429,42 @@ $(bt-initrd): $(bt-sysroot-dep)
 endif
 endif
 
+# EXTRA_MODULES= out-of-tree .ko files: checked (vermagic, depends=) and
+# staged with modules.dep by scripts/boottest/extra-modules in a directory
+# per module set, whose image is the root above plus that fragment; the
+# base image is left as it is.  Dependencies come from MODULES=, else the
+# tree's own modules; modules.builtin from there or the tree.
+ifneq ($(EXTRA_MODULES),)
+bt-extra-tree := $(if $(KERNEL),,$(filter y,$(bt-kernel-tree)))
+bt-extra-moddir := $(or $(bt-modules),$(if $(bt-extra-tree),$(if \
+	$(shell test -s $(bt-objtree)/modules.order && echo y),$(bt-objtree))))
+bt-extra-builtin := $(or $(bt-extra-moddir),$(if $(bt-extra-tree),$(bt-objtree)))
+bt-extra-base := $(bt-rootfs-manifests) \
+	$(if $(TESTS),$(bt-srctree)/scripts/boottest/bats.manifest)
+bt-extra-key := $(shell printf '%s\n' '$(bt-k-release)' '$(bt-extra-moddir)' \
+	'$(bt-extra-base)' '$(bt-sysroot)' $(abspath $(EXTRA_MODULES)) | md5sum | cut -c1-12)
+bt-extra-dir := $(bt-kcache)/extra-$(bt-extra-key)
+bt-infra-status := $(if $(filter 1,$(BISECT)),125,2)
+
+$(bt-extra-dir)/manifest: bt-force $(filter $(bt-kcache)/%,$(bt-kconfig))
+	$(bt-Q)$(bt-srctree)/scripts/boottest/extra-modules --kinspect $(bt-kinspect) \
+		--kernel $(bt-kernel) --release '$(bt-k-release)' --out $(@D) \
+		$(if $(bt-kconfig),--config $(bt-kconfig)) \
+		$(if $(bt-extra-moddir),--moddir $(bt-extra-moddir)) \
+		$(if $(bt-extra-builtin),--builtin $(bt-extra-builtin)) \
+		$(if $(bt-extra-tree),--objtree $(bt-objtree)) $(abspath $(EXTRA_MODULES)) || \
+		{ echo 'boottest: exit status $(bt-infra-status)' >&2; exit $(bt-infra-status); }
+
+bt-boot-rootfs := $(bt-extra-dir)/rootfs.ext4
+$(bt-boot-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-extra-base) \
+		$(bt-extra-dir)/manifest $(bt-sysroot-dep)
+	@echo '  ROOTFS  $@'
+	$(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
+		$(if $(bt-sysroot),--sysroot $(bt-sysroot)) --depfile $(@D)/.rootfs.ext4.d \
+		$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(bt-extra-base) $(@D)/manifest
+-include $(bt-extra-dir)/.rootfs.ext4.d
+endif
+
 # Post-mortem: the ELF with symbols (gdb, crash, file:line in the crash
 # stacks) and where the modules with symbols are.
 ifneq ($(VMLINUX),)
@@ -507,6 +544,8 @@ boottest-help:
 	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
 	@echo '                    CMD= TESTS= V=1 BISECT=1'
+	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
+	@echo '                    EXTRA_MODULES=out-of-tree .ko files (modprobe NAME in CMD=)'
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='
 	@echo '  boottest-minimal  - BASE (default tinyconfig) + the boot profile + PROFILE='
 	@echo '                    from Kconfig.test, verified (exit 2 naming what is missing)'

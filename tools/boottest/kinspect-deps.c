@@ -11,6 +11,17 @@
  * modprobe does), which needs every module's .modinfo: read only then.
  * Modules in modules.builtin, and aliases of modules.builtin.modinfo, are
  * in the kernel already and skipped.  Output: dependencies first.
+ *
+ * --add PATH (a module file or a directory of them) indexes more modules,
+ * which win over MODDIR's of the same name: out-of-tree modules resolved
+ * against the kernel's module set.  MODDIR "-": no module tree.
+ * --builtin DIR: modules.builtin{,.modinfo} from DIR instead of MODDIR.
+ * Hidden directories (.boottest, .git) are not searched.
+ *
+ * ki_depmod() writes modules.dep and modules.alias for a module directory
+ * from the same data (busybox modprobe reads them): a small generator for
+ * the guest's handful of modules, not depmod (no symbol versions, no
+ * modules.order ordering, no binary indexes).
  */
 #include <errno.h>
 #include <fnmatch.h>
@@ -23,6 +34,7 @@
 #include "json.h"
 #include "kinspect.h"
 #include "path.h"
+#include "strbuf.h"
 
 enum need_kind { NEED_REQUEST, NEED_DEPENDS, NEED_SOFTDEP };
 
@@ -35,6 +47,7 @@ struct mod {
 	bool loaded;
 	bool bad;
 	bool io_error;
+	bool added;		/* from --add: wins over MODDIR */
 	char why[160];
 	struct ki_modinfo mi;
 	enum need_kind kind;	/* why it is in the list */
@@ -56,6 +69,12 @@ struct ctx {
 	size_t nskipped;
 	int status;
 };
+
+/* What messages call the module set: MODDIR, or the --add modules. */
+static const char *mod_label(const struct ctx *c)
+{
+	return strcmp(c->moddir, "-") ? c->moddir : "the given modules";
+}
 
 static bool is_module_file(const char *name)
 {
@@ -79,30 +98,40 @@ static int mod_cmp(const void *a, const void *b)
 
 	if (c)
 		return c;
+	if (x->added != y->added)
+		return x->added ? -1 : 1;
 	if (ux != uy)
 		return ux ? -1 : 1;	/* updates/ overrides, as depmod does */
 	return strcmp(x->path, y->path);
 }
 
-static int index_tree(struct ctx *c)
+static void add_mod(struct ctx *c, const char *path, bool added)
+{
+	c->mods = bt_realloc(c->mods, (c->nmods + 1) * sizeof(*c->mods));
+	memset(&c->mods[c->nmods], 0, sizeof(*c->mods));
+	c->mods[c->nmods].name = ki_modname_from_path(path);
+	c->mods[c->nmods].path = bt_strdup(path);
+	c->mods[c->nmods].added = added;
+	c->nmods++;
+}
+
+static int index_dir(struct ctx *c, const char *dir, bool added)
 {
 	char *roots[2];
-	size_t i, j;
 	FTSENT *e;
 	FTS *fts;
 
-	if (!bt_is_dir(c->moddir)) {
+	if (!bt_is_dir(dir)) {
 		bt_err("%s: %s; pass a /lib/modules/RELEASE directory",
-		       c->moddir, errno == ENOENT ? "no such directory" :
+		       dir, errno == ENOENT ? "no such directory" :
 		       "not a directory");
 		return -1;
 	}
-	roots[0] = (char *)c->moddir;
+	roots[0] = (char *)dir;
 	roots[1] = NULL;
 	fts = fts_open(roots, FTS_PHYSICAL | FTS_NOCHDIR, NULL);
 	if (!fts)
-		return bt_error("%s: cannot read: %s", c->moddir,
-				strerror(errno));
+		return bt_error("%s: cannot read: %s", dir, strerror(errno));
 	while ((e = fts_read(fts))) {
 		if (e->fts_info == FTS_DNR || e->fts_info == FTS_ERR) {
 			bt_err("%s: cannot read: %s", e->fts_path,
@@ -110,18 +139,37 @@ static int index_tree(struct ctx *c)
 			fts_close(fts);
 			return -1;
 		}
-		if (e->fts_info != FTS_F || !is_module_file(e->fts_name))
-			continue;
-		c->mods = bt_realloc(c->mods, (c->nmods + 1) * sizeof(*c->mods));
-		memset(&c->mods[c->nmods], 0, sizeof(*c->mods));
-		c->mods[c->nmods].name = ki_modname_from_path(e->fts_name);
-		c->mods[c->nmods].path = bt_strdup(e->fts_path);
-		c->nmods++;
+		/* Hidden directories hold no modules (.boottest, .git). */
+		if (e->fts_info == FTS_D && e->fts_level > 0 &&
+		    e->fts_name[0] == '.')
+			fts_set(fts, e, FTS_SKIP);
+		else if (e->fts_info == FTS_F && is_module_file(e->fts_name))
+			add_mod(c, e->fts_path, added);
 	}
 	fts_close(fts);
+	return 0;
+}
+
+static int index_tree(struct ctx *c)
+{
+	size_t i, j;
+
+	if (strcmp(c->moddir, "-") && index_dir(c, c->moddir, false) < 0)
+		return -1;
+	for (i = 0; c->opts->add && i < c->opts->nadd; i++) {
+		if (bt_is_dir(c->opts->add[i])) {
+			if (index_dir(c, c->opts->add[i], true) < 0)
+				return -1;
+		} else if (bt_is_file(c->opts->add[i])) {
+			add_mod(c, c->opts->add[i], true);
+		} else {
+			return bt_error("%s: %s; give a module file or a directory of modules",
+					c->opts->add[i], strerror(errno));
+		}
+	}
 	if (!c->nmods)
 		return bt_error("%s: no kernel modules (*.ko, *.ko.xz, *.ko.zst, *.ko.gz) found",
-				c->moddir);
+				mod_label(c));
 	qsort(c->mods, c->nmods, sizeof(*c->mods), mod_cmp);
 	/* Keep the first of each name. */
 	for (i = 1, j = 1; i < c->nmods; i++) {
@@ -146,7 +194,12 @@ static void load_builtin(struct ctx *c)
 	char *path, *buf, *p, *nl, *eq, *dot;
 	size_t len;
 
-	path = bt_path_join(c->moddir, "modules.builtin");
+	const char *dir = c->opts->builtin_dir ? c->opts->builtin_dir :
+			  c->moddir;
+
+	if (!strcmp(dir, "-"))
+		return;
+	path = bt_path_join(dir, "modules.builtin");
 	if (!bt_read_file(path, &buf, &len, 64 << 20, NULL)) {
 		for (p = buf; *p; p = nl ? nl + 1 : p + strlen(p)) {
 			nl = strchr(p, '\n');
@@ -167,7 +220,7 @@ static void load_builtin(struct ctx *c)
 	free(path);
 
 	/* "module.alias=pattern" strings, NUL-separated */
-	path = bt_path_join(c->moddir, "modules.builtin.modinfo");
+	path = bt_path_join(dir, "modules.builtin.modinfo");
 	if (!bt_read_file(path, &buf, &len, 64 << 20, NULL)) {
 		for (p = buf; p < buf + len; p += strlen(p) + 1) {
 			dot = strchr(p, '.');
@@ -299,15 +352,15 @@ static int need(struct ctx *c, const char *raw, enum need_kind kind,
 		goto out;
 	if (kind == NEED_SOFTDEP) {
 		bt_warn("%s: softdep %s of %s: no module file or alias provides it; skipped",
-			c->moddir, raw, by);
+			mod_label(c), raw, by);
 	} else if (kind == NEED_DEPENDS) {
 		bt_err("%s: module %s (needed by %s) not found: no %s.ko* file and no module with that alias",
-		       c->moddir, raw, by, name);
+		       mod_label(c), raw, by, name);
 		c->status = BT_EXIT_FAIL;
 		ret = -1;
 	} else {
 		bt_err("%s: module %s not found: no %s.ko* file, not in modules.builtin, no module with that alias",
-		       c->moddir, raw, name);
+		       mod_label(c), raw, name);
 		c->status = BT_EXIT_FAIL;
 		ret = -1;
 	}
@@ -355,7 +408,7 @@ static int visit(struct ctx *c, struct mod *m, enum need_kind kind,
 	if (m->state == 1) {
 		if (kind == NEED_DEPENDS) {
 			bt_err("%s: dependency cycle: %s depends on %s, which needs it",
-			       c->moddir, by, m->name);
+			       mod_label(c), by, m->name);
 			c->status = BT_EXIT_FAIL;
 			return -1;
 		}
@@ -467,6 +520,79 @@ int ki_modules_closure(const char *moddir, char **names, int nnames,
 			c.status = BT_EXIT_USAGE;
 		}
 	}
+	free_ctx(&c);
+	return c.status;
+}
+
+static const char *rel_path(const struct ctx *c, const char *path)
+{
+	size_t n = strlen(c->moddir);
+
+	if (!strncmp(path, c->moddir, n))
+		path += n;
+	while (*path == '/')
+		path++;
+	return path;
+}
+
+static int write_out(const char *dir, const char *name, struct strbuf *sb)
+{
+	char *path = bt_path_join(dir, name);
+	struct bt_atomic a;
+	int ret = -1;
+
+	if (bt_atomic_open(&a, path, 0644) < 0)
+		goto out;
+	if (bt_write_all(a.fd, sb->buf, sb->len) < 0) {
+		bt_err("%s: write error: %s", a.tmp, strerror(errno));
+		bt_atomic_abort(&a);
+		goto out;
+	}
+	ret = bt_atomic_commit(&a);
+out:
+	free(path);
+	return ret;
+}
+
+int ki_depmod(const char *moddir, const char *outdir)
+{
+	struct ki_closure_opts opts = { .softdeps = false };
+	struct ctx c = { .moddir = moddir, .opts = &opts };
+	struct strbuf dep = STRBUF_INIT, alias = STRBUF_INIT;
+	struct mod *m;
+	size_t i, j;
+	size_t k;
+
+	if (!strcmp(moddir, "-") || index_tree(&c) < 0) {
+		if (!strcmp(moddir, "-"))
+			bt_err("depmod: needs a module directory");
+		free_ctx(&c);
+		return BT_EXIT_USAGE;
+	}
+	load_builtin(&c);
+	for (i = 0; i < c.nmods; i++) {
+		m = &c.mods[i];
+		for (j = 0; j < c.nmods; j++)
+			c.mods[j].state = 0;
+		c.norder = 0;
+		if (visit(&c, m, NEED_REQUEST, NULL) < 0)
+			continue;
+		sb_addf(&dep, "%s:", rel_path(&c, m->path));
+		/* Dependencies in the order modprobe reads them: last first. */
+		for (k = c.norder; k-- > 0;)
+			if (c.order[k] != m)
+				sb_addf(&dep, " %s", rel_path(&c, c.order[k]->path));
+		sb_addch(&dep, '\n');
+		for (j = 0; j < m->mi.n; j++)
+			if (!strcmp(m->mi.key[j], "alias"))
+				sb_addf(&alias, "alias %s %s\n", m->mi.val[j],
+					m->name);
+	}
+	if (!c.status && (write_out(outdir, "modules.dep", &dep) < 0 ||
+			  write_out(outdir, "modules.alias", &alias) < 0))
+		c.status = BT_EXIT_USAGE;
+	sb_release(&dep);
+	sb_release(&alias);
 	free_ctx(&c);
 	return c.status;
 }

@@ -240,3 +240,76 @@ char *ki_elf_file_build_id(const char *path)
 	close(fd);
 	return nt.build_id;
 }
+
+/*
+ * The bytes of a data symbol (STT_OBJECT) of an ELF executable, as a string:
+ * e.g. "vermagic" (kernel/module/main.c) in an unstripped vmlinux.  NULL
+ * with the reason set when there is no symbol table (a stripped or
+ * extracted vmlinux), no such symbol, or it is not a NUL-terminated string
+ * inside a section of the file.
+ */
+char *ki_elf_symbol_string(uint8_t *body, size_t len, const char *name)
+{
+	Elf_Scn *scn = NULL, *ds;
+	GElf_Shdr sh, dsh;
+	GElf_Sym sym;
+	const char *s, *nul;
+	char *ret = NULL;
+	bool symtab = false;
+	Elf_Data *d;
+	size_t i, n;
+	uint64_t off;
+	Elf *elf;
+
+	init_libelf();
+	elf = elf_memory((char *)body, len);
+	if (!elf || elf_kind(elf) != ELF_K_ELF) {
+		ki_seterr("not a valid ELF file: %s", elf_errmsg(-1));
+		goto out;
+	}
+	while (!ret && (scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh) || sh.sh_type != SHT_SYMTAB ||
+		    !sh.sh_entsize)
+			continue;
+		symtab = true;
+		d = elf_getdata(scn, NULL);
+		if (!d)
+			continue;
+		n = d->d_size / sh.sh_entsize;
+		for (i = 0; i < n; i++) {
+			if (!gelf_getsym(d, i, &sym) ||
+			    GELF_ST_TYPE(sym.st_info) != STT_OBJECT)
+				continue;
+			s = elf_strptr(elf, sh.sh_link, sym.st_name);
+			if (!s || strcmp(s, name))
+				continue;
+			ds = elf_getscn(elf, sym.st_shndx);
+			if (sym.st_shndx == SHN_UNDEF ||
+			    sym.st_shndx >= SHN_LORESERVE || !ds ||
+			    !gelf_getshdr(ds, &dsh) ||
+			    dsh.sh_type != SHT_PROGBITS ||
+			    sym.st_value < dsh.sh_addr ||
+			    sym.st_value - dsh.sh_addr > dsh.sh_size ||
+			    sym.st_size > dsh.sh_size -
+					  (sym.st_value - dsh.sh_addr) ||
+			    dsh.sh_offset > len ||
+			    dsh.sh_size > len - dsh.sh_offset)
+				continue;
+			off = dsh.sh_offset + (sym.st_value - dsh.sh_addr);
+			nul = memchr(body + off, 0, sym.st_size);
+			if (!nul)
+				continue;
+			ret = bt_strndup((const char *)body + off,
+					 nul - (const char *)(body + off));
+			break;
+		}
+	}
+	if (!ret && symtab)
+		ki_seterr("no string symbol %s in the symbol table", name);
+	else if (!ret)
+		ki_seterr("no symbol table (stripped)");
+out:
+	if (elf)
+		elf_end(elf);
+	return ret;
+}

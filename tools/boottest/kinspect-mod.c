@@ -195,3 +195,91 @@ char *ki_modname_from_path(const char *path)
 	ki_modname_normalize(name);
 	return name;
 }
+
+/* Is CONFIG_<sym>=y (or =m) set in a .config text? */
+static bool config_set(const char *cfg, const char *sym)
+{
+	size_t n = strlen(sym);
+	const char *p = cfg;
+
+	while (p && *p) {
+		if (!strncmp(p, "CONFIG_", 7) && !strncmp(p + 7, sym, n) &&
+		    p[7 + n] == '=' && (p[8 + n] == 'y' || p[8 + n] == 'm'))
+			return true;
+		p = strchr(p, '\n');
+		if (p)
+			p++;
+	}
+	return false;
+}
+
+static bool config_known(const char *cfg, const char *sym)
+{
+	char *needle = bt_asprintf("CONFIG_%s", sym);
+	const char *p = cfg;
+	size_t n = strlen(needle);
+	bool found = false;
+
+	while ((p = strstr(p, needle))) {
+		if (p[n] == '=' || p[n] == ' ') {
+			found = true;
+			break;
+		}
+		p += n;
+	}
+	free(needle);
+	return found;
+}
+
+/*
+ * VERMAGIC_STRING (include/linux/vermagic.h) from a kernel config: release,
+ * "SMP ", "preempt " / "preempt_rt ", "mod_unload ", "modversions ", the
+ * architecture's MODULE_ARCH_VERMAGIC.  The RANDSTRUCT seed hash is not in
+ * the config: *randstruct says it is missing from the result.
+ */
+char *ki_vermagic_from_config(const char *cfg, const char *release,
+			      const char *kernel_arch, bool *randstruct)
+{
+	const char *preempt = "", *arch = "";
+
+	if (config_set(cfg, "PREEMPT_BUILD") ||
+	    (!config_known(cfg, "PREEMPT_BUILD") && config_set(cfg, "PREEMPT")))
+		preempt = "preempt ";
+	else if (config_set(cfg, "PREEMPT_RT"))
+		preempt = "preempt_rt ";
+	if (kernel_arch && !strcmp(kernel_arch, "arm64"))
+		arch = "aarch64";
+	else if (kernel_arch && !strcmp(kernel_arch, "riscv"))
+		arch = "riscv";
+	*randstruct = config_set(cfg, "RANDSTRUCT_FULL") ||
+		      config_set(cfg, "RANDSTRUCT_PERFORMANCE") ||
+		      config_set(cfg, "GCC_PLUGIN_RANDSTRUCT");
+	return bt_asprintf("%s %s%s%s%s%s", release,
+			   config_set(cfg, "SMP") ? "SMP " : "", preempt,
+			   config_set(cfg, "MODULE_UNLOAD") ? "mod_unload " : "",
+			   config_set(cfg, "MODVERSIONS") ? "modversions " : "",
+			   arch);
+}
+
+/*
+ * Does a module's vermagic= match the kernel's?  Exact, as the module
+ * loader wants it; with ignore_randstruct (the kernel's string came from a
+ * config), a "RANDSTRUCT_..." word in the module's is not compared.
+ */
+bool ki_vermagic_match(const char *mod, const char *kernel,
+		       bool ignore_randstruct)
+{
+	const char *r;
+	size_t n;
+
+	if (!strcmp(mod, kernel))
+		return true;
+	if (!ignore_randstruct)
+		return false;
+	r = strstr(mod, "RANDSTRUCT_");
+	if (!r)
+		return false;
+	n = r - mod;
+	return !strncmp(mod, kernel, n) && kernel[n] == 0 &&
+	       !strpbrk(r, " ");
+}

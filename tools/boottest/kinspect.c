@@ -7,7 +7,10 @@
  *   kinspect --vmlinux OUT KERNEL
  *   kinspect --config KERNEL
  *   kinspect modinfo [--json] [--field KEY] KO...
- *   kinspect modules [--json] [--no-softdeps] MODDIR NAME...
+ *   kinspect modules [--json] [--no-softdeps] [--add PATH]... [--builtin DIR]
+ *                    MODDIR NAME...
+ *   kinspect depmod [-o OUTDIR] MODDIR
+ *   kinspect vermagic [--config FILE] [--moddir DIR] [--fix TEXT] KERNEL [KO...]
  *
  * Exit status: 0 success (with --tree: the image is the tree's); 1 the input
  * was read but is not what was asked for (not a kernel, truncated, corrupt,
@@ -31,7 +34,10 @@ static const char usage_text[] =
 "       kinspect --vmlinux OUT KERNEL\n"
 "       kinspect --config KERNEL\n"
 "       kinspect modinfo [--json] [--field KEY] KO...\n"
-"       kinspect modules [--json] [--no-softdeps] MODDIR NAME...\n"
+"       kinspect modules [--json] [--no-softdeps] [--add PATH]... [--builtin DIR]\n"
+"                        MODDIR NAME...\n"
+"       kinspect depmod [-o OUTDIR] MODDIR\n"
+"       kinspect vermagic [--config FILE] [--moddir DIR] [--fix TEXT] KERNEL [KO...]\n"
 "\n"
 "KERNEL: bzImage, vmlinux (ELF), vmlinux.{gz,xz,lzma,zst,lz4,bz2}, arm64 or\n"
 "riscv Image[.gz...], EFI zboot vmlinuz.  Compressions: gzip, xz, lzma,\n"
@@ -49,9 +55,35 @@ static const char usage_text[] =
 "  modinfo           the .modinfo of modules (.ko, .ko.xz, .ko.zst, .ko.gz)\n"
 "  modules           the modules to load for NAME..., dependencies first, as\n"
 "                    paths under MODDIR (depends= and softdep= closure)\n"
+"    --no-softdeps   follow depends= only\n"
+"    --add PATH      also index PATH (a module file or a directory of them);\n"
+"                    its modules win over MODDIR's; MODDIR '-': none\n"
+"    --builtin DIR   read modules.builtin{,.modinfo} (modules in the kernel\n"
+"                    already) from DIR, not from MODDIR\n"
+"  depmod            write OUTDIR/modules.dep and modules.alias (default\n"
+"                    OUTDIR: MODDIR) for the modules under MODDIR, from their\n"
+"                    depends= and alias= (what busybox modprobe reads)\n"
+"    -o, --output OUTDIR  where to write them\n"
+"  vermagic          the vermagic string modules must carry to load into\n"
+"                    KERNEL: its 'vermagic' symbol (unstripped vmlinux), else\n"
+"                    a module of --moddir of the same release, else composed\n"
+"                    from --config (release, SMP, preempt, mod_unload,\n"
+"                    modversions, arch).  With KO...: check each module's\n"
+"                    vermagic= against it; exit 1 on a mismatch\n"
+"    --config FILE   the kernel's .config\n"
+"    --moddir DIR    the kernel's modules (/lib/modules/RELEASE)\n"
+"    --fix TEXT      the remedy printed after a mismatch\n"
+"\n"
+"Examples:\n"
+"  kinspect --json arch/x86/boot/bzImage\n"
+"  kinspect --tree . --get tree.match arch/x86/boot/bzImage\n"
+"  kinspect --vmlinux /tmp/vmlinux /boot/vmlinuz-$(uname -r)\n"
+"  kinspect modinfo --field depends hello.ko\n"
+"  kinspect modules /lib/modules/$(uname -r) virtio_blk ext4\n"
+"  kinspect vermagic --config .config vmlinux ../mod/hello.ko\n"
 "\n"
 "Exit: 0 ok; 1 not a kernel/module, corrupt, not the tree's image, missing\n"
-"module; 2 usage or unreadable input.\n";
+"module, vermagic mismatch; 2 usage or unreadable input.\n";
 
 static __noreturn void usage(int status)
 {
@@ -523,11 +555,13 @@ static int cmd_modules(int argc, char **argv)
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
 		{ "no-softdeps", no_argument, NULL, 'S' },
+		{ "add", required_argument, NULL, 'a' },
+		{ "builtin", required_argument, NULL, 'b' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
 	struct ki_closure_opts o = { .softdeps = true };
-	int c;
+	int c, ret;
 
 	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
 		switch (c) {
@@ -536,6 +570,13 @@ static int cmd_modules(int argc, char **argv)
 			break;
 		case 'S':
 			o.softdeps = false;
+			break;
+		case 'a':
+			o.add = bt_realloc(o.add, (o.nadd + 1) * sizeof(char *));
+			o.add[o.nadd++] = optarg;
+			break;
+		case 'b':
+			o.builtin_dir = optarg;
 			break;
 		case 'h':
 			usage(0);
@@ -547,8 +588,217 @@ static int cmd_modules(int argc, char **argv)
 		bt_err("modules: expected MODDIR and one or more module names; see --help");
 		return BT_EXIT_USAGE;
 	}
-	return ki_modules_closure(argv[optind], argv + optind + 1,
-				  argc - optind - 1, &o);
+	ret = ki_modules_closure(argv[optind], argv + optind + 1,
+				 argc - optind - 1, &o);
+	free(o.add);
+	return ret;
+}
+
+static int cmd_depmod(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "output", required_argument, NULL, 'o' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *out = NULL;
+	int c;
+
+	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'o':
+			out = optarg;
+			break;
+		case 'h':
+			usage(0);
+		default:
+			bad_option(argv, c);
+		}
+	}
+	if (argc - optind != 1) {
+		bt_err("depmod: expected one MODDIR; see --help");
+		return BT_EXIT_USAGE;
+	}
+	return ki_depmod(argv[optind], out ? out : argv[optind]);
+}
+
+/* The vermagic of a module of moddir's modules.order with this release. */
+static char *vermagic_from_moddir(const char *moddir, const char *release)
+{
+	static const char *const sfx[] = { "", ".xz", ".zst", ".gz" };
+	char *order = bt_path_join(moddir, "modules.order");
+	char *buf = NULL, *line, *save, *path, *ret = NULL;
+	struct ki_modinfo mi;
+	const char *v;
+	size_t len, i, n = strlen(release);
+	int tries = 0;
+	bool is_io;
+
+	if (bt_read_file(order, &buf, &len, 16 << 20, NULL) < 0) {
+		free(order);
+		return NULL;
+	}
+	for (line = strtok_r(buf, "\n", &save); line && !ret && tries < 16;
+	     line = strtok_r(NULL, "\n", &save)) {
+		for (i = 0; i < ARRAY_SIZE(sfx) && !ret; i++) {
+			path = bt_asprintf("%s/%s%s", moddir, line, sfx[i]);
+			if (!bt_is_file(path)) {
+				free(path);
+				continue;
+			}
+			tries++;
+			if (!ki_modinfo_load(path, &mi, &is_io)) {
+				v = ki_modinfo_get(&mi, "vermagic");
+				if (v && !strncmp(v, release, n) && v[n] == ' ')
+					ret = bt_strdup(v);
+				ki_modinfo_free(&mi);
+			}
+			free(path);
+			break;
+		}
+	}
+	free(buf);
+	free(order);
+	return ret;
+}
+
+static char *vermagic_from_config(const char *config, const struct ki_image *ki,
+				  bool *randstruct)
+{
+	char *buf = NULL, *ret;
+	size_t len;
+
+	if (bt_read_file(config, &buf, &len, 64 << 20, NULL) < 0) {
+		bt_err("%s: cannot read: %s", config, strerror(errno));
+		return NULL;
+	}
+	ret = ki_vermagic_from_config(buf, ki->release, ki->kernel_arch,
+				      randstruct);
+	free(buf);
+	return ret;
+}
+
+static int check_vermagic(const char *ko, const char *kernel, const char *want,
+			  const char *source, bool randstruct, const char *fix)
+{
+	struct ki_modinfo mi;
+	const char *v;
+	bool is_io;
+	int ret = 0;
+
+	if (ki_modinfo_load(ko, &mi, &is_io) < 0) {
+		bt_err("%s: %s", ko, ki_errmsg());
+		return is_io ? BT_EXIT_USAGE : BT_EXIT_FAIL;
+	}
+	v = ki_modinfo_get(&mi, "vermagic");
+	if (!v) {
+		bt_err("%s: no vermagic= in .modinfo (not built by kbuild?); %s",
+		       ko, fix);
+		ret = BT_EXIT_FAIL;
+	} else if (!ki_vermagic_match(v, want, randstruct)) {
+		bt_err("%s: vermagic '%s' does not match the kernel's '%s' (%s, %s); %s",
+		       ko, v, want, kernel, source, fix);
+		ret = BT_EXIT_FAIL;
+	}
+	ki_modinfo_free(&mi);
+	return ret;
+}
+
+static int cmd_vermagic(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{ "config", required_argument, NULL, 'c' },
+		{ "moddir", required_argument, NULL, 'm' },
+		{ "fix", required_argument, NULL, 'f' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 }
+	};
+	const char *config = NULL, *moddir = NULL, *path, *source = NULL;
+	const char *fix = "rebuild the module against the kernel being booted (make -C KERNEL_BUILD_DIR M=$PWD modules)";
+	char *want = NULL, *src = NULL;
+	bool randstruct = false;
+	struct ki_image ki;
+	uint8_t *map;
+	size_t len, n;
+	int c, i, ret, r;
+
+	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+		switch (c) {
+		case 'c':
+			config = optarg;
+			break;
+		case 'm':
+			moddir = optarg;
+			break;
+		case 'f':
+			fix = optarg;
+			break;
+		case 'h':
+			usage(0);
+		default:
+			bad_option(argv, c);
+		}
+	}
+	if (optind >= argc) {
+		bt_err("vermagic: expected KERNEL [KO...]; see --help");
+		return BT_EXIT_USAGE;
+	}
+	path = argv[optind];
+	ret = load_kernel(path, &ki, &map, &len);
+	if (ret)
+		return ret;
+	if (!ki.release) {
+		bt_err("%s: no kernel release (linux_banner) found", path);
+		ret = BT_EXIT_FAIL;
+		goto out;
+	}
+	n = strlen(ki.release);
+	if (ki.body_is_elf) {
+		want = ki_elf_symbol_string(ki.body, ki.elf_len ? ki.elf_len :
+					    ki.body_len, "vermagic");
+		if (want && (strncmp(want, ki.release, n) || want[n] != ' ')) {
+			free(want);
+			want = NULL;
+		}
+		source = "its vermagic symbol";
+	}
+	if (!want && moddir) {
+		want = vermagic_from_moddir(moddir, ki.release);
+		src = bt_asprintf("the modules in %s", moddir);
+		source = src;
+	}
+	if (!want && config) {
+		want = vermagic_from_config(config, &ki, &randstruct);
+		if (!want) {
+			ret = BT_EXIT_USAGE;
+			goto out;
+		}
+		free(src);
+		src = bt_asprintf("composed from %s", config);
+		source = src;
+	}
+	if (!want) {
+		bt_err("%s: cannot tell the kernel's vermagic: no symbol table, no module of release %s%s; give its .config with --config",
+		       path, ki.release, moddir ? " in --moddir" : "");
+		ret = BT_EXIT_FAIL;
+		goto out;
+	}
+	if (optind == argc - 1) {
+		printf("%s\n", want);
+		ret = flush_stdout();
+		goto out;
+	}
+	for (i = optind + 1; i < argc; i++) {
+		r = check_vermagic(argv[i], path, want, source, randstruct, fix);
+		if (r > ret)
+			ret = r;
+	}
+out:
+	free(want);
+	free(src);
+	ki_image_free(&ki);
+	ki_unmap_file(map, len);
+	return ret;
 }
 
 int main(int argc, char **argv)
@@ -559,5 +809,9 @@ int main(int argc, char **argv)
 		return cmd_modinfo(argc - 1, argv + 1);
 	if (argc > 1 && !strcmp(argv[1], "modules"))
 		return cmd_modules(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "depmod"))
+		return cmd_depmod(argc - 1, argv + 1);
+	if (argc > 1 && !strcmp(argv[1], "vermagic"))
+		return cmd_vermagic(argc - 1, argv + 1);
 	return cmd_image(argc, argv);
 }

@@ -99,6 +99,8 @@ void ki_scan_build_id(struct ki_image *ki, const uint8_t *p, size_t len);
 int ki_elf_facts(struct ki_image *ki);
 /* Build id of an ELF file on disk (e.g. OBJTREE/vmlinux), or NULL. */
 char *ki_elf_file_build_id(const char *path);
+/* A NUL-terminated data symbol (e.g. "vermagic") of an ELF file in memory. */
+char *ki_elf_symbol_string(uint8_t *body, size_t len, const char *name);
 void ki_set_arch(struct ki_image *ki, unsigned int machine, int elfclass,
 		 int elfdata);
 
@@ -121,14 +123,25 @@ const char *ki_modinfo_get(const struct ki_modinfo *mi, const char *key);
 /* Module name from a file name: basename, no .ko*, '-' -> '_'. */
 char *ki_modname_from_path(const char *path);
 void ki_modname_normalize(char *name);
+/* The kernel's vermagic from its .config text (see kinspect-mod.c). */
+char *ki_vermagic_from_config(const char *cfg, const char *release,
+			      const char *kernel_arch, bool *randstruct);
+bool ki_vermagic_match(const char *mod, const char *kernel,
+		       bool ignore_randstruct);
 
 /* kinspect-deps.c: the depends= closure under a module directory. */
 struct ki_closure_opts {
 	bool softdeps;		/* follow softdep= pre:/post: too */
 	bool json;
+	char **add;		/* more module files or directories */
+	size_t nadd;
+	const char *builtin_dir;	/* modules.builtin here, not in moddir */
 };
 
+/* moddir "-": none (only opts->add). */
 int ki_modules_closure(const char *moddir, char **names, int nnames,
 		       const struct ki_closure_opts *opts);
+/* Write outdir/modules.dep and outdir/modules.alias for moddir. */
+int ki_depmod(const char *moddir, const char *outdir);
 
 #endif
