@@ -265,7 +265,7 @@ bt-kernel := $(firstword $(wildcard $(bt-debian)/boot/vmlinuz-*))
 bt-modules := $(patsubst %/modules.order,%,$(firstword $(wildcard $(bt-debian)/lib/modules/*/modules.order)))
 bt-kconfig := $(firstword $(wildcard $(bt-debian)/boot/config-*))
 ifeq ($(bt-kernel),)
-$(error no kernel: Debian's $(bt-debarch) kernel is not cached; run scripts/boottest/setup$(if $(filter arm64,$(bt-debarch)), --arch arm64), or give KERNEL=path (and MODULES=dir))
+$(error no kernel: Debian's $(bt-debarch) kernel is not cached; run scripts/boottest/setup$(if $(filter arm64,$(bt-debarch)), (or scripts/boottest/debian-kernel --arch arm64)), or give KERNEL=path (and MODULES=dir))
 endif
 endif
 ifeq ($(wildcard $(bt-kernel)),)
@@ -544,6 +544,7 @@ boottest-help:
 	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
 	@echo '                    CMD= TESTS= V=1 BISECT=1'
+	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
 	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
 	@echo '                    EXTRA_MODULES=out-of-tree .ko files (modprobe NAME in CMD=)'
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='
