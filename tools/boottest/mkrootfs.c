@@ -56,6 +56,17 @@ static void usage(FILE *f)
 		"\n"
 		"Time stamps come from SOURCE_DATE_EPOCH (default %ld, 2020-01-01) and the\n"
 		"UUID from the contents: the same inputs give the same image, byte for byte.\n"
+		"\n"
+		"Examples:\n"
+		"  BOOTTEST_SRC=$PWD mkrootfs -o root.ext4 scripts/boottest/rootfs.manifest\n"
+		"  echo 'prog /usr/bin/strace' | mkrootfs -o r.ext4 --depfile r.d base.manifest -\n"
+		"  mkrootfs --cpio initrd.cpio --sysroot /srv/arm64 initramfs.manifest\n"
+		"\n"
+		"Environment:\n"
+		"  SOURCE_DATE_EPOCH  time stamps of every file (seconds since 1970)\n"
+		"  VAR                any ${VAR} in a manifest field (BOOTTEST_SRC in\n"
+		"                     rootfs.manifest)\n"
+		"\n"
 		"Exit status: 0 written, 1 bad input or write error, 2 bad options.\n",
 		DEFAULT_EPOCH);
 }

@@ -33,6 +33,13 @@ static void usage(FILE *f)
 		"  --max-files N   stop past N entries (default 100000)\n"
 		"  --max-depth N   do not descend deeper than N (default 64)\n"
 		"  -q, --quiet     errors only\n"
+		"  -h, --help      this text\n"
+		"\n"
+		"Examples:\n"
+		"  rootfs-extract results.ext4 /out run/guest\n"
+		"  rootfs-extract --max-bytes 64M --max-files 1000 results.ext4 / /tmp/all\n"
+		"\n"
+		"Environment: none.\n"
 		"\n"
 		"Exit status: 0 copied, 1 image unreadable or an entry refused/damaged,\n"
 		"2 bad options or a host error.\n");
