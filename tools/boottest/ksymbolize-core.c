@@ -38,7 +38,9 @@ struct ksym {
 	struct ksym_file files[MAX_FILES];
 	int n_files;
 	char *modules_dir;
-	char *prefix[3];	/* stripped from source paths */
+	char *prefix[2];	/* stripped from source paths */
+	char *comp_dir;		/* the last CU directory seen, and */
+	char *comp_prefix[2];	/* its source/ link and itself */
 };
 
 static const Dwfl_Callbacks offline_cb = {
@@ -120,6 +122,9 @@ void ksym_close(struct ksym *k)
 		file_close(&k->files[i]);
 	for (i = 0; i < (int)ARRAY_SIZE(k->prefix); i++)
 		free(k->prefix[i]);
+	for (i = 0; i < (int)ARRAY_SIZE(k->comp_prefix); i++)
+		free(k->comp_prefix[i]);
+	free(k->comp_dir);
 	free(k->modules_dir);
 	free(k);
 }
@@ -235,32 +240,58 @@ static int find_symbol(Dwfl_Module *mod, const struct ksym_frame *fr,
 	return found ? 0 : -1;
 }
 
-static char *clean_path(const struct ksym *k, const char *file)
+static const char *strip_prefix(const char *s, char *const *prefix,
+				unsigned int n_prefix)
+{
+	unsigned int i;
+
+	for (i = 0; i < n_prefix; i++) {
+		size_t n = prefix[i] ? strlen(prefix[i]) : 0;
+
+		if (n && !strncmp(s, prefix[i], n))
+			return s + n;
+	}
+	return s;
+}
+
+/*
+ * Paths relative to the source tree: vmlinux's directory (and its source
+ * link, in O= builds), else the compilation directory (the objtree the
+ * object was built in, for a module found elsewhere) and its source link.
+ */
+static char *clean_path(struct ksym *k, const char *comp_dir, const char *file)
 {
 	char *norm = file[0] == '/' ? bt_path_normalize(file, true) : NULL;
-	const char *s = norm ? norm : file;
-	unsigned int i;
+	const char *s = norm ? norm : file, *t;
 	char *out;
 
-	for (i = 0; i < ARRAY_SIZE(k->prefix); i++) {
-		size_t n = k->prefix[i] ? strlen(k->prefix[i]) : 0;
+	t = strip_prefix(s, k->prefix, ARRAY_SIZE(k->prefix));
+	if (t == s && comp_dir && comp_dir[0] == '/') {
+		if (!k->comp_dir || strcmp(k->comp_dir, comp_dir)) {
+			char *src = bt_path_join(comp_dir, "source");
 
-		if (n && !strncmp(s, k->prefix[i], n)) {
-			s += n;
-			break;
+			free(k->comp_dir);
+			free(k->comp_prefix[0]);
+			free(k->comp_prefix[1]);
+			k->comp_dir = bt_strdup(comp_dir);
+			k->comp_prefix[0] = real_prefix(src);
+			k->comp_prefix[1] = real_prefix(comp_dir);
+			free(src);
 		}
+		t = strip_prefix(s, k->comp_prefix, ARRAY_SIZE(k->comp_prefix));
 	}
+	s = t;
 	out = bt_strdup(s);
 	free(norm);
 	return out;
 }
 
-static char *loc_str(const struct ksym *k, const char *comp_dir,
+static char *loc_str(struct ksym *k, const char *comp_dir,
 		     const char *file, int line)
 {
 	char *abs = file && file[0] != '/' && comp_dir && comp_dir[0] == '/' ?
 		    bt_path_join(comp_dir, file) : NULL;
-	char *p = clean_path(k, abs ? abs : file ? file : "??"), *s;
+	char *p = clean_path(k, comp_dir, abs ? abs : file ? file : "??"), *s;
 
 	free(abs);
 
@@ -288,7 +319,7 @@ static void add_loc(struct ksym_result *r, const char *func, char *source)
 }
 
 /* Innermost inlined function first, the real function last. */
-static void inline_chain(const struct ksym *k, Dwfl_Module *mod, Dwarf_Addr a,
+static void inline_chain(struct ksym *k, Dwfl_Module *mod, Dwarf_Addr a,
 			 const char *comp_dir, struct ksym_result *r)
 {
 	Dwarf_Addr bias;
