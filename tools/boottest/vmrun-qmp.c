@@ -15,6 +15,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/un.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "err.h"
@@ -139,6 +140,15 @@ static struct json_object *qmp_wait_reply(struct vm_qmp *q, long long deadline)
 	return NULL;
 }
 
+/* Has QEMU exited?  (Not reaped here: the caller's loop does that.) */
+static bool exited(pid_t pid)
+{
+	siginfo_t si = { 0 };
+
+	return waitid(P_PID, pid, &si, WEXITED | WNOHANG | WNOWAIT) < 0 ||
+	       si.si_pid == pid;
+}
+
 struct vm_qmp *vm_qmp_connect(const char *path, pid_t qemu, long timeout_ms)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
@@ -163,7 +173,7 @@ struct vm_qmp *vm_qmp_connect(const char *path, pid_t qemu, long timeout_ms)
 		close(fd);
 		fd = -1;
 		if ((errno != ENOENT && errno != ECONNREFUSED) ||
-		    bt_now_ms() > deadline || kill(qemu, 0) < 0) {
+		    bt_now_ms() > deadline || exited(qemu)) {
 			bt_error("%s: cannot connect to QEMU's monitor: %s", path,
 				 strerror(errno));
 			return NULL;
