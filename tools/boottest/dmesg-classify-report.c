@@ -31,51 +31,30 @@ struct report {
 	size_t *idx;		/* line indexes kept in the report */
 	size_t n;
 	struct strbuf text;	/* kept lines joined with '\n' */
-	size_t *off;		/* offset of each kept line in text */
+	size_t ntext;		/* lines in text: the first TITLE_LINES */
 	const struct dc_format *fmt;
 	bool stack_seen;
 };
 
-/* Find the header of line i; returns its index or -1. */
-static int line_header(struct dc_rules *r, const struct dc_line *ln,
-		       size_t *pos, bool *inside)
+/* Find the header of a line; returns its index or -1. */
+static int line_header(struct dc_rules *r, const struct dc_log *log,
+		       const struct dc_line *ln, size_t *pos, bool *inside)
 {
-	const unsigned char *s = (const unsigned char *)ln->text;
-	size_t n = ln->len;
-	int best = -1;
-	size_t bestpos = 0;
+	const char *limit = NULL;
+	int best;
 
-	if (n < 4)
+	if (ln->len < 4)
 		return -1;
-	for (size_t i = 0; i + 4 <= n; i++) {
-		unsigned int key = dc_hash4(s + i), k;
-
-		/* an 8 KB bitmap stays in L1; most windows stop here */
-		if (!(r->bigram_bits[key >> 6] & (1ULL << (key & 63))))
-			continue;
-		k = r->bigram[key];
-		for (int li = k - 1; li >= 0; li = r->lits[li].next) {
-			const struct dc_lit *l = &r->lits[li];
-
-			if (i < l->off || i - l->off + l->len > n)
-				continue;
-			if (memcmp(s + i - l->off, l->s, l->len))
-				continue;
-			if (r->hdrs[l->hdr].ignore_inside)
-				*inside = true;
-			if (best < 0 || l->hdr < best) {
-				best = l->hdr;
-				bestpos = i - l->off;
-			}
-		}
-	}
+	/* a line of the input itself may be read past its end */
+	if (ln->text >= log->data && ln->text < log->data + log->bytes)
+		limit = log->data + log->bytes;
+	best = dc_lit_find(r, ln->text, ln->len, limit, pos, inside);
 	if (best >= 0) {
 		const struct dc_header *h = &r->hdrs[best];
 
 		for (int j = 0; j < h->nsupp; j++)
 			if (dc_match(r, h->supp[j], ln->text, ln->len))
 				return -1;
-		*pos = bestpos;
 	}
 	return best;
 }
@@ -94,11 +73,24 @@ static void report_add(struct report *rp, size_t i)
 {
 	const struct dc_line *ln = &rp->log->lines[i];
 
-	rp->idx[rp->n] = i;
-	rp->off[rp->n] = rp->text.len;
-	rp->n++;
-	sb_add(&rp->text, ln->text, ln->len);
-	sb_addch(&rp->text, '\n');
+	rp->idx[rp->n++] = i;
+	/* titles come from the first lines: the rest is joined on demand */
+	if (rp->ntext < TITLE_LINES) {
+		sb_add(&rp->text, ln->text, ln->len);
+		sb_addch(&rp->text, '\n');
+		rp->ntext++;
+	}
+}
+
+/* The whole report as text, for a format's "report" regexp. */
+static void report_text_all(struct report *rp)
+{
+	for (; rp->ntext < rp->n; rp->ntext++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[rp->ntext]];
+
+		sb_add(&rp->text, ln->text, ln->len);
+		sb_addch(&rp->text, '\n');
+	}
 }
 
 /* An address, not a function name: 8+ hex digits. */
@@ -184,8 +176,9 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 	return true;
 }
 
+/* Frames are spans of the log's text (or of the report text): no copies. */
 struct frames {
-	char **v;
+	struct dc_span *v;
 	int n, cap;
 };
 
@@ -195,15 +188,20 @@ static void frames_add(struct frames *f, const char *s, size_t n)
 		f->cap = f->cap ? f->cap * 2 : 16;
 		f->v = bt_realloc(f->v, f->cap * sizeof(*f->v));
 	}
-	f->v[f->n++] = bt_strndup(s, n);
+	f->v[f->n].s = s;
+	f->v[f->n++].n = n;
 }
 
 static void frames_free(struct frames *f)
 {
-	for (int i = 0; i < f->n; i++)
-		free(f->v[i]);
 	free(f->v);
 	memset(f, 0, sizeof(*f));
+}
+
+static bool span_match(struct dc_rules *r, pcre2_code *re,
+		       const struct dc_span *sp)
+{
+	return dc_match(r, re, sp->s, sp->n);
 }
 
 static bool is_stack_start(struct report *rp, size_t k)
@@ -297,13 +295,11 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 	return p;
 }
 
-static bool skipped(struct report *rp, const char *fn)
+static bool skipped(struct report *rp, const struct dc_span *fn)
 {
-	size_t n = strlen(fn);
-
-	if (dc_match(rp->r, rp->r->frame_skip, fn, n))
+	if (span_match(rp->r, rp->r->frame_skip, fn))
 		return true;
-	return rp->fmt->skip && dc_match(rp->r, rp->fmt->skip, fn, n);
+	return rp->fmt->skip && span_match(rp->r, rp->fmt->skip, fn);
 }
 
 static char *strip_prefix(struct dc_rules *r, const char *fn)
@@ -323,8 +319,8 @@ static char *strip_prefix(struct dc_rules *r, const char *fn)
 static char *first_usable(struct report *rp, struct frames *f, int from)
 {
 	for (int i = from; i < f->n; i++)
-		if (!skipped(rp, f->v[i]))
-			return bt_strdup(f->v[i]);
+		if (!skipped(rp, &f->v[i]))
+			return bt_strndup(f->v[i].s, f->v[i].n);
 	return NULL;
 }
 
@@ -385,18 +381,18 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 
 static char *frame_stall(struct report *rp, struct frames *f)
 {
-	const char *last = NULL;
+	const struct dc_span *last = NULL;
 
 	for (int i = 0; i < f->n; i++) {
-		size_t n = strlen(f->v[i]);
+		const struct dc_span *fn = &f->v[i];
 
-		if (dc_match(rp->r, rp->r->anchors, f->v[i], n)) {
-			if (dc_match(rp->r, rp->r->stall_self, f->v[i], n))
-				return bt_strdup(f->v[i]);
-			return last ? bt_strdup(last) : NULL;
+		if (span_match(rp->r, rp->r->anchors, fn)) {
+			if (span_match(rp->r, rp->r->stall_self, fn))
+				return bt_strndup(fn->s, fn->n);
+			return last ? bt_strndup(last->s, last->n) : NULL;
 		}
-		if (!skipped(rp, f->v[i]))
-			last = f->v[i];
+		if (!skipped(rp, fn))
+			last = fn;
 	}
 	return first_usable(rp, f, 0);
 }
@@ -405,13 +401,12 @@ static char *frame_hang(struct report *rp, struct frames *f)
 {
 	for (int i = 0; i < f->n; i++)
 		for (int k = 0; k < rp->r->nhang_pick; k++)
-			if (dc_match(rp->r, rp->r->hang_pick[k].re, f->v[i],
-				     strlen(f->v[i])))
+			if (span_match(rp->r, rp->r->hang_pick[k].re, &f->v[i]))
 				return bt_strdup(rp->r->hang_pick[k].repl);
 	for (int i = 0; i < f->n; i++)
-		if (!dc_match(rp->r, rp->r->hang_skip, f->v[i],
-			      strlen(f->v[i])) && !skipped(rp, f->v[i]))
-			return bt_strdup(f->v[i]);
+		if (!span_match(rp->r, rp->r->hang_skip, &f->v[i]) &&
+		    !skipped(rp, &f->v[i]))
+			return bt_strndup(f->v[i].s, f->v[i].n);
 	return NULL;
 }
 
@@ -439,11 +434,10 @@ static char *frame_lockdep(struct report *rp, struct frames *f)
 		while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
 			q++;
 		if (q > p && q < end && (*q == '+' || *q == '.')) {
-			char *fn = bt_strndup(p, q - p);
+			struct dc_span fn = { p, q - p };
 
-			if (!skipped(rp, fn))
-				return fn;
-			free(fn);
+			if (!skipped(rp, &fn))
+				return bt_strndup(p, q - p);
 		}
 	}
 	return first_usable(rp, f, 0);
@@ -578,6 +572,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 {
 	struct dc_rules *r = rp->r;
 	const char *text = sb_str(&rp->text);
+	size_t tlen = rp->text.len;
 	const struct dc_format *best = NULL;
 	PCRE2_SIZE bestov[20];
 	int bestn = 0;
@@ -587,9 +582,6 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	int fg;
 
 	/* titles come from the first lines; frames from the whole report */
-	size_t tlen = rp->n > TITLE_LINES ? rp->off[TITLE_LINES] :
-		      rp->text.len;
-
 	for (int i = 0; i < h->nfmt; i++) {
 		const struct dc_format *f = &h->fmts[i];
 		int rc = pcre2_match(f->re, (PCRE2_SPTR)text, tlen, 0,
@@ -607,10 +599,13 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		memcpy(bestov, ov, 2 * bestn * sizeof(*ov));
 	}
 	rp->fmt = best;
-	if (best && best->report &&
-	    !dc_match(r, best->report, text, rp->text.len)) {
-		best = NULL;
-		c->corrupted = true;
+	if (best && best->report) {
+		report_text_all(rp);
+		text = sb_str(&rp->text);
+		if (!dc_match(r, best->report, text, rp->text.len)) {
+			best = NULL;
+			c->corrupted = true;
+		}
 	}
 	if (!best) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
@@ -634,7 +629,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	/* another stack mixed into this one: no frame can be trusted */
 	for (int i = 0; r->corrupt && best->mode != DC_FRAME_NONE &&
 	     i < fr.n; i++) {
-		if (dc_match(r, r->corrupt, fr.v[i], strlen(fr.v[i]))) {
+		if (span_match(r, r->corrupt, &fr.v[i])) {
 			c->corrupted = true;
 			goto expand;
 		}
@@ -767,48 +762,45 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 
 void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 {
-	int *hdr = bt_malloc(log->nlines * sizeof(*hdr) + 1);
-	size_t *hpos = bt_malloc(log->nlines * sizeof(*hpos) + 1);
-	bool *inside = bt_malloc(log->nlines + 1);
 	struct report rp = { .r = r, .log = log };
 	long last = -1;		/* index of the last crash */
 
 	memset(res, 0, sizeof(*res));
 	count_messages(r, log, res);
 	for (size_t i = 0; i < log->nlines; i++) {
-		const struct dc_line *ln = &log->lines[i];
+		struct dc_line *ln = &log->lines[i];
+		size_t pos;
 
 		/*
 		 * In a log whose kernel lines carry priorities, a line with
 		 * no prefix at all is userspace output: never a header.
 		 */
-		inside[i] = false;
+		ln->inside = false;
 		if (ln->kmsg_cont || (log->has_prio && ln->level < 0 &&
 				      ln->ctx == 0))
-			hdr[i] = -1;
+			ln->hdr = -1;
 		else
-			hdr[i] = line_header(r, ln, &hpos[i], &inside[i]);
+			ln->hdr = line_header(r, log, ln, &pos, &ln->inside);
 	}
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
-	rp.off = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.off));
 
 	for (size_t i = 0; i < log->nlines; i++) {
 		const struct dc_line *hl = &log->lines[i];
 		const struct dc_header *h;
 		struct dc_crash c = { 0 };
-		bool nmi = false;
-		size_t j, end = i;
+		bool nmi = false, in;
+		size_t j, end = i, hpos;
 
-		if (hdr[i] < 0)
+		if (hl->hdr < 0)
 			continue;
-		h = &r->hdrs[hdr[i]];
+		h = &r->hdrs[hl->hdr];
 		if (h->endmark)
 			continue;
 		if (i + 1 < log->nlines &&
 		    memmem(log->lines[i + 1].text, log->lines[i + 1].len,
 			   "** replaying previous printk message **", 39))
 			continue;
-		if (inside[i] && last >= 0 &&
+		if (hl->inside && last >= 0 &&
 		    (size_t)res->crashes[last].end + 64 >= i) {
 			struct dc_crash *pc = &res->crashes[last];
 
@@ -819,6 +811,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 			continue;
 		}
 		rp.n = 0;
+		rp.ntext = 0;
 		sb_reset(&rp.text);
 		report_add(&rp, i);
 		for (j = i + 1; j < log->nlines && rp.n < REPORT_MAX_LINES &&
@@ -827,10 +820,10 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 
 			if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
 				continue;
-			if (hdr[j] >= 0) {
-				const struct dc_header *h2 = &r->hdrs[hdr[j]];
+			if (ln->hdr >= 0) {
+				const struct dc_header *h2 = &r->hdrs[ln->hdr];
 
-				if (h2->endmark || !inside[j])
+				if (h2->endmark || !ln->inside)
 					break;
 				if (rp.n > 22 && is_panic_line(ln))
 					break;
@@ -841,14 +834,17 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 			report_add(&rp, j);
 			end = j;
 		}
-		title_report(&rp, h, hpos[i], &c);
+		line_header(r, log, hl, &hpos, &in);
+		title_report(&rp, h, hpos, &c);
 		c.start = i;
 		c.end = end;
 		for (j = i; j < log->nlines; j++) {
-			if (j > end && hdr[j] >= 0 && !inside[j] &&
-			    !r->hdrs[hdr[j]].endmark)
+			const struct dc_line *ln = &log->lines[j];
+
+			if (j > end && ln->hdr >= 0 && !ln->inside &&
+			    !r->hdrs[ln->hdr].endmark)
 				break;
-			if (hdr[j] >= 0 && is_panic_line(&log->lines[j])) {
+			if (ln->hdr >= 0 && is_panic_line(ln)) {
 				c.panicked = true;
 				break;
 			}
@@ -872,11 +868,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		res->nmsg = n;
 	}
 	free(rp.idx);
-	free(rp.off);
 	sb_release(&rp.text);
-	free(hdr);
-	free(hpos);
-	free(inside);
 }
 
 void dc_result_free(struct dc_result *res)
@@ -889,8 +881,6 @@ void dc_result_free(struct dc_result *res)
 		free(c->frame);
 		for (int k = 0; k < c->nalt; k++)
 			free(c->alts[k]);
-		for (int k = 0; k < c->nstack; k++)
-			free(c->stack[k]);
 		free(c->stack);
 	}
 	free(res->crashes);

@@ -8,8 +8,8 @@
  * later ones extend the earlier ones (a header seen again gets more
  * formats and suppressions; lists grow).
  */
-#include <ctype.h>
 #include <errno.h>
+#include <limits.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -345,16 +345,6 @@ static pcre2_code *compile_list(struct strbuf *sb)
 	return dc_compile(sb_str(sb), "joined", "(rules)", 0);
 }
 
-/* Cost of a byte in a prefilter window: lower is rarer in logs. */
-static int byte_cost(unsigned char c)
-{
-	if (islower(c) || c == ' ')
-		return 4;
-	if (isdigit(c) || c == '[' || c == ']' || c == '.')
-		return 3;
-	return 0;
-}
-
 int dc_rules_finish(struct dc_rules *r)
 {
 	r->md = pcre2_match_data_create(32, NULL);
@@ -367,39 +357,19 @@ int dc_rules_finish(struct dc_rules *r)
 	r->benign = compile_list(&r->benign_src);
 	for (int i = 0; i < 8; i++)
 		r->msg_re[i] = compile_list(&r->msg_src[i]);
-	r->bigram = bt_calloc(65536, sizeof(*r->bigram));
-	r->lits = bt_calloc(r->nhdr + 1, sizeof(*r->lits));
 	for (int i = 0; i < r->nhdr; i++) {
-		struct dc_lit *l = &r->lits[r->nlit];
-		const unsigned char *s = (const unsigned char *)r->hdrs[i].lit;
-		size_t best = 0;
-		int bestc = 1 << 20;
-		unsigned int key;
-
-		l->s = r->hdrs[i].lit;
-		l->len = r->hdrs[i].len;
-		l->hdr = i;
-		if (l->len < 4) {
+		if (r->hdrs[i].len < 4) {
 			bt_err("(rules): header '%s' is shorter than 4 bytes; make it longer",
-			       l->s);
+			       r->hdrs[i].lit);
 			return -1;
 		}
-		for (size_t k = 0; k + 4 <= l->len; k++) {
-			int c = byte_cost(s[k]) + byte_cost(s[k + 1]) +
-				byte_cost(s[k + 2]) + byte_cost(s[k + 3]);
-
-			if (c < bestc) {
-				bestc = c;
-				best = k;
-			}
-		}
-		l->off = best;
-		key = dc_hash4(s + best);
-		l->next = r->bigram[key] ? r->bigram[key] - 1 : -1;
-		r->bigram[key] = r->nlit + 1;
-		r->bigram_bits[key >> 6] |= 1ULL << (key & 63);
-		r->nlit++;
 	}
+	if (r->nhdr > SHRT_MAX) {
+		bt_err("(rules): %d headers, more than %d; merge some", r->nhdr,
+		       SHRT_MAX);
+		return -1;
+	}
+	dc_lit_build(r);
 	return 0;
 }
 
@@ -460,7 +430,6 @@ void dc_rules_free(struct dc_rules *r)
 		sb_release(&r->msg_src[i]);
 	}
 	pcre2_match_data_free(r->md);
-	free(r->bigram);
 	free(r->lits);
 	memset(r, 0, sizeof(*r));
 }

@@ -211,7 +211,7 @@ static struct json_object *msg_json(struct dc_log *log, struct dc_msg *m,
 
 	line_text(log, m->line, &s, &n);
 	t = bt_strndup(s, n);
-	bt_json_add_int(o, "line", log->lines[m->line].lineno);
+	bt_json_add_int(o, "line", m->line + 1);
 	bt_json_add_str(o, "level", level_names[m->level]);
 	bt_json_add_str(o, "text", t);
 	if (with_base)
@@ -234,12 +234,13 @@ static struct json_object *crash_json(struct dc_log *log, struct dc_crash *c,
 		json_object_array_add(alt, json_object_new_string(c->alts[k]));
 	json_object_object_add(j, "alt", alt);
 	bt_json_add_str(j, "frame", c->frame);
-	bt_json_add_int(j, "start_line", log->lines[c->start].lineno);
-	bt_json_add_int(j, "end_line", log->lines[c->end].lineno);
+	bt_json_add_int(j, "start_line", c->start + 1);
+	bt_json_add_int(j, "end_line", c->end + 1);
 	bt_json_add_bool(j, "panicked", c->panicked);
 	bt_json_add_bool(j, "corrupted", c->corrupted);
 	for (int k = 0; k < c->nstack; k++)
-		json_object_array_add(st, json_object_new_string(c->stack[k]));
+		json_object_array_add(st, json_object_new_string_len(
+					c->stack[k].s, c->stack[k].n));
 	json_object_object_add(j, "stack", st);
 	if (with_base)
 		bt_json_add_bool(j, "new", !c->known);
@@ -319,13 +320,14 @@ static void print_human(const char *name, struct dc_log *log,
 		struct dc_crash *c = &res->crashes[i];
 
 		printf("  %s%s%s [%s] lines %u-%u%s%s%s\n", red, c->title, off,
-		       c->category, log->lines[c->start].lineno,
-		       log->lines[c->end].lineno,
+		       c->category, (unsigned int)(c->start + 1),
+		       (unsigned int)(c->end + 1),
 		       c->panicked ? ", panicked" : "",
 		       c->corrupted ? ", truncated/corrupted" : "",
 		       with_base ? (c->known ? ", known" : ", NEW") : "");
 		for (int k = 0; k < c->nstack && k < 8; k++)
-			printf("      %s\n", c->stack[k]);
+			printf("      %.*s\n", (int)c->stack[k].n,
+			       c->stack[k].s);
 	}
 	for (size_t i = 0; i < res->nmsg && i < 20; i++) {
 		const char *s;
@@ -335,7 +337,7 @@ static void print_human(const char *name, struct dc_log *log,
 		printf("  %s%s%s line %u: %.*s%s\n",
 		       res->msgs[i].level <= 3 ? red : yel,
 		       level_names[res->msgs[i].level], off,
-		       log->lines[res->msgs[i].line].lineno,
+		       (unsigned int)(res->msgs[i].line + 1),
 		       (int)(n > 200 ? 200 : n), s,
 		       with_base && !res->msgs[i].known ? " (new)" : "");
 	}
@@ -395,8 +397,8 @@ static void print_tap(const char *name, struct dc_result *res,
 		printf("not ok %d - ", i + 1);
 		bt_tap_escape(stdout, c->title);
 		printf("\n  ---\n  category: %s\n  start_line: %u\n  end_line: %u\n  panicked: %s\n  ...\n",
-		       c->category, log->lines[c->start].lineno,
-		       log->lines[c->end].lineno,
+		       c->category, (unsigned int)(c->start + 1),
+		       (unsigned int)(c->end + 1),
 		       c->panicked ? "true" : "false");
 	}
 }

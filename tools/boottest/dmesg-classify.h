@@ -13,18 +13,28 @@
 
 #include "strbuf.h"
 
-/* One decoded input line. */
+#define DC_WIN 3		/* bytes in a literal's prefilter window */
+
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define DC_HAVE_AVX2 1
+/* The CPU runs AVX2 (checked once). */
+bool dc_have_avx2(void);
+#endif
+
+/* One decoded input line; its number is its index + 1. */
 struct dc_line {
 	const char *text;	/* message text, prefixes stripped (len bytes) */
 	unsigned int len;
-	unsigned int lineno;	/* 1-based line number in the input */
 	unsigned int ctx;	/* 0: bare, 1: timestamp, else printk caller */
 	signed char level;	/* 0 (emerg) .. 7 (debug), -1 unknown */
 	signed char facility;	/* syslog facility, -1 unknown, 0 kernel */
 	bool kmsg_cont;		/* /dev/kmsg " KEY=value" continuation */
+	bool inside;		/* dc_classify: an ignore-inside header */
+	short hdr;		/* dc_classify: header index, -1 none */
 };
 
 struct dc_log {
+	const char *data;	/* the input */
 	char **chunks;		/* cleaned copies of lines that needed it */
 	size_t nchunks;
 	size_t chunk_used;
@@ -106,9 +116,14 @@ struct dc_rules {
 	struct strbuf msg_src[8];	/* levels of un-prefixed lines */
 	pcre2_code *msg_re[8];
 	pcre2_match_data *md;
-	/* literal prefilter: hash of a rare 4-byte window of each header */
-	unsigned short *bigram;		/* 65536 entries: index+1 in lits */
-	unsigned long long bigram_bits[1024];	/* the same as a bitmap */
+	/*
+	 * Literal prefilter over the header literals: a rare 3-byte window
+	 * of each literal, in one of 8 buckets; a byte at window position k
+	 * may belong to bucket b when bit b is set in both lo[k][low nibble]
+	 * and hi[k][high nibble] (see dmesg-classify-lit.c).
+	 */
+	unsigned char lo[DC_WIN][16], hi[DC_WIN][16];
+	int bucket[8];			/* first literal of each bucket, -1 */
 	struct dc_lit *lits;
 	int nlit;
 };
@@ -116,18 +131,21 @@ struct dc_rules {
 struct dc_lit {
 	const char *s;
 	size_t len;
-	size_t off;		/* offset of the bigram inside s */
+	size_t off;		/* offset of the window inside s */
 	int hdr;		/* header index */
-	int next;		/* next literal with the same bigram, -1 */
+	int next;		/* next literal in the same bucket, -1 */
 };
 
-/* 16-bit hash of 4 bytes: the literal prefilter's window. */
-static inline unsigned int dc_hash4(const unsigned char *p)
-{
-	unsigned int v = p[0] | p[1] << 8 | p[2] << 16 | (unsigned int)p[3] << 24;
-
-	return (v * 2654435761u) >> 16;
-}
+/* Build the literal prefilter from the headers (dc_rules_finish does). */
+void dc_lit_build(struct dc_rules *r);
+/*
+ * The header whose literal occurs in s[0..n) (the first listed when
+ * several do), or -1; *pos is where it starts.  Bytes up to limit may be
+ * read past n (NULL: none).  *inside is set when any literal found belongs
+ * to an ignore-inside header.
+ */
+int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
+		const char *limit, size_t *pos, bool *inside);
 
 /* Load rules; path NULL loads nothing.  Returns 0 or -1 (message printed). */
 int dc_rules_load(struct dc_rules *r, const char *path);
@@ -141,6 +159,12 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 		       unsigned int lineno);
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
 
+/* A piece of the log's text (not NUL-terminated). */
+struct dc_span {
+	const char *s;
+	size_t n;
+};
+
 struct dc_crash {
 	char *category;
 	char *title;
@@ -151,7 +175,7 @@ struct dc_crash {
 	size_t end;
 	bool panicked;
 	bool corrupted;
-	char **stack;
+	struct dc_span *stack;	/* spans of the log's text */
 	int nstack;
 	bool known;		/* in the baseline */
 };

@@ -1,0 +1,258 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * dmesg-classify literal prefilter: which header literal a line holds.
+ *
+ * Every header literal of the rules (shipped or the user's) gets a window
+ * of DC_WIN bytes, the rarest in console text, and one of 8 buckets.  A
+ * table per window position maps a byte's low and high nibbles to bucket
+ * bits; a text position whose DC_WIN bytes all carry the same bucket bit is
+ * a candidate, and only the literals of that bucket are compared there.
+ * With AVX2 the tables are applied to 32 positions at once (two byte
+ * shuffles and two ANDs per window byte); elsewhere one position at a time.
+ * The grouping puts literals with alike windows together, so that a
+ * bucket's nibble sets admit few other bytes.
+ */
+#include <ctype.h>
+#include <string.h>
+
+#include "dmesg-classify.h"
+#include "err.h"
+
+#ifdef DC_HAVE_AVX2
+#include <immintrin.h>
+
+bool dc_have_avx2(void)
+{
+	static int avx2 = -1;
+
+	if (avx2 < 0) {
+		__builtin_cpu_init();
+		avx2 = __builtin_cpu_supports("avx2");
+	}
+	return avx2;
+}
+#endif
+
+/* Cost of a byte in a window: lower is rarer in logs. */
+static int byte_cost(unsigned char c)
+{
+	if (islower(c) || c == ' ')
+		return 4;
+	if (isdigit(c) || c == '[' || c == ']' || c == '.')
+		return 3;
+	return 0;
+}
+
+/* How many byte triples a bucket admits: the product of its nibble sets. */
+static unsigned long bucket_size(const unsigned short set[DC_WIN][2])
+{
+	unsigned long n = 1;
+
+	for (int k = 0; k < DC_WIN; k++)
+		n *= __builtin_popcount(set[k][0]) *
+		     __builtin_popcount(set[k][1]);
+	return n;
+}
+
+void dc_lit_build(struct dc_rules *r)
+{
+	unsigned short set[8][DC_WIN][2] = { 0 };
+	int *order = bt_calloc(r->nhdr + 1, sizeof(*order));
+	int *cost = bt_calloc(r->nhdr + 1, sizeof(*cost));
+
+	memset(r->lo, 0, sizeof(r->lo));
+	memset(r->hi, 0, sizeof(r->hi));
+	for (int b = 0; b < 8; b++)
+		r->bucket[b] = -1;
+	r->lits = bt_calloc(r->nhdr + 1, sizeof(*r->lits));
+	r->nlit = r->nhdr;
+	for (int i = 0; i < r->nhdr; i++) {
+		struct dc_lit *l = &r->lits[i];
+		const unsigned char *s = (const unsigned char *)r->hdrs[i].lit;
+		int best = 1 << 20;
+
+		l->s = r->hdrs[i].lit;
+		l->len = r->hdrs[i].len;
+		l->hdr = i;
+		for (size_t k = 0; k + DC_WIN <= l->len; k++) {
+			int c = 0;
+
+			for (int w = 0; w < DC_WIN; w++)
+				c += byte_cost(s[k + w]);
+			if (c < best) {
+				best = c;
+				l->off = k;
+			}
+		}
+		cost[i] = best;
+		order[i] = i;
+	}
+	/* rarest windows first, each into the bucket it widens least */
+	for (int i = 1; i < r->nhdr; i++)
+		for (int j = i; j > 0 && cost[order[j]] < cost[order[j - 1]]; j--) {
+			int t = order[j];
+
+			order[j] = order[j - 1];
+			order[j - 1] = t;
+		}
+	for (int i = 0; i < r->nhdr; i++) {
+		struct dc_lit *l = &r->lits[order[i]];
+		const unsigned char *w = (const unsigned char *)l->s + l->off;
+		unsigned long best = ~0UL;
+		int bb = 0;
+
+		for (int b = 0; b < 8; b++) {
+			unsigned short t[DC_WIN][2];
+			unsigned long old = r->bucket[b] < 0 ? 0 :
+					    bucket_size(set[b]);
+
+			memcpy(t, set[b], sizeof(t));
+			for (int k = 0; k < DC_WIN; k++) {
+				t[k][0] |= 1U << (w[k] & 15);
+				t[k][1] |= 1U << (w[k] >> 4);
+			}
+			if (bucket_size(t) - old < best) {
+				best = bucket_size(t) - old;
+				bb = b;
+			}
+		}
+		for (int k = 0; k < DC_WIN; k++) {
+			set[bb][k][0] |= 1U << (w[k] & 15);
+			set[bb][k][1] |= 1U << (w[k] >> 4);
+		}
+		l->next = r->bucket[bb];
+		r->bucket[bb] = order[i];
+	}
+	for (int b = 0; b < 8; b++)
+		for (int k = 0; k < DC_WIN; k++)
+			for (int x = 0; x < 16; x++) {
+				if (set[b][k][0] & (1U << x))
+					r->lo[k][x] |= 1U << b;
+				if (set[b][k][1] & (1U << x))
+					r->hi[k][x] |= 1U << b;
+			}
+	free(order);
+	free(cost);
+}
+
+struct hit {
+	int best;
+	size_t pos;
+	bool inside;
+};
+
+/* Compare the literals of the buckets in mask at window position pos. */
+static void verify(const struct dc_rules *r, const char *s, size_t n,
+		   size_t pos, unsigned int mask, struct hit *h)
+{
+	while (mask) {
+		int b = __builtin_ctz(mask);
+
+		mask &= mask - 1;
+		for (int li = r->bucket[b]; li >= 0; li = r->lits[li].next) {
+			const struct dc_lit *l = &r->lits[li];
+
+			if (pos < l->off || pos - l->off + l->len > n ||
+			    memcmp(s + pos - l->off, l->s, l->len))
+				continue;
+			if (r->hdrs[l->hdr].ignore_inside)
+				h->inside = true;
+			if (h->best < 0 || l->hdr < h->best) {
+				h->best = l->hdr;
+				h->pos = pos - l->off;
+			}
+		}
+	}
+}
+
+static void scan_scalar(const struct dc_rules *r, const char *s, size_t n,
+			struct hit *h)
+{
+	const unsigned char *u = (const unsigned char *)s;
+
+	for (size_t i = 0; i + DC_WIN <= n; i++) {
+		unsigned int m = 0xff;
+
+		for (int k = 0; k < DC_WIN && m; k++)
+			m &= r->lo[k][u[i + k] & 15] & r->hi[k][u[i + k] >> 4];
+		if (m)
+			verify(r, s, n, i, m, h);
+	}
+}
+
+#ifdef DC_HAVE_AVX2
+/* Bucket bits of the 32 windows starting at p. */
+__attribute__((target("avx2")))
+static inline __m256i window_bits(const struct dc_rules *r,
+				  const unsigned char *p)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	__m256i m = _mm256_set1_epi8(-1);
+
+	for (int k = 0; k < DC_WIN; k++) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
+		__m256i lo = _mm256_broadcastsi128_si256(
+			_mm_loadu_si128((const __m128i *)r->lo[k]));
+		__m256i hi = _mm256_broadcastsi128_si256(
+			_mm_loadu_si128((const __m128i *)r->hi[k]));
+
+		m = _mm256_and_si256(m, _mm256_and_si256(
+			_mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib)),
+			_mm256_shuffle_epi8(hi, _mm256_and_si256(
+				_mm256_srli_epi16(v, 4), nib))));
+	}
+	return m;
+}
+
+__attribute__((target("avx2")))
+static void scan_avx2(const struct dc_rules *r, const char *s, size_t n,
+		      const char *limit, struct hit *h)
+{
+	unsigned char pad[32 + DC_WIN], mb[32];
+
+	for (size_t i = 0; i + DC_WIN <= n; i += 32) {
+		const unsigned char *p = (const unsigned char *)s + i;
+		unsigned int bits;
+		__m256i m;
+
+		/* the last block is read from a padded copy */
+		if (!limit || (size_t)(limit - s) < i + sizeof(pad)) {
+			size_t k = n - i < sizeof(pad) ? n - i : sizeof(pad);
+
+			memset(pad, 0, sizeof(pad));
+			memcpy(pad, p, k);
+			p = pad;
+		}
+		m = window_bits(r, p);
+		bits = ~(unsigned int)_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+		if (!bits)
+			continue;
+		_mm256_storeu_si256((__m256i *)mb, m);
+		while (bits) {
+			int j = __builtin_ctz(bits);
+
+			bits &= bits - 1;
+			if (i + j + DC_WIN > n)
+				break;
+			verify(r, s, n, i + j, mb[j], h);
+		}
+	}
+}
+#endif
+
+int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
+		const char *limit, size_t *pos, bool *inside)
+{
+	struct hit h = { .best = -1 };
+#ifdef DC_HAVE_AVX2
+	if (dc_have_avx2())
+		scan_avx2(r, s, n, limit, &h);
+	else
+#endif
+		scan_scalar(r, s, n, &h);
+	if (h.inside)
+		*inside = true;
+	*pos = h.pos;
+	return h.best;
+}
