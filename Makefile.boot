@@ -394,8 +394,9 @@ endif
 # A guest of another architecture than the host (arm64 on x86_64) gets its
 # own root image from that arch's binaries: mkrootfs --sysroot resolves
 # busybox and program closures inside SYSROOT= (default: Debian's
-# busybox-static for that arch, unpacked by scripts/boottest/debian-sysroot),
-# never from the host.  The initramfs of a modular kernel likewise.
+# busybox-static for that arch, and for TESTS= bash and bats with their
+# libraries, unpacked by scripts/boottest/debian-sysroot), never from the
+# host.  The initramfs of a modular kernel likewise.
 bt-guest-arch := $(or $(bt-k-arch),$(if $(filter arm64,$(bt-arch)),arm64,x86_64))
 bt-host-arch := $(patsubst aarch64,arm64,$(shell uname -m))
 bt-sysroot :=
@@ -405,10 +406,11 @@ bt-sysroot := $(abspath $(SYSROOT))
 bt-sysroot-dep :=
 else
 bt-sysroot := $(bt-cache)/sysroot/$(patsubst x86_64,amd64,$(bt-guest-arch))
-bt-sysroot-dep := $(bt-sysroot)/bin/busybox
+bt-sysroot-dep := $(bt-sysroot)/bin/busybox $(if $(TESTS),$(bt-sysroot)/usr/bin/bats)
 $(bt-sysroot-dep):
 	$(bt-Q)$(bt-srctree)/scripts/boottest/debian-sysroot --quiet \
-		--arch $(patsubst x86_64,amd64,$(bt-guest-arch)) >/dev/null
+		--arch $(patsubst x86_64,amd64,$(bt-guest-arch)) busybox-static \
+		$(if $(TESTS),bash bats coreutils libc6 libtinfo6) >/dev/null
 endif
 bt-sysroot-img := $(bt-out)/rootfs-$(bt-guest-arch)$(if $(TESTS),-bats).ext4
 bt-sysroot-mfs := $(bt-rootfs-manifests) $(if $(TESTS),$(bt-srctree)/scripts/boottest/bats.manifest)

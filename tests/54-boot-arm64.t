@@ -4,7 +4,8 @@
 # arm64 guests: make boottest ARCH=arm64 boots Debian's prebuilt arm64 kernel
 # (linux-image-arm64, modular: arm64 modules in the initramfs) on
 # qemu-system-aarch64 -machine virt under TCG, on a root image of arm64
-# binaries, with the same verdict, result files and exit status as x86_64;
+# binaries (TESTS=: bash, bats and libc from the arm64 sysroot), with the
+# same verdict, result files and exit status as x86_64;
 # a panic is named the same way; KERNEL= alone finds the arch; usage errors.
 # Every boot has a generous TIMEOUT (TCG on a loaded host).
 . "$(dirname "$0")/lib/tap.sh"
@@ -49,7 +50,20 @@ is "$B_RC" 2 "ARCH=mips: make fails"
 like "$(cat "$T_TMP/badarch.log")" "ARCH=mips: boottest boots x86 .* and arm64" "ARCH=mips: the error names what boots"
 
 # --- a clean boot of Debian's arm64 kernel, chosen by ARCH=arm64 --------------------
-boot "$O" "$T_TMP/clean.log" ARCH=arm64 CMD='uname -m; uname -r; echo boottest-arm64-cmd' TIMEOUT=900
+# with CMD= and TESTS= (bash and bats from the arm64 sysroot, with arm64 libc)
+mkdir -p "$T_TMP/bats"
+cat > "$T_TMP/bats/arch.bats" <<'BATS'
+#!/usr/bin/env bats
+@test "the guest is aarch64" {
+	[ "$(uname -m)" = aarch64 ]
+}
+@test "bash runs" {
+	run bash -c 'echo hi'
+	[ "$output" = hi ]
+}
+BATS
+boot "$O" "$T_TMP/clean.log" ARCH=arm64 CMD='uname -m; uname -r; echo boottest-arm64-cmd' \
+	TESTS="$T_TMP/bats" TIMEOUT=900
 is "$B_RC" 0 "ARCH=arm64: Debian's arm64 kernel boots clean under TCG (make exit 0)" ||
 	diag "$(tail -20 "$T_TMP/clean.log")"
 r=$B_RUN/result.json
@@ -58,6 +72,8 @@ is "$(jget "$r" "['exit_status']")" 0 "result.json exit_status 0"
 is "$(jget "$r" "['init']['reached']")" true "init reached"
 is "$(jget "$r" "['cmd']['status']")" 0 "CMD status 0 came home on the results disk"
 is "$(jget "$r" "['crashes'].__len__()")" 0 "no crash"
+like "$(cat "$T_TMP/clean.log")" "ok 2 bash runs" "TESTS=: bats ran in the arm64 guest"
+like "$(cat "$T_TMP/clean.log")" "tests 2/2 passed" "TESTS=: 2/2 passed"
 is "$(jget "$r" "['kernel']['arch']")" arm64 "result.json: kernel arch arm64"
 is "$(jget "$r" "['kernel']['path']")" "$vmlinuz" "result.json: the kernel is Debian's arm64 vmlinuz"
 like "$(jget "$r" "['kernel']['release']")" "-arm64$" "result.json: an -arm64 release"
@@ -81,13 +97,17 @@ like "$(head -c 300 "$B_RUN/kmsg.log")" "^<[0-9]+>" "kmsg.log carries priorities
 is "$(qemu_of "$B_RUN")" "" "no QEMU left"
 
 # The guest's binaries are arm64, never the host's.
-img=$O/.boottest/rootfs-arm64.ext4
+img=$O/.boottest/rootfs-arm64-bats.ext4
 [ -f "$img" ]
-ok $? "the arm64 guest has its own root image (rootfs-arm64.ext4)"
+ok $? "the arm64 guest has its own root image (rootfs-arm64-bats.ext4 with TESTS=)"
 rm -rf "$T_TMP/x"
 mkdir -p "$T_TMP/x"
-"$BT_BIN/rootfs-extract" "$img" /bin "$T_TMP/x/bin" > /dev/null 2>&1
-is "$(elf_machine "$T_TMP/x/bin/busybox")" 183 "the root image's /bin/busybox is aarch64"
+"$BT_BIN/rootfs-extract" "$img" / "$T_TMP/x/root" > /dev/null 2>&1
+is "$(elf_machine "$T_TMP/x/root/bin/busybox")" 183 "the root image's /bin/busybox is aarch64"
+is "$(elf_machine "$T_TMP/x/root/usr/bin/bash")" 183 "... /usr/bin/bash is aarch64"
+libc=$(ls "$T_TMP"/x/root/lib/aarch64-linux-gnu/libc.so.6 "$T_TMP"/x/root/usr/lib/aarch64-linux-gnu/libc.so.6 2>/dev/null | head -n1)
+is "$(elf_machine "$libc")" 183 "... bash's libc is the arm64 one (${libc#"$T_TMP"/x/root})"
+is "$(find "$T_TMP/x/root" -path '*x86_64*' | head -n3)" "" "... and nothing of the host's x86_64 libraries"
 initrd=$(jget "$r" "['kernel']['initrd']")
 [ -s "$initrd" ]
 ok $? "an initramfs was used (modular kernel)"
