@@ -44,6 +44,22 @@ like "$mods" "/jbd2\\.ko" "... ext4's dependency jbd2 is in it"
 like "$(printf '%s\n' "$mods" | grep -n 'jbd2\|/ext4\.ko' | head -n1)" "jbd2" "... before ext4"
 is "$(elf_machine "$(printf '%s\n' "$mods" | grep '/ext4\.ko' | head -n1)")" 183 "... and ext4.ko is an aarch64 ELF"
 
+# --- the doctor names QEMU for arm64 --------------------------------------------
+out=$("$T_ROOT/scripts/boottest/doctor" --arch arm64 2>&1)
+is "$?" 0 "doctor --arch arm64: ready" || diag "$out"
+like "$out" "ok +qemu-system-aarch64" "doctor --arch arm64 checks qemu-system-aarch64"
+like "$out" "ok +arm64 busybox" "... and the arm64 busybox"
+# the same with a PATH that has everything but qemu-system-aarch64
+mkdir -p "$T_TMP/path"
+for f in /usr/bin/* /usr/sbin/*; do
+	case ${f##*/} in qemu-system-aarch64) continue ;; esac
+	[ -e "$T_TMP/path/${f##*/}" ] || ln -s "$f" "$T_TMP/path/${f##*/}"
+done
+out=$(PATH=$T_TMP/path "$T_ROOT/scripts/boottest/doctor" --arch arm64 2>&1)
+is "$?" 2 "doctor --arch arm64 without qemu-system-aarch64: exit 2"
+like "$out" "MISSING +qemu-system-aarch64.*Debian package: qemu-system-arm" \
+	"... naming the Debian package qemu-system-arm" || diag "$out"
+
 # --- usage errors: no boot ----------------------------------------------------
 boot "$O" "$T_TMP/badarch.log" ARCH=mips TIMEOUT=60
 is "$B_RC" 2 "ARCH=mips: make fails"
