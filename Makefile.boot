@@ -333,17 +333,22 @@ endif
 endif
 endif
 
-# arm64: QEMU's virt board boots an Image or Image.gz (QEMU 7.2 unpacks
-# neither EFI zboot nor other compressions); an ELF vmlinux would get no
-# DTB, so the Image built next to it boots instead.
+# arm64: QEMU's virt board boots an Image (QEMU 7.2 unpacks no EFI zboot
+# and no compression but gzip): kinspect unpacks an EFI zboot vmlinuz.efi
+# or an Image.gz/.xz/... once per kernel.  An ELF vmlinux would get no DTB,
+# so the Image built next to it boots instead.
 ifeq ($(bt-k-arch),arm64)
 ifeq ($(bt-k-format),vmlinux)
 bt-bootimg := $(wildcard $(dir $(bt-kernel))arch/arm64/boot/Image)
 ifeq ($(bt-bootimg),)
 $(error $(bt-kernel): QEMU cannot boot an arm64 vmlinux (ELF): give KERNEL=arch/arm64/boot/Image)
 endif
-else ifeq ($(filter Image Image.gz,$(bt-k-format)),)
-$(error $(bt-kernel): QEMU cannot boot an arm64 $(bt-k-format) kernel: give the uncompressed Image (arch/arm64/boot/Image, or unpack it))
+else ifneq ($(filter zboot Image.%,$(bt-k-format)),)
+bt-bootimg := $(bt-kcache)/Image
+$(bt-bootimg): $(bt-kernel)
+	$(bt-Q)$(bt-kinspect) --image $@.tmp $< && mv $@.tmp $@
+else ifneq ($(bt-k-format),Image)
+$(error $(bt-kernel): QEMU cannot boot an arm64 $(bt-k-format) kernel: give the Image (arch/arm64/boot/Image))
 endif
 endif
 

@@ -5,6 +5,7 @@
  *   kinspect [--json] [--tree OBJTREE] KERNEL
  *   kinspect --get FIELD [--tree OBJTREE] KERNEL
  *   kinspect --vmlinux OUT KERNEL
+ *   kinspect --image OUT KERNEL
  *   kinspect --config KERNEL
  *   kinspect modinfo [--json] [--field KEY] KO...
  *   kinspect modules [--json] [--no-softdeps] [--add PATH]... [--builtin DIR]
@@ -32,6 +33,7 @@ static const char usage_text[] =
 "Usage: kinspect [--json] [--tree OBJTREE] KERNEL\n"
 "       kinspect --get FIELD [--tree OBJTREE] KERNEL\n"
 "       kinspect --vmlinux OUT KERNEL\n"
+"       kinspect --image OUT KERNEL\n"
 "       kinspect --config KERNEL\n"
 "       kinspect modinfo [--json] [-F|--field KEY] KO...\n"
 "       kinspect modules [--json] [--no-softdeps] [--add PATH]... [--builtin DIR]\n"
@@ -51,6 +53,8 @@ static const char usage_text[] =
 "                    qemu_arch, release, banner, build_id, pvh, pvh_entry,\n"
 "                    ikconfig, ...; tree.match with --tree); exit 1 if unset\n"
 "  --vmlinux OUT     write the ELF vmlinux inside KERNEL to OUT (atomically)\n"
+"  --image OUT       write the arm64/riscv Image inside an EFI zboot or\n"
+"                    compressed KERNEL to OUT, uncompressed (atomically)\n"
 "  --config          print the embedded config (CONFIG_IKCONFIG)\n"
 "  modinfo           the .modinfo of modules (.ko, .ko.xz, .ko.zst, .ko.gz)\n"
 "    -F, --field KEY one key's values, one per line\n"
@@ -79,6 +83,7 @@ static const char usage_text[] =
 "  kinspect --json arch/x86/boot/bzImage\n"
 "  kinspect --tree . --get tree.match arch/x86/boot/bzImage\n"
 "  kinspect --vmlinux /tmp/vmlinux /boot/vmlinuz-$(uname -r)\n"
+"  kinspect --image /tmp/Image arch/arm64/boot/vmlinuz.efi\n"
 "  kinspect modinfo --field depends hello.ko\n"
 "  kinspect modules /lib/modules/$(uname -r) virtio_blk ext4\n"
 "  kinspect vermagic --config .config vmlinux ../mod/hello.ko\n"
@@ -305,6 +310,27 @@ static int write_vmlinux(const char *out, const char *path,
 	return bt_atomic_commit(&a) < 0 ? BT_EXIT_USAGE : 0;
 }
 
+/* The raw Image (arm64, riscv) of an Image, Image.gz..., or EFI zboot. */
+static int write_image(const char *out, const char *path,
+		       const struct ki_image *ki)
+{
+	struct bt_atomic a;
+
+	if (!ki->body || ki->body_is_elf) {
+		bt_err("%s: %s image holds no arm64/riscv Image%s", path,
+		       ki->format, ki->body_is_elf ? "; try --vmlinux" : "");
+		return BT_EXIT_FAIL;
+	}
+	if (bt_atomic_open(&a, out, 0644) < 0)
+		return BT_EXIT_USAGE;
+	if (bt_write_all(a.fd, ki->body, ki->body_len) < 0) {
+		bt_err("%s: write error: %s", a.tmp, strerror(errno));
+		bt_atomic_abort(&a);
+		return BT_EXIT_USAGE;
+	}
+	return bt_atomic_commit(&a) < 0 ? BT_EXIT_USAGE : 0;
+}
+
 static int print_config(const char *path, const struct ki_image *ki)
 {
 	char *text;
@@ -331,11 +357,13 @@ static int cmd_image(int argc, char **argv)
 		{ "tree", required_argument, NULL, 't' },
 		{ "get", required_argument, NULL, 'g' },
 		{ "vmlinux", required_argument, NULL, 'x' },
+		{ "image", required_argument, NULL, 'i' },
 		{ "config", no_argument, NULL, 'c' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	const char *tree = NULL, *get = NULL, *vmlinux = NULL, *path;
+	const char *tree = NULL, *get = NULL, *vmlinux = NULL, *image = NULL;
+	const char *path;
 	bool json = false, config = false, match = true;
 	struct json_object *o, *t;
 	struct ki_image ki;
@@ -357,6 +385,9 @@ static int cmd_image(int argc, char **argv)
 		case 'x':
 			vmlinux = optarg;
 			break;
+		case 'i':
+			image = optarg;
+			break;
 		case 'c':
 			config = true;
 			break;
@@ -374,12 +405,18 @@ static int cmd_image(int argc, char **argv)
 		bt_err("--vmlinux and --config take no other option");
 		return BT_EXIT_USAGE;
 	}
+	if (image && (tree || get || json || vmlinux || config)) {
+		bt_err("--image takes no other option");
+		return BT_EXIT_USAGE;
+	}
 	path = argv[optind];
 	ret = load_kernel(path, &ki, &map, &len);
 	if (ret)
 		return ret;
 	if (vmlinux) {
 		ret = write_vmlinux(vmlinux, path, &ki, map, len);
+	} else if (image) {
+		ret = write_image(image, path, &ki);
 	} else if (config) {
 		ret = print_config(path, &ki);
 	} else {
