@@ -507,7 +507,7 @@ endif
 		$(if $(filter 1,$(DUMP)),--dump) \
 		$(if $(filter 1,$(GDB)),--gdb=$(if $(filter 0,$(GDB_WAIT)),nowait,wait)) \
 		$(if $(bt-vmlinux),--vmlinux '$(bt-vmlinux)') $(if $(bt-symmods),--modules-dir '$(bt-symmods)') \
-		|| { rc=$$?; echo "boottest: exit status $$rc (see $(bt-runs)/latest/result.json)" >&2; exit $$rc; }
+		|| { rc=$$?; echo "boottest: exit status $$rc" >&2; exit $$rc; }
 endif # BT_STAGE
 
 # --------------------------------------------------------------- fstests ----

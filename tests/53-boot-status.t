@@ -22,6 +22,12 @@ is $? 0 "CMD=true: status 0" || diag "$(tail -n 15 "$T_TMP/true.log")"
 
 run "$T_TMP/false.log" CMD=false
 is $? 1 "CMD=false: status 1 (make alone says 2)" || diag "$(tail -n 15 "$T_TMP/false.log")"
+# The run says where its results are, and that is this run's directory.
+false_run=$(sed -n 's/^boottest: results in //p' "$T_TMP/false.log")
+[ -n "$false_run" ] && [ -f "$false_run/result.json" ] &&
+	[ "$(python3 -c 'import json, sys; print(json.load(open(sys.argv[1]))["cmd"]["status"])' \
+		"$false_run/result.json")" = 1 ]
+ok $? "CMD=false: the output names this run's directory and its result.json"
 
 make -s -f "$T_ROOT/Makefile.boot" boottest O="$out" CMD=false < /dev/null > /dev/null 2>&1
 is $? 2 "make itself reports the same run as 2 (why the wrapper exists)"
@@ -40,5 +46,37 @@ is $? 125 "KERNEL=/nonexistent BISECT=1: status 125"
 	< /dev/null > "$T_TMP/fst.log" 2>&1
 is $? 125 "fstests-vm FSTESTS=/nonexistent BISECT=1: status 125"
 like "$(cat "$T_TMP/fst.log")" "fstests-vm: error: .*FSTESTS" "... with the error naming FSTESTS"
+
+# --- under BISECT=1 every infrastructure error is 125, also the ones vmrun
+# finds while it reads its options, before --bisect is read ---------------
+make -s -f "$T_ROOT/Makefile.boot" boottest O="$out" MEM=abc BISECT=1 \
+	< /dev/null > "$T_TMP/mem-bisect.log" 2>&1
+like "$(cat "$T_TMP/mem-bisect.log")" "boottest: exit status 125" \
+	"MEM=abc BISECT=1: the recipe prints status 125"
+run "$T_TMP/mem-bisect.log" MEM=abc BISECT=1
+is $? 125 "MEM=abc BISECT=1: status 125"
+run "$T_TMP/mem.log" MEM=abc
+is $? 2 "MEM=abc: status 2"
+like "$(cat "$T_TMP/mem.log")" "MEM=abc: not a size" "MEM=abc: the error names the variable"
+# Before a run directory exists there is no result.json of this run: the
+# output must not point at runs/latest (an older run's).
+[[ "$(cat "$T_TMP/mem.log" "$T_TMP/mem-bisect.log")" != *result.json* ]] &&
+	[[ "$(cat "$T_TMP/mem.log" "$T_TMP/mem-bisect.log")" != *"results in"* ]]
+ok $? "MEM=abc: no pointer to an older run's result.json" || diag "$(cat "$T_TMP/mem.log")"
+
+vmrun=$out/.boottest/tools/vmrun
+vmargs=(--kernel /nonexistent/k --rootfs /nonexistent/r --runs-dir "$T_TMP/vmruns")
+"$vmrun" "${vmargs[@]}" --mem abc --bisect > /dev/null 2>&1
+is $? 125 "vmrun --mem abc --bisect: 125"
+"$vmrun" --timeout abc "${vmargs[@]}" --bisect > /dev/null 2>&1
+is $? 125 "vmrun --timeout abc ... --bisect (bisect read last): 125"
+"$vmrun" --cpus 0 --bisect "${vmargs[@]}" > /dev/null 2>&1
+is $? 125 "vmrun --cpus 0 --bisect: 125"
+"$vmrun" --no-such-option "${vmargs[@]}" --bisect > /dev/null 2>&1
+is $? 125 "vmrun with an unknown option and --bisect: 125"
+"$vmrun" "${vmargs[@]}" --mem abc > /dev/null 2>&1
+is $? 2 "vmrun --mem abc without --bisect: 2"
+[ ! -e "$T_TMP/vmruns" ]
+ok $? "vmrun stops before it makes a run directory"
 
 done_testing

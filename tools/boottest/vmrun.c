@@ -206,6 +206,15 @@ int main(int argc, char **argv)
 	int c, status;
 
 	bt_set_prog(argv[0]);
+	/*
+	 * --bisect first: under it every usage or infrastructure error, the
+	 * ones found while the options are read included, exits 125.
+	 */
+	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
+		if (!strcmp(argv[c], "--bisect"))
+			o.bisect = true;
+	if (o.bisect)
+		bt_set_usage_status(125);
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -279,7 +288,7 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			print_usage(stderr);
-			return BT_EXIT_USAGE;
+			return o.bisect ? 125 : BT_EXIT_USAGE;
 		}
 	}
 	if (optind != argc || !o.kernel || !o.rootfs || !o.runs_dir) {
