@@ -552,7 +552,6 @@ boottest-help:
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
 	@echo '                    CMD= TESTS= V=1 BISECT=1'
 	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
-	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
 	@echo '                    EXTRA_MODULES=out-of-tree .ko files (modprobe NAME in CMD=)'
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='
 	@echo '  boottest-minimal  - BASE (default tinyconfig) + the boot profile + PROFILE='
