@@ -286,8 +286,7 @@ done:
 	ln->len = end - p;
 }
 
-/* A large array in transparent huge pages: far fewer page faults. */
-static void *alloc_big(size_t n)
+void *dc_alloc_big(size_t n)
 {
 	void *p;
 
@@ -346,7 +345,7 @@ void dc_log_parse(struct dc_log *log, const char *data, size_t len)
 	memset(log, 0, sizeof(*log));
 	log->data = data;
 	log->bytes = len;
-	log->lines = alloc_big(cap * sizeof(*log->lines));
+	log->lines = dc_alloc_big(cap * sizeof(*log->lines));
 	while (p < end) {
 		const char *nl = p;
 		struct dc_line *ln;

@@ -25,6 +25,12 @@
 #define TITLE_LINES 40
 #define MAX_FRAMES 256		/* per stack */
 
+/* Frames are spans of the log's text (or of the report text): no copies. */
+struct frames {
+	struct dc_span *v;
+	int n, cap;
+};
+
 struct report {
 	struct dc_rules *r;
 	struct dc_log *log;
@@ -34,6 +40,7 @@ struct report {
 	size_t ntext;		/* lines in text: the first TITLE_LINES */
 	const struct dc_format *fmt;
 	bool stack_seen;
+	struct frames fr, entries;	/* reused from crash to crash */
 };
 
 /* Find the header of a line; returns its index or -1. */
@@ -175,12 +182,6 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 	*entry = p;
 	return true;
 }
-
-/* Frames are spans of the log's text (or of the report text): no copies. */
-struct frames {
-	struct dc_span *v;
-	int n, cap;
-};
 
 static void frames_add(struct frames *f, const char *s, size_t n)
 {
@@ -567,8 +568,33 @@ static void add_alt(struct dc_crash *c, char *t)
 		free(t);
 }
 
+#define SPAN_BLOCK (1U << 17)	/* spans per block of stack storage */
+
+/* A copy of a crash's stack in the result's blocks: one page fault per MB. */
+static struct dc_span *stack_store(struct dc_result *res, struct frames *f)
+{
+	struct dc_span *v;
+
+	if (!f->n)
+		return NULL;
+	if (!res->nspan_blocks || res->span_used + f->n > SPAN_BLOCK) {
+		size_t n = (size_t)f->n > SPAN_BLOCK ? (size_t)f->n : SPAN_BLOCK;
+
+		res->span_blocks = bt_realloc(res->span_blocks,
+					      (res->nspan_blocks + 1) *
+					      sizeof(*res->span_blocks));
+		res->span_blocks[res->nspan_blocks++] =
+			dc_alloc_big(n * sizeof(struct dc_span));
+		res->span_used = 0;
+	}
+	v = res->span_blocks[res->nspan_blocks - 1] + res->span_used;
+	memcpy(v, f->v, f->n * sizeof(*v));
+	res->span_used += f->n;
+	return v;
+}
+
 static void title_report(struct report *rp, const struct dc_header *h,
-			 size_t hpos, struct dc_crash *c)
+			 size_t hpos, struct dc_crash *c, struct dc_result *res)
 {
 	struct dc_rules *r = rp->r;
 	const char *text = sb_str(&rp->text);
@@ -577,9 +603,12 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	PCRE2_SIZE bestov[20];
 	int bestn = 0;
 	PCRE2_SIZE beststart = (PCRE2_SIZE)-1;
-	struct frames fr = { 0 }, entries = { 0 };
+	struct frames *fr = &rp->fr, *entries = &rp->entries;
 	char *frame = NULL, *frame2 = NULL, *t;
 	int fg;
+
+	fr->n = 0;
+	entries->n = 0;
 
 	/* titles come from the first lines; frames from the whole report */
 	for (int i = 0; i < h->nfmt; i++) {
@@ -616,20 +645,20 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		c->category = bt_strdup(h->category ? h->category : "other");
 		/* keep a stack for the JSON all the same */
 		rp->fmt = &(struct dc_format){ 0 };
-		collect(rp, true, &fr, &entries);
+		collect(rp, true, fr, entries);
 		goto stack;
 	}
 	/* a function named in the title line itself comes first */
 	fg = pcre2_substring_number_from_name(best->re, (PCRE2_SPTR)"F");
 	if (fg > 0 && fg < bestn && bestov[2 * fg] != PCRE2_UNSET)
-		frames_add(&fr, text + bestov[2 * fg],
+		frames_add(fr, text + bestov[2 * fg],
 			   bestov[2 * fg + 1] - bestov[2 * fg]);
 	collect(rp, best->mode == DC_FRAME_RIP || best->mode ==
-		DC_FRAME_STALL, &fr, &entries);
+		DC_FRAME_STALL, fr, entries);
 	/* another stack mixed into this one: no frame can be trusted */
 	for (int i = 0; r->corrupt && best->mode != DC_FRAME_NONE &&
-	     i < fr.n; i++) {
-		if (span_match(r, r->corrupt, &fr.v[i])) {
+	     i < fr->n; i++) {
+		if (span_match(r, r->corrupt, &fr->v[i])) {
 			c->corrupted = true;
 			goto expand;
 		}
@@ -639,19 +668,19 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		break;
 	case DC_FRAME_TRACE:
 	case DC_FRAME_RIP:
-		frame = first_usable(rp, &fr, 0);
+		frame = first_usable(rp, fr, 0);
 		break;
 	case DC_FRAME_STALL:
-		frame = frame_stall(rp, &fr);
+		frame = frame_stall(rp, fr);
 		break;
 	case DC_FRAME_HANG:
-		frame = frame_hang(rp, &fr);
+		frame = frame_hang(rp, fr);
 		break;
 	case DC_FRAME_LOCKDEP:
-		frame = frame_lockdep(rp, &fr);
+		frame = frame_lockdep(rp, fr);
 		break;
 	case DC_FRAME_ORIGIN:
-		frame = first_usable(rp, &fr, 0);
+		frame = first_usable(rp, fr, 0);
 		frame2 = frame_origin(rp);
 		break;
 	}
@@ -695,10 +724,8 @@ expand:
 	if (frame && best->mode != DC_FRAME_NONE)
 		c->frame = bt_strdup(frame);
 stack:
-	c->stack = entries.v;
-	c->nstack = entries.n;
-	entries.v = NULL;
-	frames_free(&fr);
+	c->stack = stack_store(res, entries);
+	c->nstack = entries->n;
 	free(frame);
 	free(frame2);
 }
@@ -835,7 +862,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 			end = j;
 		}
 		line_header(r, log, hl, &hpos, &in);
-		title_report(&rp, h, hpos, &c);
+		title_report(&rp, h, hpos, &c, res);
 		c.start = i;
 		c.end = end;
 		for (j = i; j < log->nlines; j++) {
@@ -869,6 +896,8 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 	}
 	free(rp.idx);
 	sb_release(&rp.text);
+	frames_free(&rp.fr);
+	frames_free(&rp.entries);
 }
 
 void dc_result_free(struct dc_result *res)
@@ -881,8 +910,10 @@ void dc_result_free(struct dc_result *res)
 		free(c->frame);
 		for (int k = 0; k < c->nalt; k++)
 			free(c->alts[k]);
-		free(c->stack);
 	}
+	for (int i = 0; i < res->nspan_blocks; i++)
+		free(res->span_blocks[i]);
+	free(res->span_blocks);
 	free(res->crashes);
 	free(res->msgs);
 	memset(res, 0, sizeof(*res));

@@ -403,7 +403,11 @@ static void print_tap(const char *name, struct dc_result *res,
 	}
 }
 
-/* A regular file is mapped (no copy); stdin and pipes are read. */
+/*
+ * A regular file is mapped, populated at once (one fault per page is slow):
+ * the page cache needs no copy and no fresh memory.  Stdin and pipes are
+ * read.
+ */
 static int map_log(const char *path, char **buf, size_t *len, bool *mapped)
 {
 	struct stat st;
@@ -416,7 +420,6 @@ static int map_log(const char *path, char **buf, size_t *len, bool *mapped)
 			return -1;
 		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
 		    st.st_size > 0) {
-			/* populated at once: one fault per page is slow */
 			void *p = mmap(NULL, st.st_size, PROT_READ,
 				       MAP_PRIVATE | MAP_POPULATE, fd, 0);
 

@@ -44,6 +44,8 @@ struct dc_log {
 	bool has_prio;		/* some line carried a priority */
 };
 
+/* A large block in transparent huge pages (fewer page faults); free(). */
+void *dc_alloc_big(size_t n);
 /* Decode a whole input buffer (any bytes) into lines; data must outlive log. */
 void dc_log_parse(struct dc_log *log, const char *data, size_t len);
 void dc_log_free(struct dc_log *log);
@@ -193,6 +195,9 @@ struct dc_result {
 	size_t nmsg;
 	size_t counts[8];
 	size_t benign;
+	struct dc_span **span_blocks;	/* storage of the crashes' stacks */
+	int nspan_blocks;
+	size_t span_used;		/* spans used in the last block */
 };
 
 void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res);
