@@ -542,6 +542,31 @@ bt-fstests-run: $(bt-bootimg) $(bt-initrd)
 		{ rc=$$?; echo "fstests-vm: exit status $$rc" >&2; exit $$rc; }
 endif
 
+# ---------------------------------------------------------------- bisect ----
+# (owned by the bisect work: make boottest-bisect)
+#
+# make boottest-bisect GOOD=rev BAD=rev [MATCH='title regex'] [CMD=...]
+#   git bisect start BAD GOOD + git bisect run scripts/boottest/bisect --step:
+#   each step rebuilds with the starting .config (olddefconfig, then make with
+#   the same ARCH/CROSS_COMPILE/LLVM/O=/-j) and boots it (BISECT=1): a build
+#   failure or an infrastructure error is a skip (125), a crash, hang or
+#   failed CMD bad, a clean boot good.  MATCH= (grep -E) makes only crashes
+#   with a matching title bad, any other failure a skip.  Logs and git bisect
+#   log in $(bt-out)/bisect/<time>-<pid>/; the tree is reset and .config
+#   restored at the end, on errors and on Ctrl-C.  Exit (printed; make says
+#   2): 0 found, 1 inconclusive (only skipped commits left), 2 refused/error.
+BOOTTEST_GOALS += boottest-bisect
+
+PHONY += boottest-bisect
+boottest-bisect: export BT_BISECT_GOOD := $(GOOD)
+boottest-bisect: export BT_BISECT_BAD := $(BAD)
+boottest-bisect: export BT_BISECT_MATCH_ARG := $(MATCH)
+boottest-bisect: bt-need-kernel-tree bt-objtree-stub bt-tools-built
+	+$(bt-Q)$(bt-srctree)/scripts/boottest/bisect --srctree $(bt-srctree) \
+		--objtree $(bt-objtree) $(if $(MATCH),--match "$$BT_BISECT_MATCH_ARG") \
+		$(if $(filter 1,$(V)),-v) -- "$$BT_BISECT_GOOD" "$$BT_BISECT_BAD" || \
+		{ rc=$$?; echo "boottest-bisect: exit status $$rc" >&2; exit $$rc; }
+
 # ------------------------------------------------------------------ help ----
 PHONY += boottest-help
 boottest-help:
@@ -560,6 +585,9 @@ boottest-help:
 	@echo '  boottest-verify   - Check .config has what the boot profile + PROFILE= request'
 	@echo '  boottest-profiles - List the profiles (crash, debug-kasan, fstests-ext4, ...)'
 	@echo '  boottest-doctor   - Check the host: QEMU, /dev/kvm, busybox, libraries'
+	@echo '  boottest-bisect - git bisect GOOD=rev BAD=rev: build and boot each step; a crash,'
+	@echo '                    hang or failed CMD= is bad, a build failure a skip; MATCH=regex'
+	@echo '                    makes only crashes with a matching title bad'
 	@echo '  fstests-vm      - Run fstests (FSTESTS=built tree) in the guest: FSTYP= CONFIG= TESTS='
 	@echo '                    EXCLUDE= BASELINE= BASELINE_SAVE= FSTESTS_DISK_SIZE= TIMEOUT= MEM= CPUS='
 
