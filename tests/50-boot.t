@@ -56,6 +56,22 @@ like "$(cat "$B_RUN/result.tap")" "^TAP version 13" "result.tap is TAP"
 python3 -c 'import sys, xml.dom.minidom as m; m.parse(sys.argv[1])' "$B_RUN/junit.xml"
 ok $? "junit.xml is well-formed XML"
 
+like "$(cat "$B_RUN/console.log")" "boottest-init: started" "the initramfs loaded the root's modules"
+[[ "$(cat "$B_RUN/console.log")" != *"boottest-initramfs: warning"* ]]
+ok $? "... every one without a warning (two chains load at once)"
+
+# --- no CMD: the run copies the empty results disk made once --------------
+boot "$O" "$T_TMP/plain.log" TIMEOUT=240
+is "$B_RC" 0 "no CMD: boots clean" || diag "$(tail -20 "$T_TMP/plain.log")"
+r=$B_RUN/result.json
+is "$(jget "$r" "['init']['finished']")" true "no CMD: the guest's done file came home"
+[ -s "$B_RUN/kmsg.log" ] && [ -f "$B_RUN/guest/init.log" ]
+ok $? "no CMD: kmsg.log and init.log came home (results disk without its journal)"
+[ -f "$O/.boottest/runs/.results-32M.ext4" ] && [ ! -e "$B_RUN/results.ext4" ]
+ok $? "no CMD: the results disk is a copy of runs/.results-32M.ext4, removed after reading"
+is "$(find "$O/.boottest/runs" -maxdepth 1 -name '.results-*tmp*')" "" \
+	"no temporary template left in the runs directory"
+
 # --- CMD=false (in parallel: two boots at once, separate run dirs) --------
 boot "$O" "$T_TMP/false.log" CMD=false TIMEOUT=240 &
 p1=$!

@@ -53,22 +53,25 @@ struct verdict {
 	struct json_object *cls;	/* console classification */
 };
 
-/* Run dmesg-classify --json LOG > OUT; returns the parsed JSON or NULL. */
-static struct json_object *run_classifier(const struct vm_opts *o, const char *log,
-				    const char *out)
+/*
+ * Start dmesg-classify --json LOG > OUT; returns its pid, or -1 when the
+ * tool is missing or could not start.  The console and the kmsg log are
+ * classified at the same time.
+ */
+static pid_t classifier_start(const struct vm_opts *o, const char *log,
+			      const char *out)
 {
 	char *tool = vm_tool_path(o, "dmesg-classify");
 	struct bt_spawn sp = BT_SPAWN_INIT;
-	struct json_object *j = NULL;
-	int fd, status;
 	pid_t pid;
+	int fd;
 
 	if (!tool)
-		return NULL;
+		return -1;
 	fd = open(out, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	if (fd < 0) {
 		free(tool);
-		return NULL;
+		return -1;
 	}
 	{
 		char *argv[4] = { tool, "--json", (char *)log, NULL };
@@ -77,13 +80,23 @@ static struct json_object *run_classifier(const struct vm_opts *o, const char *l
 		pid = bt_spawn(argv, &sp);
 	}
 	close(fd);
-	if (pid >= 0 && bt_wait(pid, &status, 120000) == 0 &&
-	    WIFEXITED(status) && WEXITSTATUS(status) <= 1)
-		j = bt_json_load(out, MAX_JSON);
-	else if (pid >= 0)
-		bt_warn("%s: dmesg-classify failed; using the built-in checks", log);
 	free(tool);
-	return j;
+	return pid;
+}
+
+/* Wait for classifier_start's child; returns the parsed JSON or NULL. */
+static struct json_object *classifier_finish(pid_t pid, const char *log,
+					     const char *out)
+{
+	int status;
+
+	if (pid < 0)
+		return NULL;
+	if (bt_wait(pid, &status, 120000) == 0 && WIFEXITED(status) &&
+	    WEXITSTATUS(status) <= 1)
+		return bt_json_load(out, MAX_JSON);
+	bt_warn("%s: dmesg-classify failed; using the built-in checks", log);
+	return NULL;
 }
 
 /*
@@ -462,12 +475,18 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	struct json_object *kj = NULL;
 
 	if (f->qemu_started) {
-		v.cls = run_classifier(o, log, out);
+		pid_t cpid = classifier_start(o, log, out);
+		pid_t kpid = cpid >= 0 && bt_is_file(kmsg) ?
+			     classifier_start(o, kmsg, kout) : -1;
+
+		v.cls = classifier_finish(cpid, log, out);
+		kj = classifier_finish(kpid, kmsg, kout);
 		if (!v.cls) {
 			v.tool = "builtin";
 			v.cls = builtin_classify(log);
-		} else if (bt_is_file(kmsg)) {
-			kj = run_classifier(o, kmsg, kout);
+			if (kj)
+				json_object_put(kj);
+			kj = NULL;
 		}
 		v.crashes = json_object_get(bt_json_get_array(v.cls, "crashes"));
 		vm_postmortem_symbolize(o, v.crashes);
