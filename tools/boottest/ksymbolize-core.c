@@ -446,7 +446,8 @@ struct json_object *ksym_result_json(const struct ksym_result *r)
 	return j;
 }
 
-long ksym_annotate_crashes(struct ksym *k, struct json_object *crashes)
+long ksym_annotate_crashes(struct ksym *k, struct json_object *crashes,
+			   const bool *first_exact)
 {
 	size_t nc = json_object_array_length(crashes), c, i;
 	long placed = 0;
@@ -469,13 +470,15 @@ long ksym_annotate_crashes(struct ksym *k, struct json_object *crashes)
 			struct ksym_result r;
 
 			/*
-			 * The first frame is the faulting instruction (RIP/pc
-			 * line) in the classifier's stacks; the rest are
-			 * return addresses.
+			 * The first frame is the faulting instruction when the
+			 * report has a RIP/pc line; the rest are return
+			 * addresses.
 			 */
+			bool exact = i == 0 && (!first_exact || first_exact[c]);
+
 			if (i < MAX_FRAMES && s &&
 			    ksym_parse_frame(s, strlen(s), &fr) == 0 &&
-			    ksym_lookup(k, &fr, i == 0, &r) == 0) {
+			    ksym_lookup(k, &fr, exact, &r) == 0) {
 				json_object_array_add(out, ksym_result_json(&r));
 				ksym_result_free(&r);
 				here++;

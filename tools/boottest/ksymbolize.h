@@ -67,8 +67,11 @@ struct json_object *ksym_result_json(const struct ksym_result *r);
  * For each crash object with a "stack" array of frame strings, add
  * "stack_sources": an array as long as "stack", each entry null or
  * ksym_result_json().  Nothing is added to a crash none of whose frames
- * could be placed.  Returns the number of frames placed.
+ * could be placed.  first_exact[i]: the first frame of crash i is the
+ * faulting instruction (its report has a RIP/pc line), not a return
+ * address; NULL: true for all.  Returns the number of frames placed.
  */
-long ksym_annotate_crashes(struct ksym *k, struct json_object *crashes);
+long ksym_annotate_crashes(struct ksym *k, struct json_object *crashes,
+			   const bool *first_exact);
 
 #endif

@@ -10,6 +10,7 @@
 
 #include "err.h"
 #include "json.h"
+#include "path.h"
 #include "ksymbolize.h"
 #include "vmrun.h"
 
@@ -115,16 +116,66 @@ void vm_postmortem_summary(const struct vm_opts *o, const struct vm_facts *f,
 	       symbols_file(o));
 }
 
-/* Add "stack_sources" to each crash when the kernel has line tables. */
-void vm_postmortem_symbolize(const struct vm_opts *o, struct json_object *crashes)
+/*
+ * Is the first frame of this crash the faulting instruction?  Yes when the
+ * report (its start_line..end_line of the console log) has a RIP/pc line
+ * naming that function; a report with only a call trace (panic(), KASAN,
+ * hung tasks, lockdep) starts with a return address.
+ */
+static bool first_is_rip(const char *log, size_t len, struct json_object *crash)
 {
-	struct ksym *k;
+	struct json_object *st = bt_json_get_array(crash, "stack");
+	long start = bt_json_get_int(crash, "start_line", 0);
+	long end = bt_json_get_int(crash, "end_line", start);
+	const char *f0 = st ? json_object_get_string(json_object_array_get_idx(st, 0)) : NULL;
+	struct ksym_frame fr;
+	char *want;
+	size_t pos = 0;
+	long line = 1;
+	bool found = false;
 
-	if (!o->vmlinux || !crashes || !json_object_array_length(crashes))
+	if (!log || !f0 || ksym_parse_frame(f0, strlen(f0), &fr) < 0 || start <= 0)
+		return false;
+	want = bt_asprintf("%s+", fr.func);
+	while (pos < len && line <= end && !found) {
+		const char *s = log + pos, *nl = memchr(s, '\n', len - pos);
+		size_t l = nl ? (size_t)(nl - s) : len - pos;
+
+		if (line >= start) {
+			const char *rip = memmem(s, l, "RIP: ", 5);
+
+			if (!rip)
+				rip = memmem(s, l, "pc : ", 5);
+			found = rip && memmem(rip, l - (rip - s), want, strlen(want));
+		}
+		pos += l + 1;
+		line++;
+	}
+	free(want);
+	return found;
+}
+
+/* Add "stack_sources" to each crash when the kernel has line tables. */
+void vm_postmortem_symbolize(const struct vm_opts *o, const char *console_log,
+			     struct json_object *crashes)
+{
+	size_t n = crashes ? json_object_array_length(crashes) : 0, i, len = 0;
+	char *log = NULL;
+	struct ksym *k;
+	bool *exact;
+
+	if (!o->vmlinux || !n)
 		return;
 	k = ksym_open(o->vmlinux, o->modules_dir);
 	if (!k)
 		return;
-	ksym_annotate_crashes(k, crashes);
+	if (bt_read_file(console_log, &log, &len, 256 << 20, NULL) < 0)
+		log = NULL;
+	exact = bt_calloc(n, sizeof(*exact));
+	for (i = 0; i < n; i++)
+		exact[i] = first_is_rip(log, len, json_object_array_get_idx(crashes, i));
+	ksym_annotate_crashes(k, crashes, exact);
+	free(exact);
+	free(log);
 	ksym_close(k);
 }

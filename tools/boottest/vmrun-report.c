@@ -489,7 +489,7 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 			kj = NULL;
 		}
 		v.crashes = json_object_get(bt_json_get_array(v.cls, "crashes"));
-		vm_postmortem_symbolize(o, v.crashes);
+		vm_postmortem_symbolize(o, log, v.crashes);
 		v.cls_verdict = bt_json_get_str(v.cls, "verdict");
 		v.errors = array_len(kj ? kj : v.cls, "errors");
 		v.warnings = array_len(kj ? kj : v.cls, "warnings");

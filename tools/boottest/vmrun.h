@@ -131,7 +131,8 @@ void vm_postmortem_json(const struct vm_opts *o, const struct vm_facts *f,
 			struct json_object *j);
 void vm_postmortem_summary(const struct vm_opts *o, const struct vm_facts *f,
 			   struct json_object *crashes);
-void vm_postmortem_symbolize(const struct vm_opts *o, struct json_object *crashes);
+void vm_postmortem_symbolize(const struct vm_opts *o, const char *console_log,
+			     struct json_object *crashes);
 
 /* vmrun-report.c */
 int vm_report(const struct vm_opts *o, const struct vm_facts *f,
