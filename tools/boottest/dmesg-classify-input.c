@@ -337,10 +337,11 @@ static const char *next_ctl(const char *p, const char *end)
 	return p;
 }
 
-void dc_log_parse(struct dc_log *log, const char *data, size_t len)
+void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
+		  size_t len)
 {
 	const char *p = data, *end = data + len;
-	size_t cap = len / 64 + 16, arena = 0;
+	size_t pos, cap = len / 64 + 16, arena = 0;
 
 	memset(log, 0, sizeof(*log));
 	log->data = data;
@@ -388,6 +389,14 @@ void dc_log_parse(struct dc_log *log, const char *data, size_t len)
 		}
 		ln = &log->lines[log->nlines];
 		decode_line(log, ln, s, n);
+		ln->inside = false;
+		ln->hdr = -1;
+		if (r && !ln->kmsg_cont)
+			ln->hdr = dc_line_header(r, log, ln, &pos, &ln->inside);
+		if (ln->hdr >= 0)
+			log->nheaders++;
+		ln->nmi = ln->len > 20 && ln->text[0] == 'S' &&
+			  !memcmp(ln->text, "Sending NMI from CPU", 20);
 		log->nlines++;
 		p = nl + 1;
 	}

@@ -256,3 +256,25 @@ int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
 	*pos = h.pos;
 	return h.best;
 }
+
+int dc_line_header(struct dc_rules *r, const struct dc_log *log,
+		   const struct dc_line *ln, size_t *pos, bool *inside)
+{
+	const char *limit = NULL;
+	int best;
+
+	if (ln->len < 4)
+		return -1;
+	/* a line of the input itself may be read past its end */
+	if (ln->text >= log->data && ln->text < log->data + log->bytes)
+		limit = log->data + log->bytes;
+	best = dc_lit_find(r, ln->text, ln->len, limit, pos, inside);
+	if (best >= 0) {
+		const struct dc_header *h = &r->hdrs[best];
+
+		for (int j = 0; j < h->nsupp; j++)
+			if (dc_match(r, h->supp[j], ln->text, ln->len))
+				return -1;
+	}
+	return best;
+}

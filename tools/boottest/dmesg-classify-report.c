@@ -43,29 +43,6 @@ struct report {
 	struct frames fr, entries;	/* reused from crash to crash */
 };
 
-/* Find the header of a line; returns its index or -1. */
-static int line_header(struct dc_rules *r, const struct dc_log *log,
-		       const struct dc_line *ln, size_t *pos, bool *inside)
-{
-	const char *limit = NULL;
-	int best;
-
-	if (ln->len < 4)
-		return -1;
-	/* a line of the input itself may be read past its end */
-	if (ln->text >= log->data && ln->text < log->data + log->bytes)
-		limit = log->data + log->bytes;
-	best = dc_lit_find(r, ln->text, ln->len, limit, pos, inside);
-	if (best >= 0) {
-		const struct dc_header *h = &r->hdrs[best];
-
-		for (int j = 0; j < h->nsupp; j++)
-			if (dc_match(r, h->supp[j], ln->text, ln->len))
-				return -1;
-	}
-	return best;
-}
-
 static bool same_ctx(const struct dc_line *a, const struct dc_line *b,
 		     bool nmi)
 {
@@ -730,13 +707,9 @@ stack:
 	free(frame2);
 }
 
+/* Room for one crash per header line was made at the start. */
 static void add_crash(struct dc_result *res, struct dc_crash *c)
 {
-	int n = res->ncrash;
-
-	if (!(n & (n - 1)))	/* grow at powers of two */
-		res->crashes = bt_realloc(res->crashes, (n ? 2 * n : 1) *
-					  sizeof(*res->crashes));
 	res->crashes[res->ncrash++] = *c;
 }
 
@@ -794,22 +767,22 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 
 	memset(res, 0, sizeof(*res));
 	count_messages(r, log, res);
-	for (size_t i = 0; i < log->nlines; i++) {
+	/*
+	 * dc_log_parse found the headers.  In a log whose kernel lines carry
+	 * priorities, a line with no prefix at all is userspace output: never
+	 * a header.
+	 */
+	for (size_t i = 0; log->has_prio && i < log->nlines; i++) {
 		struct dc_line *ln = &log->lines[i];
-		size_t pos;
 
-		/*
-		 * In a log whose kernel lines carry priorities, a line with
-		 * no prefix at all is userspace output: never a header.
-		 */
-		ln->inside = false;
-		if (ln->kmsg_cont || (log->has_prio && ln->level < 0 &&
-				      ln->ctx == 0))
+		if (ln->level < 0 && ln->ctx == 0) {
 			ln->hdr = -1;
-		else
-			ln->hdr = line_header(r, log, ln, &pos, &ln->inside);
+			ln->inside = false;
+		}
 	}
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
+	res->crashes = dc_alloc_big((log->nheaders + 1) *
+				    sizeof(*res->crashes));
 
 	for (size_t i = 0; i < log->nlines; i++) {
 		const struct dc_line *hl = &log->lines[i];
@@ -855,13 +828,12 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 				if (rp.n > 22 && is_panic_line(ln))
 					break;
 			}
-			if (ln->len > 20 && ln->text[0] == 'S' &&
-			    !memcmp(ln->text, "Sending NMI from CPU", 20))
+			if (ln->nmi)
 				nmi = true;
 			report_add(&rp, j);
 			end = j;
 		}
-		line_header(r, log, hl, &hpos, &in);
+		dc_line_header(r, log, hl, &hpos, &in);
 		title_report(&rp, h, hpos, &c, res);
 		c.start = i;
 		c.end = end;
@@ -879,17 +851,22 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		add_crash(res, &c);
 		last = res->ncrash - 1;
 	}
-	/* lines of a crash report are not separate messages */
+	/*
+	 * Lines of a crash report are not separate messages.  Messages and
+	 * crash starts both ascend: one walk, with the furthest end so far.
+	 */
 	if (res->ncrash) {
-		size_t n = 0;
+		size_t n = 0, maxend = 0;
+		int c = 0;
 
 		for (size_t m = 0; m < res->nmsg; m++) {
-			bool in = false;
+			size_t line = res->msgs[m].line;
 
-			for (int c = 0; c < res->ncrash && !in; c++)
-				in = res->msgs[m].line >= res->crashes[c].start &&
-					 res->msgs[m].line <= res->crashes[c].end;
-			if (!in)
+			for (; c < res->ncrash && res->crashes[c].start <= line;
+			     c++)
+				if (res->crashes[c].end + 1 > maxend)
+					maxend = res->crashes[c].end + 1;
+			if (line >= maxend)
 				res->msgs[n++] = res->msgs[m];
 		}
 		res->nmsg = n;

@@ -536,7 +536,7 @@ int main(int argc, char **argv)
 		dc_rules_free(&rules);
 		return BT_EXIT_USAGE;
 	}
-	dc_log_parse(&log, buf, len);
+	dc_log_parse(&log, &rules, buf, len);
 	dc_classify(&rules, &log, &res);
 
 	for (int i = 0; i < res.ncrash; i++) {

@@ -21,6 +21,8 @@
 bool dc_have_avx2(void);
 #endif
 
+struct dc_rules;
+
 /* One decoded input line; its number is its index + 1. */
 struct dc_line {
 	const char *text;	/* message text, prefixes stripped (len bytes) */
@@ -29,8 +31,9 @@ struct dc_line {
 	signed char level;	/* 0 (emerg) .. 7 (debug), -1 unknown */
 	signed char facility;	/* syslog facility, -1 unknown, 0 kernel */
 	bool kmsg_cont;		/* /dev/kmsg " KEY=value" continuation */
-	bool inside;		/* dc_classify: an ignore-inside header */
-	short hdr;		/* dc_classify: header index, -1 none */
+	bool inside;		/* an ignore-inside header */
+	bool nmi;		/* "Sending NMI from CPU" */
+	short hdr;		/* header index, -1 none */
 };
 
 struct dc_log {
@@ -41,13 +44,19 @@ struct dc_log {
 	struct dc_line *lines;
 	size_t nlines;
 	size_t bytes;		/* input size */
+	size_t nheaders;	/* lines with a header */
 	bool has_prio;		/* some line carried a priority */
 };
 
 /* A large block in transparent huge pages (fewer page faults); free(). */
 void *dc_alloc_big(size_t n);
-/* Decode a whole input buffer (any bytes) into lines; data must outlive log. */
-void dc_log_parse(struct dc_log *log, const char *data, size_t len);
+/*
+ * Decode a whole input buffer (any bytes) into lines; data must outlive
+ * log.  With rules, each line's header is found too (while its text is in
+ * the cache).
+ */
+void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
+		  size_t len);
 void dc_log_free(struct dc_log *log);
 
 enum dc_frame_mode {
@@ -148,6 +157,9 @@ void dc_lit_build(struct dc_rules *r);
  */
 int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
 		const char *limit, size_t *pos, bool *inside);
+/* The header of a line, suppressions applied: its index or -1. */
+int dc_line_header(struct dc_rules *r, const struct dc_log *log,
+		   const struct dc_line *ln, size_t *pos, bool *inside);
 
 /* Load rules; path NULL loads nothing.  Returns 0 or -1 (message printed). */
 int dc_rules_load(struct dc_rules *r, const char *path);

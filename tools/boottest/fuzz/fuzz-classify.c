@@ -40,7 +40,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!loaded)
 		load_rules();
 
-	dc_log_parse(&log, (const char *)data, size);
+	dc_log_parse(&log, &rules, (const char *)data, size);
 	dc_classify(&rules, &log, &res);
 	for (int i = 0; i < res.ncrash; i++)
 		if (!res.crashes[i].title || !res.crashes[i].category)
