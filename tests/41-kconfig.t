@@ -16,10 +16,10 @@ list=$("$kc" list 2>&1)
 ok $? "kconfig list"
 mapfile -t profiles < <(awk '{ print $1 }' <<<"$list")
 missing=()
-for p in boot crash debug debug-kasan debug-ubsan debug-kcsan debug-lockdep fstests fstests-ext4 fstests-xfs fstests-btrfs; do
+for p in boot crash debug debug-kasan debug-ubsan debug-kcsan debug-lockdep fstests fstests-ext4 fstests-xfs fstests-btrfs symbols modules; do
 	grep -qx "$p" < <(printf '%s\n' "${profiles[@]}") || missing+=("$p")
 done
-is "${missing[*]}" "" "Kconfig.test declares the boot, crash, debug and fstests profiles"
+is "${missing[*]}" "" "Kconfig.test declares the boot, crash, debug, fstests, symbols and modules profiles"
 
 frag=$("$kc" fragment --arch x86 boot 2>&1)
 for s in 64BIT PVH SERIAL_8250_CONSOLE VIRTIO_PCI VIRTIO_BLK VIRTIO_MENU PCI BLK_DEV EXT4_FS DEVTMPFS_MOUNT TMPFS SHMEM BINFMT_SCRIPT PRINTK_TIME; do
