@@ -40,7 +40,8 @@ KERNEL_SKIP_REASON=
 
 # Serialize cache updates between test files (and concurrent test runs).
 # kernel.lock guards the source, drop-in and configuration (seconds);
-# kernel-build.lock the build (minutes), so config-only tests need not wait.
+# kernel-build-KEY.lock the build of one configuration (minutes), so
+# config-only tests and tests of other configurations need not wait.
 KERNEL_LOCKS=()
 kernel__lock() {
 	local fd
@@ -183,8 +184,11 @@ kernel__build_locked() {
 	kernel__export
 }
 
+# The build lock is per configuration key: a test that needs one kernel does
+# not wait for the build of another.
 kernel_tree() {
-	kernel__lock kernel-build
+	kernel_config || return 1
+	kernel__lock "kernel-build-$KERNEL_KEY"
 	kernel__build_locked
 	local rc=$?
 	kernel__unlock
@@ -217,7 +221,8 @@ kernel__intree_locked() {
 }
 
 kernel_intree() {
-	kernel__lock kernel-build
+	kernel_config || return 1
+	kernel__lock "kernel-build-$KERNEL_KEY"
 	kernel__intree_locked
 	local rc=$?
 	kernel__unlock
