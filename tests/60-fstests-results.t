@@ -88,6 +88,29 @@ printf 'Kernel version: x\nRan: a/1\nInterrupted!\nPassed all 1 tests\n' > "$T_T
 is "$?" 1 "interrupted run exits 1"
 is "$(jq -r .verdict "$T_TMP/int.json")" incomplete "interrupted run: incomplete"
 
+# The results disk filled up: reported (JSON, summary); every test passed
+# on the console, but their files may be cut: exit 2, not a silent pass.
+cat > "$T_TMP/full.console" <<'LOG'
+fstests-vm: plan s 2 a/1 a/2
+fstests-vm: section s
+fstests-vm: start s 1/2 a/1
+fstests-vm: end s 1/2 a/1 pass 3
+fstests-vm: results-full s a/1 3072
+fstests-vm: start s 2/2 a/2
+fstests-vm: end s 2/2 a/2 pass 1
+fstests-vm: done 0
+LOG
+out=$("$fr" -o "$T_TMP/full.json" --console "$T_TMP/full.console" "$T_TMP/none" 2>&1); st=$?
+is "$st" 2 "results disk full, all passed: exit 2"
+is "$(jq -r '.results_full | "\(.test) \(.size_kib)"' "$T_TMP/full.json")" "a/1 3072" \
+	"results_full names the test and the disk size"
+like "$out" 'error: the results disk \(3 MiB\) was full .* after a/1 \[s\].*FSTESTS_RESULTS_SIZE=' \
+	"summary says the results disk was full and the knob"
+check "not mistaken for an empty run" test -z "$(echo "$out" | grep 'no test ran')"
+sed -i 's/a\/2 pass 1/a\/2 fail 1 output mismatch/' "$T_TMP/full.console"
+"$fr" -q -o "$T_TMP/full.json" --console "$T_TMP/full.console" "$T_TMP/none" 2> /dev/null
+is "$?" 1 "results disk full and a failure: exit 1 (the failure wins)"
+
 # Bad input.
 mkdir -p "$T_TMP/empty"
 out=$("$fr" "$T_TMP/empty" 2>&1); st=$?

@@ -4,7 +4,9 @@
 # make fstests-vm end to end with the project's check-compatible fixture
 # (tests/fixtures/fstests): bad input (one-line errors, exit status 2), a run
 # on Debian's kernel (pass, su as fsgqa, a failure with .out.bad, not run),
-# saved as a baseline, then a run whose guest crashes in the middle (sysrq
+# saved as a baseline (results disk sized from the selected tests), a
+# results disk too small (reported, never a silent pass), then a run whose
+# guest crashes in the middle (sysrq
 # c): exit status 1, partial results, the running test, the crash title,
 # the not-reached tests as regressions; and, when the cached tree kernel
 # (LKDTM) is built, a real kernel WARNING named with its test.
@@ -58,7 +60,7 @@ err1 "bad disk size" 'FSTESTS_DISK_SIZE=lots: not a size' FSTESTS="$fx" FSTESTS_
 
 # ---- a run on Debian's kernel, saved as a baseline ----
 rm -f "$out/fstests/baselines/h6-test.json"
-fsvm FSTESTS="$fx" TESTS='-g auto' CONFIG=4k BASELINE_SAVE=h6-test TIMEOUT=900
+fsvm FSTESTS="$fx" TESTS='-g auto' CONFIG=4k BASELINE_SAVE=h6-test TIMEOUT=1800
 is "$st" 1 "fixture run (one test fails): exit status 1" || diag "$log"
 run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
 j=$run/fstests.json
@@ -73,12 +75,26 @@ if [ -f "$j" ]; then
 	check "JUnit written" test -s "$run/fstests-junit.xml"
 	check "baseline saved by name" test -f "$out/fstests/baselines/h6-test.json"
 	like "$log" 'fstests: 3/6 \[ext4_4k\] fixture/003 fail' "live progress lines (not a TTY)"
+	like "$log" 'results disk: 256M sparse \(6 tests x 4M, at least 256M' \
+		"results disk sized from the tests -g selects (group.list)"
 else
 	ok 1 "fstests.json written" || diag "$log"
 fi
 
+# ---- the results disk fills up (fixture/008 writes 8 MiB to its .full) ----
+err1 "bad results size" 'FSTESTS_RESULTS_SIZE=1k: too small \(at least 4M\)' FSTESTS="$fx" FSTESTS_RESULTS_SIZE=1k
+fsvm FSTESTS="$fx" TESTS='fixture/008 fixture/001' FSTESTS_RESULTS_SIZE=4M TIMEOUT=1800
+ok "$([ "$st" != 0 ]; echo $?)" "results disk full: not a pass (exit status $st)" || diag "$log"
+run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
+is "$(jq -r .results_full.test "$run/fstests.json" 2>/dev/null)" fixture/008 \
+	"results_full names the test that filled the disk" || diag "$log"
+like "$log" 'fstests: error: the results disk \([0-9]+ MiB\) was full .* after fixture/008 .*raise FSTESTS_RESULTS_SIZE=' \
+	"the summary reports the full results disk"
+is "$(jq -r '[.tests[].name] | join(" ")' "$run/fstests.json" 2>/dev/null)" "fixture/008 fixture/001" \
+	"every test still accounted for (console)"
+
 # ---- the guest crashes in the middle ----
-fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/007 fixture/006' CONFIG=4k BASELINE=h6-test TIMEOUT=900
+fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/007 fixture/006' CONFIG=4k BASELINE=h6-test TIMEOUT=1800
 is "$st" 1 "crash in the middle: exit status 1" || diag "$log"
 run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
 j=$run/fstests.json
@@ -103,7 +119,7 @@ for d in "${BT_TEST_BUILD:-$HOME/.cache/boottest/test-build}"/kernel-*/obj; do
 done
 if [ -n "$tk" ]; then
 	fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/005' KERNEL="$tk" \
-		FSTESTS_KCONFIG_CHECK=0 TIMEOUT=900
+		FSTESTS_KCONFIG_CHECK=0 TIMEOUT=1800
 	is "$st" 1 "tree kernel, WARN test: exit status 1" || diag "$log"
 	run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
 	j=$run/fstests.json

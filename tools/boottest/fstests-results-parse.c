@@ -53,6 +53,8 @@ void fr_free(struct fr_run *r)
 	free(r->start_line);
 	free(r->cur_section);
 	free(r->error);
+	free(r->full_section);
+	free(r->full_test);
 	fr_init(r);
 }
 
@@ -696,6 +698,14 @@ static void console_runner(struct fr_run *r, const char *s, size_t len,
 			r->check_status = strtol(w[0], NULL, 10);
 	} else if (starts(s, len, "error ")) {
 		set_str(&r->error, a, alen);
+	} else if (starts(s, len, "results-full ") && nw >= 2 && !r->full_test) {
+		/* SECTION TEST KIB: the first one counts */
+		set_str(&r->full_section, w[0], strlen(w[0]));
+		set_str(&r->full_test, w[1], strlen(w[1]));
+		r->full_kib = nw >= 3 && isdigit((unsigned char)w[2][0]) ?
+			      strtol(w[2], NULL, 10) : 0;
+		if (r->full_kib < 0)
+			r->full_kib = 0;
 	}
 out:
 	for (i = 0; i < 4; i++)

@@ -80,7 +80,8 @@ static void line(struct prog *p, const char *l)
 		fflush(stdout);
 		draw(p);
 	} else if (n >= 1 && (!strcmp(verb, "done") || !strcmp(verb, "error") ||
-			      !strcmp(verb, "section") || !strcmp(verb, "note"))) {
+			      !strcmp(verb, "section") || !strcmp(verb, "note") ||
+			      !strcmp(verb, "results-full"))) {
 		clear(p);
 		printf("fstests: %s\n", m);
 		fflush(stdout);

@@ -161,6 +161,14 @@ struct json_object *fr_to_json(const struct fr_run *r)
 		json_object_object_add(o, "check_status", NULL);
 	if (r->error)
 		bt_json_add_str(o, "error", r->error);
+	if (r->full_test) {
+		struct json_object *jf = json_object_new_object();
+
+		bt_json_add_str(jf, "section", r->full_section);
+		bt_json_add_str(jf, "test", r->full_test);
+		bt_json_add_int(jf, "size_kib", r->full_kib);
+		json_object_object_add(o, "results_full", jf);
+	}
 	if (running) {
 		struct json_object *jr = json_object_new_object();
 
@@ -293,6 +301,9 @@ int fr_exit_status(struct json_object *out)
 	if (json_object_object_get_ex(out, "baseline", &b) &&
 	    bt_json_get_int(b, "regressions", 0) > 0)
 		return BT_EXIT_FAIL;
+	/* every test passed, but their result files may be cut */
+	if (json_object_object_get_ex(out, "results_full", &b) && b)
+		return BT_EXIT_USAGE;
 	return BT_EXIT_OK;
 }
 
@@ -448,6 +459,11 @@ void fr_write_text(FILE *f, struct json_object *out)
 	}
 	if (bt_json_get_str(out, "error"))
 		fprintf(f, "fstests: guest runner: %s\n", bt_json_get_str(out, "error"));
+	if (json_object_object_get_ex(out, "results_full", &b) && b)
+		fprintf(f, "fstests: error: the results disk (%lld MiB) was full (under 1 MiB free) after %s [%s]: later result files may be missing or cut (statuses come from the console); raise FSTESTS_RESULTS_SIZE=\n",
+			bt_json_get_int(b, "size_kib", 0) >> 10,
+			bt_json_get_str(b, "test") ? bt_json_get_str(b, "test") : "?",
+			bt_json_get_str(b, "section") ? bt_json_get_str(b, "section") : "?");
 	fprintf(f, "fstests: verdict: %s%s\n", bt_json_get_str(out, "verdict"),
 		bt_json_get_bool(out, "complete", false) ? "" :
 		" (the run did not finish)");

@@ -77,6 +77,10 @@ struct fr_run {
 	bool have_plan;
 	bool have_console;
 	char *error;		/* runner-reported error, if any */
+	/* the results disk filled up: by this test, of this size */
+	char *full_section;
+	char *full_test;
+	long full_kib;
 	/* console: line number at which each test started */
 	long *start_line;	/* parallel to t[] */
 };
