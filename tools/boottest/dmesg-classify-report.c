@@ -88,6 +88,17 @@ static bool all_hex(const char *p, size_t n)
 	return true;
 }
 
+/* An address written "0x1234abcd": no function is named so. */
+static bool hex_literal(const char *p, size_t n)
+{
+	if (n < 3 || p[0] != '0' || p[1] != 'x')
+		return false;
+	for (size_t i = 2; i < n; i++)
+		if (!isxdigit((unsigned char)p[i]))
+			return false;
+	return true;
+}
+
 /* Skip "[<ffff>] " groups; returns the new pointer. */
 static const char *skip_pcs(const char *p, const char *end)
 {
@@ -152,7 +163,7 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 		return false;
 	if (*q == '.' && (q + 1 >= end || !isalpha((unsigned char)q[1])))
 		return false;
-	if (all_hex(p, q - p))
+	if (all_hex(p, q - p) || hex_literal(p, q - p))
 		return false;
 	*fn = p;
 	*fnlen = q - p;
