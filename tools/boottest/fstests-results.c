@@ -35,8 +35,41 @@ static void print_usage(FILE *f)
 	fprintf(f,
 		"usage: %s [-o JSON] [--junit FILE] [--console LOG] [--kernel VERDICT.json]\n"
 		"          [--baseline PREV.json] [--merge-into RUN.json] [-q] RESULTS_DIR\n"
-		"       %s --progress [--pid PID] [--tty|--plain] CONSOLE_LOG\n",
-		bt_prog(), bt_prog());
+		"       %s --progress [--pid PID] [--tty|--plain] CONSOLE_LOG\n"
+		"\n"
+		"Parse fstests' results directory (check.log, check.time, result.xml,\n"
+		"per-test .out.bad .full .dmesg .notrun .hints) into one JSON verdict:\n"
+		"each test passed, failed (first lines of the diff) or not run (reason);\n"
+		"with the console, the test that was running when the guest died.\n"
+		"\n"
+		"  -o, --output JSON     write the JSON verdict to this file\n"
+		"  --junit FILE          also write JUnit XML, one test case per test\n"
+		"  --console LOG         the guest's console: where each test started,\n"
+		"                        which one was running at a crash\n"
+		"  --kernel VERDICT.json dmesg-classify --json of the console: crashes\n"
+		"                        are put on the test they happened in\n"
+		"  --baseline PREV.json  an earlier output: new failures, fixed, still\n"
+		"                        failing, newly not run, not reached\n"
+		"  --merge-into RUN.json add an \"fstests\" key to a run's result.json\n"
+		"  -q, --quiet           no text summary on stdout\n"
+		"  --progress            follow CONSOLE_LOG live: test N of M, its name,\n"
+		"                        elapsed time, failures so far\n"
+		"  --pid PID             with --progress: stop when PID exits\n"
+		"  --tty, --plain        with --progress: one updating line, or plain lines\n"
+		"                        (default: --tty on a terminal)\n"
+		"  -h, --help            this text\n"
+		"\n"
+		"Examples:\n"
+		"  %s -o fstests.json --junit junit.xml --console console.log results/\n"
+		"  %s --baseline last.json results/\n"
+		"  %s --progress --pid $QEMU_PID console.log\n"
+		"\n"
+		"Environment: none.\n"
+		"\n"
+		"Exit status: 0 every test that ran passed, the run finished, the kernel\n"
+		"stayed healthy and nothing regressed; 1 otherwise; 2 usage, unreadable\n"
+		"input, no test ran, or the results disk filled up.\n",
+		bt_prog(), bt_prog(), bt_prog(), bt_prog(), bt_prog());
 }
 
 static int write_junit(const char *path, const struct fr_run *r)

@@ -30,6 +30,14 @@ static void print_usage(FILE *fp)
 		"                     its modules.order, for [module] frames\n"
 		"  --json             a JSON array: {frame, source, inlined: [{function, source}]}\n"
 		"  --all-exact        every address is an instruction, not a return address\n"
+		"  -h, --help         this text\n"
+		"\n"
+		"Examples:\n"
+		"  ksymbolize vmlinux 'ext4_fill_super+0x1a2/0x2b40'\n"
+		"  ksymbolize --modules-dir . --json vmlinux < frames.txt\n"
+		"\n"
+		"Environment: none.\n"
+		"\n"
 		"Exit: 0 all frames placed, 1 some not, 2 usage or no debug info.\n");
 }
 

@@ -58,6 +58,17 @@ static void print_usage(FILE *fp)
 		"  --vmlinux FILE    the kernel ELF with symbols (gdb, file:line in stacks)\n"
 		"  --modules-dir DIR  where NAME.ko with symbols are (its modules.order)\n"
 		"  --make-vars JSON  print kinspect --json facts as make variables\n"
+		"  -h, --help        this text\n"
+		"\n"
+		"Examples:\n"
+		"  vmrun --kernel vmlinux --rootfs rootfs.ext4 --runs-dir runs --cmd true\n"
+		"  vmrun --kernel bzImage --initrd initramfs.cpio --rootfs rootfs.ext4 \\\n"
+		"        --runs-dir runs --timeout 60 --append 'loglevel=8' --dump\n"
+		"\n"
+		"Environment:\n"
+		"  BOOTTEST_QEMU  the QEMU binary to run (default qemu-system-ARCH)\n"
+		"  PATH           where qemu-system-ARCH is looked up\n"
+		"\n"
 		"Exit: 0 clean, 1 kernel/CMD/TESTS failed, 2 usage or infrastructure.\n",
 		vm_arch_names());
 }
