@@ -251,6 +251,7 @@ int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
 	else
 #endif
 		scan_scalar(r, s, n, &h);
+	(void)limit;	/* only the vector scan reads ahead */
 	if (h.inside)
 		*inside = true;
 	*pos = h.pos;
