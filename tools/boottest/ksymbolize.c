@@ -83,7 +83,7 @@ int main(int argc, char **argv)
 	};
 	const char *moddir = NULL;
 	bool json = false, all_exact = false;
-	struct json_object *arr = json_object_new_array();
+	struct json_object *arr;
 	struct ksym *k;
 	int c, status = 0, idx = 0;
 
@@ -115,6 +115,8 @@ int main(int argc, char **argv)
 	if (!k)
 		bt_die(BT_EXIT_USAGE, "%s: no DWARF line tables; build with CONFIG_DEBUG_INFO (the symbols profile of Kconfig.test)",
 		       argv[optind]);
+	/* Only now: --help and the errors above exit without freeing. */
+	arr = json_object_new_array();
 	if (optind + 1 < argc) {
 		for (c = optind + 1; c < argc; c++, idx++)
 			status |= one(k, argv[c], all_exact || idx == 0, json, arr);
