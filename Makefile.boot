@@ -171,16 +171,24 @@ rootfs: $(bt-rootfs)
 $(bt-mkrootfs-bin): $(if $(BT_STAGE),,bt-force)
 	+$(bt-Q)$(bt-tool-make) -s $@
 
-# (rewritten only when the options changed; make compares, no process runs)
+# An options file for $@ holding $(1), rewritten only when the options
+# changed (make compares, no process runs), so images depending on it are
+# remade when their options change.
 bt-same = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
+bt-write-opts = $(if $(call bt-same,$(1),$(file <$@)),,$(shell mkdir -p $(@D))$(file >$@,$(1)))
+
+# The recipe of every root image: $@ from the manifests $(1), programs
+# resolved in the sysroot $(2) when given, a depfile beside it.
+bt-mkimage = $(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
+	$(if $(2),--sysroot $(2)) --depfile $(@D)/.$(@F).d \
+	$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(1)
+
 $(bt-out)/.rootfs.opts: bt-force
-	$(if $(call bt-same,$(bt-rootfs-opts),$(file <$@)),,$(shell mkdir -p $(@D))$(file >$@,$(bt-rootfs-opts)))
+	$(call bt-write-opts,$(bt-rootfs-opts))
 
 $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 	@echo '  ROOTFS  $@'
-	$(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
-		--depfile $(@D)/.rootfs.ext4.d \
-		$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(bt-rootfs-manifests)
+	$(call bt-mkimage,$(bt-rootfs-manifests))
 
 -include $(bt-out)/.rootfs.ext4.d
 
@@ -199,6 +207,10 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 # 1 kernel/CMD/TESTS failed, 2 infrastructure (125 with BISECT=1); make
 # itself can only report a failed recipe as 2, so the recipe prints the
 # status and result.json records it.
+
+# Exit status of a usage or infrastructure error: 125 under BISECT=1, so
+# git bisect run skips what cannot be tested.
+bt-infra-status := $(if $(filter 1,$(BISECT)),125,2)
 
 MEM ?= 1G
 CPUS ?= 2
@@ -391,10 +403,7 @@ bt-boot-rootfs := $(bt-out)/rootfs-bats.ext4
 $(bt-boot-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests) \
 		$(bt-srctree)/scripts/boottest/bats.manifest
 	@echo '  ROOTFS  $@'
-	$(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
-		--depfile $(@D)/.rootfs-bats.ext4.d \
-		$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(bt-rootfs-manifests) \
-		$(bt-srctree)/scripts/boottest/bats.manifest
+	$(call bt-mkimage,$(bt-rootfs-manifests) $(bt-srctree)/scripts/boottest/bats.manifest)
 -include $(bt-out)/.rootfs-bats.ext4.d
 else
 bt-boot-rootfs := $(bt-rootfs)
@@ -425,14 +434,11 @@ bt-sysroot-img := $(bt-out)/rootfs-$(bt-guest-arch)$(if $(TESTS),-bats).ext4
 bt-sysroot-mfs := $(bt-rootfs-manifests) $(if $(TESTS),$(bt-srctree)/scripts/boottest/bats.manifest)
 bt-sysroot-opts := $(bt-rootfs-opts) sysroot=$(bt-sysroot) tests=$(if $(TESTS),y)
 $(bt-out)/.rootfs-$(bt-guest-arch).opts: bt-force
-	$(bt-Q)mkdir -p $(@D)
-	$(bt-Q)echo '$(bt-sysroot-opts)' | cmp -s - $@ || echo '$(bt-sysroot-opts)' > $@
+	$(call bt-write-opts,$(bt-sysroot-opts))
 $(bt-sysroot-img): $(bt-mkrootfs-bin) $(bt-out)/.rootfs-$(bt-guest-arch).opts \
 		$(bt-sysroot-mfs) $(bt-sysroot-dep)
 	@echo '  ROOTFS  $@'
-	$(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
-		--sysroot $(bt-sysroot) --depfile $(@D)/.$(@F).d \
-		$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(bt-sysroot-mfs)
+	$(call bt-mkimage,$(bt-sysroot-mfs),$(bt-sysroot))
 -include $(bt-out)/.$(notdir $(bt-sysroot-img)).d
 bt-boot-rootfs := $(bt-sysroot-img)
 ifneq ($(bt-initrd),)
@@ -455,7 +461,6 @@ bt-extra-base := $(bt-rootfs-manifests) \
 bt-extra-key := $(shell printf '%s\n' '$(bt-k-release)' '$(bt-extra-moddir)' \
 	'$(bt-extra-base)' '$(bt-sysroot)' $(abspath $(EXTRA_MODULES)) | md5sum | cut -c1-12)
 bt-extra-dir := $(bt-kcache)/extra-$(bt-extra-key)
-bt-infra-status := $(if $(filter 1,$(BISECT)),125,2)
 
 $(bt-extra-dir)/manifest: bt-force $(filter $(bt-kcache)/%,$(bt-kconfig))
 	$(bt-Q)$(bt-srctree)/scripts/boottest/extra-modules --kinspect $(bt-kinspect) \
@@ -470,9 +475,7 @@ bt-boot-rootfs := $(bt-extra-dir)/rootfs.ext4
 $(bt-boot-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-extra-base) \
 		$(bt-extra-dir)/manifest $(bt-sysroot-dep)
 	@echo '  ROOTFS  $@'
-	$(bt-Q)BOOTTEST_SRC=$(bt-srctree) $(bt-mkrootfs-bin) -q -o $@ \
-		$(if $(bt-sysroot),--sysroot $(bt-sysroot)) --depfile $(@D)/.rootfs.ext4.d \
-		$(if $(ROOTFS_SIZE),--size $(ROOTFS_SIZE)) $(bt-extra-base) $(@D)/manifest
+	$(call bt-mkimage,$(bt-extra-base) $(@D)/manifest,$(bt-sysroot))
 -include $(bt-extra-dir)/.rootfs.ext4.d
 endif
 
@@ -503,7 +506,7 @@ $(bt-kconfig-ok): $(bt-kconfig) $(bt-kconfig-check) \
 		$(wildcard $(or $(KCONFIG_TEST),$(bt-srctree)/Kconfig.test))
 	$(bt-Q)$(bt-kconfig-check) check $(bt-kconfig) boot || \
 		{ echo 'boottest: error: $(bt-kconfig) lacks what the guest needs (above); fix with make boottest-minimal or enable them' >&2; \
-		  exit $(if $(filter 1,$(BISECT)),125,2); }
+		  exit $(bt-infra-status); }
 	$(bt-Q)mkdir -p $(@D) && touch $@
 endif
 endif
