@@ -4,7 +4,7 @@
  * socket (in the run directory), negotiate capabilities, watch for the
  * events that say the guest stopped (SHUTDOWN, STOP), and run commands
  * synchronously (stop, dump-guest-memory, quit).  QMP speaks one JSON
- * object per line; json-c parses each one.
+ * object per line; vmrun-qmp-msg.c parses them.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,8 +24,6 @@
 #include "proc.h"
 #include "strbuf.h"
 #include "vmrun.h"
-
-#define QMP_MAX_LINE	(1 << 20)
 
 struct vm_qmp {
 	int fd;
@@ -54,51 +52,6 @@ char *vm_qmp_socket_path(const char *run_dir, int *dirfd)
 	return bt_asprintf("/proc/%ld/fd/%d/qmp.sock", (long)getpid(), *dirfd);
 }
 
-/* Handle one complete QMP message; returns it when it is not an event. */
-static struct json_object *qmp_message(struct vm_qmp *q, const char *line)
-{
-	struct json_object *j = json_tokener_parse(line);
-	const char *ev;
-
-	if (!j)
-		return NULL;
-	ev = bt_json_get_str(j, "event");
-	if (!ev)
-		return j;
-	if (!strcmp(ev, "SHUTDOWN"))
-		q->events |= VM_QMP_EV_SHUTDOWN;
-	else if (!strcmp(ev, "STOP"))
-		q->events |= VM_QMP_EV_STOP;
-	else if (!strcmp(ev, "RESET"))
-		q->events |= VM_QMP_EV_RESET;
-	json_object_put(j);
-	return NULL;
-}
-
-/* Handle the complete lines buffered; returns the first reply, if any. */
-static struct json_object *qmp_drain(struct vm_qmp *q)
-{
-	struct json_object *reply = NULL;
-
-	while (!reply && q->in.len) {
-		char *nl = memchr(q->in.buf, '\n', q->in.len);
-		size_t used;
-
-		if (!nl) {
-			if (q->in.len > QMP_MAX_LINE)
-				sb_reset(&q->in);
-			break;
-		}
-		*nl = '\0';
-		used = nl - q->in.buf + 1;
-		reply = qmp_message(q, q->in.buf);
-		memmove(q->in.buf, q->in.buf + used, q->in.len - used);
-		q->in.len -= used;
-		q->in.buf[q->in.len] = '\0';
-	}
-	return reply;
-}
-
 /*
  * Handle what is buffered, then read what is available (waiting at most
  * timeout_ms for it).  Returns the first non-event message (the caller
@@ -107,7 +60,7 @@ static struct json_object *qmp_drain(struct vm_qmp *q)
 static struct json_object *qmp_pump(struct vm_qmp *q, int timeout_ms)
 {
 	struct pollfd pfd = { .fd = q->fd, .events = POLLIN };
-	struct json_object *reply = qmp_drain(q);
+	struct json_object *reply = vm_qmp_drain(&q->in, &q->events);
 	char buf[8192];
 	ssize_t n;
 
@@ -120,7 +73,7 @@ static struct json_object *qmp_pump(struct vm_qmp *q, int timeout_ms)
 		return NULL;
 	}
 	sb_add(&q->in, buf, n);
-	return qmp_drain(q);
+	return vm_qmp_drain(&q->in, &q->events);
 }
 
 /* Wait for the next non-event message until the deadline. */
@@ -184,7 +137,7 @@ struct vm_qmp *vm_qmp_connect(const char *path, pid_t qemu, long timeout_ms)
 	q->fd = fd;
 	/* Greeting {"QMP": ...}, then capabilities negotiation. */
 	r = qmp_wait_reply(q, deadline);
-	if (!r || !json_object_object_get_ex(r, "QMP", NULL)) {
+	if (!vm_qmp_is_greeting(r)) {
 		if (r)
 			json_object_put(r);
 		bt_error("%s: no QMP greeting from QEMU", path);
@@ -217,10 +170,10 @@ unsigned int vm_qmp_events(struct vm_qmp *q)
 int vm_qmp_execute(struct vm_qmp *q, const char *cmd, struct json_object *args,
 		   long timeout_ms, char **errmsg)
 {
-	struct json_object *req = json_object_new_object(), *r, *e;
+	struct json_object *req = json_object_new_object(), *r;
 	long long deadline = bt_now_ms() + timeout_ms;
 	const char *txt;
-	int ret = -1;
+	int ret;
 
 	if (errmsg)
 		*errmsg = NULL;
@@ -244,14 +197,7 @@ int vm_qmp_execute(struct vm_qmp *q, const char *cmd, struct json_object *args,
 					    "no answer from QEMU's monitor in time");
 		return -1;
 	}
-	if (json_object_object_get_ex(r, "return", NULL)) {
-		ret = 0;
-	} else if (errmsg) {
-		e = NULL;
-		json_object_object_get_ex(r, "error", &e);
-		txt = e ? bt_json_get_str(e, "desc") : NULL;
-		*errmsg = bt_strdup(txt ? txt : "QEMU refused the command");
-	}
+	ret = vm_qmp_reply_result(r, errmsg);
 	json_object_put(r);
 	return ret;
 }

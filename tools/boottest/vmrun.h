@@ -9,6 +9,7 @@
  *   vmrun-guest.c    results disk: create, read back, parse (untrusted)
  *   vmrun-report.c   classifier, result.json, junit.xml, result.tap, summary
  *   vmrun-qmp.c      QMP client (QEMU's monitor) for DUMP=1
+ *   vmrun-qmp-msg.c  QMP messages: lines, events, replies (untrusted)
  *   vmrun-dump.c     DUMP=1: the guest's memory as an ELF core
  */
 #ifndef BOOTTEST_VMRUN_H
@@ -122,6 +123,18 @@ unsigned int vm_qmp_events(struct vm_qmp *q);
 int vm_qmp_execute(struct vm_qmp *q, const char *cmd, struct json_object *args,
 		   long timeout_ms, char **errmsg);
 void vm_qmp_close(struct vm_qmp *q);
+
+/* vmrun-qmp-msg.c: what QEMU's monitor sent, apart from the socket */
+struct strbuf;
+/*
+ * Handle the complete lines in *in (removed from it), setting VM_QMP_EV_*
+ * in *events; returns the first message that is not an event (the caller
+ * puts it) or NULL.  An unterminated line over 1 MiB is dropped.
+ */
+struct json_object *vm_qmp_drain(struct strbuf *in, unsigned int *events);
+bool vm_qmp_is_greeting(struct json_object *msg);
+/* 0 for {"return": ...}; else -1 and *errmsg (when errmsg) = error.desc. */
+int vm_qmp_reply_result(struct json_object *reply, char **errmsg);
 
 /* vmrun-dump.c */
 int vm_dump_take(struct vm_qmp *q, struct vm_facts *f, const char *why);

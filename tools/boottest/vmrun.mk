@@ -3,10 +3,14 @@
 TOOLS += vmrun
 vmrun-main := vmrun.o
 vmrun-objs := vmrun-arch.o vmrun-qemu.o vmrun-guest.o vmrun-report.o \
-	      vmrun-qmp.o vmrun-dump.o vmrun-postmortem.o \
+	      vmrun-qmp.o vmrun-qmp-msg.o vmrun-dump.o vmrun-postmortem.o \
 	      ksymbolize-frame.o ksymbolize-core.o
 vmrun-pkgs := json-c libelf libdw
 
 FUZZERS += fuzz-vmrun-guest
 fuzz-vmrun-guest-objs := vmrun-guest.o
 fuzz-vmrun-guest-pkgs := json-c
+
+FUZZERS += fuzz-vmrun-qmp
+fuzz-vmrun-qmp-objs := vmrun-qmp-msg.o
+fuzz-vmrun-qmp-pkgs := json-c
