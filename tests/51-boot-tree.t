@@ -17,7 +17,7 @@ make -s -C "$KERNEL_SRCTREE" O="$KERNEL_OBJTREE" boottest TIMEOUT=240 \
 is "$?" 0 "make O=dir boottest: the tree kernel boots clean" || diag "$(tail -20 "$T_TMP/o.log")"
 run=$(readlink -f "$KERNEL_OBJTREE/.boottest/runs/latest")
 r=$run/result.json
-is "$(jget "$r" "['verdict']")" clean "O=: verdict clean"
+assert_clean_run "$run" "O="
 is "$(jget "$r" "['kernel']['release']")" "$KERNEL_RELEASE" "O=: the report names the kernel release"
 is "$(jget "$r" "['kernel']['initrd']")" null "O=: built-in root drivers: no initramfs"
 k=$(jget "$r" "['kernel']['path']")

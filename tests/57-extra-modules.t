@@ -101,6 +101,7 @@ boot "$T_TMP/o-deb" "$T_TMP/deb.log" TIMEOUT=600 EXTRA_MODULES="$T_TMP/deb/${dmz
 	CMD="modprobe dm-zero && grep '^dm_mod ' /proc/modules && grep '^dm_zero ' /proc/modules && ls /lib/modules/$rel/extra"
 is "$B_RC" 0 "Debian kernel: EXTRA_MODULES=dm-zero.ko, modprobe dm-zero: exit 0" ||
 	diag "$(tail -n 20 "$T_TMP/deb.log")"
+assert_clean_run --cmd "$B_RUN" "Debian kernel, EXTRA_MODULES="
 like "$(cat "$B_RUN/console.log" 2> /dev/null)" "dm_zero [0-9]+ 0 - Live" "... loaded in the guest"
 like "$(cat "$B_RUN/console.log" 2> /dev/null)" "dm_mod [0-9]+ 1 dm_zero" \
 	"... with dm-mod (from the kernel's modules, through modules.dep) under it"
@@ -199,6 +200,7 @@ is "$B_RC" 0 "tree kernel: EXTRA_MODULES='hello.ko hellodep.ko' CMD='modprobe he
 r=$(grep -l "boottest-hellodep" "$KERNEL_OBJTREE"/.boottest/runs/*/kmsg.log 2> /dev/null |
 	xargs -r ls -t | head -n1)
 run=${r%/kmsg.log}
+assert_clean_run --cmd "$run" "tree kernel, EXTRA_MODULES="
 like "$(cat "$r" 2> /dev/null)" "boottest-hello: init marker" "kmsg: hello's init ran (loaded first, as modules.dep says)"
 like "$(cat "$r" 2> /dev/null)" "boottest-hellodep: init marker 42" "kmsg: hellodep's init ran and called hello"
 like "$(cat "$run/console.log" 2> /dev/null)" "hello.ko" "console: the modules are in /lib/modules/RELEASE/extra"

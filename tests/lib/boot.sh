@@ -10,6 +10,8 @@
 #   jget FILE EXPR                    a value from a JSON file (python3),
 #                                     EXPR like ['verdict'] or ['crashes'][0]['title']
 #   qemu_of RUNDIR                    pids of QEMU processes of that run
+#   assert_clean_run [--cmd] RUNDIR [LABEL]  a clean boot's result.json
+#   assert_run_files RUNDIR           counts, result files, kmsg priorities
 
 boot() {
 	local out=$1 log=$2
@@ -41,4 +43,35 @@ need_boot_env() {
 	dk=$("$T_ROOT/scripts/boottest/debian-kernel" --print 2>/dev/null)
 	[ -n "$dk" ] && ls "$dk"/boot/vmlinuz-* > /dev/null 2>&1 ||
 		skip_all "Debian's kernel is not cached: run scripts/boottest/setup"
+}
+
+# assert_clean_run [--cmd] RUNDIR [LABEL]: the assertions every clean boot
+# makes on RUNDIR/result.json: verdict clean, exit_status 0, init reached,
+# no crash; with --cmd also CMD's status 0 (it came home on the results
+# disk).  LABEL prefixes the test names.
+assert_clean_run() {
+	local cmd=
+	[ "$1" = --cmd ] && { cmd=y; shift; }
+	local r=$1/result.json p=${2:+$2: }
+	is "$(jget "$r" "['verdict']")" clean "${p}verdict clean"
+	is "$(jget "$r" "['exit_status']")" 0 "${p}result.json exit_status 0"
+	is "$(jget "$r" "['init']['reached']")" true "${p}init reached"
+	[ -z "$cmd" ] ||
+		is "$(jget "$r" "['cmd']['status']")" 0 "${p}CMD status 0 came home on the results disk"
+	is "$(jget "$r" "['crashes'].__len__()")" 0 "${p}no crash"
+}
+
+# assert_run_files RUNDIR: a finished run's directory: plausible error and
+# warning counts, every result file written, kmsg.log with priorities.
+assert_run_files() {
+	local run=$1 errs warns f
+	errs=$(jget "$run/result.json" "['errors']")
+	warns=$(jget "$run/result.json" "['warnings']")
+	[ "$errs" -ge 0 ] && [ "$errs" -lt 30 ] && [ "$warns" -ge 0 ] && [ "$warns" -lt 60 ]
+	ok $? "error/warning counts plausible ($errs errors, $warns warnings)"
+	for f in console.log kmsg.log result.json junit.xml result.tap qemu.cmdline; do
+		[ -s "$run/$f" ]
+		ok $? "run directory has $f"
+	done
+	like "$(head -c 300 "$run/kmsg.log")" "^<[0-9]+>" "kmsg.log carries priorities"
 }
