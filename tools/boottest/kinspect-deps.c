@@ -515,10 +515,7 @@ int ki_modules_closure(const char *moddir, char **names, int nnames,
 			for (i = 0; i < c.norder; i++)
 				printf("%s\n", c.order[i]->path);
 		}
-		if (fflush(stdout) || ferror(stdout)) {
-			bt_err("stdout: write error: %s", strerror(errno));
-			c.status = BT_EXIT_USAGE;
-		}
+		c.status = ki_flush_stdout();
 	}
 	free_ctx(&c);
 	return c.status;
@@ -538,18 +535,8 @@ static const char *rel_path(const struct ctx *c, const char *path)
 static int write_out(const char *dir, const char *name, struct strbuf *sb)
 {
 	char *path = bt_path_join(dir, name);
-	struct bt_atomic a;
-	int ret = -1;
+	int ret = ki_write_file(path, sb->buf, sb->len);
 
-	if (bt_atomic_open(&a, path, 0644) < 0)
-		goto out;
-	if (bt_write_all(a.fd, sb->buf, sb->len) < 0) {
-		bt_err("%s: write error: %s", a.tmp, strerror(errno));
-		bt_atomic_abort(&a);
-		goto out;
-	}
-	ret = bt_atomic_commit(&a);
-out:
 	free(path);
 	return ret;
 }

@@ -1,5 +1,5 @@
 // SPDX-License-Identifier: GPL-2.0
-/* kinspect: input files and the reason of the last failure. */
+/* kinspect: input and output files, and the reason of the last failure. */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdarg.h>
@@ -9,7 +9,9 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "err.h"
 #include "kinspect.h"
+#include "path.h"
 
 static char errbuf[512];
 
@@ -91,4 +93,27 @@ void ki_unmap_file(uint8_t *buf, size_t len)
 {
 	if (buf)
 		munmap(buf, len);
+}
+
+int ki_write_file(const char *path, const void *buf, size_t len)
+{
+	struct bt_atomic a;
+
+	if (bt_atomic_open(&a, path, 0644) < 0)
+		return -1;
+	if (bt_write_all(a.fd, buf, len) < 0) {
+		bt_err("%s: write error: %s", a.tmp, strerror(errno));
+		bt_atomic_abort(&a);
+		return -1;
+	}
+	return bt_atomic_commit(&a);
+}
+
+int ki_flush_stdout(void)
+{
+	if (fflush(stdout) || ferror(stdout)) {
+		bt_err("stdout: write error: %s", strerror(errno));
+		return BT_EXIT_USAGE;
+	}
+	return 0;
 }

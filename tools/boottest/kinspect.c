@@ -102,25 +102,29 @@ static __noreturn void usage(int status)
 	exit(status);
 }
 
-/* getopt's complaint, as one error line (opterr is off). */
-static __noreturn void bad_option(char **argv, int c)
+/*
+ * getopt_long for every subcommand (opterr is off, optstring starts with
+ * ':'): -h/--help prints the usage and exits 0; a bad option is one error
+ * line and exit 2.  Returns the next other option, or -1.
+ */
+static int sub_getopt_long(int argc, char **argv, const char *optstring,
+			   const struct option *opts)
 {
-	if (c == ':')
+	int c = getopt_long(argc, argv, optstring, opts, NULL);
+
+	if (c == 'h')
+		usage(0);
+	if (c == ':') {
 		bt_err("option %s needs an argument; see --help",
 		       argv[optind - 1]);
-	else
+		exit(BT_EXIT_USAGE);
+	}
+	if (c == '?') {
 		bt_err("unrecognized option '%s'; see --help",
 		       argv[optind - 1]);
-	exit(BT_EXIT_USAGE);
-}
-
-static int flush_stdout(void)
-{
-	if (fflush(stdout) || ferror(stdout)) {
-		bt_err("stdout: write error: %s", strerror(errno));
-		return BT_EXIT_USAGE;
+		exit(BT_EXIT_USAGE);
 	}
-	return 0;
+	return c;
 }
 
 /* Map and inspect path; on failure print and return the exit status. */
@@ -288,7 +292,6 @@ static int write_vmlinux(const char *out, const char *path,
 			 const struct ki_image *ki, const uint8_t *map,
 			 size_t len)
 {
-	struct bt_atomic a;
 	const uint8_t *p;
 	size_t n;
 
@@ -300,35 +303,19 @@ static int write_vmlinux(const char *out, const char *path,
 	/* An ELF input is copied as it is; an extracted one is trimmed. */
 	p = ki->body_owned ? ki->body : map;
 	n = ki->body_owned ? ki->elf_len : len;
-	if (bt_atomic_open(&a, out, 0644) < 0)
-		return BT_EXIT_USAGE;
-	if (bt_write_all(a.fd, p, n) < 0) {
-		bt_err("%s: write error: %s", a.tmp, strerror(errno));
-		bt_atomic_abort(&a);
-		return BT_EXIT_USAGE;
-	}
-	return bt_atomic_commit(&a) < 0 ? BT_EXIT_USAGE : 0;
+	return ki_write_file(out, p, n) < 0 ? BT_EXIT_USAGE : 0;
 }
 
 /* The raw Image (arm64, riscv) of an Image, Image.gz..., or EFI zboot. */
 static int write_image(const char *out, const char *path,
 		       const struct ki_image *ki)
 {
-	struct bt_atomic a;
-
 	if (!ki->body || ki->body_is_elf) {
 		bt_err("%s: %s image holds no arm64/riscv Image%s", path,
 		       ki->format, ki->body_is_elf ? "; try --vmlinux" : "");
 		return BT_EXIT_FAIL;
 	}
-	if (bt_atomic_open(&a, out, 0644) < 0)
-		return BT_EXIT_USAGE;
-	if (bt_write_all(a.fd, ki->body, ki->body_len) < 0) {
-		bt_err("%s: write error: %s", a.tmp, strerror(errno));
-		bt_atomic_abort(&a);
-		return BT_EXIT_USAGE;
-	}
-	return bt_atomic_commit(&a) < 0 ? BT_EXIT_USAGE : 0;
+	return ki_write_file(out, ki->body, ki->body_len) < 0 ? BT_EXIT_USAGE : 0;
 }
 
 static int print_config(const char *path, const struct ki_image *ki)
@@ -347,7 +334,7 @@ static int print_config(const char *path, const struct ki_image *ki)
 	}
 	fwrite(text, 1, len, stdout);
 	free(text);
-	return flush_stdout();
+	return ki_flush_stdout();
 }
 
 static int cmd_image(int argc, char **argv)
@@ -371,7 +358,7 @@ static int cmd_image(int argc, char **argv)
 	size_t len;
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = sub_getopt_long(argc, argv, ":h", opts)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -391,10 +378,6 @@ static int cmd_image(int argc, char **argv)
 		case 'c':
 			config = true;
 			break;
-		case 'h':
-			usage(0);
-		default:
-			bad_option(argv, c);
 		}
 	}
 	if (optind != argc - 1) {
@@ -438,7 +421,7 @@ static int cmd_image(int argc, char **argv)
 			print_text(o, NULL);
 		json_object_put(o);
 		if (!ret)
-			ret = flush_stdout();
+			ret = ki_flush_stdout();
 		if (!ret && !match)
 			ret = BT_EXIT_FAIL;
 	}
@@ -540,7 +523,7 @@ static int cmd_modinfo(int argc, char **argv)
 	int c, i, status = 0;
 	size_t k;
 
-	while ((c = getopt_long(argc, argv, ":F:h", opts, NULL)) != -1) {
+	while ((c = sub_getopt_long(argc, argv, ":F:h", opts)) != -1) {
 		switch (c) {
 		case 'j':
 			json = true;
@@ -548,10 +531,6 @@ static int cmd_modinfo(int argc, char **argv)
 		case 'F':
 			field = optarg;
 			break;
-		case 'h':
-			usage(0);
-		default:
-			bad_option(argv, c);
 		}
 	}
 	if (optind >= argc) {
@@ -586,7 +565,7 @@ static int cmd_modinfo(int argc, char **argv)
 		bt_json_fprint(stdout, all, true);
 		json_object_put(all);
 	}
-	c = flush_stdout();
+	c = ki_flush_stdout();
 	return status ? status : c;
 }
 
@@ -603,7 +582,7 @@ static int cmd_modules(int argc, char **argv)
 	struct ki_closure_opts o = { .softdeps = true };
 	int c, ret;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = sub_getopt_long(argc, argv, ":h", opts)) != -1) {
 		switch (c) {
 		case 'j':
 			o.json = true;
@@ -618,10 +597,6 @@ static int cmd_modules(int argc, char **argv)
 		case 'b':
 			o.builtin_dir = optarg;
 			break;
-		case 'h':
-			usage(0);
-		default:
-			bad_option(argv, c);
 		}
 	}
 	if (argc - optind < 2) {
@@ -644,15 +619,11 @@ static int cmd_depmod(int argc, char **argv)
 	const char *out = NULL;
 	int c;
 
-	while ((c = getopt_long(argc, argv, ":o:h", opts, NULL)) != -1) {
+	while ((c = sub_getopt_long(argc, argv, ":o:h", opts)) != -1) {
 		switch (c) {
 		case 'o':
 			out = optarg;
 			break;
-		case 'h':
-			usage(0);
-		default:
-			bad_option(argv, c);
 		}
 	}
 	if (argc - optind != 1) {
@@ -762,7 +733,7 @@ static int cmd_vermagic(int argc, char **argv)
 	size_t len, n;
 	int c, i, ret, r;
 
-	while ((c = getopt_long(argc, argv, ":h", opts, NULL)) != -1) {
+	while ((c = sub_getopt_long(argc, argv, ":h", opts)) != -1) {
 		switch (c) {
 		case 'c':
 			config = optarg;
@@ -773,10 +744,6 @@ static int cmd_vermagic(int argc, char **argv)
 		case 'f':
 			fix = optarg;
 			break;
-		case 'h':
-			usage(0);
-		default:
-			bad_option(argv, c);
 		}
 	}
 	if (optind >= argc) {
@@ -825,7 +792,7 @@ static int cmd_vermagic(int argc, char **argv)
 	}
 	if (optind == argc - 1) {
 		printf("%s\n", want);
-		ret = flush_stdout();
+		ret = ki_flush_stdout();
 		goto out;
 	}
 	for (i = optind + 1; i < argc; i++) {

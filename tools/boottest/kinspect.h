@@ -20,7 +20,7 @@
 /* Cap on any decompressed kernel or module. */
 #define KI_MAX_OUT	(512UL << 20)
 
-/* kinspect-file.c: reason of the last failure, and input files. */
+/* kinspect-file.c: reason of the last failure, input and output files. */
 void ki_seterr(const char *fmt, ...) __printf(1, 2);
 const char *ki_errmsg(void);
 
@@ -33,6 +33,13 @@ int ki_map_file(const char *path, uint8_t **buf, size_t *len, bool *is_io);
 void ki_unmap_file(uint8_t *buf, size_t len);
 /* Open a regular, non-empty file: returns the fd, or -1 as above. */
 int ki_open_file(const char *path, size_t *len, bool *is_io);
+/*
+ * Write len bytes to path atomically (mode 0644).  This and the next one
+ * are for the CLI: they print the error line themselves; returns -1.
+ */
+int ki_write_file(const char *path, const void *buf, size_t len);
+/* Flush stdout: 0, or the error line and BT_EXIT_USAGE (exit status 2). */
+int ki_flush_stdout(void);
 
 /* kinspect-decomp.c: formats by magic number, decompression. */
 enum ki_comp {
