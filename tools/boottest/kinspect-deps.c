@@ -206,8 +206,8 @@ static void load_builtin(struct ctx *c)
 			if (nl)
 				*nl = 0;
 			if (*p) {
-				c->builtin = bt_realloc(c->builtin,
-					(c->nbuiltin + 1) * sizeof(char *));
+				c->builtin = bt_realloc(c->builtin, (c->nbuiltin + 1) *
+							sizeof(char *));
 				c->builtin[c->nbuiltin++] =
 					ki_modname_from_path(p);
 			}

@@ -250,7 +250,7 @@ static int unpack_payload(struct ki_image *ki, uint8_t *d, size_t len,
 }
 
 static int parse_bzimage(struct ki_image *ki, uint8_t *d, size_t len,
-			  size_t max)
+			 size_t max)
 {
 	unsigned int setup_sects = d[0x1f1] ? d[0x1f1] : 4;
 	uint64_t setup_size = (uint64_t)(setup_sects + 1) * 512;
@@ -294,7 +294,7 @@ static int parse_bzimage(struct ki_image *ki, uint8_t *d, size_t len,
 }
 
 static int parse_zboot(struct ki_image *ki, uint8_t *d, size_t len,
-			 size_t max)
+		       size_t max)
 {
 	ki->format = "zboot";
 	if (len < 64) {
@@ -315,7 +315,7 @@ static int parse_zboot(struct ki_image *ki, uint8_t *d, size_t len,
 }
 
 static int parse_compressed(struct ki_image *ki, uint8_t *d, size_t len,
-			     size_t max)
+			    size_t max)
 {
 	const char *base;
 

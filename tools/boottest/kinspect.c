@@ -473,12 +473,10 @@ static struct json_object *modinfo_json(const char *path,
 				json_object_object_add(o, mi->key[i], arr);
 				v = arr;
 			}
-			json_object_array_add(v,
-				json_object_new_string(mi->val[i]));
+			json_object_array_add(v, json_object_new_string(mi->val[i]));
 		} else if (multi_key(mi->key[i])) {
 			arr = json_object_new_array();
-			json_object_array_add(arr,
-				json_object_new_string(mi->val[i]));
+			json_object_array_add(arr, json_object_new_string(mi->val[i]));
 			json_object_object_add(o, mi->key[i], arr);
 		} else {
 			bt_json_add_str(o, mi->key[i], mi->val[i]);
