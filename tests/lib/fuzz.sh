@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: GPL-2.0
+# shellcheck shell=bash
+#
+# The bounded run of a libFuzzer target, for the tests of the parsers of
+# untrusted input.  Source after tap.sh.
+#
+#   fuzz_run TARGET SEEDS SECONDS [LIBFUZZER_OPTION...]
+#       build tools/boottest/fuzz/TARGET.c (clang, ASan + UBSan, make fuzz's
+#       rules) into $BT_TEST_BUILD/TARGET, then run it niced for SECONDS over
+#       a scratch corpus that starts from the shipped seeds
+#       tools/boottest/fuzz/corpus-SEEDS (-rss_limit_mb=1024 -timeout=10,
+#       crash files in the test's scratch directory).  One assertion: it ran
+#       clean; a build failure fails it too.  Without clang: a skip.
+
+fuzz_run() {
+	local target=$1 seeds=$T_ROOT/tools/boottest/fuzz/corpus-$2 secs=$3 out
+	shift 3
+	if ! command -v clang > /dev/null; then
+		skip "$target: clang missing (apt-get install clang)"
+		return 0
+	fi
+	out=${BT_TEST_BUILD:-$T_TMP}/$target
+	if ! make -s -C "$T_ROOT/tools/boottest" O="$out" "$out/fuzz/$target" \
+		> "$T_TMP/$target.log" 2>&1; then
+		ok 1 "$target builds"
+		diag "$(tail -n 30 "$T_TMP/$target.log")"
+		return 1
+	fi
+	mkdir -p "$T_TMP/$target.corpus"
+	nice "$out/fuzz/$target" -max_total_time="$secs" -rss_limit_mb=1024 -timeout=10 \
+		-artifact_prefix="$T_TMP/" "$@" "$T_TMP/$target.corpus" "$seeds" \
+		> "$T_TMP/$target.log" 2>&1
+	ok $? "$target: $secs s from the seeds of corpus-${seeds##*/corpus-} without a crash, leak, hang or sanitizer report" ||
+		diag "$(tail -n 30 "$T_TMP/$target.log")"
+}
