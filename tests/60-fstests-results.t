@@ -55,6 +55,26 @@ is "$(jq -r '.baseline.not_reached | join(" ")' "$j")" "ext4_4k:ext4/034 ext4_4k
 is "$(jq -r .baseline.regressions "$j")" 2 "not reached counts as regression"
 like "$(cat "$T_TMP/crash.xml")" '<error message="the kernel crashed' "JUnit error for the crashed test"
 
+# TIMEOUT= stopped the run in generic/003 (no crash: the boot's verdict is
+# timeout): that test is "timeout", not "crashed", the rest not reached,
+# and the verdict says timeout.
+mkdir -p "$T_TMP/to"
+cp -r "$c/ext4_4k" "$c/vm-plan" "$T_TMP/to/"
+sed '/sysrq/,$d' "$c/console.log" > "$T_TMP/to/console.log"
+echo '{"verdict":"timeout","timeout_s":60,"classify":{"verdict":"pass","crashes":[]}}' > "$T_TMP/to/result.json"
+"$fr" -o "$T_TMP/to.json" --junit "$T_TMP/to.xml" --console "$T_TMP/to/console.log" \
+	--kernel "$T_TMP/to/result.json" "$T_TMP/to" > "$T_TMP/to.out"
+is "$?" 1 "timeout in the middle exits 1"
+j=$T_TMP/to.json
+is "$(jq -r .verdict "$j")" timeout "verdict timeout"
+is "$(jq -r .running.test "$j")" generic/003 "names the test running at the timeout"
+is "$(jq -r '.tests[] | select(.name=="generic/003") | .status' "$j")" timeout "running test: timeout, not crashed"
+like "$(jq -r '.tests[] | select(.name=="generic/003") | .message' "$j")" 'TIMEOUT=60 s reached during this test' "timeout named on the test"
+like "$(jq -r '.tests[] | select(.name=="generic/004") | .message' "$j")" 'stopped \(TIMEOUT\) during generic/003' "later test: not reached, with why"
+is "$(jq -r '.counts | "\(.tests) \(.passed) \(.timeout) \(.crashed) \(.notreached)"' "$j")" "4 2 1 0 1" "counts: 2 of 4 ran, 1 stopped, 1 not reached"
+like "$(cat "$T_TMP/to.out")" 'fstests: TIMEOUT generic/003 \[ext4_4k\]' "summary names the test stopped by TIMEOUT"
+like "$(cat "$T_TMP/to.xml")" 'type="timeout"' "JUnit error of type timeout"
+
 # Baseline: new failure / fixed / still failing / newly not run.
 mk() { # NAME STATUS...: a one-section result.json
 	local n=$1; shift

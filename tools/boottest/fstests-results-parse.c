@@ -19,6 +19,7 @@ void fr_init(struct fr_run *r)
 {
 	memset(r, 0, sizeof(*r));
 	r->check_status = -1;
+	r->timeout_s = -1;
 }
 
 void fr_free(struct fr_run *r)
@@ -66,6 +67,7 @@ const char *fr_status_str(enum fr_status s)
 	case FR_NOTRUN: return "notrun";
 	case FR_EXPUNGED: return "expunged";
 	case FR_CRASHED: return "crashed";
+	case FR_TIMEOUT: return "timeout";
 	default: return "notreached";
 	}
 }
@@ -772,8 +774,14 @@ static struct json_object *find_crashes(struct json_object *o, int depth)
 void fr_parse_kernel(struct fr_run *r, struct json_object *o)
 {
 	struct json_object *a = find_crashes(o, 0);
+	const char *v = bt_json_get_str(o, "verdict");
 	size_t i, n;
 
+	/* vmrun's result.json: the run was stopped by TIMEOUT= */
+	if (v && !strcmp(v, "timeout")) {
+		r->timed_out = true;
+		r->timeout_s = bt_json_get_int(o, "timeout_s", -1);
+	}
 	if (!a)
 		return;
 	n = json_object_array_length(a);

@@ -12,7 +12,7 @@
 #include "strbuf.h"
 #include "xml.h"
 
-enum { C_PASS, C_FAIL, C_NOTRUN, C_EXPUNGED, C_CRASHED, C_NOTREACHED, C_N };
+enum { C_PASS, C_FAIL, C_NOTRUN, C_EXPUNGED, C_CRASHED, C_TIMEOUT, C_NOTREACHED, C_N };
 
 static int cidx(enum fr_status s)
 {
@@ -22,12 +22,13 @@ static int cidx(enum fr_status s)
 	case FR_NOTRUN: return C_NOTRUN;
 	case FR_EXPUNGED: return C_EXPUNGED;
 	case FR_CRASHED: return C_CRASHED;
+	case FR_TIMEOUT: return C_TIMEOUT;
 	default: return C_NOTREACHED;
 	}
 }
 
 static const char *const cnames[C_N] = {
-	"passed", "failed", "notrun", "expunged", "crashed", "notreached",
+	"passed", "failed", "notrun", "expunged", "crashed", "timeout", "notreached",
 };
 
 static struct json_object *counts_obj(const long *c)
@@ -75,7 +76,7 @@ struct json_object *fr_to_json(const struct fr_run *r)
 		struct json_object *jt = json_object_new_object();
 
 		c[cidx(t->status)]++;
-		if (t->status == FR_CRASHED &&
+		if ((t->status == FR_CRASHED || t->status == FR_TIMEOUT) &&
 		    (!running || r->start_line[i] >= r->start_line[running - r->t]))
 			running = t;
 		bt_json_add_str(jt, "section", t->section);
@@ -141,7 +142,10 @@ struct json_object *fr_to_json(const struct fr_run *r)
 		json_object_array_add(kern, jk);
 	}
 
-	if (c[C_PASS] + c[C_FAIL] + c[C_NOTRUN] + c[C_CRASHED] == 0)
+	/* TIMEOUT= stopped the run: not a crash, not a test failure */
+	if (r->timed_out && !r->done && !c[C_CRASHED] && !r->ncrash && !c[C_FAIL])
+		verdict = "timeout";
+	else if (c[C_PASS] + c[C_FAIL] + c[C_NOTRUN] + c[C_CRASHED] == 0)
 		verdict = "error";
 	else if (c[C_CRASHED] || r->ncrash)
 		verdict = "crash";
@@ -259,7 +263,8 @@ int fr_baseline(struct json_object *out, struct json_object *base,
 			list = bs && !strcmp(bs, "fail") ? 1 : (bs ? -1 : 5);
 		else if (!strcmp(st, "notrun"))
 			list = ran(bs) ? 3 : -1;
-		else if (!strcmp(st, "crashed") || !strcmp(st, "notreached"))
+		else if (!strcmp(st, "crashed") || !strcmp(st, "timeout") ||
+			 !strcmp(st, "notreached"))
 			list = bs && strcmp(bs, "notreached") ? 4 : -1;
 		if (list >= 0)
 			json_object_array_add(l[list], json_object_new_string(key));
@@ -362,8 +367,9 @@ void fr_write_junit(FILE *f, const struct fr_run *r)
 		bt_xml_escape(f, r->sec[i].name);
 		fprintf(f, "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" skipped=\"%ld\">\n",
 			c[C_PASS] + c[C_FAIL] + c[C_NOTRUN] + c[C_EXPUNGED] +
-			c[C_CRASHED] + c[C_NOTREACHED], c[C_FAIL],
-			c[C_CRASHED] + c[C_NOTREACHED], c[C_NOTRUN] + c[C_EXPUNGED]);
+			c[C_CRASHED] + c[C_TIMEOUT] + c[C_NOTREACHED], c[C_FAIL],
+			c[C_CRASHED] + c[C_TIMEOUT] + c[C_NOTREACHED],
+			c[C_NOTRUN] + c[C_EXPUNGED]);
 		for (j = 0; j < r->nt; j++)
 			if (!strcmp(r->t[j].section, r->sec[i].name))
 				junit_case(f, &r->t[j]);
@@ -416,10 +422,15 @@ void fr_write_text(FILE *f, struct json_object *out)
 			bt_json_get_str(s, "fstyp") ? bt_json_get_str(s, "fstyp") : "?",
 			bt_json_get_int(c, "tests", 0), bt_json_get_int(c, "passed", 0),
 			bt_json_get_int(c, "failed", 0), bt_json_get_int(c, "notrun", 0));
-		if (bt_json_get_int(c, "crashed", 0) + bt_json_get_int(c, "notreached", 0))
+		if (bt_json_get_int(c, "crashed", 0) + bt_json_get_int(c, "timeout", 0) +
+		    bt_json_get_int(c, "notreached", 0)) {
+			if (bt_json_get_int(c, "timeout", 0))
+				fprintf(f, ", %lld stopped by TIMEOUT",
+					bt_json_get_int(c, "timeout", 0));
 			fprintf(f, ", %lld crashed, %lld not reached",
 				bt_json_get_int(c, "crashed", 0),
 				bt_json_get_int(c, "notreached", 0));
+		}
 		if (bt_json_get_int(s, "time", -1) >= 0)
 			fprintf(f, " (%lld s)", bt_json_get_int(s, "time", 0));
 		fputc('\n', f);
@@ -430,10 +441,12 @@ void fr_write_text(FILE *f, struct json_object *out)
 		struct json_object *t = json_object_array_get_idx(a, i);
 		const char *st = bt_json_get_str(t, "status");
 
-		if (!st || (strcmp(st, "fail") && strcmp(st, "crashed")))
+		if (!st || (strcmp(st, "fail") && strcmp(st, "crashed") &&
+			    strcmp(st, "timeout")))
 			continue;
 		fprintf(f, "fstests: %s %s [%s]: %s\n",
-			strcmp(st, "fail") ? "CRASHED" : "FAIL",
+			!strcmp(st, "fail") ? "FAIL" :
+			!strcmp(st, "timeout") ? "TIMEOUT" : "CRASHED",
 			bt_json_get_str(t, "name"), bt_json_get_str(t, "section"),
 			bt_json_get_str(t, "message") ? bt_json_get_str(t, "message") : "");
 		indent(f, bt_json_get_str(t, "diff"));

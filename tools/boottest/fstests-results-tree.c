@@ -228,7 +228,13 @@ void fr_finish(struct fr_run *r)
 		else if (panic_title)
 			t->message = bt_asprintf("the kernel crashed: %s",
 						 panic_title);
-		else if (!r->done)
+		else if (r->timed_out && !r->done) {
+			t->status = FR_TIMEOUT;
+			t->message = r->timeout_s > 0 ?
+				bt_asprintf("TIMEOUT=%ld s reached during this test: the run was stopped, no result",
+					    r->timeout_s) :
+				bt_strdup("TIMEOUT reached during this test: the run was stopped, no result");
+		} else if (!r->done)
 			t->message = bt_strdup("the guest stopped during this test (timeout or crash); no result");
 		else
 			t->message = bt_strdup("no result recorded for this test");
@@ -238,11 +244,15 @@ void fr_finish(struct fr_run *r)
 	for (j = 0; j < r->nt; j++) {
 		struct fr_test *t = &r->t[j];
 
-		if (t->known || t->status == FR_CRASHED || t->message)
+		if (t->known || t->status == FR_CRASHED ||
+		    t->status == FR_TIMEOUT || t->message)
 			continue;
 		if (last >= 0)
-			t->message = bt_asprintf("not reached: the run stopped during %s",
+			t->message = bt_asprintf("not reached: the run stopped%s during %s",
+						 r->timed_out ? " (TIMEOUT)" : "",
 						 r->t[last].name);
+		else if (r->timed_out)
+			t->message = bt_strdup("not reached: the run stopped (TIMEOUT) before this test");
 		else
 			t->message = bt_strdup("not reached: the run stopped before this test");
 	}

@@ -20,6 +20,7 @@ enum fr_status {
 	FR_NOTRUN,
 	FR_EXPUNGED,
 	FR_CRASHED,	/* running when the guest died or stopped */
+	FR_TIMEOUT,	/* running when the run hit TIMEOUT= (no crash) */
 };
 
 /* Per-test files found in the results tree. */
@@ -74,6 +75,8 @@ struct fr_run {
 	char *cur_section;	/* section of the last console event */
 	long check_status;	/* ./check's exit status; -1 unknown */
 	bool done;		/* the guest runner finished */
+	bool timed_out;		/* the boot's verdict: TIMEOUT= reached */
+	long timeout_s;		/* that TIMEOUT=, -1 unknown */
 	bool have_plan;
 	bool have_console;
 	char *error;		/* runner-reported error, if any */
