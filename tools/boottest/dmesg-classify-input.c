@@ -65,14 +65,26 @@ static size_t clean_copy(char *dst, const char *src, size_t len)
 	return d - dst;
 }
 
+/* isdigit() of the C locale, without a call per byte */
+static inline bool is_digit(char c)
+{
+	return (unsigned char)(c - '0') < 10;
+}
+
 static bool skip_digits(const char **pp, const char *end, unsigned long *val)
 {
 	const char *p = *pp;
 	unsigned long v = 0;
 
-	if (p >= end || !isdigit((unsigned char)*p))
+	if (p >= end || !is_digit(*p))
 		return false;
-	while (p < end && isdigit((unsigned char)*p)) {
+	if (!val) {
+		while (++p < end && is_digit(*p))
+			;
+		*pp = p;
+		return true;
+	}
+	while (p < end && is_digit(*p)) {
 		if (v < 100000000UL)
 			v = v * 10 + (*p - '0');
 		p++;
@@ -301,49 +313,87 @@ static bool is_ctl(unsigned char c)
 	return c == '\n' || c == '\r' || c == '\0' || c == 0x1b;
 }
 
+/*
+ * The control bytes (newline, CR, NUL, ESC) of the input, 64 bytes at a
+ * time: a bit per byte, so that finding the end of a line costs a few bit
+ * operations, not a call and a vector set-up per line.
+ */
+struct ctl_scan {
+	const char *data;	/* the input */
+	size_t len;
+	size_t base;		/* offset of the current block */
+	unsigned long long mask;	/* its control bytes */
+	bool valid;		/* mask is the block's */
+	bool vec;		/* AVX2 */
+};
+
 #ifdef DC_HAVE_AVX2
 __attribute__((target("avx2")))
-static const char *next_ctl_avx2(const char *p, const char *end)
+static unsigned int ctl_mask32(const char *p)
 {
 	const __m256i nl = _mm256_set1_epi8('\n'), cr = _mm256_set1_epi8('\r');
 	const __m256i nul = _mm256_setzero_si256(), esc = _mm256_set1_epi8(0x1b);
+	__m256i v = _mm256_loadu_si256((const __m256i *)p);
 
-	for (; end - p >= 32; p += 32) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)p);
-		unsigned int m = _mm256_movemask_epi8(_mm256_or_si256(
-			_mm256_or_si256(_mm256_cmpeq_epi8(v, nl),
-					_mm256_cmpeq_epi8(v, cr)),
-			_mm256_or_si256(_mm256_cmpeq_epi8(v, nul),
-					_mm256_cmpeq_epi8(v, esc))));
-
-		if (m)
-			return p + __builtin_ctz(m);
-	}
-	while (p < end && !is_ctl(*p))
-		p++;
-	return p;
+	return _mm256_movemask_epi8(_mm256_or_si256(
+		_mm256_or_si256(_mm256_cmpeq_epi8(v, nl),
+				_mm256_cmpeq_epi8(v, cr)),
+		_mm256_or_si256(_mm256_cmpeq_epi8(v, nul),
+				_mm256_cmpeq_epi8(v, esc))));
 }
 #endif
 
-/* Next newline, CR, NUL or ESC at or after p (end when none). */
-static const char *next_ctl(const char *p, const char *end)
+static void ctl_block(struct ctl_scan *cs, size_t off)
 {
+	const char *b = cs->data + off;
+	size_t n = cs->len - off < 64 ? cs->len - off : 64;
+
+	cs->base = off;
+	cs->valid = true;
+	cs->mask = 0;
 #ifdef DC_HAVE_AVX2
-	if (dc_have_avx2())
-		return next_ctl_avx2(p, end);
+	if (cs->vec && n == 64) {
+		cs->mask = ctl_mask32(b) |
+			   (unsigned long long)ctl_mask32(b + 32) << 32;
+		return;
+	}
 #endif
-	while (p < end && !is_ctl(*p))
-		p++;
-	return p;
+	for (size_t i = 0; i < n; i++)
+		if (is_ctl(b[i]))
+			cs->mask |= 1ULL << i;
+}
+
+/* Next newline, CR, NUL or ESC at or after p (the end when none). */
+static const char *next_ctl(struct ctl_scan *cs, const char *p)
+{
+	size_t off = p - cs->data;
+
+	while (off < cs->len) {
+		unsigned long long m;
+
+		if (!cs->valid || off < cs->base || off - cs->base >= 64)
+			ctl_block(cs, off);
+		m = cs->mask & (~0ULL << (off - cs->base));
+		if (m)
+			return cs->data + cs->base + __builtin_ctzll(m);
+		off = cs->base + 64;
+	}
+	return cs->data + cs->len;
 }
 
 void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 		  size_t len)
 {
 	const char *p = data, *end = data + len;
-	size_t pos, cap = len / 64 + 16, arena = 0;
+	size_t pos, cap = len / 64 + 16, arena = 0, hit = 0;
+	struct ctl_scan cs = { .data = data, .len = len };
 
+#ifdef DC_HAVE_AVX2
+	cs.vec = dc_have_avx2();
+#endif
 	memset(log, 0, sizeof(*log));
+	if (r)
+		hit = dc_lit_next(r, data, len, 0);
 	log->data = data;
 	log->bytes = len;
 	log->lines = dc_alloc_big(cap * sizeof(*log->lines));
@@ -356,7 +406,7 @@ void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 
 		/* lines with ESC, NUL or an inner CR get a cleaned copy */
 		for (;;) {
-			nl = next_ctl(nl, end);
+			nl = next_ctl(&cs, nl);
 			if (nl == end || *nl == '\n')
 				break;
 			if (*nl != '\r' || (nl + 1 < end && nl[1] != '\n'))
@@ -391,7 +441,15 @@ void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 		decode_line(log, ln, s, n);
 		ln->inside = false;
 		ln->hdr = -1;
-		if (r && !ln->kmsg_cont)
+		/*
+		 * A header literal in the text is one in the raw line (the text
+		 * is the line's tail), unless the line was cleaned: the literals
+		 * are looked for in the whole input, and only a line holding one
+		 * is read again.
+		 */
+		if (r && hit < (size_t)(p - data))
+			hit = dc_lit_next(r, data, len, p - data);
+		if (r && !ln->kmsg_cont && (dirty || hit < (size_t)(nl - data)))
 			ln->hdr = dc_line_header(r, log, ln, &pos, &ln->inside);
 		if (ln->hdr >= 0)
 			log->nheaders++;

@@ -241,6 +241,95 @@ static void scan_avx2(const struct dc_rules *r, const char *s, size_t n,
 }
 #endif
 
+/* Does a literal of the buckets in mask start at window position pos? */
+static bool any_lit(const struct dc_rules *r, const char *s, size_t n,
+		    size_t pos, unsigned int mask)
+{
+	while (mask) {
+		int b = __builtin_ctz(mask);
+
+		mask &= mask - 1;
+		for (int li = r->bucket[b]; li >= 0; li = r->lits[li].next) {
+			const struct dc_lit *l = &r->lits[li];
+
+			if (pos >= l->off && pos - l->off + l->len <= n &&
+			    s[pos - l->off] == l->s[0] &&
+			    !memcmp(s + pos - l->off, l->s, l->len))
+				return true;
+		}
+	}
+	return false;
+}
+
+#ifdef DC_HAVE_AVX2
+__attribute__((target("avx2")))
+static size_t next_avx2(const struct dc_rules *r, const char *s, size_t n,
+			size_t from)
+{
+	const __m256i nib = _mm256_set1_epi8(0x0f);
+	__m256i lo[DC_WIN], hi[DC_WIN];
+	unsigned char mb[32];
+	size_t i = from;
+
+	for (int k = 0; k < DC_WIN; k++) {
+		lo[k] = _mm256_broadcastsi128_si256(
+			_mm_loadu_si128((const __m128i *)r->lo[k]));
+		hi[k] = _mm256_broadcastsi128_si256(
+			_mm_loadu_si128((const __m128i *)r->hi[k]));
+	}
+	for (; i + 32 + DC_WIN <= n; i += 32) {
+		__m256i m = _mm256_set1_epi8(-1);
+		unsigned int bits;
+
+		for (int k = 0; k < DC_WIN; k++) {
+			__m256i v = _mm256_loadu_si256((const __m256i *)
+						       (s + i + k));
+
+			m = _mm256_and_si256(m, _mm256_and_si256(
+				_mm256_shuffle_epi8(lo[k],
+						    _mm256_and_si256(v, nib)),
+				_mm256_shuffle_epi8(hi[k], _mm256_and_si256(
+					_mm256_srli_epi16(v, 4), nib))));
+		}
+		bits = ~(unsigned int)_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+
+		if (!bits)
+			continue;
+		_mm256_storeu_si256((__m256i *)mb, m);
+		while (bits) {
+			int j = __builtin_ctz(bits);
+
+			bits &= bits - 1;
+			if (any_lit(r, s, n, i + j, mb[j]))
+				return i + j;
+		}
+	}
+	return i;	/* the tail is left to the scalar scan */
+}
+#endif
+
+size_t dc_lit_next(const struct dc_rules *r, const char *s, size_t n,
+		   size_t from)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	size_t i = from;
+
+#ifdef DC_HAVE_AVX2
+	if (dc_have_avx2())
+		i = next_avx2(r, s, n, from);
+#endif
+	for (; i + DC_WIN <= n; i++) {
+		unsigned int m = 0xff;
+
+		for (int k = 0; k < DC_WIN && m; k++)
+			m &= r->lo[k][u[i + k] & 15] & r->hi[k][u[i + k] >> 4];
+		if (m && any_lit(r, s, n, i, m))
+			return i;
+	}
+	return n;
+}
+
 int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
 		const char *limit, size_t *pos, bool *inside)
 {

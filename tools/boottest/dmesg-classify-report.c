@@ -15,6 +15,7 @@
  *    rules' normalize list.
  */
 #include <ctype.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -31,16 +32,45 @@ struct frames {
 	int n, cap;
 };
 
+#define LEAD_KEY 4		/* bytes of a format's literal that are looked up */
+#define LEAD_KEYS 16
+
+/* Where a format literal's first LEAD_KEY bytes occur in a report's text. */
+struct lead_pos {
+	char key[LEAD_KEY];
+	size_t n;
+	size_t *pos;
+	size_t npos, cap;
+};
+
+struct skip_ent {
+	const void *key;	/* the format's skip regexp, or the regexp */
+	size_t off;		/* name in skip_memo.names */
+	unsigned int hash;
+	unsigned char n;
+	bool used, kind, match;	/* kind: skipped(), else name_match() */
+};
+
+struct skip_memo {
+	struct skip_ent *v;
+	size_t n, cap;		/* cap: a power of two */
+	struct strbuf names;
+};
+
 struct report {
 	struct dc_rules *r;
 	struct dc_log *log;
 	size_t *idx;		/* line indexes kept in the report */
+	signed char *ss;	/* each is a stack start (-1 not known yet) */
 	size_t n;
 	struct strbuf text;	/* kept lines joined with '\n' */
 	size_t ntext;		/* lines in text: the first TITLE_LINES */
 	const struct dc_format *fmt;
 	bool stack_seen;
 	struct frames fr, entries;	/* reused from crash to crash */
+	struct lead_pos keys[LEAD_KEYS];	/* of the current text */
+	int nkeys;
+	struct skip_memo memo;
 };
 
 static bool same_ctx(const struct dc_line *a, const struct dc_line *b,
@@ -57,6 +87,7 @@ static void report_add(struct report *rp, size_t i)
 {
 	const struct dc_line *ln = &rp->log->lines[i];
 
+	rp->ss[rp->n] = -1;
 	rp->idx[rp->n++] = i;
 	/* titles come from the first lines: the rest is joined on demand */
 	if (rp->ntext < TITLE_LINES) {
@@ -197,10 +228,12 @@ static bool is_stack_start(struct report *rp, size_t k)
 {
 	const struct dc_line *ln = &rp->log->lines[rp->idx[k]];
 
+	if (rp->ss[k] >= 0)
+		return rp->ss[k];
 	/* every stack-start line ends in ':' (cheap test first) */
-	if (!ln->len || !memchr(ln->text, ':', ln->len))
-		return false;
-	return dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
+	rp->ss[k] = ln->len && memchr(ln->text, ':', ln->len) &&
+		    dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
+	return rp->ss[k];
 }
 
 static long find_stack_start(struct report *rp)
@@ -284,11 +317,76 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 	return p;
 }
 
-static bool skipped(struct report *rp, const struct dc_span *fn)
+static bool skipped_match(struct report *rp, const struct dc_span *fn)
 {
 	if (span_match(rp->r, rp->r->frame_skip, fn))
 		return true;
 	return rp->fmt->skip && span_match(rp->r, rp->fmt->skip, fn);
+}
+
+/*
+ * Is a frame skipped?  The same functions show up in crash after crash:
+ * the answer for each (format skip list, name) is remembered.
+ */
+static bool memo_match(struct report *rp, const void *key, bool skip,
+		       const struct dc_span *fn)
+{
+	struct skip_memo *m = &rp->memo;
+	unsigned int h = 2166136261U ^ (unsigned int)(uintptr_t)key ^ skip;
+	size_t i;
+
+	if (fn->n > 255)
+		return skip ? skipped_match(rp, fn) :
+		       span_match(rp->r, (pcre2_code *)key, fn);
+	for (size_t k = 0; k < fn->n; k++)
+		h = (h ^ (unsigned char)fn->s[k]) * 16777619U;
+	if (2 * (m->n + 1) > m->cap) {
+		struct skip_ent *old = m->v;
+		size_t ocap = m->cap;
+
+		m->cap = ocap ? 2 * ocap : 1024;
+		m->v = bt_calloc(m->cap, sizeof(*m->v));
+		for (size_t k = 0; k < ocap; k++) {
+			if (!old[k].used)
+				continue;
+			for (i = old[k].hash & (m->cap - 1); m->v[i].used;
+			     i = (i + 1) & (m->cap - 1))
+				;
+			m->v[i] = old[k];
+		}
+		free(old);
+	}
+	for (i = h & (m->cap - 1); m->v[i].used; i = (i + 1) & (m->cap - 1)) {
+		struct skip_ent *e = &m->v[i];
+
+		if (e->hash == h && e->key == key && e->kind == skip &&
+		    e->n == fn->n &&
+		    !memcmp(m->names.buf + e->off, fn->s, fn->n))
+			return e->match;
+	}
+	m->v[i].used = true;
+	m->v[i].hash = h;
+	m->v[i].key = key;
+	m->v[i].kind = skip;
+	m->v[i].n = fn->n;
+	m->v[i].off = m->names.len;
+	m->v[i].match = skip ? skipped_match(rp, fn) :
+			span_match(rp->r, (pcre2_code *)key, fn);
+	sb_add(&m->names, fn->s, fn->n);
+	m->n++;
+	return m->v[i].match;
+}
+
+static bool skipped(struct report *rp, const struct dc_span *fn)
+{
+	return memo_match(rp, rp->fmt->skip, true, fn);
+}
+
+/* A list regexp (no format's) on a function name, remembered. */
+static bool name_match(struct report *rp, pcre2_code *re,
+		       const struct dc_span *fn)
+{
+	return re && memo_match(rp, re, false, fn);
 }
 
 static char *strip_prefix(struct dc_rules *r, const char *fn)
@@ -375,8 +473,8 @@ static char *frame_stall(struct report *rp, struct frames *f)
 	for (int i = 0; i < f->n; i++) {
 		const struct dc_span *fn = &f->v[i];
 
-		if (span_match(rp->r, rp->r->anchors, fn)) {
-			if (span_match(rp->r, rp->r->stall_self, fn))
+		if (name_match(rp, rp->r->anchors, fn)) {
+			if (name_match(rp, rp->r->stall_self, fn))
 				return bt_strndup(fn->s, fn->n);
 			return last ? bt_strndup(last->s, last->n) : NULL;
 		}
@@ -499,7 +597,8 @@ char *dc_normalize(struct dc_rules *r, const char *s)
 			int rc;
 
 			out = bt_malloc(olen);
-			rc = pcre2_substitute(r->norm[i].re, (PCRE2_SPTR)cur,
+			rc = pcre2_substitute(dc_jit(r->norm[i].re),
+					      (PCRE2_SPTR)cur,
 					      PCRE2_ZERO_TERMINATED, 0,
 					      PCRE2_SUBSTITUTE_GLOBAL |
 					      PCRE2_SUBSTITUTE_OVERFLOW_LENGTH,
@@ -581,6 +680,67 @@ static struct dc_span *stack_store(struct dc_result *res, struct frames *f)
 	return v;
 }
 
+/* Offsets in text where the first bytes of lead occur (cached). */
+static struct lead_pos *lead_positions(struct report *rp, const char *lead,
+				       size_t nlead, const char *text,
+				       size_t tlen)
+{
+	size_t k = nlead < LEAD_KEY ? nlead : LEAD_KEY;
+	struct lead_pos *lp;
+	const char *p = text, *end = text + tlen;
+
+	for (int i = 0; i < rp->nkeys; i++)
+		if (rp->keys[i].n == k && !memcmp(rp->keys[i].key, lead, k))
+			return &rp->keys[i];
+	if (rp->nkeys == LEAD_KEYS)
+		return NULL;
+	lp = &rp->keys[rp->nkeys++];
+	memcpy(lp->key, lead, k);
+	lp->n = k;
+	lp->npos = 0;
+	while (p < end && (p = memchr(p, lead[0], end - p))) {
+		if ((size_t)(end - p) >= k && !memcmp(p, lead, k)) {
+			if (lp->npos == lp->cap) {
+				lp->cap = lp->cap ? 2 * lp->cap : 8;
+				lp->pos = bt_realloc(lp->pos, lp->cap *
+						     sizeof(*lp->pos));
+			}
+			lp->pos[lp->npos++] = p - text;
+		}
+		p++;
+	}
+	return lp;
+}
+
+/*
+ * A format whose matches all start with a literal is tried, anchored, only
+ * where the literal occurs, in text order: the first success is the match
+ * an unanchored search finds (same start, same captures).  Starts at or
+ * after limit cannot win.  Returns pcre2_match's status.
+ */
+static int match_lead(struct report *rp, struct dc_format *f,
+		      const char *text, size_t tlen, size_t limit)
+{
+	struct lead_pos *lp = lead_positions(rp, f->lead, f->nlead, text, tlen);
+	pcre2_code *re = lp ? dc_anchored(f) : NULL;
+
+	if (!re)
+		return pcre2_match(dc_jit(f->re), (PCRE2_SPTR)text, tlen, 0, 0,
+				   rp->r->md, NULL);
+	for (size_t i = 0; i < lp->npos && lp->pos[i] < limit; i++) {
+		size_t at = lp->pos[i];
+		int rc;
+
+		if (tlen - at < f->nlead || memcmp(text + at, f->lead, f->nlead))
+			continue;
+		rc = pcre2_match(re, (PCRE2_SPTR)text, tlen, at, 0, rp->r->md,
+				 NULL);
+		if (rc != PCRE2_ERROR_NOMATCH)
+			return rc;
+	}
+	return PCRE2_ERROR_NOMATCH;
+}
+
 static void title_report(struct report *rp, const struct dc_header *h,
 			 size_t hpos, struct dc_crash *c, struct dc_result *res)
 {
@@ -599,9 +759,11 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	entries->n = 0;
 
 	/* titles come from the first lines; frames from the whole report */
+	rp->nkeys = 0;
 	for (int i = 0; i < h->nfmt; i++) {
-		const struct dc_format *f = &h->fmts[i];
-		int rc = pcre2_match(f->re, (PCRE2_SPTR)text, tlen, 0,
+		struct dc_format *f = &h->fmts[i];
+		int rc = f->lead ? match_lead(rp, f, text, tlen, beststart) :
+			 pcre2_match(dc_jit(f->re), (PCRE2_SPTR)text, tlen, 0,
 				     0, r->md, NULL);
 		PCRE2_SIZE *ov;
 
@@ -646,7 +808,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	/* another stack mixed into this one: no frame can be trusted */
 	for (int i = 0; r->corrupt && best->mode != DC_FRAME_NONE &&
 	     i < fr->n; i++) {
-		if (span_match(r, r->corrupt, &fr->v[i])) {
+		if (name_match(rp, r->corrupt, &fr->v[i])) {
 			c->corrupted = true;
 			goto expand;
 		}
@@ -792,6 +954,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		}
 	}
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
+	rp.ss = bt_malloc(REPORT_MAX_LINES);
 	res->crashes = dc_alloc_big((log->nheaders + 1) *
 				    sizeof(*res->crashes));
 
@@ -883,9 +1046,14 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		res->nmsg = n;
 	}
 	free(rp.idx);
+	free(rp.ss);
 	sb_release(&rp.text);
 	frames_free(&rp.fr);
 	frames_free(&rp.entries);
+	for (int i = 0; i < LEAD_KEYS; i++)
+		free(rp.keys[i].pos);
+	free(rp.memo.v);
+	sb_release(&rp.memo.names);
 }
 
 void dc_result_free(struct dc_result *res)

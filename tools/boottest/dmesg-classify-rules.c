@@ -17,6 +17,8 @@
 #include "err.h"
 #include "path.h"
 
+#define RE_FLAGS (PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
+
 pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 		       unsigned int lineno)
 {
@@ -24,8 +26,7 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 	int ec;
 	PCRE2_SIZE off;
 
-	re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-			   PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF,
+	re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, RE_FLAGS,
 			   &ec, &off, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[256];
@@ -35,15 +36,99 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 		       file, lineno, what, (size_t)off, (char *)msg);
 		return NULL;
 	}
-	pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
 	return re;
+}
+
+/*
+ * JIT-compile a regexp on its first use: most rules of a large set never
+ * match anything in a given log, and compiling them all costs more than a
+ * short log takes to read.  A regexp the JIT cannot take is interpreted.
+ */
+pcre2_code *dc_jit(pcre2_code *re)
+{
+	size_t sz = 0;
+
+	if (re && pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &sz) == 0 && !sz)
+		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+	return re;
+}
+
+/*
+ * The JIT runs a regexp anchored only when it was compiled so (an anchored
+ * match of the plain one goes to the interpreter).
+ */
+pcre2_code *dc_anchored(struct dc_format *f)
+{
+	int ec;
+	PCRE2_SIZE off;
+
+	if (!f->anchored) {
+		f->anchored = pcre2_compile((PCRE2_SPTR)f->src,
+					    PCRE2_ZERO_TERMINATED,
+					    RE_FLAGS | PCRE2_ANCHORED, &ec,
+					    &off, NULL);
+		dc_jit(f->anchored);
+	}
+	return f->anchored;
 }
 
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len)
 {
 	if (!re)
 		return false;
-	return pcre2_match(re, (PCRE2_SPTR)s, len, 0, 0, r->md, NULL) >= 0;
+	return pcre2_match(dc_jit(re), (PCRE2_SPTR)s, len, 0, 0, r->md,
+			   NULL) >= 0;
+}
+
+/*
+ * The literal every match of a regexp starts with (after a leading '^'),
+ * or NULL: the bytes up to the first metacharacter, less the last one when
+ * a quantifier follows.  A top-level alternation, verbs, \Q quoting or
+ * option settings make it unknown.
+ */
+static char *lead_literal(const char *src, size_t *n)
+{
+	const char *p = src, *q;
+	int depth = 0;
+
+	if (strstr(src, "(*") || strstr(src, "\\Q") || strstr(src, "(?#"))
+		return NULL;
+	for (q = src; *q; q++) {
+		if (*q == '\\' && q[1]) {
+			q++;
+		} else if (*q == '[') {
+			q++;
+			if (*q == '^')
+				q++;
+			if (*q == ']')
+				q++;
+			for (; *q && *q != ']'; q++) {
+				if (*q == '\\' && q[1])
+					q++;
+				else if (*q == '[' && q[1] == ':' &&
+					 strstr(q + 2, ":]"))
+					q = strstr(q + 2, ":]") + 1;
+			}
+			if (!*q)
+				return NULL;
+		} else if (*q == '(') {
+			depth++;
+		} else if (*q == ')') {
+			depth--;
+		} else if (*q == '|' && depth == 0) {
+			return NULL;
+		}
+	}
+	if (*p == '^')
+		p++;
+	for (q = p; *q && !strchr("\\^$.|?*+()[]{}", *q); q++)
+		;
+	if (q > p && *q && strchr("?*{", *q))
+		q--;
+	if (q == p)
+		return NULL;
+	*n = q - p;
+	return bt_strndup(p, q - p);
 }
 
 static struct dc_header *find_header(struct dc_rules *r, const char *lit)
@@ -169,6 +254,9 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			memset(f, 0, sizeof(*f));
 			f->re = re;
 			f->mode = DC_FRAME_NONE;
+			f->lead = lead_literal(val, &f->nlead);
+			if (f->lead)
+				f->src = bt_strdup(val);
 		} else if (!strcmp(key, "report")) {
 			if (!f)
 				goto no_format;
@@ -392,6 +480,9 @@ void dc_rules_free(struct dc_rules *r)
 			pcre2_code_free(f->after);
 			free(f->title);
 			free(f->category);
+			free(f->lead);
+			free(f->src);
+			pcre2_code_free(f->anchored);
 			for (int k = 0; k < f->nalt; k++)
 				free(f->alt[k]);
 		}

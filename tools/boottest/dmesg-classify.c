@@ -211,106 +211,98 @@ static void free_baseline(struct baseline *b)
 
 /* --- outputs ------------------------------------------------------- */
 
-static struct json_object *msg_json(struct dc_log *log, struct dc_msg *m,
-				    bool with_base)
+static void put_str(const char *s)
 {
-	struct json_object *o = json_object_new_object();
-	const char *s;
-	size_t n;
-	char *t;
-
-	line_text(log, m->line, &s, &n);
-	t = bt_strndup(s, n);
-	bt_json_add_int(o, "line", m->line + 1);
-	bt_json_add_str(o, "level", level_names[m->level]);
-	bt_json_add_str(o, "text", t);
-	if (with_base)
-		bt_json_add_bool(o, "new", !m->known);
-	free(t);
-	return o;
+	bt_json_write_str(stdout, s, s ? strlen(s) : 0);
 }
 
-/* One crash as a json-c object. */
-static struct json_object *crash_json(struct dc_log *log, struct dc_crash *c,
-				      bool with_base)
+static void put_bool(const char *key, bool v, bool comma)
 {
-	struct json_object *j = json_object_new_object();
-	struct json_object *alt = json_object_new_array();
-	struct json_object *st = json_object_new_array();
+	printf("%s\"%s\":%s", comma ? "," : "", key, v ? "true" : "false");
+}
 
-	bt_json_add_str(j, "category", c->category);
-	bt_json_add_str(j, "title", c->title);
-	for (int k = 0; k < c->nalt; k++)
-		json_object_array_add(alt, json_object_new_string(c->alts[k]));
-	json_object_object_add(j, "alt", alt);
-	bt_json_add_str(j, "frame", c->frame);
-	bt_json_add_int(j, "start_line", c->start + 1);
-	bt_json_add_int(j, "end_line", c->end + 1);
-	bt_json_add_bool(j, "panicked", c->panicked);
-	bt_json_add_bool(j, "corrupted", c->corrupted);
-	for (int k = 0; k < c->nstack; k++)
-		json_object_array_add(st, json_object_new_string_len(
-					c->stack[k].s, c->stack[k].n));
-	json_object_object_add(j, "stack", st);
+/* One crash as one line of JSON. */
+static void put_crash(struct dc_crash *c, bool with_base)
+{
+	fputs("{\"category\":", stdout);
+	put_str(c->category);
+	fputs(",\"title\":", stdout);
+	put_str(c->title);
+	fputs(",\"alt\":[", stdout);
+	for (int k = 0; k < c->nalt; k++) {
+		if (k)
+			putchar(',');
+		put_str(c->alts[k]);
+	}
+	fputs("],\"frame\":", stdout);
+	put_str(c->frame);
+	printf(",\"start_line\":%zu,\"end_line\":%zu", c->start + 1,
+	       c->end + 1);
+	put_bool("panicked", c->panicked, true);
+	put_bool("corrupted", c->corrupted, true);
+	fputs(",\"stack\":[", stdout);
+	for (int k = 0; k < c->nstack; k++) {
+		if (k)
+			putchar(',');
+		bt_json_write_str(stdout, c->stack[k].s, c->stack[k].n);
+	}
+	putchar(']');
 	if (with_base)
-		bt_json_add_bool(j, "new", !c->known);
-	return j;
+		put_bool("new", !c->known, true);
+	putchar('}');
+}
+
+/* The messages of one kind (errors: levels 0-3) as a JSON array. */
+static size_t put_msgs(struct dc_log *log, struct dc_result *res,
+		       bool errors, bool with_base)
+{
+	size_t n = 0;
+
+	putchar('[');
+	for (size_t i = 0; i < res->nmsg; i++) {
+		struct dc_msg *m = &res->msgs[i];
+		const char *s;
+		size_t len;
+
+		if ((m->level <= 3) != errors)
+			continue;
+		line_text(log, m->line, &s, &len);
+		printf("%s{\"line\":%zu,\"level\":\"%s\",\"text\":",
+		       n++ ? "," : "", m->line + 1, level_names[m->level]);
+		bt_json_write_str(stdout, s, len);
+		if (with_base)
+			put_bool("new", !m->known, true);
+		putchar('}');
+	}
+	putchar(']');
+	return n;
 }
 
 /*
- * The document is streamed: one crash object per line, built and freed
- * in turn, so a log with thousands of crashes needs no large tree.
+ * The document is streamed, one crash per line, as json-c would print
+ * each object (JSON_C_TO_STRING_PLAIN): a log with thousands of crashes
+ * needs no tree.
  */
 static void print_json(struct dc_log *log, struct dc_result *res,
 		       bool with_base, bool crashed)
 {
-	struct json_object *er = json_object_new_array();
-	struct json_object *wa = json_object_new_array();
-	struct json_object *co = json_object_new_object();
-	struct json_object *v = json_object_new_string(crashed ? "crash" :
-							"clean");
-	size_t nerr = 0, nwarn = 0;
+	size_t nerr, nwarn;
 
-	printf("{\n  \"verdict\": %s,\n  \"crashes\": [",
-	       json_object_to_json_string(v));
-	json_object_put(v);
+	printf("{\n  \"verdict\": \"%s\",\n  \"crashes\": [",
+	       crashed ? "crash" : "clean");
 	for (int i = 0; i < res->ncrash; i++) {
-		struct json_object *j = crash_json(log, &res->crashes[i],
-						   with_base);
-
-		printf("%s\n    %s", i ? "," : "",
-		       json_object_to_json_string_ext(j,
-						      JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-		json_object_put(j);
+		fputs(i ? ",\n    " : "\n    ", stdout);
+		put_crash(&res->crashes[i], with_base);
 	}
-	printf("%s],\n", res->ncrash ? "\n  " : "");
-	for (size_t i = 0; i < res->nmsg; i++) {
-		struct dc_msg *m = &res->msgs[i];
-
-		if (m->level <= 3) {
-			json_object_array_add(er, msg_json(log, m, with_base));
-			nerr++;
-		} else {
-			json_object_array_add(wa, msg_json(log, m, with_base));
-			nwarn++;
-		}
-	}
-	bt_json_add_int(co, "lines", log->nlines);
-	bt_json_add_int(co, "crashes", res->ncrash);
-	bt_json_add_int(co, "errors", nerr);
-	bt_json_add_int(co, "warnings", nwarn);
-	bt_json_add_int(co, "benign", res->benign);
+	printf("%s],\n  \"errors\": ", res->ncrash ? "\n  " : "");
+	nerr = put_msgs(log, res, true, with_base);
+	fputs(",\n  \"warnings\": ", stdout);
+	nwarn = put_msgs(log, res, false, with_base);
+	printf(",\n  \"counts\": {\"lines\":%zu,\"crashes\":%d,\"errors\":%zu,\"warnings\":%zu,\"benign\":%zu",
+	       log->nlines, res->ncrash, nerr, nwarn, res->benign);
 	for (int l = 0; l < 8; l++)
-		bt_json_add_int(co, level_names[l], res->counts[l]);
-	printf("  \"errors\": %s,\n", json_object_to_json_string_ext(er,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	printf("  \"warnings\": %s,\n", json_object_to_json_string_ext(wa,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	printf("  \"counts\": %s\n}\n", json_object_to_json_string_ext(co,
-		JSON_C_TO_STRING_PLAIN | JSON_C_TO_STRING_NOSLASHESCAPE));
-	json_object_put(er);
-	json_object_put(wa);
-	json_object_put(co);
+		printf(",\"%s\":%zu", level_names[l], res->counts[l]);
+	fputs("}\n}\n", stdout);
 }
 
 static void print_human(const char *name, struct dc_log *log,

@@ -74,6 +74,10 @@ struct dc_format {
 	pcre2_code *report;	/* must match too (optional) */
 	pcre2_code *skip;	/* format-specific frame skips (optional) */
 	pcre2_code *after;	/* frames are read after this line (optional) */
+	char *lead;		/* every match starts with it (NULL: unknown) */
+	size_t nlead;
+	char *src;		/* the title regexp's source, with a lead */
+	pcre2_code *anchored;	/* the same, anchored (made on first use) */
 	char *title;		/* template: %1..%9, %F, %G, %% */
 	char *alt[4];
 	int nalt;
@@ -157,6 +161,12 @@ void dc_lit_build(struct dc_rules *r);
  */
 int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
 		const char *limit, size_t *pos, bool *inside);
+/*
+ * Where the window of a header literal occurring in s[0..n) lies, at or
+ * after from (n when none): the literal starts at most its length before.
+ */
+size_t dc_lit_next(const struct dc_rules *r, const char *s, size_t n,
+		   size_t from);
 /* The header of a line, suppressions applied: its index or -1. */
 int dc_line_header(struct dc_rules *r, const struct dc_log *log,
 		   const struct dc_line *ln, size_t *pos, bool *inside);
@@ -171,7 +181,11 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf);
 
 pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 		       unsigned int lineno);
+/* A format's title regexp, anchored at the start offset (JIT-compiled). */
+pcre2_code *dc_anchored(struct dc_format *f);
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
+/* JIT-compile re on its first use; returns re. */
+pcre2_code *dc_jit(pcre2_code *re);
 
 /* A piece of the log's text (not NUL-terminated). */
 struct dc_span {

@@ -75,6 +75,48 @@ int bt_json_save(const char *path, struct json_object *obj, bool pretty)
 	return bt_atomic_commit(&a);
 }
 
+/* The escape of a byte that needs one: \\n and the like, else \\u00XX. */
+static size_t json_escape(unsigned char c, char *out)
+{
+	static const char from[] = "\b\f\n\r\t\"\\", to[] = "bfnrt\"\\";
+	static const char hex[] = "0123456789abcdef";
+	const char *p = c ? memchr(from, c, sizeof(from) - 1) : NULL;
+
+	out[0] = '\\';
+	if (p) {
+		out[1] = to[p - from];
+		return 2;
+	}
+	memcpy(out + 1, "u00", 3);
+	out[4] = hex[c >> 4];
+	out[5] = hex[c & 15];
+	return 6;
+}
+
+void bt_json_write_str(FILE *f, const char *s, size_t n)
+{
+	size_t run = 0;
+
+	if (!s) {
+		fputs("null", f);
+		return;
+	}
+	putc('"', f);
+	for (size_t i = 0; i < n; i++) {
+		unsigned char c = s[i];
+		char esc[6];
+
+		if (c >= 0x20 && c != '"' && c != '\\')
+			continue;
+		if (i > run)
+			fwrite(s + run, 1, i - run, f);
+		fwrite(esc, 1, json_escape(c, esc), f);
+		run = i + 1;
+	}
+	fwrite(s + run, 1, n - run, f);
+	putc('"', f);
+}
+
 void bt_json_add_str(struct json_object *o, const char *key, const char *s)
 {
 	json_object_object_add(o, key, s ? json_object_new_string(s) : NULL);

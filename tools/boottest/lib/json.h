@@ -18,6 +18,13 @@ int bt_json_fprint(FILE *f, struct json_object *obj, bool pretty);
 /* Write to path atomically (temporary name + rename). */
 int bt_json_save(const char *path, struct json_object *obj, bool pretty);
 
+/*
+ * Streaming output, for documents too large to build as a tree: s[0..n) as
+ * a JSON string literal, escaped byte for byte as json-c writes it with
+ * JSON_C_TO_STRING_NOSLASHESCAPE; a NULL s writes null.
+ */
+void bt_json_write_str(FILE *f, const char *s, size_t n);
+
 /* Builders: add key with a value; a NULL string adds JSON null. */
 void bt_json_add_str(struct json_object *o, const char *key, const char *s);
 void bt_json_add_int(struct json_object *o, const char *key, long long v);
