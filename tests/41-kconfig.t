@@ -16,10 +16,10 @@ list=$("$kc" list 2>&1)
 ok $? "kconfig list"
 mapfile -t profiles < <(awk '{ print $1 }' <<<"$list")
 missing=()
-for p in boot crash debug debug-kasan debug-ubsan debug-kcsan debug-lockdep fstests fstests-ext4 fstests-xfs fstests-btrfs symbols modules; do
+for p in boot crash debug debug-kasan debug-ubsan debug-kcsan debug-lockdep fstests fstests-ext4 fstests-xfs fstests-btrfs symbols modules dump; do
 	grep -qx "$p" < <(printf '%s\n' "${profiles[@]}") || missing+=("$p")
 done
-is "${missing[*]}" "" "Kconfig.test declares the boot, crash, debug, fstests, symbols and modules profiles"
+is "${missing[*]}" "" "Kconfig.test declares the boot, crash, debug, fstests, symbols, modules and dump profiles"
 
 frag=$("$kc" fragment --arch x86 boot 2>&1)
 for s in 64BIT PVH SERIAL_8250_CONSOLE VIRTIO_PCI VIRTIO_BLK VIRTIO_MENU PCI BLK_DEV EXT4_FS DEVTMPFS_MOUNT TMPFS SHMEM BINFMT_SCRIPT PRINTK_TIME; do
@@ -35,6 +35,11 @@ like "$frag" "CONFIG_LKDTM=y" "crash: LKDTM"
 like "$frag" "CONFIG_DEBUG_FS=y" "crash: DEBUG_FS, which LKDTM depends on"
 like "$frag" "CONFIG_VIRTIO_BLK=y" "crash includes boot"
 like "$frag" "CONFIG_DEFAULT_HUNG_TASK_TIMEOUT=10" "crash: a short hung-task timeout (an int value)"
+frag=$("$kc" fragment --arch x86 dump 2>&1)
+for s in FW_CFG_SYSFS ACPI KEXEC; do
+	grep -qx "CONFIG_$s=y" <<<"$frag" || missing+=("$s")
+done
+is "${missing[*]}" "" "dump on x86: FW_CFG_SYSFS, found through ACPI, and KEXEC (CRASH_CORE's vmcoreinfo note)"
 is "$("$kc" fragment --arch x86 boot,crash)" "$("$kc" fragment --arch x86 boot crash)" "profiles comma- or space-separated"
 out=$("$kc" fragment --arch x86 nosuch 2>&1)
 is "$?" 2 "unknown profile: exit 2"

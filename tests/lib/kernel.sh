@@ -28,15 +28,27 @@
 #                    include/generated).  Nothing is compiled there: it
 #                    checks how boottest finds an in-tree kernel, not kbuild.
 #
+#   kernel_profiles P  use profiles P (comma-separated) for the calls that
+#                    follow, instead of BT_TEST_KERNEL_PROFILES: another
+#                    kernel with its own key, cache and build lock (e.g.
+#                    58-boot-debug.t's debug kernel); without arguments, back
+#                    to the default
+#
 # BT_TEST_KERNEL_PROFILES  profiles of the cached kernel (default: crash,symbols,modules)
 # BT_TEST_KERNEL_JOBS      make -j for the build (default 2)
+# BT_TEST_KERNEL_NICE      nice -n of the build (default 19)
 # The build log and its duration: $BT_TEST_BUILD/kernel-<key>/build.log,
 # build-seconds.
 
 KERNEL_TARBALL=${KERNEL_TARBALL:-/usr/src/linux-source-6.1.tar.xz}
 KERNEL_PROFILES=${BT_TEST_KERNEL_PROFILES:-crash,symbols,modules}
+KERNEL_DEFAULT_PROFILES=$KERNEL_PROFILES
 KERNEL_SKIP_REASON=
 : "${BT_TEST_BUILD:=${XDG_CACHE_HOME:-$HOME/.cache}/boottest/test-build}"
+
+kernel_profiles() {
+	KERNEL_PROFILES=${1:-$KERNEL_DEFAULT_PROFILES}
+}
 
 # Serialize cache updates between test files (and concurrent test runs).
 # kernel.lock guards the source, drop-in and configuration (seconds);
@@ -171,7 +183,7 @@ kernel__build_locked() {
 		diag "building the test kernel once (cache: $KERNEL_DIR; log: build.log)"
 		local t0 t1
 		t0=$(date +%s)
-		if ! nice -n 19 make -C "$KERNEL_SRC" O="$KERNEL_OBJ" \
+		if ! nice -n "${BT_TEST_KERNEL_NICE:-19}" make -C "$KERNEL_SRC" O="$KERNEL_OBJ" \
 			-j"${BT_TEST_KERNEL_JOBS:-2}" >"$KERNEL_DIR/build.log" 2>&1; then
 			KERNEL_SKIP_REASON="kernel build failed: $(tail -n 20 "$KERNEL_DIR/build.log")"
 			return 1
