@@ -532,7 +532,8 @@ endif # BT_STAGE
 #   [TESTS='-g quick' | TESTS='generic/001 ext4/003'] [EXCLUDE=file]
 #   [CONFIG=4k,1k,xfs/4k,...] [BASELINE=result.json|name] [BASELINE_SAVE=name]
 #   [FSTESTS_DISK_SIZE=12G] [FSTESTS_POOL=4] [FSTESTS_EXTRA_PROGS=...]
-#   [TIMEOUT=] [MEM=] [CPUS=] and the kernel choice of make boottest
+#   [EXTRA_MODULES='a.ko ...'] [TIMEOUT=] [MEM=] [CPUS=] and the kernel
+#   choice of make boottest
 # fstests in the guest on sparse TEST/SCRATCH disks (btrfs: a SCRATCH_DEV_POOL),
 # results home in the run directory: fstests.json, fstests-junit.xml,
 # guest/out/fstests/, and an "fstests" key in result.json.  Exit (printed;
@@ -546,8 +547,9 @@ fstests-vm: bt-tools-built
 
 ifeq ($(BT_STAGE),boot)
 PHONY += bt-fstests-run
-bt-fstests-run: $(bt-bootimg) $(bt-initrd)
+bt-fstests-run: $(bt-bootimg) $(bt-initrd) $(if $(EXTRA_MODULES),$(bt-extra-dir)/manifest)
 	$(bt-Q)BT_SRC=$(bt-srctree) BT_OUT=$(bt-out) BT_TOOLS=$(bt-tools) \
+		BT_EXTRA_MANIFEST='$(if $(EXTRA_MODULES),$(bt-extra-dir)/manifest)' \
 		BT_RUNS=$(bt-runs) BT_KERNEL=$(bt-bootimg) BT_INITRD=$(bt-initrd) \
 		BT_ARCH=$(or $(bt-k-arch),x86_64) BT_RELEASE=$(bt-k-release) \
 		BT_KCONFIG=$(bt-kconfig) BT_MODULAR=$(bt-modular) \
@@ -605,5 +607,6 @@ boottest-help:
 	@echo '                    makes only crashes with a matching title bad'
 	@echo '  fstests-vm      - Run fstests (FSTESTS=built tree) in the guest: FSTYP= CONFIG= TESTS='
 	@echo '                    EXCLUDE= BASELINE= BASELINE_SAVE= FSTESTS_DISK_SIZE= TIMEOUT= MEM= CPUS='
+	@echo '                    EXTRA_MODULES='
 
 .PHONY: $(PHONY)

@@ -2,9 +2,11 @@
 # SPDX-License-Identifier: GPL-2.0
 #
 # make fstests-vm end to end with the project's check-compatible fixture
-# (tests/fixtures/fstests): bad input (one-line errors, exit status 2), a run
+# (tests/fixtures/fstests): the runner's plan (check's test selection from
+# group.list, host-side), bad input (one-line errors, exit status 2), a run
 # on Debian's kernel (pass, su as fsgqa, a failure with .out.bad, not run),
-# saved as a baseline (results disk sized from the selected tests), a
+# saved as a baseline (results disk sized from the selected tests),
+# EXTRA_MODULES= staged into the image (and a missing one refused), a
 # results disk too small (reported, never a silent pass), then a run whose
 # guest crashes in the middle (sysrq
 # c): exit status 1, partial results, the running test, the crash title,
@@ -31,6 +33,36 @@ err1() {	# NAME REGEX ARGS...: exit status 2 and a one-line error
 	is "$st" 2 "$name: exit status 2" || diag "$log"
 	like "$(echo "$log" | grep -m1 'fstests-vm: error:')" "$re" "$name: one-line error"
 }
+
+# ---- the plan: what ./check will select, without a second check startup ----
+# scripts/boottest/fstests/plan on a tree of kdave/xfstests' layout (the
+# selection rules of its check: generic + FSTYP, ext2/3 -> ext4, DIR/GROUP,
+# -x, -g all, auto by default, globs, byte order; named tests alone in the
+# order given); 3 for what it does not
+# model, so the runner asks ./check -n.
+kd=$T_TMP/kd
+mkdir -p "$kd/tests/generic" "$kd/tests/ext4" "$kd/tests/xfs"
+printf '# generated\n\n001 rw auto quick\n002 auto\n010 quick dangerous\n011-named quick # c\n' > "$kd/tests/generic/group.list"
+printf '001 auto quick\n003 quick\n' > "$kd/tests/ext4/group.list"
+printf '005 auto quick\n' > "$kd/tests/xfs/group.list"
+touch "$kd"/tests/generic/{001,001.out,002,010,011-named} "$kd"/tests/ext4/{001,003} "$kd/tests/xfs/005"
+plan() { (cd "$1" && shift && "$T_ROOT/scripts/boottest/fstests/plan" "$@" | tr '\n' ' '; exit "${PIPESTATUS[0]}"); }
+is "$(plan "$kd" ext4 -g quick)" "ext4/001 ext4/003 generic/001 generic/010 generic/011-named " "plan: -g quick on ext4"
+is "$(plan "$kd" ext3 -g quick)" "ext4/001 ext4/003 generic/001 generic/010 generic/011-named " "plan: ext3 uses tests/ext4"
+is "$(plan "$kd" xfs -E x -R xunit -g quick -x dangerous)" "generic/001 generic/011-named xfs/005 " "plan: -x removes a group, -E -R kept"
+is "$(plan "$kd" ext4 -g xfs/quick)" "xfs/005 " "plan: DIR/GROUP"
+is "$(plan "$kd" ext4 -g quick,auto -x rw)" "ext4/001 ext4/003 generic/002 generic/010 generic/011-named " "plan: comma-separated groups"
+is "$(plan "$kd" ext4)" "ext4/001 generic/001 generic/002 " "plan: no test, no group: auto"
+is "$(plan "$kd" ext4 -g all)" "ext4/001 ext4/003 generic/001 generic/002 generic/010 generic/011-named " "plan: -g all"
+is "$(plan "$kd" ext4 'generic/00?' generic/999 ext4/003 generic/001)" "generic/001 generic/002 ext4/003 " "plan: names (in the order given), globs, unknown names left out"
+for a in "-r -g quick" "-g nosuch" "generic/001 -g quick" "-s ext4_4k"; do
+	# shellcheck disable=SC2086
+	plan "$kd" ext4 $a > /dev/null
+	is "$?" 3 "plan: '$a' is left to ./check -n (exit 3)"
+done
+plan "$fx" ext4 -g auto > /dev/null
+is "$?" 3 "plan: groups of a tree without tests/generic are left to ./check -n"
+is "$(plan "$fx" ext4 fixture/002 fixture/001)" "fixture/002 fixture/001 " "plan: named tests of any tree"
 
 # ---- bad input ----
 err1 "FSTESTS unset" 'FSTESTS is not set' FSTESTS=
@@ -80,6 +112,22 @@ if [ -f "$j" ]; then
 else
 	ok 1 "fstests.json written" || diag "$log"
 fi
+
+# ---- EXTRA_MODULES=: staged into the fstests image as for make boottest ----
+dmzero=$(find "$deb/lib/modules/$rel" -name 'dm-zero.ko*' | head -n 1)
+mkdir -p "$T_TMP/xm"
+cp "$dmzero" "$T_TMP/xm/"
+fsvm FSTESTS="$fx" TESTS=fixture/001 EXTRA_MODULES="$T_TMP/xm/${dmzero##*/}" TIMEOUT=1800
+is "$st" 0 "EXTRA_MODULES=${dmzero##*/}: the run passes" || diag "$log"
+img=$(ls -t "$out"/fstests/images/rootfs-*.ext4 | head -n 1)
+"$BT_BIN/rootfs-extract" -q "$img" "/lib/modules/$rel" "$T_TMP/xm-out"
+check "the module is in the image's /lib/modules/$rel/extra" test -f "$T_TMP/xm-out/extra/${dmzero##*/}"
+like "$(grep '^extra/dm-zero' "$T_TMP/xm-out/modules.dep" 2>/dev/null)" '^extra/dm-zero\.ko[.a-z]*: .*kernel/.*dm-mod\.ko' \
+	"modules.dep: its dependency from Debian's module set (modprobe dm-zero works)"
+xlog=$(nice make -s -f Makefile.boot fstests-vm FSTESTS="$fx" TESTS=fixture/001 \
+	EXTRA_MODULES="$T_TMP/xm/nothere.ko" 2>&1)
+is "$?" 2 "EXTRA_MODULES=missing file: exit 2"
+like "$xlog" "error: EXTRA_MODULES: $T_TMP/xm/nothere.ko: no such file" "... naming it"
 
 # ---- the results disk fills up (fixture/008 writes 8 MiB to its .full) ----
 err1 "bad results size" 'FSTESTS_RESULTS_SIZE=1k: too small \(at least 4M\)' FSTESTS="$fx" FSTESTS_RESULTS_SIZE=1k
