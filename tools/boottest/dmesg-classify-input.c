@@ -71,6 +71,37 @@ static inline bool is_digit(char c)
 	return (unsigned char)(c - '0') < 10;
 }
 
+/*
+ * How many digits start at p: 8 bytes at a time where there are 8 (a byte
+ * is a digit when its high nibble is 3 and its low nibble plus 6 is not
+ * above 15).
+ */
+static size_t digit_run(const char *p, const char *end)
+{
+	const unsigned long long hi = 0xf0f0f0f0f0f0f0f0ULL;
+	const unsigned long long three = 0x3030303030303030ULL;
+	const char *q = p;
+
+	while (end - q >= 8) {
+		unsigned long long x, y;
+
+		memcpy(&x, q, 8);
+		y = ((x & hi) ^ three) |
+		    (((x & ~hi) + 0x0606060606060606ULL) & hi);
+		if (y) {
+#if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+			return q - p + (__builtin_ctzll(y) >> 3);
+#else
+			return q - p + (__builtin_clzll(y) >> 3);
+#endif
+		}
+		q += 8;
+	}
+	while (q < end && is_digit(*q))
+		q++;
+	return q - p;
+}
+
 static bool skip_digits(const char **pp, const char *end, unsigned long *val)
 {
 	const char *p = *pp;
@@ -79,9 +110,7 @@ static bool skip_digits(const char **pp, const char *end, unsigned long *val)
 	if (p >= end || !is_digit(*p))
 		return false;
 	if (!val) {
-		while (++p < end && is_digit(*p))
-			;
-		*pp = p;
+		*pp = p + digit_run(p, end);
 		return true;
 	}
 	while (p < end && is_digit(*p)) {

@@ -281,6 +281,7 @@ static size_t next_avx2(const struct dc_rules *r, const char *s, size_t n,
 		__m256i m = _mm256_set1_epi8(-1);
 		unsigned int bits;
 
+#pragma GCC unroll 4
 		for (int k = 0; k < DC_WIN; k++) {
 			__m256i v = _mm256_loadu_si256((const __m256i *)
 						       (s + i + k));

@@ -108,6 +108,13 @@ static void report_text_all(struct report *rp)
 	}
 }
 
+/* A byte of a C identifier (isalnum() of the C locale, or '_'). */
+static inline bool is_ident(char c)
+{
+	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
+	       (c >= '0' && c <= '9') || c == '_';
+}
+
 /* An address, not a function name: 8+ hex digits. */
 static bool all_hex(const char *p, size_t n)
 {
@@ -188,7 +195,7 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 		p++;
 	}
 	q = p;
-	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+	while (q < end && is_ident(*q))
 		q++;
 	if (q == p || q >= end || (*q != '+' && *q != '.' && *q != ')'))
 		return false;
@@ -224,15 +231,19 @@ static bool span_match(struct dc_rules *r, pcre2_code *re,
 	return dc_match(r, re, sp->s, sp->n);
 }
 
-static bool is_stack_start(struct report *rp, size_t k)
+static bool line_stack_start(struct report *rp, size_t k)
 {
 	const struct dc_line *ln = &rp->log->lines[rp->idx[k]];
 
-	if (rp->ss[k] >= 0)
-		return rp->ss[k];
 	/* every stack-start line ends in ':' (cheap test first) */
-	rp->ss[k] = ln->len && memchr(ln->text, ':', ln->len) &&
-		    dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
+	return ln->len && memchr(ln->text, ':', ln->len) &&
+	       dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
+}
+
+static bool is_stack_start(struct report *rp, size_t k)
+{
+	if (rp->ss[k] < 0)
+		rp->ss[k] = line_stack_start(rp, k);
 	return rp->ss[k];
 }
 
@@ -307,7 +318,7 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 		p++;
 	p = skip_pcs(p, end);
 	q = p;
-	while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+	while (q < end && is_ident(*q))
 		q++;
 	if (q == p || q >= end || (*q != '+' && *q != '.'))
 		return NULL;
@@ -518,7 +529,7 @@ static char *frame_lockdep(struct report *rp, struct frames *f)
 		}
 		p = skip_pcs(at + 4, end);
 		q = p;
-		while (q < end && (isalnum((unsigned char)*q) || *q == '_'))
+		while (q < end && is_ident(*q))
 			q++;
 		if (q > p && q < end && (*q == '+' || *q == '.')) {
 			struct dc_span fn = { p, q - p };
@@ -725,16 +736,14 @@ static int match_lead(struct report *rp, struct dc_format *f,
 	pcre2_code *re = lp ? dc_anchored(f) : NULL;
 
 	if (!re)
-		return pcre2_match(dc_jit(f->re), (PCRE2_SPTR)text, tlen, 0, 0,
-				   rp->r->md, NULL);
+		return dc_exec(rp->r, f->re, text, tlen, 0);
 	for (size_t i = 0; i < lp->npos && lp->pos[i] < limit; i++) {
 		size_t at = lp->pos[i];
 		int rc;
 
 		if (tlen - at < f->nlead || memcmp(text + at, f->lead, f->nlead))
 			continue;
-		rc = pcre2_match(re, (PCRE2_SPTR)text, tlen, at, 0, rp->r->md,
-				 NULL);
+		rc = dc_exec(rp->r, re, text, tlen, at);
 		if (rc != PCRE2_ERROR_NOMATCH)
 			return rc;
 	}
@@ -763,8 +772,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	for (int i = 0; i < h->nfmt; i++) {
 		struct dc_format *f = &h->fmts[i];
 		int rc = f->lead ? match_lead(rp, f, text, tlen, beststart) :
-			 pcre2_match(dc_jit(f->re), (PCRE2_SPTR)text, tlen, 0,
-				     0, r->md, NULL);
+			 dc_exec(r, f->re, text, tlen, 0);
 		PCRE2_SIZE *ov;
 
 		if (rc < 0)

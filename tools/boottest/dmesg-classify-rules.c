@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -72,12 +73,28 @@ pcre2_code *dc_anchored(struct dc_format *f)
 	return f->anchored;
 }
 
+int dc_exec(struct dc_rules *r, pcre2_code *re, const char *s, size_t len,
+	    size_t off)
+{
+	struct dc_jitmemo *m = &r->jits[((uintptr_t)re >> 4) %
+					ARRAY_SIZE(r->jits)];
+
+	if (m->re != re) {
+		size_t sz = 0;
+
+		pcre2_pattern_info(dc_jit(re), PCRE2_INFO_JITSIZE, &sz);
+		m->re = re;
+		m->jit = sz > 0;
+	}
+	if (m->jit)
+		return pcre2_jit_match(re, (PCRE2_SPTR)s, len, off, 0, r->md,
+				       NULL);
+	return pcre2_match(re, (PCRE2_SPTR)s, len, off, 0, r->md, NULL);
+}
+
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len)
 {
-	if (!re)
-		return false;
-	return pcre2_match(dc_jit(re), (PCRE2_SPTR)s, len, 0, 0, r->md,
-			   NULL) >= 0;
+	return re && dc_exec(r, re, s, len, 0) >= 0;
 }
 
 /*

@@ -131,6 +131,10 @@ struct dc_rules {
 	struct strbuf msg_src[8];	/* levels of un-prefixed lines */
 	pcre2_code *msg_re[8];
 	pcre2_match_data *md;
+	struct dc_jitmemo {		/* regexps known JIT-compiled or not */
+		const pcre2_code *re;
+		bool jit;
+	} jits[256];
 	/*
 	 * Literal prefilter over the header literals: a rare 3-byte window
 	 * of each literal, in one of 8 buckets; a byte at window position k
@@ -184,6 +188,12 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 /* A format's title regexp, anchored at the start offset (JIT-compiled). */
 pcre2_code *dc_anchored(struct dc_format *f);
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
+/*
+ * pcre2_match() of re (JIT-compiled on first use) on s[0..len) from off,
+ * into r->md; the JIT's own entry when it compiled re.
+ */
+int dc_exec(struct dc_rules *r, pcre2_code *re, const char *s, size_t len,
+	    size_t off);
 /* JIT-compile re on its first use; returns re. */
 pcre2_code *dc_jit(pcre2_code *re);
 

@@ -75,7 +75,12 @@ int bt_json_save(const char *path, struct json_object *obj, bool pretty)
 	return bt_atomic_commit(&a);
 }
 
-/* The escape of a byte that needs one: \\n and the like, else \\u00XX. */
+/* The bytes a JSON string escapes: controls, '"' and '\\'. */
+static const bool json_special[256] = {
+	[0 ... 0x1f] = true, ['"'] = true, ['\\'] = true,
+};
+
+/* The escape of a byte that needs one: \n and the like, else \u00XX. */
 static size_t json_escape(unsigned char c, char *out)
 {
 	static const char from[] = "\b\f\n\r\t\"\\", to[] = "bfnrt\"\\";
@@ -106,7 +111,7 @@ void bt_json_write_str(FILE *f, const char *s, size_t n)
 		unsigned char c = s[i];
 		char esc[6];
 
-		if (c >= 0x20 && c != '"' && c != '\\')
+		if (!json_special[c])
 			continue;
 		if (i > run)
 			fwrite(s + run, 1, i - run, f);
