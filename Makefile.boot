@@ -41,10 +41,27 @@ bt-tool-make = $(MAKE) -C $(bt-srctree)/tools/boottest O=$(bt-tools) \
 	$(if $(filter 1,$(V)),V=1) $(if $(LLVM),LLVM=$(LLVM)) CC=$(HOSTCC) CROSS_COMPILE=
 
 # Build the tools whenever a goal needs one (their Makefile knows what is
-# up to date).  Goals depend on bt-tools-built.
+# up to date).  Goals depend on bt-tools-built.  Asking that Makefile costs
+# a make that reads every dependency file, tens of ms on each make
+# boottest: a stamp newer than the tools' sources and build options, with
+# every tool (one NAME.mk each) present, skips it.
+bt-tool-dir := $(bt-srctree)/tools/boottest
+bt-tool-srcs := $(wildcard $(addprefix $(bt-tool-dir)/,Makefile *.mk *.c *.h lib/*.c lib/*.h))
+bt-tool-names := $(patsubst %.mk,%,$(notdir $(wildcard $(bt-tool-dir)/*.mk)))
+bt-tool-opts := src=$(bt-tool-dir) cc=$(HOSTCC) llvm=$(LLVM) san=$(SANITIZE) \
+	cflags=$(CFLAGS) extra=$(EXTRA_CFLAGS) ldflags=$(LDFLAGS)
+bt-tools-all := $(if $(filter $(words $(bt-tool-names)),$(words \
+	$(wildcard $(addprefix $(bt-tools)/,$(bt-tool-names))))),y)
+
 PHONY += bt-tools-built
-bt-tools-built:
+bt-tools-built: $(bt-tools)/.tools-built
+
+$(bt-tools)/.tools-opts: bt-force
+	$(call bt-write-opts,$(bt-tool-opts))
+
+$(bt-tools)/.tools-built: $(bt-tool-srcs) $(bt-tools)/.tools-opts $(if $(bt-tools-all),,bt-force)
 	+$(bt-Q)$(bt-tool-make)
+	@touch $@
 
 # ------------------------------------------------------------------ tree ----
 # (owned by the drop-in/config work: GNUmakefile routing, kernel sub-makes,
@@ -286,8 +303,9 @@ ifeq ($(wildcard $(bt-kernel)),)
 $(error KERNEL=$(KERNEL): no such file)
 endif
 
-bt-key := $(shell printf '%s' '$(bt-kernel)' | md5sum | cut -c1-12)
-bt-kcache := $(bt-out)/kernel/$(bt-key)
+# The cache directory mirrors the kernel's absolute path (one per kernel,
+# no two kernels share it): no process runs to name it.
+bt-kcache := $(bt-out)/kernel$(bt-kernel)
 
 # Kernel facts from kinspect, as make variables (bt-k-*); remade when the
 # kernel changes (make restarts once after writing them).

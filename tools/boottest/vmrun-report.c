@@ -25,6 +25,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,10 +57,11 @@ struct verdict {
 /*
  * Start dmesg-classify --json LOG > OUT; returns its pid, or -1 when the
  * tool is missing or could not start.  The console and the kmsg log are
- * classified at the same time.
+ * classified at the same time.  With in >= 0 the log comes on stdin from
+ * that descriptor (LOG is then "-").
  */
 static pid_t classifier_start(const struct vm_opts *o, const char *log,
-			      const char *out)
+			      const char *out, int in)
 {
 	char *tool = vm_tool_path(o, "dmesg-classify");
 	struct bt_spawn sp = BT_SPAWN_INIT;
@@ -74,14 +76,91 @@ static pid_t classifier_start(const struct vm_opts *o, const char *log,
 		return -1;
 	}
 	{
-		char *argv[4] = { tool, "--json", (char *)log, NULL };
+		char *argv[4] = { tool, "--json", in >= 0 ? "-" : (char *)log,
+				  NULL };
 
+		sp.fd_in = in;
 		sp.fd_out = fd;
+		/* Not in the terminal's group: Ctrl-C is vmrun's to handle. */
+		sp.new_pgrp = in >= 0;
 		pid = bt_spawn(argv, &sp);
 	}
 	close(fd);
 	free(tool);
 	return pid;
+}
+
+/* A classifier reading a pipe whose write end is *wfd; -1 when none. */
+static pid_t classifier_start_pipe(const struct vm_opts *o, const char *run_dir,
+				   const char *out_name, int *wfd)
+{
+	char *out = bt_path_join(run_dir, out_name);
+	int p[2];
+	pid_t pid = -1;
+
+	*wfd = -1;
+	if (pipe2(p, O_CLOEXEC) == 0) {
+		pid = classifier_start(o, "-", out, p[0]);
+		close(p[0]);
+		if (pid >= 0)
+			*wfd = p[1];
+		else
+			close(p[1]);
+	}
+	free(out);
+	return pid;
+}
+
+/*
+ * Start both classifiers while QEMU boots: their start-up (rules compiled)
+ * overlaps the boot, the console reaches one as it streams
+ * (vm_classify_feed), the guest's kmsg.log the other once it is home.
+ */
+void vm_classify_start(const struct vm_opts *o, struct vm_facts *f)
+{
+	f->cls_pid = classifier_start_pipe(o, f->run_dir, "classify.json",
+					   &f->cls_fd);
+	if (f->cls_pid >= 0)
+		f->kcls_pid = classifier_start_pipe(o, f->run_dir,
+						    "classify-kmsg.json",
+						    &f->kcls_fd);
+}
+
+/* Drop a streaming classifier: the log files are classified instead. */
+static void classifier_drop(pid_t *pid, int *fd)
+{
+	int status;
+
+	if (*fd >= 0)
+		close(*fd);
+	*fd = -1;
+	if (*pid > 0) {
+		kill(*pid, SIGKILL);
+		bt_wait(*pid, &status, -1);
+	}
+	*pid = -1;
+}
+
+/* Console bytes, exactly as written to console.log. */
+void vm_classify_feed(struct vm_facts *f, const char *buf, size_t len)
+{
+	if (f->cls_fd >= 0 && bt_write_all(f->cls_fd, buf, len) < 0) {
+		classifier_drop(&f->cls_pid, &f->cls_fd);
+		classifier_drop(&f->kcls_pid, &f->kcls_fd);
+	}
+}
+
+/* kmsg.log to the streaming kmsg classifier; false when it cannot have it. */
+static bool classifier_feed_file(int fd, const char *path)
+{
+	char *buf = NULL;
+	size_t len = 0;
+	bool ok;
+
+	ok = bt_read_file(path, &buf, &len, MAX_LOG, NULL) == 0 &&
+	     bt_write_all(fd, buf, len) == 0;
+	free(buf);
+	return ok;
 }
 
 /* Wait for classifier_start's child; returns the parsed JSON or NULL. */
@@ -92,7 +171,7 @@ static struct json_object *classifier_finish(pid_t pid, const char *log,
 
 	if (pid < 0)
 		return NULL;
-	if (bt_wait(pid, &status, 120000) == 0 && WIFEXITED(status) &&
+	if (vm_wait(pid, &status, 120000) == 0 && WIFEXITED(status) &&
 	    WEXITSTATUS(status) <= 1)
 		return bt_json_load(out, MAX_JSON);
 	bt_warn("%s: dmesg-classify failed; using the built-in checks", log);
@@ -291,6 +370,9 @@ static void write_json(const struct vm_opts *o, const struct vm_facts *f,
 	bt_json_add_str(q, "status", f->qemu_started && !f->qemu_killed ?
 			bt_wait_str(f->qemu_status) : NULL);
 	bt_json_add_bool(q, "killed", f->qemu_killed);
+	bt_json_add_double(q, "cpu_s", f->qemu_cpu_s);
+	bt_json_add_double(q, "started_at", f->qemu_start_epoch);
+	bt_json_add_double(q, "exited_at", f->qemu_exit_epoch);
 	json_object_object_add(j, "qemu", q);
 	bt_json_add_str(j, "run_dir", f->run_dir);
 	bt_json_add_str(j, "nonce", f->nonce);
@@ -475,9 +557,21 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	struct json_object *kj = NULL;
 
 	if (f->qemu_started) {
-		pid_t cpid = classifier_start(o, log, out);
-		pid_t kpid = cpid >= 0 && bt_is_file(kmsg) ?
-			     classifier_start(o, kmsg, kout) : -1;
+		pid_t cpid = f->cls_pid, kpid = f->kcls_pid;
+		int kfd = f->kcls_fd;
+		bool have_kmsg = bt_is_file(kmsg);
+
+		if (f->cls_fd >= 0)
+			close(f->cls_fd);
+		if (kfd >= 0 && (!have_kmsg || !classifier_feed_file(kfd, kmsg)))
+			classifier_drop(&kpid, &kfd);
+		if (kfd >= 0)
+			close(kfd);
+		if (cpid < 0)
+			cpid = classifier_start(o, log, out, -1);
+		if (kpid < 0)
+			kpid = cpid >= 0 && have_kmsg ?
+			       classifier_start(o, kmsg, kout, -1) : -1;
 
 		v.cls = classifier_finish(cpid, log, out);
 		kj = classifier_finish(kpid, kmsg, kout);

@@ -210,7 +210,8 @@ int main(int argc, char **argv)
 	struct vm_opts o = {
 		.arch = "x86_64", .mem = "1G", .cpus = 2, .timeout_s = 300,
 	};
-	struct vm_facts f = { .init_s = -1 };
+	struct vm_facts f = { .init_s = -1, .cls_pid = -1, .kcls_pid = -1,
+			      .cls_fd = -1, .kcls_fd = -1 };
 	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
 	const struct vm_arch *arch;
 	char *results;

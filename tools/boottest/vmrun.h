@@ -73,6 +73,8 @@ struct vm_facts {
 	bool panic_seen;
 	bool qemu_started;
 	int qemu_status;	/* raw wait status */
+	double qemu_cpu_s;	/* its user + system time (0: killed) */
+	double qemu_start_epoch, qemu_exit_epoch; /* wall clock, s (0: unknown) */
 	bool qemu_killed;	/* by us */
 	char *qemu_error;	/* first lines QEMU wrote on stderr */
 	char *last_lines;	/* last console lines, for "no init" reasons */
@@ -83,6 +85,13 @@ struct vm_facts {
 	long long dump_size, dump_load_bytes;
 	double dump_seconds;
 	bool dump_vmcoreinfo;
+	/*
+	 * dmesg-classify started with QEMU, reading the console as it
+	 * streams (cls) and later the guest's kmsg.log (kcls) on stdin, so
+	 * that their start-up is not paid after QEMU exits.  -1: none.
+	 */
+	pid_t cls_pid, kcls_pid;
+	int cls_fd, kcls_fd;
 };
 
 /* Results read back from the results disk (guest-controlled data). */
@@ -100,6 +109,8 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		const char *results_img, struct vm_facts *f);
 void vm_signals_install(void);
 int vm_signal_pending(void);
+int vm_pidfd(pid_t pid);
+int vm_wait(pid_t pid, int *status, long timeout_ms);
 
 /* vmrun-guest.c */
 int vm_guest_make_disk(const struct vm_opts *o, const char *run_dir,
@@ -148,6 +159,8 @@ void vm_postmortem_symbolize(const struct vm_opts *o, const char *console_log,
 			     struct json_object *crashes);
 
 /* vmrun-report.c */
+void vm_classify_start(const struct vm_opts *o, struct vm_facts *f);
+void vm_classify_feed(struct vm_facts *f, const char *buf, size_t len);
 int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	      const struct vm_guest *g);
 
