@@ -348,18 +348,34 @@ int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
 	return h.best;
 }
 
+/* A line of the input itself may be read past its end. */
+static const char *read_limit(const struct dc_log *log,
+			      const struct dc_line *ln)
+{
+	if (ln->text >= log->data && ln->text < log->data + log->bytes)
+		return log->data + log->bytes;
+	return NULL;
+}
+
+size_t dc_header_pos(const struct dc_rules *r, const struct dc_log *log,
+		     const struct dc_line *ln)
+{
+	size_t pos = 0;
+	bool inside;
+
+	dc_lit_find(r, ln->text, ln->len, read_limit(log, ln), &pos, &inside);
+	return pos;
+}
+
 int dc_line_header(struct dc_rules *r, const struct dc_log *log,
 		   const struct dc_line *ln, size_t *pos, bool *inside)
 {
-	const char *limit = NULL;
 	int best;
 
 	if (ln->len < 4)
 		return -1;
-	/* a line of the input itself may be read past its end */
-	if (ln->text >= log->data && ln->text < log->data + log->bytes)
-		limit = log->data + log->bytes;
-	best = dc_lit_find(r, ln->text, ln->len, limit, pos, inside);
+	best = dc_lit_find(r, ln->text, ln->len, read_limit(log, ln), pos,
+			   inside);
 	if (best >= 0) {
 		const struct dc_header *h = &r->hdrs[best];
 

@@ -15,6 +15,7 @@
  *    rules' normalize list.
  */
 #include <ctype.h>
+#include <limits.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -941,10 +942,62 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 	}
 }
 
+/*
+ * For each line, the next line of the same printk context (nlines when
+ * none): a report skips the lines of other contexts, often hundreds in a
+ * busy log.  NULL when there is no header, or too many lines to count.
+ */
+static unsigned int *ctx_links(const struct dc_log *log)
+{
+	struct link {
+		unsigned int ctx, line;
+		bool used;
+	} *map;
+	size_t cap = 1024, n = 0;
+	unsigned int *next;
+
+	if (!log->nheaders || log->nlines >= UINT_MAX)
+		return NULL;
+	next = bt_malloc(log->nlines * sizeof(*next));
+	map = bt_calloc(cap, sizeof(*map));
+	for (size_t j = log->nlines; j-- > 0;) {
+		unsigned int ctx = log->lines[j].ctx;
+		size_t k = (ctx * 2654435761U) & (cap - 1);
+
+		while (map[k].used && map[k].ctx != ctx)
+			k = (k + 1) & (cap - 1);
+		next[j] = map[k].used ? map[k].line : log->nlines;
+		if (!map[k].used) {
+			map[k].used = true;
+			map[k].ctx = ctx;
+			n++;
+		}
+		map[k].line = j;
+		if (2 * n > cap) {
+			struct link *old = map;
+
+			map = bt_calloc(2 * cap, sizeof(*map));
+			for (size_t o = 0; o < cap; o++) {
+				if (!old[o].used)
+					continue;
+				k = (old[o].ctx * 2654435761U) & (2 * cap - 1);
+				while (map[k].used)
+					k = (k + 1) & (2 * cap - 1);
+				map[k] = old[o];
+			}
+			cap *= 2;
+			free(old);
+		}
+	}
+	free(map);
+	return next;
+}
+
 void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 {
 	struct report rp = { .r = r, .log = log };
 	long last = -1;		/* index of the last crash */
+	unsigned int *next;
 
 	memset(res, 0, sizeof(*res));
 	count_messages(r, log, res);
@@ -961,6 +1014,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 			ln->inside = false;
 		}
 	}
+	next = ctx_links(log);
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
 	res->crashes = dc_alloc_big((log->nheaders + 1) *
@@ -970,7 +1024,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		const struct dc_line *hl = &log->lines[i];
 		const struct dc_header *h;
 		struct dc_crash c = { 0 };
-		bool nmi = false, in;
+		bool nmi = false;
 		size_t j, end = i, hpos;
 
 		if (hl->hdr < 0)
@@ -996,8 +1050,10 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		rp.ntext = 0;
 		sb_reset(&rp.text);
 		report_add(&rp, i);
-		for (j = i + 1; j < log->nlines && rp.n < REPORT_MAX_LINES &&
-		     j - i < 8 * REPORT_MAX_LINES; j++) {
+		/* the lines of other contexts are stepped over (until NMI) */
+		for (j = next ? next[i] : i + 1; j < log->nlines &&
+		     rp.n < REPORT_MAX_LINES && j - i < 8 * REPORT_MAX_LINES;
+		     j = next && !nmi ? next[j] : j + 1) {
 			const struct dc_line *ln = &log->lines[j];
 
 			if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
@@ -1015,7 +1071,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 			report_add(&rp, j);
 			end = j;
 		}
-		dc_line_header(r, log, hl, &hpos, &in);
+		hpos = dc_header_pos(r, log, hl);
 		title_report(&rp, h, hpos, &c, res);
 		c.start = i;
 		c.end = end;
@@ -1053,6 +1109,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		}
 		res->nmsg = n;
 	}
+	free(next);
 	free(rp.idx);
 	free(rp.ss);
 	sb_release(&rp.text);

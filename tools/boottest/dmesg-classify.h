@@ -171,6 +171,9 @@ int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
  */
 size_t dc_lit_next(const struct dc_rules *r, const char *s, size_t n,
 		   size_t from);
+/* Where the header literal starts in a line found to hold a header. */
+size_t dc_header_pos(const struct dc_rules *r, const struct dc_log *log,
+		     const struct dc_line *ln);
 /* The header of a line, suppressions applied: its index or -1. */
 int dc_line_header(struct dc_rules *r, const struct dc_log *log,
 		   const struct dc_line *ln, size_t *pos, bool *inside);
