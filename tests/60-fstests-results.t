@@ -74,6 +74,18 @@ like "$(jq -r '.tests[] | select(.name=="generic/004") | .message' "$j")" 'stopp
 is "$(jq -r '.counts | "\(.tests) \(.passed) \(.timeout) \(.crashed) \(.notreached)"' "$j")" "4 2 1 0 1" "counts: 2 of 4 ran, 1 stopped, 1 not reached"
 like "$(cat "$T_TMP/to.out")" 'fstests: TIMEOUT generic/003 \[ext4_4k\]' "summary names the test stopped by TIMEOUT"
 like "$(cat "$T_TMP/to.xml")" 'type="timeout"' "JUnit error of type timeout"
+is "$(jq -r .timed_out "$j")" true "timed_out set"
+# ... and between two tests (check's own work after generic/002): no test
+# running, the rest not reached after the last one that finished.
+sed '/run fstests generic\/003/,$d' "$c/console.log" > "$T_TMP/to/console.log"
+"$fr" -o "$T_TMP/to2.json" --console "$T_TMP/to/console.log" --kernel "$T_TMP/to/result.json" \
+	"$T_TMP/to" > "$T_TMP/to2.out"
+is "$?" 1 "timeout between tests exits 1"
+j=$T_TMP/to2.json
+is "$(jq -r '"\(.verdict) \(.running)"' "$j")" "timeout null" "verdict timeout, no test running"
+is "$(jq -r '.tests[] | select(.name=="generic/003") | .message' "$j")" \
+	"not reached: the run stopped (TIMEOUT) after generic/002, between tests" "not reached after the last test that finished"
+like "$(cat "$T_TMP/to2.out")" 'verdict: timeout \(the run did not finish: TIMEOUT= reached\)' "summary says TIMEOUT"
 
 # Baseline: new failure / fixed / still failing / newly not run.
 mk() { # NAME STATUS...: a one-section result.json

@@ -159,6 +159,7 @@ struct json_object *fr_to_json(const struct fr_run *r)
 	bt_json_add_str(o, "tool", "fstests-results");
 	bt_json_add_str(o, "verdict", verdict);
 	bt_json_add_bool(o, "complete", complete);
+	bt_json_add_bool(o, "timed_out", r->timed_out && !r->done);
 	if (r->check_status >= 0)
 		bt_json_add_int(o, "check_status", r->check_status);
 	else
@@ -479,5 +480,7 @@ void fr_write_text(FILE *f, struct json_object *out)
 			bt_json_get_str(b, "section") ? bt_json_get_str(b, "section") : "?");
 	fprintf(f, "fstests: verdict: %s%s\n", bt_json_get_str(out, "verdict"),
 		bt_json_get_bool(out, "complete", false) ? "" :
+		bt_json_get_bool(out, "timed_out", false) ?
+		" (the run did not finish: TIMEOUT= reached)" :
 		" (the run did not finish)");
 }

@@ -188,7 +188,7 @@ int fr_read_tree(struct fr_run *r, const char *dir)
 void fr_finish(struct fr_run *r)
 {
 	const char *panic_title = NULL;
-	long last = -1;
+	long last = -1, prev = -1;
 	size_t i, j;
 
 	/* Attribute each kernel report to the test running at its line. */
@@ -241,13 +241,21 @@ void fr_finish(struct fr_run *r)
 		if (last < 0 || r->start_line[j] >= r->start_line[last])
 			last = j;
 	}
+	/* Stopped between tests: the last one that finished. */
+	for (j = 0; j < r->nt; j++)
+		if (r->t[j].known && r->start_line[j] > 0 &&
+		    (prev < 0 || r->start_line[j] > r->start_line[prev]))
+			prev = j;
 	for (j = 0; j < r->nt; j++) {
 		struct fr_test *t = &r->t[j];
 
 		if (t->known || t->status == FR_CRASHED ||
 		    t->status == FR_TIMEOUT || t->message)
 			continue;
-		if (last >= 0)
+		if (last < 0 && prev >= 0 && r->timed_out)
+			t->message = bt_asprintf("not reached: the run stopped (TIMEOUT) after %s, between tests",
+						 r->t[prev].name);
+		else if (last >= 0)
 			t->message = bt_asprintf("not reached: the run stopped%s during %s",
 						 r->timed_out ? " (TIMEOUT)" : "",
 						 r->t[last].name);
