@@ -269,7 +269,11 @@ bt-kernel := $(abspath $(KERNEL))
 bt-modules := $(if $(MODULES),$(abspath $(MODULES)),$(firstword \
 	$(wildcard $(dir $(bt-kernel))../lib/modules/*/modules.order)))
 bt-modules := $(patsubst %/modules.order,%,$(bt-modules))
-bt-kconfig := $(firstword $(wildcard $(dir $(bt-kernel))config-$(patsubst vmlinuz-%,%,$(notdir $(bt-kernel)))))
+# Its config: a distro's config-VERSION beside it, or the build tree's
+# .config beside a vmlinux or three levels above arch/*/boot/*Image.
+bt-kconfig := $(firstword $(wildcard $(dir $(bt-kernel))config-$(patsubst vmlinuz-%,%,$(notdir $(bt-kernel))) \
+	$(if $(filter vmlinux,$(notdir $(bt-kernel))),$(dir $(bt-kernel)).config) \
+	$(if $(filter %/boot/,$(dir $(bt-kernel))),$(abspath $(dir $(bt-kernel))../../..)/.config)))
 else ifeq ($(bt-kernel-tree)$(bt-arch),yarm64)
 # arm64: QEMU's virt board boots the Image (an ELF vmlinux gets no DTB).
 bt-kernel := $(wildcard $(bt-objtree)/arch/arm64/boot/Image)
@@ -350,9 +354,12 @@ endif
 # What QEMU boots: an ELF with the PVH note boots directly (much faster
 # under TCG than decompressing a bzImage); kinspect extracts it from a
 # bzImage/vmlinuz.  An ELF without the note boots as the tree's bzImage.
+# A KASAN kernel (6.1, x86_64) dies silently on the PVH entry: empty
+# console, QEMU gone in a second; it boots as a bzImage.
 bt-bootimg := $(bt-kernel)
 bt-pvh-config := $(if $(filter CONFIG_PVH=y,$(bt-kconfig-words)),y)
-ifeq ($(bt-k-pvh),y)
+bt-pvh-ok := $(if $(filter CONFIG_KASAN=y,$(bt-kconfig-words)),,$(bt-k-pvh))
+ifeq ($(bt-pvh-ok),y)
 ifneq ($(bt-k-format),vmlinux)
 bt-bootimg := $(bt-kcache)/vmlinux
 $(bt-bootimg): $(bt-kernel)
