@@ -31,6 +31,24 @@ is "${missing[*]}" "" "the debug kernel ($KERNEL_KEY) has KASAN, UBSAN_BOUNDS, P
 # The tree's own kernel, as a user types it: boottest must see CONFIG_KASAN
 # and boot the bzImage (the vmlinux's PVH entry dies silently with KASAN).
 boottest() {
+	local name=$1 pre
+	shift
+	boottest__once "$name" "$@"
+	# Seen once in about eight boots: a KASAN wild-memory-access in
+	# __common_interrupt during identify_cpu, before init (an interrupt in
+	# a window of early boot under TCG).  It is a real report and the verdict
+	# names it, but it is not what this test provokes, and its taint turns
+	# lockdep off: say so and boot once more.
+	pre=$(awk '/ Run .* as init process/ { exit }
+		/\] (BUG|WARNING|UBSAN|Oops|general protection)/ { print; exit }' \
+		"$RUN/console.log" 2>/dev/null)
+	if [ -n "$pre" ]; then
+		diag "$name: a report during boot, before init, not provoked by this test: ${pre#*] }; booting once more"
+		boottest__once "$name" "$@"
+	fi
+}
+
+boottest__once() {
 	local name=$1
 	shift
 	timeout -s TERM 1500 make -s -C "$KERNEL_SRCTREE" O="$KERNEL_OBJTREE" boottest \
