@@ -98,14 +98,7 @@ command -v file > /dev/null || skip_all "file missing (scripts/boottest/setup)"
 
 # boottest NAME VARS...: boot, sets R (result.json of this run) and RC.
 boottest() {
-	local name=$1
-	shift
-	timeout -s TERM 900 make -s -C "$KERNEL_SRCTREE" O="$KERNEL_OBJTREE" boottest \
-		MEM=256M "$@" < /dev/null > "$T_TMP/$name.log" 2>&1
-	RC=$?
-	RUN=$(sed -n 's/^boottest: results in //p' "$T_TMP/$name.log" | tail -n 1)
-	R=$RUN/result.json
-	[ -f "$R" ] || diag "$name: no result.json: $(tail -n 20 "$T_TMP/$name.log")"
+	tree_boot "$1" 900 "${@:2}"
 }
 vmcores=()
 

@@ -33,7 +33,7 @@ is "${missing[*]}" "" "the debug kernel ($KERNEL_KEY) has KASAN, UBSAN_BOUNDS, P
 boottest() {
 	local name=$1 pre
 	shift
-	boottest__once "$name" "$@"
+	tree_boot "$name" 1500 "$@"
 	# Seen once in about eight boots: a KASAN wild-memory-access in
 	# __common_interrupt during identify_cpu, before init (an interrupt in
 	# a window of early boot under TCG).  It is a real report and the verdict
@@ -44,20 +44,10 @@ boottest() {
 		"$RUN/console.log" 2>/dev/null)
 	if [ -n "$pre" ]; then
 		diag "$name: a report during boot, before init, not provoked by this test: ${pre#*] }; booting once more"
-		boottest__once "$name" "$@"
+		tree_boot "$name" 1500 "$@"
 	fi
 }
 
-boottest__once() {
-	local name=$1
-	shift
-	timeout -s TERM 1500 make -s -C "$KERNEL_SRCTREE" O="$KERNEL_OBJTREE" boottest \
-		MEM=256M "$@" < /dev/null > "$T_TMP/$name.log" 2>&1
-	RC=$?
-	RUN=$(sed -n 's/^boottest: results in //p' "$T_TMP/$name.log" | tail -n 1)
-	R=$RUN/result.json
-	[ -f "$R" ] || diag "$name: no result.json: $(tail -n 20 "$T_TMP/$name.log")"
-}
 
 # --- a clean boot: the debug options report nothing ---------------------------
 boottest clean TIMEOUT=900 CMD=true

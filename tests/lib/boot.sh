@@ -7,6 +7,10 @@
 #   boot OUTDIR LOGFILE MAKEVARS...   make -f Makefile.boot boottest O=OUTDIR,
 #                                     stdin /dev/null, output to LOGFILE;
 #                                     sets B_RC and B_RUN (the run directory)
+#   tree_boot NAME LIMIT MAKEVARS...  make boottest MEM=256M in the test kernel's
+#                                     tree (kernel.sh), killed after LIMIT s;
+#                                     log $T_TMP/NAME.log; sets RC, RUN, R
+#                                     (RUN/result.json)
 #   jget FILE EXPR                    a value from a JSON file (python3),
 #                                     EXPR like ['verdict'] or ['crashes'][0]['title']
 #   qemu_of RUNDIR                    pids of QEMU processes of that run
@@ -20,6 +24,17 @@ boot() {
 		< /dev/null > "$log" 2>&1
 	B_RC=$?
 	B_RUN=$(readlink -f "$out/.boottest/runs/latest" 2>/dev/null)
+}
+
+tree_boot() {
+	local name=$1 limit=$2
+	shift 2
+	timeout -s TERM "$limit" make -s -C "$KERNEL_SRCTREE" O="$KERNEL_OBJTREE" \
+		boottest MEM=256M "$@" < /dev/null > "$T_TMP/$name.log" 2>&1
+	RC=$?
+	RUN=$(sed -n 's/^boottest: results in //p' "$T_TMP/$name.log" | tail -n 1)
+	R=$RUN/result.json
+	[ -f "$R" ] || diag "$name: no result.json: $(tail -n 20 "$T_TMP/$name.log")"
 }
 
 jget() {
