@@ -35,6 +35,11 @@
 #                    to the default
 #
 # BT_TEST_KERNEL_PROFILES  profiles of the cached kernel (default: crash,symbols,modules)
+# BT_TEST_EXTRA_KERNELS    1: build the other kernels (kernel_profiles P) too
+#                          when they are not cached.  By default a cold run
+#                          builds only the main kernel (CI's budget: one
+#                          kernel build); a test that needs another one that
+#                          is not cached skips and says how to build it.
 # BT_TEST_KERNEL_JOBS      make -j for the build (default 2)
 # BT_TEST_KERNEL_NICE      nice -n of the build (default 19)
 # The build log and its duration: $BT_TEST_BUILD/kernel-<key>/build.log,
@@ -179,6 +184,12 @@ kernel__build_locked() {
 	local rc=$?
 	kernel__unlock
 	[ $rc = 0 ] || return 1
+	if [ ! -e "$KERNEL_DIR/build-done" ] &&
+		[ "$KERNEL_PROFILES" != "$KERNEL_DEFAULT_PROFILES" ] &&
+		[ "${BT_TEST_EXTRA_KERNELS:-0}" != 1 ]; then
+		KERNEL_SKIP_REASON="not cached ($KERNEL_DIR), and a cold run builds only the suite's main kernel ($KERNEL_DEFAULT_PROFILES); build this one with BT_TEST_EXTRA_KERNELS=1 tests/run tests/$(basename "$0") (30-90 min on 2 cores)"
+		return 1
+	fi
 	if [ ! -e "$KERNEL_DIR/build-done" ]; then
 		diag "building the test kernel once (cache: $KERNEL_DIR; log: build.log)"
 		local t0 t1
