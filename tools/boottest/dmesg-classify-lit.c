@@ -181,27 +181,50 @@ static void scan_scalar(const struct dc_rules *r, const char *s, size_t n,
 }
 
 #ifdef DC_HAVE_AVX2
-/* Bucket bits of the 32 windows starting at p. */
+/* The nibble tables, broadcast to both lanes, loaded once per scan. */
+struct vtab {
+	__m256i lo[DC_WIN], hi[DC_WIN];
+};
+
 __attribute__((target("avx2")))
-static inline __m256i window_bits(const struct dc_rules *r,
-				  const unsigned char *p)
+static inline void vtab_load(const struct dc_rules *r, struct vtab *t)
+{
+	for (int k = 0; k < DC_WIN; k++) {
+		t->lo[k] = _mm256_broadcastsi128_si256(
+			_mm_loadu_si128((const __m128i *)r->lo[k]));
+		t->hi[k] = _mm256_broadcastsi128_si256(
+			_mm_loadu_si128((const __m128i *)r->hi[k]));
+	}
+}
+
+/*
+ * The windows starting at p[0..32) that some bucket admits: a bit per
+ * window, and (when any) each window's bucket bits in mb[].  p[0..32 +
+ * DC_WIN - 1) is read.
+ */
+__attribute__((target("avx2")))
+static inline unsigned int block_hits(const struct vtab *t,
+				      const unsigned char *p,
+				      unsigned char mb[32])
 {
 	const __m256i nib = _mm256_set1_epi8(0x0f);
 	__m256i m = _mm256_set1_epi8(-1);
+	unsigned int bits;
 
+#pragma GCC unroll 4
 	for (int k = 0; k < DC_WIN; k++) {
 		__m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
-		__m256i lo = _mm256_broadcastsi128_si256(
-			_mm_loadu_si128((const __m128i *)r->lo[k]));
-		__m256i hi = _mm256_broadcastsi128_si256(
-			_mm_loadu_si128((const __m128i *)r->hi[k]));
 
 		m = _mm256_and_si256(m, _mm256_and_si256(
-			_mm256_shuffle_epi8(lo, _mm256_and_si256(v, nib)),
-			_mm256_shuffle_epi8(hi, _mm256_and_si256(
+			_mm256_shuffle_epi8(t->lo[k], _mm256_and_si256(v, nib)),
+			_mm256_shuffle_epi8(t->hi[k], _mm256_and_si256(
 				_mm256_srli_epi16(v, 4), nib))));
 	}
-	return m;
+	bits = ~(unsigned int)_mm256_movemask_epi8(
+		_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
+	if (bits)
+		_mm256_storeu_si256((__m256i *)mb, m);
+	return bits;
 }
 
 __attribute__((target("avx2")))
@@ -209,11 +232,12 @@ static void scan_avx2(const struct dc_rules *r, const char *s, size_t n,
 		      const char *limit, struct hit *h)
 {
 	unsigned char pad[32 + DC_WIN], mb[32];
+	struct vtab t;
 
+	vtab_load(r, &t);
 	for (size_t i = 0; i + DC_WIN <= n; i += 32) {
 		const unsigned char *p = (const unsigned char *)s + i;
 		unsigned int bits;
-		__m256i m;
 
 		/* the last block is read from a padded copy */
 		if (!limit || (size_t)(limit - s) < i + sizeof(pad)) {
@@ -223,16 +247,9 @@ static void scan_avx2(const struct dc_rules *r, const char *s, size_t n,
 			memcpy(pad, p, k);
 			p = pad;
 		}
-		m = window_bits(r, p);
-		bits = ~(unsigned int)_mm256_movemask_epi8(
-			_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
-		if (!bits)
-			continue;
-		_mm256_storeu_si256((__m256i *)mb, m);
-		while (bits) {
+		for (bits = block_hits(&t, p, mb); bits; bits &= bits - 1) {
 			int j = __builtin_ctz(bits);
 
-			bits &= bits - 1;
 			if (i + j + DC_WIN > n)
 				break;
 			verify(r, s, n, i + j, mb[j], h);
@@ -266,42 +283,18 @@ __attribute__((target("avx2")))
 static size_t next_avx2(const struct dc_rules *r, const char *s, size_t n,
 			size_t from)
 {
-	const __m256i nib = _mm256_set1_epi8(0x0f);
-	__m256i lo[DC_WIN], hi[DC_WIN];
 	unsigned char mb[32];
+	struct vtab t;
 	size_t i = from;
 
-	for (int k = 0; k < DC_WIN; k++) {
-		lo[k] = _mm256_broadcastsi128_si256(
-			_mm_loadu_si128((const __m128i *)r->lo[k]));
-		hi[k] = _mm256_broadcastsi128_si256(
-			_mm_loadu_si128((const __m128i *)r->hi[k]));
-	}
+	vtab_load(r, &t);
 	for (; i + 32 + DC_WIN <= n; i += 32) {
-		__m256i m = _mm256_set1_epi8(-1);
-		unsigned int bits;
+		unsigned int bits = block_hits(&t, (const unsigned char *)s + i,
+					       mb);
 
-#pragma GCC unroll 4
-		for (int k = 0; k < DC_WIN; k++) {
-			__m256i v = _mm256_loadu_si256((const __m256i *)
-						       (s + i + k));
-
-			m = _mm256_and_si256(m, _mm256_and_si256(
-				_mm256_shuffle_epi8(lo[k],
-						    _mm256_and_si256(v, nib)),
-				_mm256_shuffle_epi8(hi[k], _mm256_and_si256(
-					_mm256_srli_epi16(v, 4), nib))));
-		}
-		bits = ~(unsigned int)_mm256_movemask_epi8(
-			_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
-
-		if (!bits)
-			continue;
-		_mm256_storeu_si256((__m256i *)mb, m);
-		while (bits) {
+		for (; bits; bits &= bits - 1) {
 			int j = __builtin_ctz(bits);
 
-			bits &= bits - 1;
 			if (any_lit(r, s, n, i + j, mb[j]))
 				return i + j;
 		}

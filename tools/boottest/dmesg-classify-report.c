@@ -284,18 +284,28 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 
 static const char *rip_func(const char *s, size_t len, size_t *fl)
 {
-	static const char *const pfx[] = {
-		"RIP: ", "IP: ", "pc : ", "PC is at ", "epc : ", "RIP  ",
-		"NIP ", "EIP: ", "EIP is at ",
+	static const struct {
+		const char *s;
+		size_t n;
+	} pfx[] = {
+#define PFX(x) { x, sizeof(x) - 1 }
+		PFX("RIP: "), PFX("IP: "), PFX("pc : "), PFX("PC is at "),
+		PFX("epc : "), PFX("RIP  "), PFX("NIP "), PFX("EIP: "),
+		PFX("EIP is at "),
+#undef PFX
 	};
 	const char *p = NULL, *end = s + len, *q;
 
 	while (s < end && *s == ' ')
 		s++;
+	/* every prefix starts with one of these */
+	if (s == end || !strchr("RIpPeNE", *s))
+		return NULL;
 	for (size_t i = 0; i < ARRAY_SIZE(pfx); i++) {
-		size_t n = strlen(pfx[i]);
+		size_t n = pfx[i].n;
 
-		if ((size_t)(end - s) > n && !memcmp(s, pfx[i], n)) {
+		if ((size_t)(end - s) > n && *s == pfx[i].s[0] &&
+		    !memcmp(s, pfx[i].s, n)) {
 			p = s + n;
 			break;
 		}
@@ -1023,7 +1033,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 	for (size_t i = 0; i < log->nlines; i++) {
 		const struct dc_line *hl = &log->lines[i];
 		const struct dc_header *h;
-		struct dc_crash c = { 0 };
+		struct dc_crash c;
 		bool nmi = false;
 		size_t j, end = i, hpos;
 
@@ -1046,6 +1056,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 				pc->panicked = true;
 			continue;
 		}
+		memset(&c, 0, sizeof(c));
 		rp.n = 0;
 		rp.ntext = 0;
 		sb_reset(&rp.text);

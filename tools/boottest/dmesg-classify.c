@@ -45,6 +45,7 @@
 #include <getopt.h>
 #include <limits.h>
 #include <stdio.h>
+#include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
@@ -564,6 +565,9 @@ int main(int argc, char **argv)
 	}
 	if (color < 0)
 		color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
+	/* one writer: no stream lock per character, fewer write calls */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
 
 	switch (fmt) {
 	case OUT_JSON:
