@@ -84,6 +84,22 @@ static bool same_ctx(const struct dc_line *a, const struct dc_line *b,
 	return false;
 }
 
+/* A line and a newline into the report's text. */
+static void text_add(struct report *rp, const struct dc_line *ln)
+{
+	const struct dc_log *log = rp->log;
+
+	/* most lines of the input are followed by their newline there */
+	if (ln->text >= log->data &&
+	    ln->text + ln->len < log->data + log->bytes &&
+	    ln->text[ln->len] == '\n') {
+		sb_add(&rp->text, ln->text, ln->len + 1);
+		return;
+	}
+	sb_add(&rp->text, ln->text, ln->len);
+	sb_addch(&rp->text, '\n');
+}
+
 static void report_add(struct report *rp, size_t i)
 {
 	const struct dc_line *ln = &rp->log->lines[i];
@@ -92,8 +108,7 @@ static void report_add(struct report *rp, size_t i)
 	rp->idx[rp->n++] = i;
 	/* titles come from the first lines: the rest is joined on demand */
 	if (rp->ntext < TITLE_LINES) {
-		sb_add(&rp->text, ln->text, ln->len);
-		sb_addch(&rp->text, '\n');
+		text_add(rp, ln);
 		rp->ntext++;
 	}
 }
@@ -101,19 +116,31 @@ static void report_add(struct report *rp, size_t i)
 /* The whole report as text, for a format's "report" regexp. */
 static void report_text_all(struct report *rp)
 {
-	for (; rp->ntext < rp->n; rp->ntext++) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[rp->ntext]];
-
-		sb_add(&rp->text, ln->text, ln->len);
-		sb_addch(&rp->text, '\n');
-	}
+	for (; rp->ntext < rp->n; rp->ntext++)
+		text_add(rp, &rp->log->lines[rp->idx[rp->ntext]]);
 }
 
-/* A byte of a C identifier (isalnum() of the C locale, or '_'). */
+#define CH_IDENT 1		/* isalnum() of the C locale, or '_' */
+#define CH_XDIGIT 2		/* isxdigit() of the C locale */
+
+static const unsigned char ch_class[256] = {
+	['0' ... '9'] = CH_IDENT | CH_XDIGIT,
+	['a' ... 'f'] = CH_IDENT | CH_XDIGIT,
+	['A' ... 'F'] = CH_IDENT | CH_XDIGIT,
+	['g' ... 'z'] = CH_IDENT,
+	['G' ... 'Z'] = CH_IDENT,
+	['_'] = CH_IDENT,
+};
+
+/* A byte of a C identifier. */
 static inline bool is_ident(char c)
 {
-	return (c >= 'a' && c <= 'z') || (c >= 'A' && c <= 'Z') ||
-	       (c >= '0' && c <= '9') || c == '_';
+	return ch_class[(unsigned char)c] & CH_IDENT;
+}
+
+static inline bool is_xdigit(char c)
+{
+	return ch_class[(unsigned char)c] & CH_XDIGIT;
 }
 
 /* An address, not a function name: 8+ hex digits. */
@@ -122,7 +149,7 @@ static bool all_hex(const char *p, size_t n)
 	if (n < 8)
 		return false;
 	for (size_t i = 0; i < n; i++)
-		if (!isxdigit((unsigned char)p[i]))
+		if (!is_xdigit(p[i]))
 			return false;
 	return true;
 }
@@ -133,21 +160,23 @@ static bool hex_literal(const char *p, size_t n)
 	if (n < 3 || p[0] != '0' || p[1] != 'x')
 		return false;
 	for (size_t i = 2; i < n; i++)
-		if (!isxdigit((unsigned char)p[i]))
+		if (!is_xdigit(p[i]))
 			return false;
 	return true;
 }
 
 /* Skip "[<ffff>] " groups; returns the new pointer. */
-static const char *skip_pcs(const char *p, const char *end)
+static inline const char *skip_pcs(const char *p, const char *end)
 {
+	if (end - p < 4 || p[0] != '[' || p[1] != '<')
+		return p;
 	for (int k = 0; k < 2; k++) {
 		const char *q = p;
 
 		if (end - q < 4 || q[0] != '[' || q[1] != '<')
 			break;
 		q += 2;
-		while (q < end && isxdigit((unsigned char)*q))
+		while (q < end && is_xdigit(*q))
 			q++;
 		if (end - q < 2 || q[0] != '>' || q[1] != ']')
 			break;
@@ -175,7 +204,7 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 	if (p < end && *p == '[') {	/* powerpc [c0000000012345] */
 		for (int k = 0; k < 2 && p < end && *p == '['; k++) {
 			q = p + 1;
-			while (q < end && isxdigit((unsigned char)*q))
+			while (q < end && is_xdigit(*q))
 				q++;
 			if (q >= end || *q != ']' || q - p < 8)
 				break;
@@ -237,7 +266,8 @@ static bool line_stack_start(struct report *rp, size_t k)
 	const struct dc_line *ln = &rp->log->lines[rp->idx[k]];
 
 	/* every stack-start line ends in ':' (cheap test first) */
-	return ln->len && memchr(ln->text, ':', ln->len) &&
+	return ln->len && dc_first_may(&rp->r->stack_first, ln->text, ln->len) &&
+	       memchr(ln->text, ':', ln->len) &&
 	       dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
 }
 
@@ -316,7 +346,7 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 		p++;
 	/* "0010:" segment */
 	q = p;
-	while (q < end && isxdigit((unsigned char)*q))
+	while (q < end && is_xdigit(*q))
 		q++;
 	if (q < end && *q == ':' && q - p == 4)
 		p = q + 1;
@@ -346,6 +376,24 @@ static bool skipped_match(struct report *rp, const struct dc_span *fn)
 	return rp->fmt->skip && span_match(rp->r, rp->fmt->skip, fn);
 }
 
+/* A hash of a name, 8 bytes at a time (only the memo's table uses it). */
+static unsigned int name_hash(unsigned int h, const char *s, size_t n)
+{
+	unsigned long long x = h;
+
+	for (; n >= 8; s += 8, n -= 8) {
+		unsigned long long w;
+
+		memcpy(&w, s, 8);
+		x = (x ^ w) * 0x9e3779b97f4a7c15ULL;
+		x ^= x >> 29;
+	}
+	for (; n; s++, n--)
+		x = (x ^ (unsigned char)*s) * 0x100000001b3ULL;
+	x ^= x >> 32;
+	return (unsigned int)x;
+}
+
 /*
  * Is a frame skipped?  The same functions show up in crash after crash:
  * the answer for each (format skip list, name) is remembered.
@@ -360,8 +408,7 @@ static bool memo_match(struct report *rp, const void *key, bool skip,
 	if (fn->n > 255)
 		return skip ? skipped_match(rp, fn) :
 		       span_match(rp->r, (pcre2_code *)key, fn);
-	for (size_t k = 0; k < fn->n; k++)
-		h = (h ^ (unsigned char)fn->s[k]) * 16777619U;
+	h = name_hash(h, fn->s, fn->n);
 	if (2 * (m->n + 1) > m->cap) {
 		struct skip_ent *old = m->v;
 		size_t ocap = m->cap;
@@ -924,6 +971,8 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		if (lev < 0 && !log->has_prio) {
 			for (int k = 0; k < 8; k++)
 				if (r->msg_re[k] &&
+				    dc_first_may(&r->msg_first[k], ln->text,
+						 ln->len) &&
 				    dc_match(r, r->msg_re[k], ln->text,
 					     ln->len)) {
 					lev = k;

@@ -460,8 +460,13 @@ int dc_rules_finish(struct dc_rules *r)
 	r->stall_self = compile_list(&r->stall_self_src);
 	r->corrupt = compile_list(&r->corrupt_src);
 	r->benign = compile_list(&r->benign_src);
-	for (int i = 0; i < 8; i++)
+	for (int i = 0; i < 8; i++) {
 		r->msg_re[i] = compile_list(&r->msg_src[i]);
+		dc_first_build(&r->msg_first[i], r->msg_re[i] ?
+			       sb_str(&r->msg_src[i]) : NULL);
+	}
+	dc_first_build(&r->stack_first, r->stack_start ?
+		       sb_str(&r->stack_start_src) : NULL);
 	for (int i = 0; i < r->nhdr; i++) {
 		if (r->hdrs[i].len < 4) {
 			bt_err("(rules): header '%s' is shorter than 4 bytes; make it longer",

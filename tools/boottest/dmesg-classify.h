@@ -23,6 +23,31 @@ bool dc_have_avx2(void);
 
 struct dc_rules;
 
+/*
+ * Which bytes may be the first non-blank byte of a line that an anchored
+ * regexp matches (see dmesg-classify-first.c).
+ */
+struct dc_first {
+	bool any;		/* no filter: every line may match */
+	bool ok[256];
+};
+
+/* The filter of a regexp's source (NULL: none). */
+void dc_first_build(struct dc_first *f, const char *src);
+
+/* May the regexp of f match the line s[0..n)? */
+static inline bool dc_first_may(const struct dc_first *f, const char *s,
+				size_t n)
+{
+	size_t k = 0;
+
+	if (f->any)
+		return true;
+	while (k < n && (s[k] == ' ' || (s[k] >= '\t' && s[k] <= '\r')))
+		k++;
+	return k == n || f->ok[(unsigned char)s[k]];
+}
+
 /* One decoded input line; its number is its index + 1. */
 struct dc_line {
 	const char *text;	/* message text, prefixes stripped (len bytes) */
@@ -122,6 +147,7 @@ struct dc_rules {
 	struct strbuf stall_self_src;
 	pcre2_code *stack_start;	/* "Call Trace:" and friends */
 	struct strbuf stack_start_src;
+	struct dc_first stack_first;
 	pcre2_code *benign;		/* never an error/warning message */
 	struct strbuf benign_src;
 	char **prefixes;		/* syscall prefixes stripped off frames */
@@ -130,6 +156,7 @@ struct dc_rules {
 	int nnorm;
 	struct strbuf msg_src[8];	/* levels of un-prefixed lines */
 	pcre2_code *msg_re[8];
+	struct dc_first msg_first[8];
 	pcre2_match_data *md;
 	struct dc_jitmemo {		/* regexps known JIT-compiled or not */
 		const pcre2_code *re;

@@ -3,7 +3,8 @@
 TOOLS += dmesg-classify
 dmesg-classify-main := dmesg-classify.o
 dmesg-classify-objs := dmesg-classify-input.o dmesg-classify-rules.o \
-		       dmesg-classify-lit.o dmesg-classify-report.o
+		       dmesg-classify-lit.o dmesg-classify-report.o \
+		       dmesg-classify-first.o
 # libpcre2-8 needs no cflags; linked by name (see the report to the lead)
 dmesg-classify-ldlibs := -lpcre2-8
 

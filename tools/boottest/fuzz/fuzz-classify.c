@@ -1,7 +1,8 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target for dmesg-classify: any bytes as a console log, with
- * the shipped rules; also the rules parser on the same bytes.
+ * the shipped rules; also the rules parser on the same bytes, and the
+ * first-byte filter of a regexp (the first line) checked on every line.
  */
 #include <stdbool.h>
 #include <stdint.h>
@@ -30,6 +31,46 @@ static void load_rules(void)
 	loaded = true;
 }
 
+/* The first-byte filter of re never turns away a line that re matches. */
+static void check_first(const struct dc_first *f, pcre2_code *re,
+			const struct dc_log *log)
+{
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+
+	for (size_t i = 0; re && i < log->nlines; i++) {
+		const struct dc_line *ln = &log->lines[i];
+
+		if (!dc_first_may(f, ln->text, ln->len) &&
+		    pcre2_match(re, (PCRE2_SPTR)ln->text, ln->len, 0, 0, md,
+				NULL) >= 0)
+			abort();
+	}
+	pcre2_match_data_free(md);
+}
+
+/* The input's first line as a regexp, its other lines as subjects. */
+static void fuzz_first(const uint8_t *data, size_t size,
+		       const struct dc_log *log)
+{
+	const char *nl = memchr(data, '\n', size);
+	struct dc_first f;
+	pcre2_code *re;
+	char *src;
+
+	if (!nl || size > 4096 || memchr(data, '\0', nl - (const char *)data))
+		return;
+	src = bt_strndup((const char *)data, nl - (const char *)data);
+	bt_set_quiet(1);
+	re = dc_compile(src, "fuzz", "fuzz", 1);
+	bt_set_quiet(0);
+	if (re) {
+		dc_first_build(&f, src);
+		check_first(&f, re, log);
+		pcre2_code_free(re);
+	}
+	free(src);
+}
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
@@ -45,6 +86,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	for (int i = 0; i < res.ncrash; i++)
 		if (!res.crashes[i].title || !res.crashes[i].category)
 			abort();
+	check_first(&rules.stack_first, rules.stack_start, &log);
+	for (int k = 0; k < 8; k++)
+		check_first(&rules.msg_first[k], rules.msg_re[k], &log);
+	fuzz_first(data, size, &log);
 	dc_result_free(&res);
 	dc_log_free(&log);
 
