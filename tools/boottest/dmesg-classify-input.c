@@ -76,7 +76,7 @@ static inline bool is_digit(char c)
  * is a digit when its high nibble is 3 and its low nibble plus 6 is not
  * above 15).
  */
-static size_t digit_run(const char *p, const char *end)
+static inline size_t digit_run(const char *p, const char *end)
 {
 	const unsigned long long hi = 0xf0f0f0f0f0f0f0f0ULL;
 	const unsigned long long three = 0x3030303030303030ULL;
@@ -102,7 +102,8 @@ static size_t digit_run(const char *p, const char *end)
 	return q - p;
 }
 
-static bool skip_digits(const char **pp, const char *end, unsigned long *val)
+/* (sys/cdefs.h's __always_inline: a call per timestamp field costs) */
+static __always_inline bool skip_digits(const char **pp, const char *end, unsigned long *val)
 {
 	const char *p = *pp;
 	unsigned long v = 0;
