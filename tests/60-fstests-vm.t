@@ -6,7 +6,8 @@
 # group.list, host-side), bad input (one-line errors, exit status 2), a run
 # on Debian's kernel (pass, su as fsgqa, a failure with .out.bad, not run),
 # saved as a baseline (results disk sized from the selected tests),
-# EXTRA_MODULES= staged into the image (and a missing one refused), a
+# EXTRA_MODULES= staged into the image (and a missing one refused), keys
+# in the session keyring (fstests' encryption tests: ext4/024), a
 # results disk too small (reported, never a silent pass), then a run whose
 # guest crashes in the middle (sysrq
 # c): exit status 1, partial results, the running test, the crash title,
@@ -105,6 +106,7 @@ if [ -f "$j" ]; then
 	is "$(jq -r .verdict "$run/result.json")" clean "kernel verdict clean"
 	is "$(jq -r .fstests.verdict "$run/result.json")" fail "result.json carries the fstests verdict"
 	check "JUnit written" test -s "$run/fstests-junit.xml"
+	check "check's own result.xml home (./check -R xunit)" test -s "$run/guest/fstests/ext4_4k/result.xml"
 	check "baseline saved by name" test -f "$out/fstests/baselines/h6-test.json"
 	like "$log" 'fstests: 3/6 \[ext4_4k\] fixture/003 fail' "live progress lines (not a TTY)"
 	like "$log" 'results disk: 256M sparse \(6 tests x 4M, at least 256M' \
@@ -117,8 +119,18 @@ fi
 dmzero=$(find "$deb/lib/modules/$rel" -name 'dm-zero.ko*' | head -n 1)
 mkdir -p "$T_TMP/xm"
 cp "$dmzero" "$T_TMP/xm/"
-fsvm FSTESTS="$fx" TESTS=fixture/001 EXTRA_MODULES="$T_TMP/xm/${dmzero##*/}" TIMEOUT=1800
+# (fixture/009 rides along: a key in a ring linked into the session keyring,
+# as fstests' encryption tests add them, needs the runner's session keyring;
+# and FSTESTS_XUNIT=0: ./check without -R xunit)
+fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/009' EXTRA_MODULES="$T_TMP/xm/${dmzero##*/}" \
+	FSTESTS_XUNIT=0 TIMEOUT=1800
 is "$st" 0 "EXTRA_MODULES=${dmzero##*/}: the run passes" || diag "$log"
+run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
+is "$(jq -r '.tests[] | select(.name=="fixture/009") | .status' "$run/fstests.json" 2>/dev/null)" pass \
+	"fixture/009: keyctl newring @s, then padd into that ring (the guest has a session keyring)"
+check "FSTESTS_XUNIT=0: check.log home" test -s "$run/guest/fstests/ext4_default/check.log"
+check "FSTESTS_XUNIT=0: no result.xml (check ran without -R xunit)" \
+	test ! -e "$run/guest/fstests/ext4_default/result.xml"
 img=$(ls -t "$out"/fstests/images/rootfs-*.ext4 | head -n 1)
 "$BT_BIN/rootfs-extract" -q "$img" "/lib/modules/$rel" "$T_TMP/xm-out"
 check "the module is in the image's /lib/modules/$rel/extra" test -f "$T_TMP/xm-out/extra/${dmzero##*/}"
