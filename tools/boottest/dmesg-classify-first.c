@@ -8,10 +8,14 @@
  * of their alternatives can begin with: such a line needs no regexp call.
  * The regexp's source is read here, conservatively: for a sequence, the
  * first bytes of each item are collected while the items before it can
- * match blanks only (or nothing).  Whatever is not understood (negated or
- * POSIX classes, most escapes, option settings, lookarounds, verbs, bytes
- * above 0x7f, a branch not anchored) gives no filter at all, so a line is
- * skipped only when the regexp cannot match it.
+ * match blanks only (or nothing).  A branch whose start can be any byte
+ * (".*: module license") gives instead a literal that every match of it
+ * holds (a run of plain bytes after that, unquantified): a line without
+ * the first bytes may still match when it holds one of these literals.
+ * Whatever is not understood (POSIX classes, most escapes, option
+ * settings, lookarounds, verbs, bytes above 0x7f, a branch not anchored)
+ * gives no filter at all, so a line is skipped only when the regexp cannot
+ * match it.
  *
  * Blanks are the bytes \s matches without PCRE2_UCP: space, \t, \n, \v,
  * \f, \r.  Lines never hold '\n', so with PCRE2_MULTILINE "^" still only
@@ -31,7 +35,14 @@ struct fparse {
 struct fitem {
 	bool set[256];		/* possible first non-blank bytes */
 	bool blank;		/* can match a string of blanks only (or "") */
+	bool nullable;		/* can match "" */
+	bool lblank;		/* a match not holding a needle can start with a blank */
 	bool anchor;		/* starts at the start of the subject */
+	bool wild;		/* its first non-blank byte can be any */
+	/* or a match whose first byte is not in set holds one of these */
+	char needle[DC_NEEDLES][DC_NEEDLE_MAX];
+	unsigned char nlen[DC_NEEDLES];
+	int nneedle;
 };
 
 static bool blank_byte(unsigned char c)
@@ -39,17 +50,50 @@ static bool blank_byte(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
+/* How common a byte is in console text: lower is rarer. */
+static int byte_cost(unsigned char c)
+{
+	if (islower(c) || c == ' ')
+		return 4;
+	if (isdigit(c) || strchr("[]:.-_=", c))
+		return 3;
+	return 0;
+}
+
 static void set_all(struct fitem *it)
 {
 	memset(it->set, 1, sizeof(it->set));
 	it->blank = true;
+	it->lblank = true;
+	it->wild = true;
+}
+
+/* The needles of from into to; too many make to wild. */
+static void add_needles(struct fitem *to, const struct fitem *from)
+{
+	for (int i = 0; i < from->nneedle; i++) {
+		if (to->nneedle == DC_NEEDLES) {
+			to->wild = true;
+			return;
+		}
+		memcpy(to->needle[to->nneedle], from->needle[i], from->nlen[i]);
+		to->nlen[to->nneedle++] = from->nlen[i];
+	}
+}
+
+static void merge(struct fitem *to, const struct fitem *from)
+{
+	for (int c = 0; c < 256; c++)
+		to->set[c] |= from->set[c];
+	add_needles(to, from);
+	to->wild |= from->wild;
 }
 
 /* One byte matched as it is. */
 static void set_byte(struct fitem *it, unsigned char c)
 {
 	if (blank_byte(c))
-		it->blank = true;
+		it->blank = it->lblank = true;
 	else
 		it->set[c] = true;
 }
@@ -75,7 +119,7 @@ static bool escape_bytes(struct fitem *it, char e)
 {
 	switch (e) {
 	case 's':
-		it->blank = true;
+		it->blank = it->lblank = true;
 		return true;
 	case 'd':
 		set_range(it, '0', '9');
@@ -210,10 +254,15 @@ static void parse_group(struct fparse *fp, struct fitem *it)
 	fp->p++;
 }
 
-/* One atom (no quantifier). */
-static void parse_atom(struct fparse *fp, struct fitem *it)
+/*
+ * One atom (no quantifier); *lit is its byte when it is one plain byte,
+ * else -1.
+ */
+static void parse_atom(struct fparse *fp, struct fitem *it, int *lit)
 {
 	unsigned char c = *fp->p++;
+
+	*lit = -1;
 
 	switch (c) {
 	case '(':
@@ -226,11 +275,11 @@ static void parse_atom(struct fparse *fp, struct fitem *it)
 		set_all(it);
 		return;
 	case '^':
-		it->blank = true;
+		it->blank = it->nullable = true;
 		it->anchor = true;
 		return;
 	case '$':
-		it->blank = true;
+		it->blank = it->nullable = true;
 		return;
 	case '\\':
 		c = *fp->p;
@@ -240,12 +289,14 @@ static void parse_atom(struct fparse *fp, struct fitem *it)
 		}
 		fp->p++;
 		if (strchr("bBGzZA", c)) {	/* zero-width */
-			it->blank = true;
+			it->blank = it->nullable = true;
 			it->anchor = c == 'A';
 			return;
 		}
 		if (!escape_bytes(it, c))
 			fp->bad = true;
+		else if ((unsigned char)c < 0x80 && ispunct((unsigned char)c))
+			*lit = c;
 		return;
 	case '*':
 	case '+':
@@ -256,10 +307,12 @@ static void parse_atom(struct fparse *fp, struct fitem *it)
 		fp->bad = true;
 		return;
 	}
-	if (c >= 0x80)
+	if (c >= 0x80) {
 		fp->bad = true;
-	else
-		set_byte(it, c);
+		return;
+	}
+	set_byte(it, c);
+	*lit = c;
 }
 
 /* A quantifier after an atom, if any: false when it allows zero. */
@@ -310,39 +363,125 @@ static bool parse_quant(struct fparse *fp, bool *quant)
 	return !zero;
 }
 
-/* A sequence of items, up to '|', ')' or the end. */
+/* A run of plain bytes; the longest one is kept. */
+struct run {
+	char b[DC_NEEDLE_MAX];
+	size_t n;
+};
+
+static void run_end(struct run *cur, struct run *best)
+{
+	if (cur->n > best->n)
+		*best = *cur;
+	cur->n = 0;
+}
+
+/*
+ * After an item whose first byte can be any: every match holds the
+ * sequence's longest run of plain unquantified bytes that follows (cut to
+ * DC_NEEDLE_MAX bytes, still held); it becomes a needle of out.
+ */
+static bool run_nonblank(const struct run *r)
+{
+	for (size_t i = 0; i < r->n; i++)
+		if (!blank_byte(r->b[i]))
+			return true;
+	return false;
+}
+
+static void seq_needle(struct fitem *out, struct run *best)
+{
+	if (!run_nonblank(best) || out->nneedle == DC_NEEDLES) {
+		out->wild = true;
+		return;
+	}
+	memcpy(out->needle[out->nneedle], best->b, best->n);
+	out->nlen[out->nneedle++] = best->n;
+	/* every match of the sequence holds the needle */
+	out->blank = out->nullable = out->lblank = false;
+}
+
+/* Bytes a first set admits: a wide one ("[a-z0-9_-]+") filters little. */
+static int set_size(const struct fitem *it)
+{
+	int n = 0;
+
+	for (int c = 0; c < 256; c++)
+		n += it->set[c];
+	return n;
+}
+
+/*
+ * A sequence of items, up to '|', ')' or the end.  An item with a wide
+ * first set that must match something gives way to a needle after it when
+ * there is one.
+ */
 static void parse_seq(struct fparse *fp, struct fitem *out)
 {
-	bool first = true;
+	bool first = true, after_wild = false, has_wide = false;
+	struct run cur = { .n = 0 }, best = { .n = 0 };
+	struct fitem wide;
 
-	out->blank = true;
-	out->anchor = false;
+	out->blank = out->nullable = true;
+	out->lblank = out->anchor = false;
 	while (!fp->bad && *fp->p && *fp->p != '|' && *fp->p != ')') {
 		struct fitem it = { 0 };
 		bool quant, some;
+		int lit;
 
-		parse_atom(fp, &it);
+		parse_atom(fp, &it, &lit);
 		if (fp->bad)
 			return;
 		some = parse_quant(fp, &quant);
 		if (fp->bad)
 			return;
+		if (after_wild) {
+			if (lit >= 0 && !quant && cur.n < DC_NEEDLE_MAX)
+				cur.b[cur.n++] = lit;
+			else if (lit < 0 || quant)
+				run_end(&cur, &best);
+			continue;
+		}
 		if (!some)
-			it.blank = true;
+			it.blank = it.nullable = true;
 		if (first)
 			out->anchor = it.anchor && !quant;
 		first = false;
-		if (out->blank) {
-			for (int c = 0; c < 256; c++)
-				out->set[c] |= it.set[c];
-			out->blank = it.blank;
+		if (!out->blank)
+			continue;
+		if (it.wild) {
+			after_wild = true;
+			continue;
 		}
+		if (!it.blank && !it.nneedle && set_size(&it) > 16) {
+			wide = it;
+			has_wide = true;
+			after_wild = true;
+			continue;
+		}
+		merge(out, &it);
+		out->blank = it.blank;
+		if (out->nullable)
+			out->lblank |= it.lblank;
+		out->nullable &= it.nullable;
 	}
+	if (!after_wild)
+		return;
+	run_end(&cur, &best);
+	if (has_wide && (!run_nonblank(&best) || out->nneedle == DC_NEEDLES)) {
+		/* no needle: the wide set after all */
+		merge(out, &wide);
+		if (out->nullable)
+			out->lblank |= wide.lblank;
+		out->blank = out->nullable = false;
+		return;
+	}
+	seq_needle(out, &best);
 }
 
 static void parse_alts(struct fparse *fp, struct fitem *out, bool top)
 {
-	out->blank = false;
+	out->blank = out->nullable = out->lblank = false;
 	out->anchor = true;
 	for (;;) {
 		struct fitem alt = { 0 };
@@ -350,9 +489,10 @@ static void parse_alts(struct fparse *fp, struct fitem *out, bool top)
 		parse_seq(fp, &alt);
 		if (fp->bad)
 			return;
-		for (int c = 0; c < 256; c++)
-			out->set[c] |= alt.set[c];
+		merge(out, &alt);
 		out->blank |= alt.blank;
+		out->nullable |= alt.nullable;
+		out->lblank |= alt.lblank;
 		out->anchor &= alt.anchor;
 		if (*fp->p != '|')
 			break;
@@ -372,9 +512,56 @@ void dc_first_build(struct dc_first *f, const char *src)
 	if (!src)
 		return;
 	parse_alts(&fp, &it, true);
-	if (fp.bad || !it.anchor || it.blank)
+	if (fp.bad || !it.anchor || it.blank || it.wild)
 		return;
 	for (int c = 0; c < 256; c++)
 		f->ok[c] = it.set[c];
+	f->lead_blank = it.lblank;
+	for (int i = 0; i < it.nneedle; i++) {
+		int best = 1 << 10;
+
+		memcpy(f->needle[i], it.needle[i], it.nlen[i]);
+		f->nlen[i] = it.nlen[i];
+		for (int k = 0; k < it.nlen[i]; k++) {
+			int c = byte_cost(it.needle[i][k]);
+
+			if (c < best) {
+				best = c;
+				f->rare[i] = k;
+			}
+		}
+	}
+	f->nneedle = it.nneedle;
 	f->any = false;
+}
+
+bool dc_src_anchored(const char *src)
+{
+	struct fparse fp = { .p = src };
+	struct fitem it = { 0 };
+
+	parse_alts(&fp, &it, true);
+	return !fp.bad && it.anchor;
+}
+
+bool dc_first_needles(const struct dc_first *f, const char *s, size_t n)
+{
+	const char *end = s + n;
+
+	for (int i = 0; i < f->nneedle; i++) {
+		const char *nd = f->needle[i];
+		size_t len = f->nlen[i], off = f->rare[i];
+		const char *p = s + off, *q;
+
+		if (len > n)
+			continue;
+		/* the needle's rarest byte first, then the whole needle */
+		while (p < end && (q = memchr(p, nd[off], end - p))) {
+			if ((size_t)(end - (q - off)) >= len &&
+			    !memcmp(q - off, nd, len))
+				return true;
+			p = q + 1;
+		}
+	}
+	return false;
 }

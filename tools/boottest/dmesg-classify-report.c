@@ -985,7 +985,10 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		res->counts[lev]++;
 		if (lev > 4)
 			continue;
-		if (dc_match(r, r->benign, ln->text, ln->len)) {
+		if ((r->benign_anch &&
+		     dc_first_may(&r->benign_first, ln->text, ln->len) &&
+		     dc_match(r, r->benign_anch, ln->text, ln->len)) ||
+		    dc_match(r, r->benign, ln->text, ln->len)) {
 			res->benign++;
 			continue;
 		}

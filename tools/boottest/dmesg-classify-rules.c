@@ -346,6 +346,9 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			   !strcmp(key, "benign")) {
 			struct strbuf *sb = list_for(r, key);
 
+			if (!strcmp(key, "benign") && dc_src_anchored(val))
+				sb = &r->benign_anch_src;
+
 			re = dc_compile(val, key, name, lineno);
 			if (!re)
 				goto fail;
@@ -450,6 +453,18 @@ static pcre2_code *compile_list(struct strbuf *sb)
 	return dc_compile(sb_str(sb), "joined", "(rules)", 0);
 }
 
+/* A list whose every branch starts with "^", matched on single lines. */
+static pcre2_code *compile_anchored(struct strbuf *sb)
+{
+	PCRE2_SIZE off;
+	int ec;
+
+	if (!sb->len)
+		return NULL;
+	return pcre2_compile((PCRE2_SPTR)sb_str(sb), PCRE2_ZERO_TERMINATED,
+			     RE_FLAGS | PCRE2_ANCHORED, &ec, &off, NULL);
+}
+
 int dc_rules_finish(struct dc_rules *r)
 {
 	r->md = pcre2_match_data_create(32, NULL);
@@ -460,6 +475,9 @@ int dc_rules_finish(struct dc_rules *r)
 	r->stall_self = compile_list(&r->stall_self_src);
 	r->corrupt = compile_list(&r->corrupt_src);
 	r->benign = compile_list(&r->benign_src);
+	r->benign_anch = compile_anchored(&r->benign_anch_src);
+	dc_first_build(&r->benign_first, r->benign_anch ?
+		       sb_str(&r->benign_anch_src) : NULL);
 	for (int i = 0; i < 8; i++) {
 		r->msg_re[i] = compile_list(&r->msg_src[i]);
 		dc_first_build(&r->msg_first[i], r->msg_re[i] ?
@@ -518,6 +536,7 @@ void dc_rules_free(struct dc_rules *r)
 	pcre2_code_free(r->stall_self);
 	pcre2_code_free(r->corrupt);
 	pcre2_code_free(r->benign);
+	pcre2_code_free(r->benign_anch);
 	sb_release(&r->frame_skip_src);
 	sb_release(&r->anchors_src);
 	sb_release(&r->hang_skip_src);
@@ -525,6 +544,7 @@ void dc_rules_free(struct dc_rules *r)
 	sb_release(&r->stall_self_src);
 	sb_release(&r->corrupt_src);
 	sb_release(&r->benign_src);
+	sb_release(&r->benign_anch_src);
 	for (int i = 0; i < r->nprefix; i++)
 		free(r->prefixes[i]);
 	free(r->prefixes);

@@ -27,13 +27,26 @@ struct dc_rules;
  * Which bytes may be the first non-blank byte of a line that an anchored
  * regexp matches (see dmesg-classify-first.c).
  */
+#define DC_NEEDLES 8
+#define DC_NEEDLE_MAX 32
+
 struct dc_first {
 	bool any;		/* no filter: every line may match */
+	bool lead_blank;	/* else ok[] is of the line's first byte */
 	bool ok[256];
+	/* a line may match too when it holds one of these */
+	char needle[DC_NEEDLES][DC_NEEDLE_MAX];
+	unsigned char nlen[DC_NEEDLES];
+	unsigned char rare[DC_NEEDLES];	/* offset of a rare byte */
+	int nneedle;
 };
 
 /* The filter of a regexp's source (NULL: none). */
 void dc_first_build(struct dc_first *f, const char *src);
+/* Does every branch of the regexp src start with "^" (read as above)? */
+bool dc_src_anchored(const char *src);
+/* Does s[0..n) hold one of the needles of f? */
+bool dc_first_needles(const struct dc_first *f, const char *s, size_t n);
 
 /* May the regexp of f match the line s[0..n)? */
 static inline bool dc_first_may(const struct dc_first *f, const char *s,
@@ -43,9 +56,17 @@ static inline bool dc_first_may(const struct dc_first *f, const char *s,
 
 	if (f->any)
 		return true;
-	while (k < n && (s[k] == ' ' || (s[k] >= '\t' && s[k] <= '\r')))
-		k++;
-	return k == n || f->ok[(unsigned char)s[k]];
+	if (!f->lead_blank) {
+		if (n && f->ok[(unsigned char)s[0]])
+			return true;
+	} else {
+		while (k < n && (s[k] == ' ' ||
+				 (s[k] >= '\t' && s[k] <= '\r')))
+			k++;
+		if (k == n || f->ok[(unsigned char)s[k]])
+			return true;
+	}
+	return f->nneedle && dc_first_needles(f, s, n);
 }
 
 /* One decoded input line; its number is its index + 1. */
@@ -150,6 +171,13 @@ struct dc_rules {
 	struct dc_first stack_first;
 	pcre2_code *benign;		/* never an error/warning message */
 	struct strbuf benign_src;
+	/*
+	 * The benign rules anchored at the start of the line, compiled
+	 * anchored: one attempt per line, not one per byte.
+	 */
+	pcre2_code *benign_anch;
+	struct strbuf benign_anch_src;
+	struct dc_first benign_first;
 	char **prefixes;		/* syscall prefixes stripped off frames */
 	int nprefix;
 	struct dc_subst *norm;		/* title normalization */

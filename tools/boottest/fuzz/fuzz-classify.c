@@ -48,6 +48,36 @@ static void check_first(const struct dc_first *f, pcre2_code *re,
 	pcre2_match_data_free(md);
 }
 
+/* A regexp read as anchored matches a line as its anchored build does. */
+static void check_anchored(const char *src, pcre2_code *re,
+			   const struct dc_log *log)
+{
+	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
+	pcre2_code *anch;
+	PCRE2_SIZE off;
+	int ec;
+
+	if (!dc_src_anchored(src))
+		goto out;
+	anch = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
+			     PCRE2_MULTILINE | PCRE2_UTF |
+			     PCRE2_MATCH_INVALID_UTF | PCRE2_ANCHORED,
+			     &ec, &off, NULL);
+	if (!anch)
+		abort();
+	for (size_t i = 0; i < log->nlines; i++) {
+		const struct dc_line *ln = &log->lines[i];
+		PCRE2_SPTR s = (PCRE2_SPTR)ln->text;
+
+		if ((pcre2_match(re, s, ln->len, 0, 0, md, NULL) >= 0) !=
+		    (pcre2_match(anch, s, ln->len, 0, 0, md, NULL) >= 0))
+			abort();
+	}
+	pcre2_code_free(anch);
+out:
+	pcre2_match_data_free(md);
+}
+
 /* The input's first line as a regexp, its other lines as subjects. */
 static void fuzz_first(const uint8_t *data, size_t size,
 		       const struct dc_log *log)
@@ -66,6 +96,7 @@ static void fuzz_first(const uint8_t *data, size_t size,
 	if (re) {
 		dc_first_build(&f, src);
 		check_first(&f, re, log);
+		check_anchored(src, re, log);
 		pcre2_code_free(re);
 	}
 	free(src);
@@ -89,6 +120,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	check_first(&rules.stack_first, rules.stack_start, &log);
 	for (int k = 0; k < 8; k++)
 		check_first(&rules.msg_first[k], rules.msg_re[k], &log);
+	check_first(&rules.benign_first, rules.benign_anch, &log);
 	fuzz_first(data, size, &log);
 	dc_result_free(&res);
 	dc_log_free(&log);
