@@ -18,7 +18,7 @@
 #include "err.h"
 #include "path.h"
 
-#define RE_FLAGS (PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
+#define RE_FLAGS DC_RE_FLAGS
 
 pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 		       unsigned int lineno)

@@ -14,6 +14,8 @@
 #include "strbuf.h"
 
 #define DC_WIN 3		/* bytes in a literal's prefilter window */
+/* Every regexp of the rules is compiled with these. */
+#define DC_RE_FLAGS (PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
 
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define DC_HAVE_AVX2 1

@@ -60,9 +60,7 @@ static void check_anchored(const char *src, pcre2_code *re,
 	if (!dc_src_anchored(src))
 		goto out;
 	anch = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED,
-			     PCRE2_MULTILINE | PCRE2_UTF |
-			     PCRE2_MATCH_INVALID_UTF | PCRE2_ANCHORED,
-			     &ec, &off, NULL);
+			     DC_RE_FLAGS | PCRE2_ANCHORED, &ec, &off, NULL);
 	if (!anch)
 		abort();
 	for (size_t i = 0; i < log->nlines; i++) {
@@ -85,14 +83,15 @@ static void fuzz_first(const uint8_t *data, size_t size,
 	const char *nl = memchr(data, '\n', size);
 	struct dc_first f;
 	pcre2_code *re;
+	PCRE2_SIZE off;
 	char *src;
+	int ec;
 
 	if (!nl || size > 4096 || memchr(data, '\0', nl - (const char *)data))
 		return;
 	src = bt_strndup((const char *)data, nl - (const char *)data);
-	bt_set_quiet(1);
-	re = dc_compile(src, "fuzz", "fuzz", 1);
-	bt_set_quiet(0);
+	re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, DC_RE_FLAGS,
+			   &ec, &off, NULL);
 	if (re) {
 		dc_first_build(&f, src);
 		check_first(&f, re, log);
