@@ -196,7 +196,16 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 	add(a, "-m");
 	add(a, o->mem);
 	add(a, "-smp");
-	addf(a, "%ld", o->cpus);
+	/*
+	 * x86: one socket per CPU.  QEMU 7.2 puts the CPUs of -smp N in the
+	 * cores of one socket, and SeaBIOS's MP table lists only the first CPU
+	 * of each package: a kernel without ACPI (tinyconfig with the profiles
+	 * of Kconfig.test) brought up 1 CPU of CPUS=2.
+	 */
+	if (!strcmp(arch->name, "x86_64"))
+		addf(a, "%ld,sockets=%ld", o->cpus, o->cpus);
+	else
+		addf(a, "%ld", o->cpus);
 	add(a, "-kernel");
 	add(a, o->kernel);
 	if (o->initrd) {
