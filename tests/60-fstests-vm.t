@@ -5,7 +5,8 @@
 # (tests/fixtures/fstests): the runner's plan (check's test selection from
 # group.list, host-side), bad input (one-line errors, exit status 2), a run
 # on Debian's kernel (pass, su as fsgqa, a failure with .out.bad, not run),
-# saved as a baseline (results disk sized from the selected tests),
+# saved as a baseline (results disk sized from the selected tests), the
+# image cache (reused while its inputs are unchanged),
 # EXTRA_MODULES= staged into the image (and a missing one refused), keys
 # in the session keyring (fstests' encryption tests: ext4/024), a
 # results disk too small (reported, never a silent pass), then a run whose
@@ -90,6 +91,17 @@ err1 "config lacks fs/loop" 'lacks CONFIG_BLK_DEV_LOOP CONFIG_XFS_FS; enable the
 err1 "disk space" 'could need .* when written; free space or lower FSTESTS_DISK_SIZE=' \
 	FSTESTS="$fx" FSTESTS_DISK_SIZE=900000G
 err1 "bad disk size" 'FSTESTS_DISK_SIZE=lots: not a size' FSTESTS="$fx" FSTESTS_DISK_SIZE=lots
+
+# ---- the image cache: reused while every input is unchanged ----
+# (MEM=lots: vmrun refuses it after the image step, so nothing boots)
+cp -r "$fx" "$T_TMP/fxc"
+fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
+like "$log" 'fstests-vm: image: [0-9.]+[KMG] written in' "image cache: a new tree's image is written"
+fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
+like "$log" 'fstests-vm: image: [0-9.]+[KMG] reused in' "image cache: reused while its inputs are unchanged"
+touch -d '1 hour ago' "$T_TMP/fxc/tests/fixture/001"
+fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
+like "$log" 'fstests-vm: image: [0-9.]+[KMG] written in' "image cache: an input with a new mtime writes it again"
 
 # ---- a run on Debian's kernel, saved as a baseline ----
 rm -f "$out/fstests/baselines/h6-test.json"
