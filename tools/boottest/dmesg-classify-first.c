@@ -33,7 +33,7 @@ struct fparse {
 
 /* What an item or a sequence of items can match. */
 struct fitem {
-	bool set[256];		/* possible first non-blank bytes */
+	unsigned long long set[4];	/* possible first non-blank bytes */
 	bool blank;		/* can match a string of blanks only (or "") */
 	bool nullable;		/* can match "" */
 	bool lblank;		/* a match not holding a needle can start with a blank */
@@ -44,6 +44,15 @@ struct fitem {
 	unsigned char nlen[DC_NEEDLES];
 	int nneedle;
 };
+
+/* An empty item (the needles' bytes are left as they are). */
+static void fitem_init(struct fitem *it)
+{
+	memset(it->set, 0, sizeof(it->set));
+	it->blank = it->nullable = it->lblank = false;
+	it->anchor = it->wild = false;
+	it->nneedle = 0;
+}
 
 static bool blank_byte(unsigned char c)
 {
@@ -62,7 +71,7 @@ static int byte_cost(unsigned char c)
 
 static void set_all(struct fitem *it)
 {
-	memset(it->set, 1, sizeof(it->set));
+	memset(it->set, 0xff, sizeof(it->set));
 	it->blank = true;
 	it->lblank = true;
 	it->wild = true;
@@ -83,8 +92,8 @@ static void add_needles(struct fitem *to, const struct fitem *from)
 
 static void merge(struct fitem *to, const struct fitem *from)
 {
-	for (int c = 0; c < 256; c++)
-		to->set[c] |= from->set[c];
+	for (int w = 0; w < 4; w++)
+		to->set[w] |= from->set[w];
 	add_needles(to, from);
 	to->wild |= from->wild;
 }
@@ -95,7 +104,7 @@ static void set_byte(struct fitem *it, unsigned char c)
 	if (blank_byte(c))
 		it->blank = it->lblank = true;
 	else
-		it->set[c] = true;
+		it->set[c >> 6] |= 1ULL << (c & 63);
 }
 
 static void set_range(struct fitem *it, int a, int b)
@@ -406,8 +415,8 @@ static int set_size(const struct fitem *it)
 {
 	int n = 0;
 
-	for (int c = 0; c < 256; c++)
-		n += it->set[c];
+	for (int w = 0; w < 4; w++)
+		n += __builtin_popcountll(it->set[w]);
 	return n;
 }
 
@@ -425,10 +434,11 @@ static void parse_seq(struct fparse *fp, struct fitem *out)
 	out->blank = out->nullable = true;
 	out->lblank = out->anchor = false;
 	while (!fp->bad && *fp->p && *fp->p != '|' && *fp->p != ')') {
-		struct fitem it = { 0 };
+		struct fitem it;
 		bool quant, some;
 		int lit;
 
+		fitem_init(&it);
 		parse_atom(fp, &it, &lit);
 		if (fp->bad)
 			return;
@@ -484,8 +494,9 @@ static void parse_alts(struct fparse *fp, struct fitem *out, bool top)
 	out->blank = out->nullable = out->lblank = false;
 	out->anchor = true;
 	for (;;) {
-		struct fitem alt = { 0 };
+		struct fitem alt;
 
+		fitem_init(&alt);
 		parse_seq(fp, &alt);
 		if (fp->bad)
 			return;
@@ -505,8 +516,9 @@ static void parse_alts(struct fparse *fp, struct fitem *out, bool top)
 void dc_first_build(struct dc_first *f, const char *src)
 {
 	struct fparse fp = { .p = src };
-	struct fitem it = { 0 };
+	struct fitem it;
 
+	fitem_init(&it);
 	memset(f, 0, sizeof(*f));
 	f->any = true;
 	if (!src)
@@ -515,7 +527,7 @@ void dc_first_build(struct dc_first *f, const char *src)
 	if (fp.bad || !it.anchor || it.blank || it.wild)
 		return;
 	for (int c = 0; c < 256; c++)
-		f->ok[c] = it.set[c];
+		f->ok[c] = (it.set[c >> 6] >> (c & 63)) & 1;
 	f->lead_blank = it.lblank;
 	for (int i = 0; i < it.nneedle; i++) {
 		int best = 1 << 10;
@@ -538,8 +550,9 @@ void dc_first_build(struct dc_first *f, const char *src)
 bool dc_src_anchored(const char *src)
 {
 	struct fparse fp = { .p = src };
-	struct fitem it = { 0 };
+	struct fitem it;
 
+	fitem_init(&it);
 	parse_alts(&fp, &it, true);
 	return !fp.bad && it.anchor;
 }
