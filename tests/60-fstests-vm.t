@@ -8,7 +8,8 @@
 # saved as a baseline (results disk sized from the selected tests), the
 # image cache (reused while its inputs are unchanged),
 # EXTRA_MODULES= staged into the image (and a missing one refused), keys
-# in the session keyring (fstests' encryption tests: ext4/024), a
+# in the session keyring (fstests' encryption tests: ext4/024), device
+# mapper nodes without udev (dm-flakey tests: generic/034), a
 # results disk too small (reported, never a silent pass), then a run whose
 # guest crashes in the middle (sysrq
 # c): exit status 1, partial results, the running test, the crash title,
@@ -133,13 +134,16 @@ mkdir -p "$T_TMP/xm"
 cp "$dmzero" "$T_TMP/xm/"
 # (fixture/009 rides along: a key in a ring linked into the session keyring,
 # as fstests' encryption tests add them, needs the runner's session keyring;
-# and FSTESTS_XUNIT=0: ./check without -R xunit)
-fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/009' EXTRA_MODULES="$T_TMP/xm/${dmzero##*/}" \
+# fixture/010: dmsetup create makes /dev/mapper/NAME without udev; and
+# FSTESTS_XUNIT=0: ./check without -R xunit)
+fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/009 fixture/010' EXTRA_MODULES="$T_TMP/xm/${dmzero##*/}" \
 	FSTESTS_XUNIT=0 TIMEOUT=1800
 is "$st" 0 "EXTRA_MODULES=${dmzero##*/}: the run passes" || diag "$log"
 run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
 is "$(jq -r '.tests[] | select(.name=="fixture/009") | .status' "$run/fstests.json" 2>/dev/null)" pass \
 	"fixture/009: keyctl newring @s, then padd into that ring (the guest has a session keyring)"
+is "$(jq -r '.tests[] | select(.name=="fixture/010") | .status' "$run/fstests.json" 2>/dev/null)" pass \
+	"fixture/010: dmsetup create makes its /dev/mapper node (no udev in the guest)"
 check "FSTESTS_XUNIT=0: check.log home" test -s "$run/guest/fstests/ext4_default/check.log"
 check "FSTESTS_XUNIT=0: no result.xml (check ran without -R xunit)" \
 	test ! -e "$run/guest/fstests/ext4_default/result.xml"
