@@ -26,7 +26,6 @@
 #include <string.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -427,42 +426,6 @@ static void gdb_hint(const struct vm_opts *o, struct vm_facts *f)
 	fflush(stdout);
 }
 
-/* A descriptor that polls readable when the child pid exits (-1: none). */
-int vm_pidfd(pid_t pid)
-{
-#ifdef SYS_pidfd_open
-	return (int)syscall(SYS_pidfd_open, pid, 0);
-#else
-	return -1;
-#endif
-}
-
-/*
- * Wait up to timeout_ms for the child pid to exit, then reap it: 0 (and its
- * status), 1 on timeout, -1 on error.  Unlike bt_wait, whose polls are
- * 20 ms apart, it returns as soon as the child is gone.
- */
-int vm_wait(pid_t pid, int *status, long timeout_ms)
-{
-	int fd = vm_pidfd(pid);
-
-	if (fd >= 0) {
-		struct pollfd p = { .fd = fd, .events = POLLIN };
-		long long deadline = bt_now_ms() + timeout_ms;
-		int r;
-
-		do {
-			long long left = deadline - bt_now_ms();
-
-			r = poll(&p, 1, left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
-		} while (r < 0 && errno == EINTR);
-		close(fd);
-		if (r == 0)
-			return 1;
-	}
-	return bt_wait(pid, status, timeout_ms);
-}
-
 static double epoch_now(void)
 {
 	struct timespec ts;
@@ -585,7 +548,7 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		return -1;
 	}
 	f->qemu_started = true;
-	qemu_fd = vm_pidfd(pid);
+	qemu_fd = bt_pidfd(pid);
 	vm_classify_start(o, f);
 	/* A gdb session is never cut short: no timeout with GDB=1. */
 	deadline = o->gdb ? LLONG_MAX : f->start_ms + o->timeout_s * 1000;

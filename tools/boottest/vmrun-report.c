@@ -171,7 +171,7 @@ static struct json_object *classifier_finish(pid_t pid, const char *log,
 
 	if (pid < 0)
 		return NULL;
-	if (vm_wait(pid, &status, 120000) == 0 && WIFEXITED(status) &&
+	if (bt_wait(pid, &status, 120000) == 0 && WIFEXITED(status) &&
 	    WEXITSTATUS(status) <= 1)
 		return bt_json_load(out, MAX_JSON);
 	bt_warn("%s: dmesg-classify failed; using the built-in checks", log);
@@ -561,8 +561,6 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 		int kfd = f->kcls_fd;
 		bool have_kmsg = bt_is_file(kmsg);
 
-		if (f->cls_fd >= 0)
-			close(f->cls_fd);
 		if (kfd >= 0 && (!have_kmsg || !classifier_feed_file(kfd, kmsg)))
 			classifier_drop(&kpid, &kfd);
 		if (kfd >= 0)

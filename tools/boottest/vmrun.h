@@ -109,8 +109,6 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		const char *results_img, struct vm_facts *f);
 void vm_signals_install(void);
 int vm_signal_pending(void);
-int vm_pidfd(pid_t pid);
-int vm_wait(pid_t pid, int *status, long timeout_ms);
 
 /* vmrun-guest.c */
 int vm_guest_make_disk(const struct vm_opts *o, const char *run_dir,

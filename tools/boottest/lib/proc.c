@@ -2,12 +2,14 @@
 /* Child processes: spawn, wait with a deadline, kill process groups. */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -92,10 +94,41 @@ pid_t bt_spawn(char *const argv[], const struct bt_spawn *opt)
 	return pid;
 }
 
+int bt_pidfd(pid_t pid)
+{
+#ifdef SYS_pidfd_open
+	return (int)syscall(SYS_pidfd_open, pid, 0);
+#else
+	return -1;
+#endif
+}
+
+/*
+ * Poll pid's pidfd until it exits or deadline passes: 1 on timeout, 0 when
+ * it has exited or no pidfd can be had (the caller's loop decides then).
+ */
+static int pidfd_wait(pid_t pid, long long deadline)
+{
+	struct pollfd p = { .fd = bt_pidfd(pid), .events = POLLIN };
+	int r;
+
+	if (p.fd < 0)
+		return 0;
+	do {
+		long long left = deadline - bt_now_ms();
+
+		r = poll(&p, 1, left < 0 ? 0 : left > INT_MAX ? INT_MAX : (int)left);
+	} while (r < 0 && errno == EINTR);
+	close(p.fd);
+	return r == 0;
+}
+
 int bt_wait(pid_t pid, int *status, long timeout_ms)
 {
 	long long deadline = timeout_ms >= 0 ? bt_now_ms() + timeout_ms : 0;
 
+	if (timeout_ms >= 0 && pidfd_wait(pid, deadline))
+		return 1;
 	for (;;) {
 		pid_t r = waitpid(pid, status, timeout_ms >= 0 ? WNOHANG : 0);
 

@@ -26,8 +26,13 @@ pid_t bt_spawn(char *const argv[], const struct bt_spawn *opt);
 /*
  * Wait for pid.  timeout_ms < 0 waits forever.  Returns 0 and the raw wait
  * status in *status, 1 on timeout (child still running), -1 on error.
+ * With a timeout it returns as soon as the child exits (pidfd), where the
+ * kernel has pidfd_open; else it polls every 20 ms.
  */
 int bt_wait(pid_t pid, int *status, long timeout_ms);
+
+/* A descriptor that polls readable once child pid has exited; -1: none. */
+int bt_pidfd(pid_t pid);
 
 /* Send sig to the process group pgid, then SIGKILL after grace_ms; reap pid. */
 void bt_kill_group(pid_t pgid, int sig, long grace_ms);
