@@ -18,8 +18,6 @@
 #include "err.h"
 #include "path.h"
 
-#define RE_FLAGS DC_RE_FLAGS
-
 pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 		       unsigned int lineno)
 {
@@ -27,7 +25,7 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 	int ec;
 	PCRE2_SIZE off;
 
-	re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, RE_FLAGS,
+	re = pcre2_compile((PCRE2_SPTR)src, PCRE2_ZERO_TERMINATED, DC_RE_FLAGS,
 			   &ec, &off, NULL);
 	if (!re) {
 		PCRE2_UCHAR msg[256];
@@ -66,7 +64,7 @@ pcre2_code *dc_anchored(struct dc_format *f)
 	if (!f->anchored) {
 		f->anchored = pcre2_compile((PCRE2_SPTR)f->src,
 					    PCRE2_ZERO_TERMINATED,
-					    RE_FLAGS | PCRE2_ANCHORED, &ec,
+					    DC_RE_FLAGS | PCRE2_ANCHORED, &ec,
 					    &off, NULL);
 		dc_jit(f->anchored);
 	}
@@ -462,7 +460,7 @@ static pcre2_code *compile_anchored(struct strbuf *sb)
 	if (!sb->len)
 		return NULL;
 	return pcre2_compile((PCRE2_SPTR)sb_str(sb), PCRE2_ZERO_TERMINATED,
-			     RE_FLAGS | PCRE2_ANCHORED, &ec, &off, NULL);
+			     DC_RE_FLAGS | PCRE2_ANCHORED, &ec, &off, NULL);
 }
 
 int dc_rules_finish(struct dc_rules *r)
