@@ -20,12 +20,8 @@ profiles=crash,debug-kasan,debug-ubsan,debug-lockdep,dump
 kernel_profiles "$profiles"
 kernel_tree || skip_all "the debug kernel (tinyconfig + $profiles) cannot be had: $KERNEL_SKIP_REASON"
 
-missing=()
-for s in KASAN KASAN_GENERIC UBSAN_BOUNDS PROVE_LOCKING DEBUG_ATOMIC_SLEEP DETECT_HUNG_TASK \
-	SOFTLOCKUP_DETECTOR LKDTM DEBUG_FS FW_CFG_SYSFS CRASH_CORE; do
-	grep -q "^CONFIG_$s=y" "$KERNEL_CONFIG" || missing+=("$s")
-done
-is "${missing[*]}" "" "the debug kernel ($KERNEL_KEY) has KASAN, UBSAN_BOUNDS, PROVE_LOCKING, LKDTM, FW_CFG_SYSFS, ..."
+is "$(kernel_missing KASAN KASAN_GENERIC UBSAN_BOUNDS PROVE_LOCKING DEBUG_ATOMIC_SLEEP \
+	DETECT_HUNG_TASK SOFTLOCKUP_DETECTOR LKDTM DEBUG_FS FW_CFG_SYSFS CRASH_CORE)" "" "the debug kernel ($KERNEL_KEY) has KASAN, UBSAN_BOUNDS, PROVE_LOCKING, LKDTM, FW_CFG_SYSFS, ..."
 
 # boottest NAME VARS...: boot it, sets RC, RUN and R (its result.json).
 # The tree's own kernel, as a user types it: boottest must see CONFIG_KASAN

@@ -32,11 +32,7 @@ kernel_tree || skip_all "the KCSAN kernel (tinyconfig + $profiles) cannot be had
 	> "$T_TMP/verify.log" 2>&1
 is "$?" 0 "kconfig verify: the KCSAN kernel ($KERNEL_KEY) has every symbol of $profiles" ||
 	diag "$(cat "$T_TMP/verify.log")"
-missing=()
-for s in KCSAN SMP LKDTM DEBUG_FS MODULES MODULE_UNLOAD DEBUG_ATOMIC_SLEEP; do
-	grep -q "^CONFIG_$s=y" "$KERNEL_CONFIG" || missing+=("$s")
-done
-is "${missing[*]}" "" "... among them KCSAN, SMP, LKDTM, DEBUG_FS, MODULES, MODULE_UNLOAD"
+is "$(kernel_missing KCSAN SMP LKDTM DEBUG_FS MODULES MODULE_UNLOAD DEBUG_ATOMIC_SLEEP)" "" "... among them KCSAN, SMP, LKDTM, DEBUG_FS, MODULES, MODULE_UNLOAD"
 check_fail "... and no KASAN (KCSAN depends on !KASAN)" grep -q '^CONFIG_KASAN=y' "$KERNEL_CONFIG"
 
 # --- a clean boot on 2 CPUs --------------------------------------------------------

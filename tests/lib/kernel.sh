@@ -28,6 +28,8 @@
 #                    include/generated).  Nothing is compiled there: it
 #                    checks how boottest finds an in-tree kernel, not kbuild.
 #
+#   kernel_missing SYM...  the SYMs (without CONFIG_) that are not =y in
+#                    $KERNEL_CONFIG, space-separated (empty: all there)
 #   kernel_profiles P  use profiles P (comma-separated) for the calls that
 #                    follow, instead of BT_TEST_KERNEL_PROFILES: another
 #                    kernel with its own key, cache and build lock (e.g.
@@ -50,6 +52,14 @@ KERNEL_PROFILES=${BT_TEST_KERNEL_PROFILES:-crash,symbols,modules}
 KERNEL_DEFAULT_PROFILES=$KERNEL_PROFILES
 KERNEL_SKIP_REASON=
 : "${BT_TEST_BUILD:=${XDG_CACHE_HOME:-$HOME/.cache}/boottest/test-build}"
+
+kernel_missing() {
+	local s missing=()
+	for s; do
+		grep -q "^CONFIG_$s=y" "$KERNEL_CONFIG" || missing+=("$s")
+	done
+	echo "${missing[*]}"
+}
 
 kernel_profiles() {
 	KERNEL_PROFILES=${1:-$KERNEL_DEFAULT_PROFILES}
