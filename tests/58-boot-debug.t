@@ -66,12 +66,14 @@ diag "debug kernel clean boot: $(jget "$R" "['duration_s']") s, init at $(jget "
 
 # --- LKDTM: what each debug option catches -------------------------------------
 direct=/sys/kernel/debug/provoke-crash/DIRECT
-# lkdtm TYPE CATEGORY TITLE-REGEX [any]: the first crash has CATEGORY and a
-# title matching; with "any", the first crash of CATEGORY (something else
-# may come first).
+# lkdtm TYPE CATEGORY TITLE-REGEX [any [TIMEOUT]]: the first crash has
+# CATEGORY and a title matching; with "any", the first crash of CATEGORY
+# (something else may come first).  With a TIMEOUT, the guest may not
+# come back from the crash: the verdict must name it all the same when
+# boottest stops it at that timeout.
 lkdtm() {
-	local type=$1 cat=$2 title=$3 any=$4 c=0 t
-	boottest "$type" TIMEOUT=900 CMD="echo $type > $direct"
+	local type=$1 cat=$2 title=$3 any=$4 limit=$5 c=0 t
+	boottest "$type" TIMEOUT="${limit:-900}" CMD="echo $type > $direct"
 	# make itself exits 2 on any failed recipe; boottest's status is in
 	# result.json (scripts/boottest/run passes it on)
 	is "$(jget "$R" "['exit_status']")" 1 "LKDTM $type: exit status 1 (result.json)"
@@ -84,7 +86,11 @@ lkdtm() {
 	t=$(jget "$R" "['crashes'][${c:-0}]['title']")
 	like "$t" "$title" "LKDTM $type: title '$t'" ||
 		diag "$(grep -m1 -A12 "$type" "$RUN/console.log")"
-	is "$(jget "$R" "['timed_out']")" false "LKDTM $type: ended before the timeout"
+	if [ -z "$limit" ]; then
+		is "$(jget "$R" "['timed_out']")" false "LKDTM $type: ended before the timeout"
+	else
+		diag "LKDTM $type: timed out: $(jget "$R" "['timed_out']"), $(jget "$R" "['crashes'].__len__()") crash(es)"
+	fi
 	is "$(qemu_of "$RUN")" "" "LKDTM $type: no QEMU left"
 }
 
@@ -98,7 +104,14 @@ lkdtm ARRAY_BOUNDS ubsan '^UBSAN: array-index-out-of-bounds in lkdtm_ARRAY_BOUND
 # F is the lock's `at:` function as the kernel prints it; spin_lock's
 # caller address lands in direct_entry on this build (lkdtm_SPINLOCKUP is
 # a tail call there).
-lkdtm SPINLOCKUP lockdep '^WARNING: lock held when returning to user space in (lkdtm_SPINLOCKUP|direct_entry)$' any
+# The shell goes on with the lock's preempt count: when its next schedule()
+# finds it, the count is reset and init powers off; when a might_sleep()
+# finds it first, the shell stays atomic and reports "sleeping function
+# called from invalid context" at each sleep, never reaching the power-off
+# (CI's run hit the 900 s timeout, and 2 of 2 boots here after it, at load
+# 3; the runs of the session before powered off).  So this one may time
+# out, after 240 s.
+lkdtm SPINLOCKUP lockdep '^WARNING: lock held when returning to user space in (lkdtm_SPINLOCKUP|direct_entry)$' any 240
 
 # --- DUMP=1: the kernel fills QEMU's vmcoreinfo device ---------------------------
 command -v readelf > /dev/null || { skip "readelf missing (binutils)"; done_testing; exit; }

@@ -10,7 +10,8 @@
 # firmware's MP table lists both).
 #  - the profile's symbols are all in the .config (kconfig verify);
 #  - it boots clean: KCSAN is on (its boot message, its self-test, its
-#    debugfs counters show watchpoints set up) and reports nothing;
+#    debugfs counters show watchpoints set up) and reports nothing before
+#    the power-off (6.1's own race there, when KCSAN sees it, is named);
 #  - a real data race, provoked: tests/data/kcsan/boottest_race.c, built
 #    against the cached O= tree (make M=) and loaded with EXTRA_MODULES= and
 #    CMD='modprobe boottest_race', races two kthreads on one plain variable;
@@ -36,9 +37,27 @@ is "$(kernel_missing KCSAN SMP LKDTM DEBUG_FS MODULES MODULE_UNLOAD DEBUG_ATOMIC
 check_fail "... and no KASAN (KCSAN depends on !KASAN)" grep -q '^CONFIG_KASAN=y' "$KERNEL_CONFIG"
 
 # --- a clean boot on 2 CPUs --------------------------------------------------------
+# 6.1 has a data race of its own in the power-off path, which KCSAN reports
+# now and then (once in CI, 0 of 9 boots before): native_stop_other_cpus()
+# waits with a plain cpumask_empty() read of cpus_stop_mask while the other
+# CPU clears its bit in stop_this_cpu().  That report is real and boottest
+# must name it; what this test asserts is that nothing else is reported,
+# and that such a report gives verdict kcsan, exit status 1.
 tree_boot clean 1800 CPUS=2 TIMEOUT=1500 CMD='cat /sys/kernel/debug/kcsan'
-assert_clean_run --cmd "$RUN" "KCSAN kernel, CPUS=2" ||
+is "$(jget "$R" "['init']['reached']")" true "KCSAN kernel, CPUS=2: init reached"
+is "$(jget "$R" "['cmd']['status']")" 0 "KCSAN kernel, CPUS=2: CMD status 0 came home on the results disk"
+off="('native_machine_shutdown', 'kernel_restart', 'kernel_power_off', 'kernel_halt')"
+down=$(jget "$R" "['crashes'] and len([c for c in d['crashes'] if any(f.split('+')[0] in $off for f in c['stack'])]) or 0")
+is "$(jget "$R" "['crashes'].__len__() - $down")" 0 "... no crash before the power-off" ||
 	diag "crashes: $(jget "$R" "['crashes']")"
+if [ "$down" = 0 ]; then
+	is "$(jget "$R" "['verdict']")" clean "... verdict clean"
+	is "$(jget "$R" "['exit_status']")" 0 "... result.json exit_status 0"
+else
+	diag "the power-off path's own data race, reported: $(jget "$R" "[c['title'] for c in d['crashes']]")"
+	is "$(jget "$R" "['verdict']")" kcsan "... which reported 6.1's own race in power-off: verdict kcsan"
+	is "$(jget "$R" "['exit_status']")" 1 "... result.json exit_status 1"
+fi
 con=$RUN/console.log
 like "$(grep -c 'kcsan: enabled early' "$con")" "^[1-9]" "KCSAN is on (its 'enabled early' boot message)"
 like "$(grep -c 'kcsan: selftest: \([0-9]*\)/\1 tests passed' "$con")" "^[1-9]" "... and its boot self-test passed"
