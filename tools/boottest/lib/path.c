@@ -283,6 +283,20 @@ int bt_atomic_open(struct bt_atomic *a, const char *path, mode_t mode)
 	return 0;
 }
 
+/* Forget the temporary file (removing it when @remove) and both names. */
+static void atomic_release(struct bt_atomic *a, int remove)
+{
+	if (a->tmp) {
+		if (remove)
+			unlink(a->tmp);
+		bt_cleanup_del(a->tmp);
+	}
+	free(a->tmp);
+	free(a->path);
+	a->tmp = NULL;
+	a->path = NULL;
+}
+
 int bt_atomic_commit(struct bt_atomic *a)
 {
 	int ret = 0;
@@ -295,13 +309,7 @@ int bt_atomic_commit(struct bt_atomic *a)
 	if (!ret && rename(a->tmp, a->path) < 0)
 		ret = bt_error("%s: cannot rename to %s: %s", a->tmp, a->path,
 			       strerror(errno));
-	if (ret)
-		unlink(a->tmp);
-	bt_cleanup_del(a->tmp);
-	free(a->tmp);
-	free(a->path);
-	a->tmp = NULL;
-	a->path = NULL;
+	atomic_release(a, ret < 0);
 	return ret;
 }
 
@@ -310,14 +318,7 @@ void bt_atomic_abort(struct bt_atomic *a)
 	if (a->fd >= 0)
 		close(a->fd);
 	a->fd = -1;
-	if (a->tmp) {
-		unlink(a->tmp);
-		bt_cleanup_del(a->tmp);
-	}
-	free(a->tmp);
-	free(a->path);
-	a->tmp = NULL;
-	a->path = NULL;
+	atomic_release(a, 1);
 }
 
 /* Exit-time cleanup: a small fixed table, safe to walk from a handler. */
