@@ -45,6 +45,9 @@ static void print_usage(FILE *fp)
 		"  --cpus N          guest CPUs (default 2)\n"
 		"  --timeout SEC     hard limit for the whole boot (default 300)\n"
 		"  --append STR      extra kernel command line\n"
+		"  --host-tsc        x86_64 under TCG: give the kernel the host's TSC rate\n"
+		"                    (tsc_early_khz= tsc=reliable), so a kernel without\n"
+		"                    HPET/ACPI keeps time (it cannot calibrate the TSC)\n"
 		"  --qemu-opts STR   extra QEMU arguments (shell-style words)\n"
 		"  --cmd STR         command (or host script file) to run in the guest\n"
 		"  --tests PATH      bats file or directory to run in the guest\n"
@@ -194,6 +197,7 @@ int main(int argc, char **argv)
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "append", required_argument, NULL, 'A' },
+		{ "host-tsc", no_argument, NULL, 'H' },
 		{ "qemu-opts", required_argument, NULL, 'Q' },
 		{ "cmd", required_argument, NULL, 'C' },
 		{ "tests", required_argument, NULL, 'S' },
@@ -261,6 +265,9 @@ int main(int argc, char **argv)
 			break;
 		case 'A':
 			o.append = optarg;
+			break;
+		case 'H':
+			o.host_tsc = true;
 			break;
 		case 'Q':
 			o.qemu_opts = optarg;

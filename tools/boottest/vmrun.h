@@ -32,6 +32,7 @@ struct vm_arch {
 
 const struct vm_arch *vm_arch_find(const char *name);
 const char *vm_arch_names(void);
+unsigned long vm_host_tsc_khz(void);
 
 struct vm_opts {
 	const char *kernel;
@@ -55,6 +56,7 @@ struct vm_opts {
 	bool gdb_wait;		/* ... and QEMU waits for gdb (-S) */
 	const char *vmlinux;	/* ELF with the symbols (gdb, file:line) */
 	const char *modules_dir; /* .ko files with symbols (modules.order) */
+	bool host_tsc;		/* x86_64 TCG: the guest told the TSC rate */
 };
 
 /* What happened while QEMU ran. */
