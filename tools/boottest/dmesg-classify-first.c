@@ -59,12 +59,21 @@ static bool blank_byte(unsigned char c)
 	return c == ' ' || (c >= '\t' && c <= '\r');
 }
 
-/* How common a byte is in console text: lower is rarer. */
+/*
+ * How common a byte is in console text: lower is rarer.  Blanks, hex
+ * digits, brackets and colons fill register dumps and stack frames (':'
+ * is on nearly every line of a report: a needle's memchr() on it would
+ * stop at every line).
+ */
 static int byte_cost(unsigned char c)
 {
-	if (islower(c) || c == ' ')
+	if (c == ' ' || isdigit(c))
+		return 6;
+	if (c && strchr("abcdefilnorstx[]_.:/+", c))
+		return 5;
+	if (c && strchr("kmpu=-", c))
 		return 4;
-	if (isdigit(c) || strchr("[]:.-_=", c))
+	if (islower(c))
 		return 3;
 	return 0;
 }

@@ -10,9 +10,11 @@
  * "[ T123]" / "[ C1]", and journalctl's "Mon DD HH:MM:SS host kernel: ".
  */
 #include <ctype.h>
+#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <unistd.h>
 
 #include "dmesg-classify.h"
 #include "err.h"
@@ -411,83 +413,349 @@ static const char *next_ctl(struct ctl_scan *cs, const char *p)
 	return cs->data + cs->len;
 }
 
+/* The state of one pass over a part of the input. */
+struct parse_state {
+	struct dc_log *log;
+	struct dc_rules *r;
+	struct ctl_scan cs;
+	size_t hit;		/* next header literal window (offset) */
+	size_t arena;		/* bytes left in the last chunk */
+	size_t cap;		/* lines allocated; 0: fixed (counted) */
+	bool defer;		/* no suppression regexps (another thread) */
+};
+
+/* Decode the line at p, append it; returns where the next line starts. */
+static const char *parse_line(struct parse_state *ps, const char *p)
+{
+	struct dc_log *log = ps->log;
+	struct dc_rules *r = ps->r;
+	const char *data = ps->cs.data, *end = data + ps->cs.len;
+	const char *nl = p;
+	struct dc_line *ln;
+	bool dirty = false;
+	size_t n, pos;
+	char *s;
+
+	/* lines with ESC, NUL or an inner CR get a cleaned copy */
+	for (;;) {
+		nl = next_ctl(&ps->cs, nl);
+		if (nl == end || *nl == '\n')
+			break;
+		if (*nl != '\r' || (nl + 1 < end && nl[1] != '\n'))
+			dirty = true;
+		nl++;
+	}
+	n = nl - p;
+	if (dirty) {
+		if (ps->arena < n + 1) {
+			ps->arena = n + 1 > 65536 ? n + 1 : 65536;
+			log->chunks = bt_realloc(log->chunks,
+				(log->nchunks + 1) * sizeof(*log->chunks));
+			log->chunks[log->nchunks++] = bt_malloc(ps->arena);
+			log->chunk_used = 0;
+		}
+		s = log->chunks[log->nchunks - 1] + log->chunk_used;
+		n = clean_copy(s, p, n);
+		s[n] = '\0';
+		log->chunk_used += n + 1;
+		ps->arena -= n + 1;
+	} else {
+		s = (char *)p;
+		if (n && s[n - 1] == '\r')
+			n--;
+	}
+	if (ps->cap && log->nlines == ps->cap) {
+		ps->cap *= 2;
+		log->lines = bt_realloc(log->lines,
+					ps->cap * sizeof(*log->lines));
+	}
+	ln = &log->lines[log->nlines];
+	decode_line(log, ln, s, n);
+	ln->inside = false;
+	ln->hdr = -1;
+	/*
+	 * A header literal in the text is one in the raw line (the text is
+	 * the line's tail), unless the line was cleaned: the literals are
+	 * looked for in the whole input, and only a line holding one is read
+	 * again.
+	 */
+	if (r && ps->hit < (size_t)(p - data))
+		ps->hit = dc_lit_next(r, data, ps->cs.len, p - data);
+	if (r && !ln->kmsg_cont && (dirty || ps->hit < (size_t)(nl - data))) {
+		if (ps->defer)
+			ln->hdr = ln->len < 4 ? -1 :
+				dc_lit_find(r, ln->text, ln->len,
+					    dirty ? NULL : end, &pos,
+					    &ln->inside);
+		else
+			ln->hdr = dc_line_header(r, log, ln, &pos,
+						 &ln->inside);
+	}
+	if (ln->hdr >= 0)
+		log->nheaders++;
+	ln->nmi = ln->len > 20 && ln->text[0] == 'S' &&
+		  !memcmp(ln->text, "Sending NMI from CPU", 20);
+	log->nlines++;
+	return nl + 1;
+}
+
+static void parse_init(struct parse_state *ps, struct dc_log *log,
+		       struct dc_rules *r, const char *data, size_t len,
+		       size_t from)
+{
+	memset(ps, 0, sizeof(*ps));
+	ps->log = log;
+	ps->r = r;
+	ps->cs.data = data;
+	ps->cs.len = len;
+#ifdef DC_HAVE_AVX2
+	ps->cs.vec = dc_have_avx2();
+#endif
+	if (r)
+		ps->hit = dc_lit_next(r, data, len, from);
+}
+
+/*
+ * Inputs from this size on are decoded by two threads, each a half (in
+ * whole lines); a build for tests may lower it.
+ */
+#ifndef DC_PAR_MIN
+#define DC_PAR_MIN (4U << 20)
+#endif
+
+/* The second half: its lines go after the first half's (counted). */
+struct half {
+	pthread_t tid;
+	struct dc_log log;	/* lines: where the half's lines go */
+	struct dc_rules *r;
+	const char *data;
+	size_t len, from;
+};
+
+static void *parse_half(void *arg)
+{
+	struct half *h = arg;
+	struct parse_state ps;
+	const char *p = h->data + h->from, *end = h->data + h->len;
+
+	parse_init(&ps, &h->log, h->r, h->data, h->len, h->from);
+	ps.defer = true;
+	while (p < end)
+		p = parse_line(&ps, p);
+	return NULL;
+}
+
+#ifdef DC_HAVE_AVX2
+__attribute__((target("avx2")))
+static size_t count_nl_avx2(const char *s, size_t n, size_t *done)
+{
+	const __m256i nl = _mm256_set1_epi8('\n');
+	size_t c = 0, i = 0;
+
+	for (; i + 32 <= n; i += 32) {
+		__m256i v = _mm256_loadu_si256((const __m256i *)(s + i));
+
+		c += __builtin_popcount(_mm256_movemask_epi8(
+			_mm256_cmpeq_epi8(v, nl)));
+	}
+	*done = i;
+	return c;
+}
+#endif
+
+/* Newlines in s[0..n). */
+static size_t count_nl(const char *s, size_t n)
+{
+	size_t c = 0, i = 0;
+
+#ifdef DC_HAVE_AVX2
+	if (dc_have_avx2())
+		c = count_nl_avx2(s, n, &i);
+#endif
+	for (; i < n; i++)
+		c += s[i] == '\n';
+	return c;
+}
+
+/*
+ * Where the second half starts (after a newline at or past the middle),
+ * and the lines of the whole input counted: 0 when the input is decoded
+ * by one thread.
+ */
+static size_t split_point(const char *data, size_t len, size_t *lines1,
+			  size_t *lines)
+{
+	const char *mid;
+
+	if (len < DC_PAR_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+		return 0;
+	mid = memchr(data + len / 2, '\n', len - len / 2);
+	if (!mid || mid + 1 == data + len)
+		return 0;
+	*lines1 = count_nl(data, mid + 1 - data);
+	*lines = *lines1 + count_nl(mid + 1, data + len - mid - 1) +
+		 (data[len - 1] != '\n');
+	return mid + 1 - data;
+}
+
+/*
+ * The second half's lines follow the first half's in log->lines already;
+ * what the other thread could not do is done here: the suppressions of
+ * its header lines (regexps share match data), and its first line, which
+ * did not see the line before it (a /dev/kmsg continuation).
+ */
+static void join_half(struct dc_log *log, struct dc_rules *r,
+		      struct dc_log *h, size_t first, size_t from)
+{
+	struct parse_state ps;
+	size_t total = first + h->nlines;
+
+	log->chunks = bt_realloc(log->chunks, (log->nchunks + h->nchunks) *
+				 sizeof(*log->chunks));
+	memcpy(log->chunks + log->nchunks, h->chunks,
+	       h->nchunks * sizeof(*h->chunks));
+	log->nchunks += h->nchunks;
+	free(h->chunks);
+	log->has_prio |= h->has_prio;
+	log->nheaders += h->nheaders;
+	for (size_t i = first; r && i < total; i++) {
+		struct dc_line *ln = &log->lines[i];
+		const struct dc_header *hd;
+
+		if (ln->hdr < 0)
+			continue;
+		hd = &r->hdrs[ln->hdr];
+		for (int j = 0; j < hd->nsupp; j++) {
+			if (dc_match(r, hd->supp[j], ln->text, ln->len)) {
+				ln->hdr = -1;
+				log->nheaders--;
+				break;
+			}
+		}
+	}
+	if (!h->nlines)
+		return;
+	/* the first line again, after the line before it */
+	if (log->lines[first].hdr >= 0)
+		log->nheaders--;
+	log->nlines = first;
+	parse_init(&ps, log, r, log->data, log->bytes, from);
+	parse_line(&ps, log->data + from);
+	log->nlines = total;
+}
+
+/*
+ * The level of each line without one, from the rules' message formats, in
+ * a log where no line carries a priority (else they are not needed):
+ * lines [from, to), with match data of the caller's own.
+ */
+struct levels {
+	pthread_t tid;
+	struct dc_rules *r;
+	struct dc_log *log;
+	size_t from, to;
+	bool jit[8];		/* msg_re[k] has JIT code */
+};
+
+static void *msg_levels(void *arg)
+{
+	struct levels *lv = arg;
+	struct dc_rules *r = lv->r;
+	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
+
+	if (!md)
+		bt_die(BT_EXIT_USAGE, "out of memory");
+	for (size_t i = lv->from; i < lv->to; i++) {
+		struct dc_line *ln = &lv->log->lines[i];
+
+		if (ln->kmsg_cont || ln->len == 0 || ln->level >= 0)
+			continue;
+		for (int k = 0; k < 8; k++) {
+			pcre2_code *re = r->msg_re[k];
+			int rc;
+
+			if (!re || !dc_first_may(&r->msg_first[k], ln->text,
+						 ln->len))
+				continue;
+			rc = lv->jit[k] ?
+				pcre2_jit_match(re, (PCRE2_SPTR)ln->text,
+						ln->len, 0, 0, md, NULL) :
+				pcre2_match(re, (PCRE2_SPTR)ln->text, ln->len,
+					    0, 0, md, NULL);
+			if (rc >= 0) {
+				ln->level = k;
+				break;
+			}
+		}
+	}
+	pcre2_match_data_free(md);
+	return NULL;
+}
+
+/* The message levels by two threads, each a half of the lines. */
+static void msg_levels_par(struct dc_rules *r, struct dc_log *log,
+			   size_t half)
+{
+	struct levels a = { .r = r, .log = log, .from = 0, .to = half };
+	struct levels b = { .r = r, .log = log, .from = half,
+			    .to = log->nlines };
+	bool thread;
+
+	for (int k = 0; k < 8; k++) {
+		size_t sz = 0;
+
+		if (r->msg_re[k] &&
+		    !pcre2_pattern_info(dc_jit(r->msg_re[k]),
+					PCRE2_INFO_JITSIZE, &sz))
+			a.jit[k] = b.jit[k] = sz > 0;
+	}
+	thread = !pthread_create(&b.tid, NULL, msg_levels, &b);
+	msg_levels(&a);
+	if (thread)
+		pthread_join(b.tid, NULL);
+	else
+		msg_levels(&b);
+	log->levels_done = true;
+}
+
 void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 		  size_t len)
 {
 	const char *p = data, *end = data + len;
-	size_t pos, cap = len / 64 + 16, arena = 0, hit = 0;
-	struct ctl_scan cs = { .data = data, .len = len };
+	struct parse_state ps;
+	struct half h = { .r = r, .data = data, .len = len };
+	size_t from, lines1 = 0, lines = 0;
+	bool thread = false;
 
-#ifdef DC_HAVE_AVX2
-	cs.vec = dc_have_avx2();
-#endif
 	memset(log, 0, sizeof(*log));
-	if (r)
-		hit = dc_lit_next(r, data, len, 0);
 	log->data = data;
 	log->bytes = len;
-	log->lines = dc_alloc_big(cap * sizeof(*log->lines));
-	while (p < end) {
-		const char *nl = p;
-		struct dc_line *ln;
-		bool dirty = false;
-		size_t n;
-		char *s;
-
-		/* lines with ESC, NUL or an inner CR get a cleaned copy */
-		for (;;) {
-			nl = next_ctl(&cs, nl);
-			if (nl == end || *nl == '\n')
-				break;
-			if (*nl != '\r' || (nl + 1 < end && nl[1] != '\n'))
-				dirty = true;
-			nl++;
-		}
-		n = nl - p;
-		if (dirty) {
-			if (arena < n + 1) {
-				arena = n + 1 > 65536 ? n + 1 : 65536;
-				log->chunks = bt_realloc(log->chunks,
-					(log->nchunks + 1) * sizeof(*log->chunks));
-				log->chunks[log->nchunks++] = bt_malloc(arena);
-				log->chunk_used = 0;
-			}
-			s = log->chunks[log->nchunks - 1] + log->chunk_used;
-			n = clean_copy(s, p, n);
-			s[n] = '\0';
-			log->chunk_used += n + 1;
-			arena -= n + 1;
-		} else {
-			s = (char *)p;
-			if (n && s[n - 1] == '\r')
-				n--;
-		}
-		if (log->nlines == cap) {
-			cap *= 2;
-			log->lines = bt_realloc(log->lines,
-						cap * sizeof(*log->lines));
-		}
-		ln = &log->lines[log->nlines];
-		decode_line(log, ln, s, n);
-		ln->inside = false;
-		ln->hdr = -1;
-		/*
-		 * A header literal in the text is one in the raw line (the text
-		 * is the line's tail), unless the line was cleaned: the literals
-		 * are looked for in the whole input, and only a line holding one
-		 * is read again.
-		 */
-		if (r && hit < (size_t)(p - data))
-			hit = dc_lit_next(r, data, len, p - data);
-		if (r && !ln->kmsg_cont && (dirty || hit < (size_t)(nl - data)))
-			ln->hdr = dc_line_header(r, log, ln, &pos, &ln->inside);
-		if (ln->hdr >= 0)
-			log->nheaders++;
-		ln->nmi = ln->len > 20 && ln->text[0] == 'S' &&
-			  !memcmp(ln->text, "Sending NMI from CPU", 20);
-		log->nlines++;
-		p = nl + 1;
+	from = split_point(data, len, &lines1, &lines);
+	if (from) {
+		log->lines = dc_alloc_big(lines * sizeof(*log->lines));
+		h.from = from;
+		h.log.data = data;
+		h.log.bytes = len;
+		h.log.lines = log->lines + lines1;
+		thread = !pthread_create(&h.tid, NULL, parse_half, &h);
+		end = data + from;
 	}
+	parse_init(&ps, log, r, data, from ? from : len, 0);
+	if (!from) {
+		ps.cap = len / 64 + 16;
+		log->lines = dc_alloc_big(ps.cap * sizeof(*log->lines));
+	}
+	while (p < end)
+		p = parse_line(&ps, p);
+	if (!from)
+		return;
+	if (thread)
+		pthread_join(h.tid, NULL);
+	else
+		parse_half(&h);
+	join_half(log, r, &h.log, lines1, from);
+	if (r && !log->has_prio)
+		msg_levels_par(r, log, lines1);
 }
 
 void dc_log_free(struct dc_log *log)

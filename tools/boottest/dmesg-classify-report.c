@@ -968,7 +968,7 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
-		if (lev < 0 && !log->has_prio) {
+		if (lev < 0 && !log->has_prio && !log->levels_done) {
 			for (int k = 0; k < 8; k++)
 				if (r->msg_re[k] &&
 				    dc_first_may(&r->msg_first[k], ln->text,

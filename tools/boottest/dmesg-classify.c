@@ -44,6 +44,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -212,45 +213,154 @@ static void free_baseline(struct baseline *b)
 
 /* --- outputs ------------------------------------------------------- */
 
+/*
+ * The JSON document is built in a buffer of its own, written to stdout
+ * in large pieces: a crash is a few dozen short strings, and a stdio call
+ * per string cost more than the strings.  Whoever writes to stdout
+ * directly calls out_flush() first.
+ */
+static struct {
+	char buf[1 << 16];
+	size_t n;
+} out;
+
+static void out_flush(void)
+{
+	if (out.n)
+		fwrite_unlocked(out.buf, 1, out.n, stdout);
+	out.n = 0;
+}
+
+static void out_add(const char *s, size_t n)
+{
+	if (out.n + n > sizeof(out.buf)) {
+		out_flush();
+		if (n > sizeof(out.buf)) {
+			fwrite_unlocked(s, 1, n, stdout);
+			return;
+		}
+	}
+	memcpy(out.buf + out.n, s, n);
+	out.n += n;
+}
+
+static void out_ch(char c)
+{
+	if (out.n == sizeof(out.buf))
+		out_flush();
+	out.buf[out.n++] = c;
+}
+
+#define out_lit(s) out_add(s, sizeof(s) - 1)
+
+/*
+ * Does s[0..n) need no JSON escape (no control byte, quote or
+ * backslash)?  8 bytes at a time: a byte below 0x20 or equal to one of
+ * the two leaves a high bit in the tests below (bytes >= 0x80 are
+ * excluded from the "below" test by ~x).
+ */
+static bool json_plain(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, q, b;
+
+		memcpy(&x, s + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		     ((b - ones) & ~b)) & high)
+			return false;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == '"' ||
+		    s[i] == '\\')
+			return false;
+	return true;
+}
+
+/* A JSON string: most need no escape (the library escapes the rest). */
+static void put_jstr(const char *s, size_t n)
+{
+	if (!s || !json_plain(s, n)) {
+		out_flush();
+		bt_json_write_str(stdout, s, n);
+		return;
+	}
+	if (out.n + n + 2 > sizeof(out.buf)) {
+		out_ch('"');
+		out_add(s, n);
+		out_ch('"');
+		return;
+	}
+	out.buf[out.n] = '"';
+	memcpy(out.buf + out.n + 1, s, n);
+	out.buf[out.n + n + 1] = '"';
+	out.n += n + 2;
+}
+
 static void put_str(const char *s)
 {
-	bt_json_write_str(stdout, s, s ? strlen(s) : 0);
+	put_jstr(s, s ? strlen(s) : 0);
 }
 
 static void put_bool(const char *key, bool v, bool comma)
 {
-	printf("%s\"%s\":%s", comma ? "," : "", key, v ? "true" : "false");
+	if (comma)
+		out_ch(',');
+	out_ch('"');
+	out_add(key, strlen(key));
+	if (v)
+		out_lit("\":true");
+	else
+		out_lit("\":false");
+}
+
+/* A number, without printf's format parsing. */
+static void put_num(size_t v)
+{
+	char buf[24], *p = buf + sizeof(buf);
+
+	do {
+		*--p = '0' + v % 10;
+		v /= 10;
+	} while (v);
+	out_add(p, buf + sizeof(buf) - p);
 }
 
 /* One crash as one line of JSON. */
 static void put_crash(struct dc_crash *c, bool with_base)
 {
-	fputs("{\"category\":", stdout);
+	out_lit("{\"category\":");
 	put_str(c->category);
-	fputs(",\"title\":", stdout);
+	out_lit(",\"title\":");
 	put_str(c->title);
-	fputs(",\"alt\":[", stdout);
+	out_lit(",\"alt\":[");
 	for (int k = 0; k < c->nalt; k++) {
 		if (k)
-			putchar(',');
+			out_ch(',');
 		put_str(c->alts[k]);
 	}
-	fputs("],\"frame\":", stdout);
+	out_lit("],\"frame\":");
 	put_str(c->frame);
-	printf(",\"start_line\":%zu,\"end_line\":%zu", c->start + 1,
-	       c->end + 1);
+	out_lit(",\"start_line\":");
+	put_num(c->start + 1);
+	out_lit(",\"end_line\":");
+	put_num(c->end + 1);
 	put_bool("panicked", c->panicked, true);
 	put_bool("corrupted", c->corrupted, true);
-	fputs(",\"stack\":[", stdout);
+	out_lit(",\"stack\":[");
 	for (int k = 0; k < c->nstack; k++) {
 		if (k)
-			putchar(',');
-		bt_json_write_str(stdout, c->stack[k].s, c->stack[k].n);
+			out_ch(',');
+		put_jstr(c->stack[k].s, c->stack[k].n);
 	}
-	putchar(']');
+	out_ch(']');
 	if (with_base)
 		put_bool("new", !c->known, true);
-	putchar('}');
+	out_ch('}');
 }
 
 /* The messages of one kind (errors: levels 0-3) as a JSON array. */
@@ -259,7 +369,7 @@ static size_t put_msgs(struct dc_log *log, struct dc_result *res,
 {
 	size_t n = 0;
 
-	putchar('[');
+	out_ch('[');
 	for (size_t i = 0; i < res->nmsg; i++) {
 		struct dc_msg *m = &res->msgs[i];
 		const char *s;
@@ -268,14 +378,20 @@ static size_t put_msgs(struct dc_log *log, struct dc_result *res,
 		if ((m->level <= 3) != errors)
 			continue;
 		line_text(log, m->line, &s, &len);
-		printf("%s{\"line\":%zu,\"level\":\"%s\",\"text\":",
-		       n++ ? "," : "", m->line + 1, level_names[m->level]);
-		bt_json_write_str(stdout, s, len);
+		if (n++)
+			out_ch(',');
+		out_lit("{\"line\":");
+		put_num(m->line + 1);
+		out_lit(",\"level\":\"");
+		out_add(level_names[m->level], strlen(level_names[m->level]));
+		out_lit("\",\"text\":");
+		put_jstr(s, len);
 		if (with_base)
 			put_bool("new", !m->known, true);
-		putchar('}');
+		out_ch('}');
 	}
-	putchar(']');
+	out_ch(']');
+	out_flush();
 	return n;
 }
 
@@ -292,9 +408,12 @@ static void print_json(struct dc_log *log, struct dc_result *res,
 	printf("{\n  \"verdict\": \"%s\",\n  \"crashes\": [",
 	       crashed ? "crash" : "clean");
 	for (int i = 0; i < res->ncrash; i++) {
-		fputs(i ? ",\n    " : "\n    ", stdout);
+		if (i)
+			out_ch(',');
+		out_lit("\n    ");
 		put_crash(&res->crashes[i], with_base);
 	}
+	out_flush();
 	printf("%s],\n  \"errors\": ", res->ncrash ? "\n  " : "");
 	nerr = put_msgs(log, res, true, with_base);
 	fputs(",\n  \"warnings\": ", stdout);

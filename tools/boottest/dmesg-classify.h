@@ -94,6 +94,7 @@ struct dc_log {
 	size_t bytes;		/* input size */
 	size_t nheaders;	/* lines with a header */
 	bool has_prio;		/* some line carried a priority */
+	bool levels_done;	/* lines without a priority have their level */
 };
 
 /* A large block in transparent huge pages (fewer page faults); free(). */
