@@ -610,12 +610,15 @@ static void join_half(struct dc_log *log, struct dc_rules *r,
 	struct parse_state ps;
 	size_t total = first + h->nlines;
 
-	log->chunks = bt_realloc(log->chunks, (log->nchunks + h->nchunks) *
-				 sizeof(*log->chunks));
-	memcpy(log->chunks + log->nchunks, h->chunks,
-	       h->nchunks * sizeof(*h->chunks));
-	log->nchunks += h->nchunks;
-	free(h->chunks);
+	if (h->nchunks) {
+		log->chunks = bt_realloc(log->chunks,
+					 (log->nchunks + h->nchunks) *
+					 sizeof(*log->chunks));
+		memcpy(log->chunks + log->nchunks, h->chunks,
+		       h->nchunks * sizeof(*h->chunks));
+		log->nchunks += h->nchunks;
+		free(h->chunks);
+	}
 	log->has_prio |= h->has_prio;
 	log->nheaders += h->nheaders;
 	for (size_t i = first; r && i < total; i++) {

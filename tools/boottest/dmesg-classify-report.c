@@ -16,9 +16,11 @@
  */
 #include <ctype.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "dmesg-classify.h"
 #include "err.h"
@@ -1055,11 +1057,165 @@ static unsigned int *ctx_links(const struct dc_log *log)
 	return next;
 }
 
+/* A crash whose title is still to be made: its header line. */
+struct job {
+	size_t line;
+	int crash;
+};
+
+/*
+ * The lines of the report that header line i starts: the lines of its
+ * printk context (other contexts are stepped over, until an NMI line)
+ * up to the next header that may start a report.  With rp, they are
+ * added to it; returns the index of the last one.
+ */
+static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
+			   const unsigned int *next, size_t i,
+			   struct report *rp)
+{
+	const struct dc_line *hl = &log->lines[i];
+	size_t j, end = i, n = 1;
+	bool nmi = false;
+
+	if (rp) {
+		rp->n = 0;
+		rp->ntext = 0;
+		sb_reset(&rp->text);
+		report_add(rp, i);
+	}
+	for (j = next ? next[i] : i + 1; j < log->nlines &&
+	     n < REPORT_MAX_LINES && j - i < 8 * REPORT_MAX_LINES;
+	     j = next && !nmi ? next[j] : j + 1) {
+		const struct dc_line *ln = &log->lines[j];
+
+		if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
+			continue;
+		if (ln->hdr >= 0) {
+			const struct dc_header *h2 = &r->hdrs[ln->hdr];
+
+			if (h2->endmark || !ln->inside)
+				break;
+			if (n > 22 && is_panic_line(ln))
+				break;
+		}
+		if (ln->nmi)
+			nmi = true;
+		if (rp)
+			report_add(rp, j);
+		n++;
+		end = j;
+	}
+	return end;
+}
+
+/* Titles of jobs[0..n): the work of one thread. */
+struct titler {
+	pthread_t tid;
+	struct dc_rules r;	/* a copy: match data and JIT memo of its own */
+	struct dc_log *log;
+	const unsigned int *next;
+	struct dc_result *res;	/* crashes (shared, each its own) */
+	struct dc_result spans;	/* where the stacks of these are kept */
+	struct job *jobs;
+	size_t n;
+};
+
+static void *make_titles(void *arg)
+{
+	struct titler *t = arg;
+	struct report rp = { .r = &t->r, .log = t->log };
+
+	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
+	rp.ss = bt_malloc(REPORT_MAX_LINES);
+	for (size_t k = 0; k < t->n; k++) {
+		struct job *jb = &t->jobs[k];
+		const struct dc_line *hl = &t->log->lines[jb->line];
+		struct dc_crash *c = &t->res->crashes[jb->crash];
+
+		report_lines(&t->r, t->log, t->next, jb->line, &rp);
+		title_report(&rp, &t->r.hdrs[hl->hdr],
+			     dc_header_pos(&t->r, t->log, hl), c, &t->spans);
+	}
+	free(rp.idx);
+	free(rp.ss);
+	sb_release(&rp.text);
+	frames_free(&rp.fr);
+	frames_free(&rp.entries);
+	for (int i = 0; i < LEAD_KEYS; i++)
+		free(rp.keys[i].pos);
+	free(rp.memo.v);
+	sb_release(&rp.memo.names);
+	return NULL;
+}
+
+/*
+ * Titles are made from each report's own lines: with many, two threads
+ * make them, each with its own copy of the rules' match state (the
+ * regexps' lazy compilation is locked, see dc_jit()).
+ */
+#ifndef DC_PAR_TITLES
+#define DC_PAR_TITLES 256
+#endif
+
+static void titles(struct dc_rules *r, struct dc_log *log,
+		   const unsigned int *next, struct dc_result *res,
+		   struct job *jobs, size_t n)
+{
+	struct titler t[2];
+	size_t half = n >= DC_PAR_TITLES && sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
+		      n / 2 : n;
+	bool thread = false;
+
+	for (int k = 0; k < 2; k++) {
+		memset(&t[k], 0, sizeof(t[k]));
+		t[k].log = log;
+		t[k].next = next;
+		t[k].res = res;
+	}
+	t[0].r = *r;
+	t[0].jobs = jobs;
+	t[0].n = half;
+	if (half < n) {
+		t[1].r = *r;
+		memset(t[1].r.jits, 0, sizeof(t[1].r.jits));
+		t[1].r.md = pcre2_match_data_create(32, NULL);
+		if (!t[1].r.md)
+			bt_die(BT_EXIT_USAGE, "out of memory");
+		t[1].jobs = jobs + half;
+		t[1].n = n - half;
+		thread = !pthread_create(&t[1].tid, NULL, make_titles, &t[1]);
+	}
+	make_titles(&t[0]);
+	if (half < n) {
+		if (thread)
+			pthread_join(t[1].tid, NULL);
+		else
+			make_titles(&t[1]);
+		pcre2_match_data_free(t[1].r.md);
+	}
+	/* the rules' memo of JIT code goes on with what the copy learnt */
+	memcpy(r->jits, t[0].r.jits, sizeof(r->jits));
+	for (int k = 0; k < 2; k++) {
+		struct dc_result *sp = &t[k].spans;
+
+		if (!sp->nspan_blocks)
+			continue;
+		res->span_blocks = bt_realloc(res->span_blocks,
+			(res->nspan_blocks + sp->nspan_blocks) *
+			sizeof(*res->span_blocks));
+		memcpy(res->span_blocks + res->nspan_blocks, sp->span_blocks,
+		       sp->nspan_blocks * sizeof(*sp->span_blocks));
+		res->nspan_blocks += sp->nspan_blocks;
+		free(sp->span_blocks);
+	}
+}
+
 void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 {
-	struct report rp = { .r = r, .log = log };
 	long last = -1;		/* index of the last crash */
 	unsigned int *next;
+	struct job *jobs;
+	size_t njob = 0;
 
 	memset(res, 0, sizeof(*res));
 	count_messages(r, log, res);
@@ -1077,17 +1233,16 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		}
 	}
 	next = ctx_links(log);
-	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
-	rp.ss = bt_malloc(REPORT_MAX_LINES);
 	res->crashes = dc_alloc_big((log->nheaders + 1) *
 				    sizeof(*res->crashes));
+	jobs = bt_malloc((log->nheaders + 1) * sizeof(*jobs));
 
+	/* the reports' extents first; their titles after */
 	for (size_t i = 0; i < log->nlines; i++) {
 		const struct dc_line *hl = &log->lines[i];
 		const struct dc_header *h;
 		struct dc_crash c;
-		bool nmi = false;
-		size_t j, end = i, hpos;
+		size_t j, end;
 
 		if (hl->hdr < 0)
 			continue;
@@ -1109,33 +1264,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 			continue;
 		}
 		memset(&c, 0, sizeof(c));
-		rp.n = 0;
-		rp.ntext = 0;
-		sb_reset(&rp.text);
-		report_add(&rp, i);
-		/* the lines of other contexts are stepped over (until NMI) */
-		for (j = next ? next[i] : i + 1; j < log->nlines &&
-		     rp.n < REPORT_MAX_LINES && j - i < 8 * REPORT_MAX_LINES;
-		     j = next && !nmi ? next[j] : j + 1) {
-			const struct dc_line *ln = &log->lines[j];
-
-			if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
-				continue;
-			if (ln->hdr >= 0) {
-				const struct dc_header *h2 = &r->hdrs[ln->hdr];
-
-				if (h2->endmark || !ln->inside)
-					break;
-				if (rp.n > 22 && is_panic_line(ln))
-					break;
-			}
-			if (ln->nmi)
-				nmi = true;
-			report_add(&rp, j);
-			end = j;
-		}
-		hpos = dc_header_pos(r, log, hl);
-		title_report(&rp, h, hpos, &c, res);
+		end = report_lines(r, log, next, i, NULL);
 		c.start = i;
 		c.end = end;
 		for (j = i; j < log->nlines; j++) {
@@ -1149,9 +1278,14 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 				break;
 			}
 		}
+		jobs[njob].line = i;
+		jobs[njob].crash = res->ncrash;
+		njob++;
 		add_crash(res, &c);
 		last = res->ncrash - 1;
 	}
+	titles(r, log, next, res, jobs, njob);
+	free(jobs);
 	/*
 	 * Lines of a crash report are not separate messages.  Messages and
 	 * crash starts both ascend: one walk, with the furthest end so far.
@@ -1173,15 +1307,6 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		res->nmsg = n;
 	}
 	free(next);
-	free(rp.idx);
-	free(rp.ss);
-	sb_release(&rp.text);
-	frames_free(&rp.fr);
-	frames_free(&rp.entries);
-	for (int i = 0; i < LEAD_KEYS; i++)
-		free(rp.keys[i].pos);
-	free(rp.memo.v);
-	sb_release(&rp.memo.names);
 }
 
 void dc_result_free(struct dc_result *res)

@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -42,13 +43,27 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
  * JIT-compile a regexp on its first use: most rules of a large set never
  * match anything in a given log, and compiling them all costs more than a
  * short log takes to read.  A regexp the JIT cannot take is interpreted.
+ *
+ * Titles may be made by two threads (dmesg-classify-report.c): the lazy
+ * compilations are done under this lock.  A thread uses a regexp only
+ * after its own dc_jit() call on it returned, so none runs a regexp that
+ * another is compiling.
  */
-pcre2_code *dc_jit(pcre2_code *re)
+static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+
+static void jit_locked(pcre2_code *re)
 {
 	size_t sz = 0;
 
 	if (re && pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &sz) == 0 && !sz)
 		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
+}
+
+pcre2_code *dc_jit(pcre2_code *re)
+{
+	pthread_mutex_lock(&jit_lock);
+	jit_locked(re);
+	pthread_mutex_unlock(&jit_lock);
 	return re;
 }
 
@@ -58,17 +73,23 @@ pcre2_code *dc_jit(pcre2_code *re)
  */
 pcre2_code *dc_anchored(struct dc_format *f)
 {
+	pcre2_code *re = __atomic_load_n(&f->anchored, __ATOMIC_ACQUIRE);
 	int ec;
 	PCRE2_SIZE off;
 
-	if (!f->anchored) {
-		f->anchored = pcre2_compile((PCRE2_SPTR)f->src,
-					    PCRE2_ZERO_TERMINATED,
-					    DC_RE_FLAGS | PCRE2_ANCHORED, &ec,
-					    &off, NULL);
-		dc_jit(f->anchored);
+	if (re)
+		return re;
+	pthread_mutex_lock(&jit_lock);
+	re = f->anchored;
+	if (!re) {
+		re = pcre2_compile((PCRE2_SPTR)f->src, PCRE2_ZERO_TERMINATED,
+				   DC_RE_FLAGS | PCRE2_ANCHORED, &ec, &off,
+				   NULL);
+		jit_locked(re);
+		__atomic_store_n(&f->anchored, re, __ATOMIC_RELEASE);
 	}
-	return f->anchored;
+	pthread_mutex_unlock(&jit_lock);
+	return re;
 }
 
 int dc_exec(struct dc_rules *r, pcre2_code *re, const char *s, size_t len,

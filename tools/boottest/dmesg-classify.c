@@ -44,6 +44,7 @@
 #include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
+#include <pthread.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdio_ext.h>
@@ -558,6 +559,30 @@ static int map_log(const char *path, char **buf, size_t *len, bool *mapped)
 	return bt_read_file(path, buf, len, 0, NULL);
 }
 
+/*
+ * A regular file is mapped by a thread while the rules are compiled (the
+ * page tables of a large log take a while).  Only a regular file: a pipe
+ * or a FIFO is read after the rules, as before, so that bad rules never
+ * wait for it.
+ */
+struct mapper {
+	pthread_t tid;
+	const char *path;
+	char *buf;
+	size_t len;
+	bool mapped;
+	int rc, err;
+};
+
+static void *map_thread(void *arg)
+{
+	struct mapper *m = arg;
+
+	m->rc = map_log(m->path, &m->buf, &m->len, &m->mapped);
+	m->err = errno;
+	return NULL;
+}
+
 #ifndef BT_FUZZING
 int main(int argc, char **argv)
 {
@@ -580,7 +605,9 @@ int main(int argc, char **argv)
 	struct baseline base = { 0 };
 	struct dc_result res;
 	struct dc_log log;
-	bool crashed = false, mapped = false;
+	bool crashed = false, mapped = false, early = false;
+	struct mapper mp = { .rc = -1 };
+	struct stat st;
 	char *buf, *path;
 	size_t len;
 
@@ -630,6 +657,9 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		input = argv[optind];
 
+	mp.path = input;
+	if (strcmp(input, "-") && !stat(input, &st) && S_ISREG(st.st_mode))
+		early = !pthread_create(&mp.tid, NULL, map_thread, &mp);
 	path = shipped_rules();
 	status = dc_rules_load(&rules, path);
 	free(path);
@@ -649,11 +679,22 @@ int main(int argc, char **argv)
 		status = dc_rules_finish(&rules);
 	if (!status && baseline)
 		status = load_baseline(&rules, baseline, &base);
-	if (!status && map_log(input, &buf, &len, &mapped) < 0) {
-		bt_err("%s: cannot read the log: %s", input, strerror(errno));
+	if (early)
+		pthread_join(mp.tid, NULL);
+	else if (!status)
+		map_thread(&mp);
+	buf = mp.buf;
+	len = mp.len;
+	mapped = mp.mapped;
+	if (!status && mp.rc < 0) {
+		bt_err("%s: cannot read the log: %s", input, strerror(mp.err));
 		status = -1;
 	}
 	if (status) {
+		if (!mp.rc && mapped)
+			munmap(buf, len);
+		else if (!mp.rc)
+			free(buf);
 		free_baseline(&base);
 		dc_rules_free(&rules);
 		return BT_EXIT_USAGE;
