@@ -137,4 +137,42 @@ else
 	skip "corpus or scorer not found ($corpus, $scorer): set BT_CORPUS and BT_SCORER"
 fi
 
+# --- a large log: two threads give what one gives -----------------------
+# Logs of 4 MB and more are decoded by two threads, and with 256 reports
+# and more their titles are made by two, when the process may run on two
+# CPUs (its affinity mask): taskset -c 0 makes the one-thread reference.
+# Corpus logs concatenated to 6 MB (about 1000 reports), with priorities
+# and without (the message levels of such a log are matched by two
+# threads as well), in every output form.
+if [ -d "$corpus" ] && command -v taskset > /dev/null && [ "$(nproc --all)" -ge 2 ] &&
+	taskset -c 0,1 true 2> /dev/null; then
+	for form in kmsg plain; do
+		: > "$T_TMP/big.log"
+		if [ $form = kmsg ]; then
+			set -- "$corpus"/*.log
+		else
+			mapfile -t plain < <(grep -LE '^<[0-9]+>|^[0-9]+,[0-9]+,[0-9]+,|^[a-z]+ *:[a-z]+ *: ' "$corpus"/*.log)
+			set -- "${plain[@]}"
+		fi
+		while [ "$(stat -c %s "$T_TMP/big.log")" -lt $((6 << 20)) ]; do
+			cat "$@" >> "$T_TMP/big.log"
+		done
+		n=$("$dc" --json "$T_TMP/big.log" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["crashes"]))')
+		like "$n" '^([3-9][0-9][0-9]|[0-9]{4,})$' "6 MB log ($form): $n reports (>= 256: titles made by two threads)"
+		for opt in --json --tap --junit ""; do
+			taskset -c 0 "$dc" $opt "$T_TMP/big.log" > "$T_TMP/one.out"
+			a=$?
+			taskset -c 0,1 "$dc" $opt "$T_TMP/big.log" > "$T_TMP/two.out"
+			b=$?
+			cmp -s "$T_TMP/one.out" "$T_TMP/two.out" && [ $a = $b ]
+			ok $? "6 MB log ($form) ${opt:-human}: two CPUs give the output and status of one ($b)"
+		done
+		taskset -c 0,1 "$dc" --json - < "$T_TMP/big.log" | cmp -s - <(taskset -c 0 "$dc" --json "$T_TMP/big.log")
+		ok $? "6 MB log ($form) from stdin on two CPUs: the same JSON"
+	done
+	rm -f "$T_TMP/big.log" "$T_TMP/one.out" "$T_TMP/two.out"
+else
+	skip "no corpus, no taskset or fewer than 2 CPUs: the two-thread paths are not compared"
+fi
+
 done_testing

@@ -11,6 +11,7 @@
  */
 #include <ctype.h>
 #include <pthread.h>
+#include <sched.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
@@ -582,12 +583,21 @@ static size_t count_nl(const char *s, size_t n)
  * and the lines of the whole input counted: 0 when the input is decoded
  * by one thread.
  */
+bool dc_two_cpus(void)
+{
+	cpu_set_t set;
+
+	if (sched_getaffinity(0, sizeof(set), &set))
+		return sysconf(_SC_NPROCESSORS_ONLN) > 1;
+	return CPU_COUNT(&set) > 1;
+}
+
 static size_t split_point(const char *data, size_t len, size_t *lines1,
 			  size_t *lines)
 {
 	const char *mid;
 
-	if (len < DC_PAR_MIN || sysconf(_SC_NPROCESSORS_ONLN) < 2)
+	if (len < DC_PAR_MIN || !dc_two_cpus())
 		return 0;
 	mid = memchr(data + len / 2, '\n', len - len / 2);
 	if (!mid || mid + 1 == data + len)

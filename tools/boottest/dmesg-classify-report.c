@@ -1162,7 +1162,7 @@ static void titles(struct dc_rules *r, struct dc_log *log,
 		   struct job *jobs, size_t n)
 {
 	struct titler t[2];
-	size_t half = n >= DC_PAR_TITLES && sysconf(_SC_NPROCESSORS_ONLN) > 1 ?
+	size_t half = n >= DC_PAR_TITLES && dc_two_cpus() ?
 		      n / 2 : n;
 	bool thread = false;
 

@@ -107,6 +107,11 @@ void *dc_alloc_big(size_t n);
 void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 		  size_t len);
 void dc_log_free(struct dc_log *log);
+/*
+ * Whether a large log is worth a second thread: the process may run on
+ * more than one CPU (its affinity mask, so `taskset -c 0` gives one).
+ */
+bool dc_two_cpus(void);
 
 enum dc_frame_mode {
 	DC_FRAME_NONE,		/* title has no frame */
