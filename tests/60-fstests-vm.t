@@ -136,6 +136,8 @@ if [ -f "$j" ]; then
 	if host_tsc "$run"; then
 		like "$(cat "$run/qemu.cmdline")" ' tsc_early_khz=[1-9][0-9]* tsc=reliable ' \
 			"the host's TSC rate on the kernel command line (vmrun --host-tsc)"
+		like "$(cat "$run/qemu.cmdline")" " sysctl\.kernel\.hung_task_timeout_secs=120( |'|$)" \
+			"hung-task timeout 120 s, not the crash profile's 10 s (tests that block I/O on purpose)"
 	else
 		skip "vmrun --host-tsc does not apply: $tsc_why"
 	fi
