@@ -583,6 +583,13 @@ static size_t count_nl(const char *s, size_t n)
  * and the lines of the whole input counted: 0 when the input is decoded
  * by one thread.
  */
+void *dc_append(void *dst, size_t n, const void *src, size_t m, size_t size)
+{
+	dst = bt_realloc(dst, (n + m) * size);
+	memcpy((char *)dst + n * size, src, m * size);
+	return dst;
+}
+
 bool dc_two_cpus(void)
 {
 	cpu_set_t set;
@@ -621,11 +628,8 @@ static void join_half(struct dc_log *log, struct dc_rules *r,
 	size_t total = first + h->nlines;
 
 	if (h->nchunks) {
-		log->chunks = bt_realloc(log->chunks,
-					 (log->nchunks + h->nchunks) *
-					 sizeof(*log->chunks));
-		memcpy(log->chunks + log->nchunks, h->chunks,
-		       h->nchunks * sizeof(*h->chunks));
+		log->chunks = dc_append(log->chunks, log->nchunks, h->chunks,
+					h->nchunks, sizeof(*h->chunks));
 		log->nchunks += h->nchunks;
 		free(h->chunks);
 	}

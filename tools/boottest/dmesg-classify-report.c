@@ -1200,11 +1200,11 @@ static void titles(struct dc_rules *r, struct dc_log *log,
 
 		if (!sp->nspan_blocks)
 			continue;
-		res->span_blocks = bt_realloc(res->span_blocks,
-			(res->nspan_blocks + sp->nspan_blocks) *
-			sizeof(*res->span_blocks));
-		memcpy(res->span_blocks + res->nspan_blocks, sp->span_blocks,
-		       sp->nspan_blocks * sizeof(*sp->span_blocks));
+		res->span_blocks = dc_append(res->span_blocks,
+					     res->nspan_blocks,
+					     sp->span_blocks,
+					     sp->nspan_blocks,
+					     sizeof(*sp->span_blocks));
 		res->nspan_blocks += sp->nspan_blocks;
 		free(sp->span_blocks);
 	}

@@ -112,6 +112,8 @@ void dc_log_free(struct dc_log *log);
  * more than one CPU (its affinity mask, so `taskset -c 0` gives one).
  */
 bool dc_two_cpus(void);
+/* Append @m elements of @size at @src to the @n at @dst (realloc'd, returned). */
+void *dc_append(void *dst, size_t n, const void *src, size_t m, size_t size);
 
 enum dc_frame_mode {
 	DC_FRAME_NONE,		/* title has no frame */
