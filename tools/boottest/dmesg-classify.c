@@ -45,7 +45,6 @@
 #include <getopt.h>
 #include <limits.h>
 #include <pthread.h>
-#include <stdint.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
@@ -254,38 +253,10 @@ static void out_ch(char c)
 
 #define out_lit(s) out_add(s, sizeof(s) - 1)
 
-/*
- * Does s[0..n) need no JSON escape (no control byte, quote or
- * backslash)?  8 bytes at a time: a byte below 0x20 or equal to one of
- * the two leaves a high bit in the tests below (bytes >= 0x80 are
- * excluded from the "below" test by ~x).
- */
-static bool json_plain(const char *s, size_t n)
-{
-	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
-	size_t i = 0;
-
-	for (; i + 8 <= n; i += 8) {
-		uint64_t x, q, b;
-
-		memcpy(&x, s + i, 8);
-		q = x ^ (ones * '"');
-		b = x ^ (ones * '\\');
-		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
-		     ((b - ones) & ~b)) & high)
-			return false;
-	}
-	for (; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == '"' ||
-		    s[i] == '\\')
-			return false;
-	return true;
-}
-
 /* A JSON string: most need no escape (the library escapes the rest). */
 static void put_jstr(const char *s, size_t n)
 {
-	if (!s || !json_plain(s, n)) {
+	if (!s || !bt_json_plain(s, n)) {
 		out_flush();
 		bt_json_write_str(stdout, s, n);
 		return;

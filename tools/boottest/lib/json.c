@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON documents through json-c. */
 #include <errno.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -96,6 +97,35 @@ static size_t json_escape(unsigned char c, char *out)
 	out[4] = hex[c >> 4];
 	out[5] = hex[c & 15];
 	return 6;
+}
+
+/*
+ * Does s[0..n) need no JSON escape (no byte of json_special above)?  For
+ * a writer that keeps plain strings in a buffer of its own and calls
+ * bt_json_write_str() for the rest.  8 bytes at a time: a byte below 0x20 or equal to one of
+ * the two leaves a high bit in the tests below (bytes >= 0x80 are
+ * excluded from the "below" test by ~x).
+ */
+bool bt_json_plain(const char *s, size_t n)
+{
+	const uint64_t ones = 0x0101010101010101ULL, high = ones << 7;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		uint64_t x, q, b;
+
+		memcpy(&x, s + i, 8);
+		q = x ^ (ones * '"');
+		b = x ^ (ones * '\\');
+		if ((((x - ones * 0x20) & ~x) | ((q - ones) & ~q) |
+		     ((b - ones) & ~b)) & high)
+			return false;
+	}
+	for (; i < n; i++)
+		if ((unsigned char)s[i] < 0x20 || s[i] == '"' ||
+		    s[i] == '\\')
+			return false;
+	return true;
 }
 
 void bt_json_write_str(FILE *f, const char *s, size_t n)

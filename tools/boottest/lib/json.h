@@ -24,6 +24,8 @@ int bt_json_save(const char *path, struct json_object *obj, bool pretty);
  * JSON_C_TO_STRING_NOSLASHESCAPE; a NULL s writes null.
  */
 void bt_json_write_str(FILE *f, const char *s, size_t n);
+/* Does s[0..n) need no escape in a JSON string (no control byte, '"', '\\')? */
+bool bt_json_plain(const char *s, size_t n);
 
 /* Builders: add key with a value; a NULL string adds JSON null. */
 void bt_json_add_str(struct json_object *o, const char *key, const char *s);
