@@ -578,11 +578,6 @@ static size_t count_nl(const char *s, size_t n)
 	return c;
 }
 
-/*
- * Where the second half starts (after a newline at or past the middle),
- * and the lines of the whole input counted: 0 when the input is decoded
- * by one thread.
- */
 void *dc_append(void *dst, size_t n, const void *src, size_t m, size_t size)
 {
 	dst = bt_realloc(dst, (n + m) * size);
@@ -599,6 +594,11 @@ bool dc_two_cpus(void)
 	return CPU_COUNT(&set) > 1;
 }
 
+/*
+ * Where the second half starts (after a newline at or past the middle),
+ * and the lines of the whole input counted: 0 when the input is decoded
+ * by one thread.
+ */
 static size_t split_point(const char *data, size_t len, size_t *lines1,
 			  size_t *lines)
 {
@@ -668,44 +668,21 @@ static void join_half(struct dc_log *log, struct dc_rules *r,
  */
 struct levels {
 	pthread_t tid;
-	struct dc_rules *r;
+	struct dc_rules r;	/* a copy: match state of its own */
 	struct dc_log *log;
 	size_t from, to;
-	bool jit[8];		/* msg_re[k] has JIT code */
 };
 
 static void *msg_levels(void *arg)
 {
 	struct levels *lv = arg;
-	struct dc_rules *r = lv->r;
-	pcre2_match_data *md = pcre2_match_data_create(32, NULL);
 
-	if (!md)
-		bt_die(BT_EXIT_USAGE, "out of memory");
 	for (size_t i = lv->from; i < lv->to; i++) {
 		struct dc_line *ln = &lv->log->lines[i];
 
-		if (ln->kmsg_cont || ln->len == 0 || ln->level >= 0)
-			continue;
-		for (int k = 0; k < 8; k++) {
-			pcre2_code *re = r->msg_re[k];
-			int rc;
-
-			if (!re || !dc_first_may(&r->msg_first[k], ln->text,
-						 ln->len))
-				continue;
-			rc = lv->jit[k] ?
-				pcre2_jit_match(re, (PCRE2_SPTR)ln->text,
-						ln->len, 0, 0, md, NULL) :
-				pcre2_match(re, (PCRE2_SPTR)ln->text, ln->len,
-					    0, 0, md, NULL);
-			if (rc >= 0) {
-				ln->level = k;
-				break;
-			}
-		}
+		if (!ln->kmsg_cont && ln->len && ln->level < 0)
+			ln->level = dc_line_level(&lv->r, ln);
 	}
-	pcre2_match_data_free(md);
 	return NULL;
 }
 
@@ -713,25 +690,20 @@ static void *msg_levels(void *arg)
 static void msg_levels_par(struct dc_rules *r, struct dc_log *log,
 			   size_t half)
 {
-	struct levels a = { .r = r, .log = log, .from = 0, .to = half };
-	struct levels b = { .r = r, .log = log, .from = half,
-			    .to = log->nlines };
+	struct levels a = { .r = *r, .log = log, .from = 0, .to = half };
+	struct levels b = { .log = log, .from = half, .to = log->nlines };
 	bool thread;
 
-	for (int k = 0; k < 8; k++) {
-		size_t sz = 0;
-
-		if (r->msg_re[k] &&
-		    !pcre2_pattern_info(dc_jit(r->msg_re[k]),
-					PCRE2_INFO_JITSIZE, &sz))
-			a.jit[k] = b.jit[k] = sz > 0;
-	}
+	dc_rules_thread_copy(&b.r, r);
 	thread = !pthread_create(&b.tid, NULL, msg_levels, &b);
 	msg_levels(&a);
 	if (thread)
 		pthread_join(b.tid, NULL);
 	else
 		msg_levels(&b);
+	pcre2_match_data_free(b.r.md);
+	/* the rules' memo of JIT code goes on with what the copy learnt */
+	memcpy(r->jits, a.r.jits, sizeof(r->jits));
 	log->levels_done = true;
 }
 

@@ -971,15 +971,7 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
 		if (lev < 0 && !log->has_prio && !log->levels_done) {
-			for (int k = 0; k < 8; k++)
-				if (r->msg_re[k] &&
-				    dc_first_may(&r->msg_first[k], ln->text,
-						 ln->len) &&
-				    dc_match(r, r->msg_re[k], ln->text,
-					     ln->len)) {
-					lev = k;
-					break;
-				}
+			lev = dc_line_level(r, ln);
 			ln->level = lev;
 		}
 		if (lev < 0 || ln->facility > 0)
@@ -1176,11 +1168,7 @@ static void titles(struct dc_rules *r, struct dc_log *log,
 	t[0].jobs = jobs;
 	t[0].n = half;
 	if (half < n) {
-		t[1].r = *r;
-		memset(t[1].r.jits, 0, sizeof(t[1].r.jits));
-		t[1].r.md = pcre2_match_data_create(32, NULL);
-		if (!t[1].r.md)
-			bt_die(BT_EXIT_USAGE, "out of memory");
+		dc_rules_thread_copy(&t[1].r, r);
 		t[1].jobs = jobs + half;
 		t[1].n = n - half;
 		thread = !pthread_create(&t[1].tid, NULL, make_titles, &t[1]);

@@ -116,6 +116,25 @@ bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len)
 	return re && dc_exec(r, re, s, len, 0) >= 0;
 }
 
+void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src)
+{
+	*dst = *src;
+	memset(dst->jits, 0, sizeof(dst->jits));
+	dst->md = pcre2_match_data_create(32, NULL);
+	if (!dst->md)
+		bt_die(BT_EXIT_USAGE, "out of memory");
+}
+
+int dc_line_level(struct dc_rules *r, const struct dc_line *ln)
+{
+	for (int k = 0; k < 8; k++)
+		if (r->msg_re[k] &&
+		    dc_first_may(&r->msg_first[k], ln->text, ln->len) &&
+		    dc_match(r, r->msg_re[k], ln->text, ln->len))
+			return k;
+	return -1;
+}
+
 /*
  * The literal every match of a regexp starts with (after a leading '^'),
  * or NULL: the bytes up to the first metacharacter, less the last one when

@@ -257,6 +257,13 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 pcre2_code *dc_anchored(struct dc_format *f);
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
 /*
+ * A copy of the rules for another thread: match data and JIT memo of its
+ * own (free dst->md after); the regexps are shared.
+ */
+void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src);
+/* The level of a line without a priority, from the message formats: -1. */
+int dc_line_level(struct dc_rules *r, const struct dc_line *ln);
+/*
  * pcre2_match() of re (JIT-compiled on first use) on s[0..len) from off,
  * into r->md; the JIT's own entry when it compiled re.
  */
