@@ -686,15 +686,20 @@ static void *msg_levels(void *arg)
 	return NULL;
 }
 
-/* The message levels by two threads, each a half of the lines. */
+/*
+ * The message levels by two threads, each a half of the lines; the first
+ * half's text is in the input's first split bytes.
+ */
 static void msg_levels_par(struct dc_rules *r, struct dc_log *log,
-			   size_t half)
+			   size_t half, size_t split)
 {
 	struct levels a = { .r = *r, .log = log, .from = 0, .to = half };
 	struct levels b = { .log = log, .from = half, .to = log->nlines };
 	bool thread;
 
 	dc_rules_thread_copy(&b.r, r);
+	dc_msg_scan_init(&a.r, log->data, split);
+	dc_msg_scan_init(&b.r, log->data, log->bytes);
 	thread = !pthread_create(&b.tid, NULL, msg_levels, &b);
 	msg_levels(&a);
 	if (thread)
@@ -744,7 +749,7 @@ void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 		parse_half(&h);
 	join_half(log, r, &h.log, lines1, from);
 	if (r && !log->has_prio)
-		msg_levels_par(r, log, lines1);
+		msg_levels_par(r, log, lines1, from);
 }
 
 void dc_log_free(struct dc_log *log)

@@ -963,6 +963,7 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 {
 	size_t cap = 0;
 
+	dc_msg_scan_init(r, log->data, log->bytes);
 	for (size_t i = 0; i < log->nlines; i++) {
 		struct dc_line *ln = &log->lines[i];
 		int lev = ln->level;
@@ -995,6 +996,7 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		res->msgs[res->nmsg].known = false;
 		res->nmsg++;
 	}
+	r->mscan.data = NULL;
 }
 
 /*

@@ -125,13 +125,87 @@ void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src)
 		bt_die(BT_EXIT_USAGE, "out of memory");
 }
 
+void dc_msg_scan_init(struct dc_rules *r, const char *data, size_t limit)
+{
+	struct dc_msg_scan *sc = &r->mscan;
+
+	sc->data = data;
+	sc->limit = limit;
+	/* nothing looked for yet: from beyond every line */
+	memset(sc->from, 0xff, sizeof(sc->from));
+	memset(sc->from_max, 0xff, sizeof(sc->from_max));
+}
+
+/* Where needle i of f first occurs in data[from..limit): limit if nowhere. */
+static size_t needle_next(const struct dc_first *f, int i, const char *data,
+			  size_t limit, size_t from)
+{
+	const char *nd = f->needle[i], *end = data + limit, *p, *q;
+	size_t len = f->nlen[i], off = f->rare[i];
+
+	if (limit - from < len)
+		return limit;
+	/* the needle's rarest byte first, then the whole needle */
+	p = data + from + off;
+	while (p < end && (q = memchr(p, nd[off], end - p))) {
+		if ((size_t)(end - (q - off)) >= len &&
+		    !memcmp(q - off, nd, len))
+			return q - off - data;
+		p = q + 1;
+	}
+	return limit;
+}
+
+/* dc_first_needles() of level k on a line, from the scan when it can. */
+static bool msg_needles(struct dc_rules *r, int k, const struct dc_line *ln)
+{
+	const struct dc_first *f = &r->msg_first[k];
+	struct dc_msg_scan *sc = &r->mscan;
+	size_t a, end;
+
+	if (!sc->data || ln->text < sc->data || ln->len > sc->limit ||
+	    (size_t)(ln->text - sc->data) > sc->limit - ln->len)
+		return dc_first_needles(f, ln->text, ln->len);
+	a = ln->text - sc->data;
+	end = a + ln->len;
+	/*
+	 * Every needle's next occurrence is the first from the line's start
+	 * on, and each ends after the line: none is in it (most lines).
+	 */
+	if (sc->from_max[k] <= a && a <= sc->next_min[k] &&
+	    end < sc->end_min[k])
+		return false;
+	sc->from_max[k] = 0;
+	sc->next_min[k] = sc->end_min[k] = SIZE_MAX;
+	for (int i = 0; i < f->nneedle; i++) {
+		size_t *from = &sc->from[k][i], *next = &sc->next[k][i];
+
+		if (a < *from || *next < a) {
+			*from = a;
+			*next = needle_next(f, i, sc->data, sc->limit, a);
+		}
+		if (*from > sc->from_max[k])
+			sc->from_max[k] = *from;
+		if (*next < sc->next_min[k])
+			sc->next_min[k] = *next;
+		if (*next + f->nlen[i] < sc->end_min[k])
+			sc->end_min[k] = *next + f->nlen[i];
+	}
+	/* the first occurrence from the line's start ends first */
+	return sc->end_min[k] <= end;
+}
+
 int dc_line_level(struct dc_rules *r, const struct dc_line *ln)
 {
-	for (int k = 0; k < 8; k++)
-		if (r->msg_re[k] &&
-		    dc_first_may(&r->msg_first[k], ln->text, ln->len) &&
+	for (int j = 0; j < r->nmsg_lev; j++) {
+		int k = r->msg_lev[j];
+		const struct dc_first *f = &r->msg_first[k];
+
+		if ((dc_first_lead(f, ln->text, ln->len) ||
+		     (f->nneedle && msg_needles(r, k, ln))) &&
 		    dc_match(r, r->msg_re[k], ln->text, ln->len))
 			return k;
+	}
 	return -1;
 }
 
@@ -516,10 +590,13 @@ int dc_rules_finish(struct dc_rules *r)
 	r->benign_anch = compile_anchored(&r->benign_anch_src);
 	dc_first_build(&r->benign_first, r->benign_anch ?
 		       sb_str(&r->benign_anch_src) : NULL);
+	r->nmsg_lev = 0;
 	for (int i = 0; i < 8; i++) {
 		r->msg_re[i] = compile_list(&r->msg_src[i]);
 		dc_first_build(&r->msg_first[i], r->msg_re[i] ?
 			       sb_str(&r->msg_src[i]) : NULL);
+		if (r->msg_re[i])
+			r->msg_lev[r->nmsg_lev++] = i;
 	}
 	dc_first_build(&r->stack_first, r->stack_start ?
 		       sb_str(&r->stack_start_src) : NULL);

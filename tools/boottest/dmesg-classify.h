@@ -50,25 +50,27 @@ bool dc_src_anchored(const char *src);
 /* Does s[0..n) hold one of the needles of f? */
 bool dc_first_needles(const struct dc_first *f, const char *s, size_t n);
 
-/* May the regexp of f match the line s[0..n)? */
-static inline bool dc_first_may(const struct dc_first *f, const char *s,
-				size_t n)
+/* May the regexp of f match the line s[0..n), its needles aside? */
+static inline bool dc_first_lead(const struct dc_first *f, const char *s,
+				 size_t n)
 {
 	size_t k = 0;
 
 	if (f->any)
 		return true;
-	if (!f->lead_blank) {
-		if (n && f->ok[(unsigned char)s[0]])
-			return true;
-	} else {
-		while (k < n && (s[k] == ' ' ||
-				 (s[k] >= '\t' && s[k] <= '\r')))
-			k++;
-		if (k == n || f->ok[(unsigned char)s[k]])
-			return true;
-	}
-	return f->nneedle && dc_first_needles(f, s, n);
+	if (!f->lead_blank)
+		return n && f->ok[(unsigned char)s[0]];
+	while (k < n && (s[k] == ' ' || (s[k] >= '\t' && s[k] <= '\r')))
+		k++;
+	return k == n || f->ok[(unsigned char)s[k]];
+}
+
+/* May the regexp of f match the line s[0..n)? */
+static inline bool dc_first_may(const struct dc_first *f, const char *s,
+				size_t n)
+{
+	return dc_first_lead(f, s, n) ||
+	       (f->nneedle && dc_first_needles(f, s, n));
 }
 
 /* One decoded input line; its number is its index + 1. */
@@ -195,6 +197,22 @@ struct dc_rules {
 	struct strbuf msg_src[8];	/* levels of un-prefixed lines */
 	pcre2_code *msg_re[8];
 	struct dc_first msg_first[8];
+	unsigned char msg_lev[8];	/* the levels that have a regexp */
+	int nmsg_lev;
+	/*
+	 * The needles of msg_first[] looked for in the input (data[0..limit))
+	 * once, not in each line: next[k][i] is where needle i of level k
+	 * first occurs at or after from[k][i] (limit: nowhere).  data NULL:
+	 * each line is searched (see dc_msg_scan_init).
+	 */
+	struct dc_msg_scan {
+		const char *data;
+		size_t limit;
+		size_t from[8][DC_NEEDLES];
+		size_t next[8][DC_NEEDLES];
+		/* of each level: the greatest from, least next, least end */
+		size_t from_max[8], next_min[8], end_min[8];
+	} mscan;
 	pcre2_match_data *md;
 	struct dc_jitmemo {		/* regexps known JIT-compiled or not */
 		const pcre2_code *re;
@@ -263,6 +281,12 @@ bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
 void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src);
 /* The level of a line without a priority, from the message formats: -1. */
 int dc_line_level(struct dc_rules *r, const struct dc_line *ln);
+/*
+ * dc_line_level() on lines whose text lies in data[0..limit) (others are
+ * searched one by one) looks for the formats' needles in data once: the
+ * lines are best taken in order.
+ */
+void dc_msg_scan_init(struct dc_rules *r, const char *data, size_t limit);
 /*
  * pcre2_match() of re (JIT-compiled on first use) on s[0..len) from off,
  * into r->md; the JIT's own entry when it compiled re.
