@@ -958,6 +958,10 @@ static bool is_panic_line(const struct dc_line *ln)
 	return memmem(ln->text, ln->len, "Kernel panic - not syncing", 26);
 }
 
+/*
+ * The levels' counts and the messages to report; in the same walk, the
+ * headers of un-prefixed lines in a log with priorities are dropped.
+ */
 static void count_messages(struct dc_rules *r, struct dc_log *log,
 			   struct dc_result *res)
 {
@@ -968,6 +972,15 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		struct dc_line *ln = &log->lines[i];
 		int lev = ln->level;
 
+		/*
+		 * dc_log_parse found the headers.  In a log whose kernel lines
+		 * carry priorities, a line with no prefix at all is userspace
+		 * output: never a header.
+		 */
+		if (log->has_prio && lev < 0 && ln->ctx == 0) {
+			ln->hdr = -1;
+			ln->inside = false;
+		}
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
 		if (lev < 0 && !log->has_prio && !log->levels_done) {
@@ -1017,12 +1030,15 @@ static unsigned int *ctx_links(const struct dc_log *log)
 		return NULL;
 	next = bt_malloc(log->nlines * sizeof(*next));
 	map = bt_calloc(cap, sizeof(*map));
-	for (size_t j = log->nlines; j-- > 0;) {
+	for (size_t j = log->nlines, k = 0; j-- > 0;) {
 		unsigned int ctx = log->lines[j].ctx;
-		size_t k = (ctx * 2654435761U) & (cap - 1);
 
-		while (map[k].used && map[k].ctx != ctx)
-			k = (k + 1) & (cap - 1);
+		/* most lines are of the context of the line after them */
+		if (j + 1 == log->nlines || ctx != log->lines[j + 1].ctx) {
+			k = (ctx * 2654435761U) & (cap - 1);
+			while (map[k].used && map[k].ctx != ctx)
+				k = (k + 1) & (cap - 1);
+		}
 		next[j] = map[k].used ? map[k].line : log->nlines;
 		if (!map[k].used) {
 			map[k].used = true;
@@ -1044,6 +1060,10 @@ static unsigned int *ctx_links(const struct dc_log *log)
 			}
 			cap *= 2;
 			free(old);
+			/* the slot of this line's context in the new map */
+			k = (ctx * 2654435761U) & (cap - 1);
+			while (map[k].used && map[k].ctx != ctx)
+				k = (k + 1) & (cap - 1);
 		}
 	}
 	free(map);
@@ -1208,19 +1228,6 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 
 	memset(res, 0, sizeof(*res));
 	count_messages(r, log, res);
-	/*
-	 * dc_log_parse found the headers.  In a log whose kernel lines carry
-	 * priorities, a line with no prefix at all is userspace output: never
-	 * a header.
-	 */
-	for (size_t i = 0; log->has_prio && i < log->nlines; i++) {
-		struct dc_line *ln = &log->lines[i];
-
-		if (ln->level < 0 && ln->ctx == 0) {
-			ln->hdr = -1;
-			ln->inside = false;
-		}
-	}
 	next = ctx_links(log);
 	res->crashes = dc_alloc_big((log->nheaders + 1) *
 				    sizeof(*res->crashes));
