@@ -134,6 +134,7 @@ void dc_msg_scan_init(struct dc_rules *r, const char *data, size_t limit)
 	/* nothing looked for yet: from beyond every line */
 	memset(sc->from, 0xff, sizeof(sc->from));
 	memset(sc->from_max, 0xff, sizeof(sc->from_max));
+	sc->all_from_max = SIZE_MAX;
 }
 
 /* Where needle i of f first occurs in data[from..limit): limit if nowhere. */
@@ -191,12 +192,47 @@ static bool msg_needles(struct dc_rules *r, int k, const struct dc_line *ln)
 		if (*next + f->nlen[i] < sc->end_min[k])
 			sc->end_min[k] = *next + f->nlen[i];
 	}
+	sc->all_from_max = 0;
+	sc->all_next_min = sc->all_end_min = SIZE_MAX;
+	for (int j = 0; j < r->nmsg_lev; j++) {
+		int l = r->msg_lev[j];
+
+		if (!r->msg_first[l].nneedle)
+			continue;
+		if (sc->from_max[l] > sc->all_from_max)
+			sc->all_from_max = sc->from_max[l];
+		if (sc->next_min[l] < sc->all_next_min)
+			sc->all_next_min = sc->next_min[l];
+		if (sc->end_min[l] < sc->all_end_min)
+			sc->all_end_min = sc->end_min[l];
+	}
 	/* the first occurrence from the line's start ends first */
 	return sc->end_min[k] <= end;
 }
 
+/*
+ * No level's first bytes start the line and no needle of any level is in
+ * it (the scan as it stands tells): no level.  False when not known.
+ */
+static bool msg_none(const struct dc_rules *r, const struct dc_line *ln)
+{
+	const struct dc_msg_scan *sc = &r->mscan;
+	size_t a;
+
+	if (!r->msg_quick || !sc->data ||
+	    (ln->len && r->msg_lead[(unsigned char)ln->text[0]]) ||
+	    ln->text < sc->data || ln->len > sc->limit ||
+	    (size_t)(ln->text - sc->data) > sc->limit - ln->len)
+		return false;
+	a = ln->text - sc->data;
+	return sc->all_from_max <= a && a <= sc->all_next_min &&
+	       a + ln->len < sc->all_end_min;
+}
+
 int dc_line_level(struct dc_rules *r, const struct dc_line *ln)
 {
+	if (msg_none(r, ln))
+		return -1;
 	for (int j = 0; j < r->nmsg_lev; j++) {
 		int k = r->msg_lev[j];
 		const struct dc_first *f = &r->msg_first[k];
@@ -597,6 +633,17 @@ int dc_rules_finish(struct dc_rules *r)
 			       sb_str(&r->msg_src[i]) : NULL);
 		if (r->msg_re[i])
 			r->msg_lev[r->nmsg_lev++] = i;
+	}
+	/* one table of first bytes for all levels, when they allow it */
+	memset(r->msg_lead, 0, sizeof(r->msg_lead));
+	r->msg_quick = true;
+	for (int j = 0; j < r->nmsg_lev; j++) {
+		const struct dc_first *f = &r->msg_first[r->msg_lev[j]];
+
+		if (f->any || f->lead_blank)
+			r->msg_quick = false;
+		for (int c = 0; c < 256; c++)
+			r->msg_lead[c] |= f->ok[c];
 	}
 	dc_first_build(&r->stack_first, r->stack_start ?
 		       sb_str(&r->stack_start_src) : NULL);

@@ -212,7 +212,15 @@ struct dc_rules {
 		size_t next[8][DC_NEEDLES];
 		/* of each level: the greatest from, least next, least end */
 		size_t from_max[8], next_min[8], end_min[8];
+		/* the same of every level */
+		size_t all_from_max, all_next_min, all_end_min;
 	} mscan;
+	/*
+	 * A byte that some level's filter admits first on a line; valid when
+	 * msg_quick (no filter admits all lines or skips blanks first).
+	 */
+	bool msg_lead[256];
+	bool msg_quick;
 	pcre2_match_data *md;
 	struct dc_jitmemo {		/* regexps known JIT-compiled or not */
 		const pcre2_code *re;
