@@ -992,10 +992,7 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		res->counts[lev]++;
 		if (lev > 4)
 			continue;
-		if ((r->benign_anch &&
-		     dc_first_may(&r->benign_first, ln->text, ln->len) &&
-		     dc_match(r, r->benign_anch, ln->text, ln->len)) ||
-		    dc_match(r, r->benign, ln->text, ln->len)) {
+		if (dc_benign(r, ln)) {
 			res->benign++;
 			continue;
 		}

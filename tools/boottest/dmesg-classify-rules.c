@@ -503,6 +503,13 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 			pcre2_code_free(re);
 			re = NULL;
 			list_add(sb, val);
+			if (sb == &r->benign_anch_src) {
+				struct dc_first bf;
+
+				dc_first_build(&bf, val);
+				list_add(&r->benign_part_src[bf.any ||
+							     bf.nneedle], val);
+			}
 		} else if (!strcmp(key, "strip-prefix")) {
 			r->prefixes = bt_realloc(r->prefixes, (r->nprefix + 1) *
 						 sizeof(*r->prefixes));
@@ -613,6 +620,56 @@ static pcre2_code *compile_anchored(struct strbuf *sb)
 			     DC_RE_FLAGS | PCRE2_ANCHORED, &ec, &off, NULL);
 }
 
+/*
+ * The anchored benign rules as two regexps, when a line that the joined
+ * one matches is one that either part matches: no rule captures (so no
+ * back reference), none recurses into the whole pattern or uses a
+ * backtracking verb (which acts across the alternatives).
+ */
+static void benign_parts(struct dc_rules *r)
+{
+	static const char *const across[] = {
+		"(?R", "(?0", "(?+", "(?-", "(?&", "(?P>", "\\g", "(*",
+	};
+	uint32_t caps = 1;
+
+	r->benign_split = -1;
+	if (!r->benign_anch || !r->benign_part_src[0].len ||
+	    !r->benign_part_src[1].len ||
+	    pcre2_pattern_info(r->benign_anch, PCRE2_INFO_CAPTURECOUNT,
+			       &caps) || caps)
+		return;
+	for (size_t i = 0; i < ARRAY_SIZE(across); i++)
+		if (strstr(sb_str(&r->benign_anch_src), across[i]))
+			return;
+	for (int k = 0; k < 2; k++) {
+		r->benign_part[k] = compile_anchored(&r->benign_part_src[k]);
+		if (!r->benign_part[k])
+			return;
+		dc_first_build(&r->benign_part_first[k],
+			       sb_str(&r->benign_part_src[k]));
+	}
+	r->benign_split = 1;
+}
+
+bool dc_benign(struct dc_rules *r, const struct dc_line *ln)
+{
+	if (!r->benign_split)
+		benign_parts(r);
+	if (r->benign_split > 0) {
+		for (int k = 0; k < 2; k++)
+			if (dc_first_may(&r->benign_part_first[k], ln->text,
+					 ln->len) &&
+			    dc_match(r, r->benign_part[k], ln->text, ln->len))
+				return true;
+	} else if (r->benign_anch &&
+		   dc_first_may(&r->benign_first, ln->text, ln->len) &&
+		   dc_match(r, r->benign_anch, ln->text, ln->len)) {
+		return true;
+	}
+	return dc_match(r, r->benign, ln->text, ln->len);
+}
+
 int dc_rules_finish(struct dc_rules *r)
 {
 	r->md = pcre2_match_data_create(32, NULL);
@@ -699,6 +756,10 @@ void dc_rules_free(struct dc_rules *r)
 	pcre2_code_free(r->corrupt);
 	pcre2_code_free(r->benign);
 	pcre2_code_free(r->benign_anch);
+	for (int k = 0; k < 2; k++) {
+		pcre2_code_free(r->benign_part[k]);
+		sb_release(&r->benign_part_src[k]);
+	}
 	sb_release(&r->frame_skip_src);
 	sb_release(&r->anchors_src);
 	sb_release(&r->hang_skip_src);

@@ -190,6 +190,18 @@ struct dc_rules {
 	pcre2_code *benign_anch;
 	struct strbuf benign_anch_src;
 	struct dc_first benign_first;
+	/*
+	 * The same rules in two parts, when that matches the same lines
+	 * (benign_split 1; -1 not, 0 not known yet: made on first use by
+	 * dc_benign): those whose filter is first bytes only, and those with
+	 * a needle (".*" at the start: tried at every byte), each with its
+	 * own filter, so that a line runs the costly part only when it holds
+	 * one of its needles.
+	 */
+	int benign_split;
+	pcre2_code *benign_part[2];
+	struct strbuf benign_part_src[2];
+	struct dc_first benign_part_first[2];
 	char **prefixes;		/* syscall prefixes stripped off frames */
 	int nprefix;
 	struct dc_subst *norm;		/* title normalization */
@@ -287,6 +299,8 @@ bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
  * own (free dst->md after); the regexps are shared.
  */
 void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src);
+/* Does a benign rule match the line?  (Not on a thread's copy of r.) */
+bool dc_benign(struct dc_rules *r, const struct dc_line *ln);
 /* The level of a line without a priority, from the message formats: -1. */
 int dc_line_level(struct dc_rules *r, const struct dc_line *ln);
 /*
