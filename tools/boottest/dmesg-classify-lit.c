@@ -33,12 +33,19 @@ bool dc_have_avx2(void)
 }
 #endif
 
-/* Cost of a byte in a window: lower is rarer in logs. */
+/*
+ * Cost of a byte in a window: lower is rarer in logs.  The commonest
+ * letters of English words and blanks first, then other lower-case
+ * letters, then the digits and punctuation of timestamps, addresses and
+ * symbols.
+ */
 static int byte_cost(unsigned char c)
 {
-	if (islower(c) || c == ' ')
+	if (c == ' ' || (c && strchr("etaoinsrlcdu", c)))
+		return 5;
+	if (islower(c))
 		return 4;
-	if (isdigit(c) || c == '[' || c == ']' || c == '.')
+	if (isdigit(c) || (c && strchr("[]._:", c)))
 		return 3;
 	return 0;
 }
