@@ -580,7 +580,8 @@ bt-fstests-run: $(bt-bootimg) $(bt-initrd) $(if $(EXTRA_MODULES),$(bt-extra-dir)
 		BT_KCONFIG=$(bt-kconfig) BT_MODULAR=$(bt-modular) \
 		BT_MODULES=$(bt-modules) MEM='$(if $(filter command line,$(origin MEM)),$(MEM),2G)' \
 		TIMEOUT='$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),3600)' \
-		CPUS='$(CPUS)' $(if $(filter 1,$(V)),bash -x )$(bt-srctree)/scripts/boottest/fstests/vm || \
+		CPUS='$(if $(filter file default,$(origin CPUS)),,$(CPUS))' \
+		$(if $(filter 1,$(V)),bash -x )$(bt-srctree)/scripts/boottest/fstests/vm || \
 		{ rc=$$?; echo "fstests-vm: exit status $$rc" >&2; exit $$rc; }
 endif
 

@@ -138,6 +138,8 @@ if [ -f "$j" ]; then
 			"the host's TSC rate on the kernel command line (vmrun --host-tsc)"
 		like "$(cat "$run/qemu.cmdline")" " sysctl\.kernel\.hung_task_timeout_secs=120( |'|$)" \
 			"hung-task timeout 120 s, not the crash profile's 10 s (tests that block I/O on purpose)"
+		like "$(cat "$run/qemu.cmdline")" ' -smp 1,sockets=1 ' \
+			"CPUS= unset under TCG: one guest CPU (vmrun --tcg-cpus 1)"
 	else
 		skip "vmrun --host-tsc does not apply: $tsc_why"
 	fi
@@ -157,7 +159,7 @@ cp "$dmzero" "$T_TMP/xm/"
 # fixture/010: dmsetup create makes /dev/mapper/NAME without udev; and
 # FSTESTS_XUNIT=0: ./check without -R xunit)
 fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/009 fixture/010' EXTRA_MODULES="$T_TMP/xm/${dmzero##*/}" \
-	FSTESTS_XUNIT=0 FSTESTS_HOST_TSC=0 TIMEOUT=1800
+	FSTESTS_XUNIT=0 FSTESTS_HOST_TSC=0 TIMEOUT=1800 CPUS=2
 is "$st" 0 "EXTRA_MODULES=${dmzero##*/}: the run passes" || diag "$log"
 run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
 is "$(jq -r '.tests[] | select(.name=="fixture/009") | .status' "$run/fstests.json" 2>/dev/null)" pass \
@@ -167,6 +169,7 @@ is "$(jq -r '.tests[] | select(.name=="fixture/010") | .status' "$run/fstests.js
 check "FSTESTS_XUNIT=0: check.log home" test -s "$run/guest/fstests/ext4_default/check.log"
 no_rate() { [ -s "$1" ] && ! grep -q tsc_early_khz "$1"; }
 check "FSTESTS_HOST_TSC=0: no TSC rate on the kernel command line" no_rate "$run/qemu.cmdline"
+like "$(cat "$run/qemu.cmdline" 2>/dev/null)" ' -smp 2,sockets=2 ' "CPUS=2 given: two guest CPUs, KVM or not"
 check "FSTESTS_XUNIT=0: no result.xml (check ran without -R xunit)" \
 	test ! -e "$run/guest/fstests/ext4_default/result.xml"
 img=$(ls -t "$out"/fstests/images/rootfs-*.ext4 | head -n 1)

@@ -171,6 +171,7 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 	const char *why = NULL;
 	struct strbuf cmdline = STRBUF_INIT;
 	bool kvm = kvm_usable(arch, &why);
+	long cpus = o->cpus;
 
 	add(a, getenv("BOOTTEST_QEMU") ? getenv("BOOTTEST_QEMU") : arch->qemu);
 	add(a, "-nodefaults");
@@ -190,6 +191,8 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 		add(a, "-cpu");
 		add(a, arch->cpu);
 		f->accel = "tcg";
+		if (o->tcg_cpus)
+			cpus = o->tcg_cpus;
 		bt_note("KVM not available (%s): using TCG, boots are slower", why);
 	}
 	add(a, "-m");
@@ -202,9 +205,9 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 	 * of Kconfig.test) brought up 1 CPU of CPUS=2.
 	 */
 	if (!strcmp(arch->name, "x86_64"))
-		addf(a, "%ld,sockets=%ld", o->cpus, o->cpus);
+		addf(a, "%ld,sockets=%ld", cpus, cpus);
 	else
-		addf(a, "%ld", o->cpus);
+		addf(a, "%ld", cpus);
 	add(a, "-kernel");
 	add(a, o->kernel);
 	if (o->initrd) {

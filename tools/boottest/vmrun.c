@@ -43,6 +43,7 @@ static void print_usage(FILE *fp)
 		"                    (default: vmrun's own directory)\n"
 		"  --mem SIZE        guest memory, e.g. 512M, 1G (default 1G)\n"
 		"  --cpus N          guest CPUs (default 2)\n"
+		"  --tcg-cpus N      guest CPUs when KVM is not usable (default: --cpus)\n"
 		"  --timeout SEC     hard limit for the whole boot (default 300)\n"
 		"  --append STR      extra kernel command line\n"
 		"  --host-tsc        x86_64 under TCG: give the kernel the host's TSC rate\n"
@@ -195,6 +196,7 @@ int main(int argc, char **argv)
 		{ "tools", required_argument, NULL, 'T' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'c' },
+		{ "tcg-cpus", required_argument, NULL, 'U' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "append", required_argument, NULL, 'A' },
 		{ "host-tsc", no_argument, NULL, 'H' },
@@ -259,6 +261,9 @@ int main(int argc, char **argv)
 			break;
 		case 'c':
 			o.cpus = parse_num("CPUS", optarg, 1, 64);
+			break;
+		case 'U':
+			o.tcg_cpus = parse_num("TCG CPUS", optarg, 1, 64);
 			break;
 		case 't':
 			o.timeout_s = parse_num("TIMEOUT", optarg, 1, 86400);

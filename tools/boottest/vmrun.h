@@ -44,6 +44,7 @@ struct vm_opts {
 	const char *tools_dir;	/* mkrootfs, rootfs-extract, dmesg-classify */
 	const char *mem;
 	long cpus;
+	long tcg_cpus;		/* CPUs under TCG, 0: cpus */
 	long timeout_s;
 	const char *append;
 	const char *qemu_opts;
