@@ -1009,6 +1009,22 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 	r->mscan.data = NULL;
 }
 
+/* A printk context and its latest line (ctx_links). */
+struct link {
+	unsigned int ctx, line;
+	bool used;
+};
+
+/* The slot of ctx in an open-addressed map of cap (a power of 2) slots. */
+static size_t link_slot(const struct link *map, size_t cap, unsigned int ctx)
+{
+	size_t k = (ctx * 2654435761U) & (cap - 1);
+
+	while (map[k].used && map[k].ctx != ctx)
+		k = (k + 1) & (cap - 1);
+	return k;
+}
+
 /*
  * For each line, the next line of the same printk context (nlines when
  * none): a report skips the lines of other contexts, often hundreds in a
@@ -1016,10 +1032,7 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
  */
 static unsigned int *ctx_links(const struct dc_log *log)
 {
-	struct link {
-		unsigned int ctx, line;
-		bool used;
-	} *map;
+	struct link *map;
 	size_t cap = 1024, n = 0;
 	unsigned int *next;
 
@@ -1031,11 +1044,8 @@ static unsigned int *ctx_links(const struct dc_log *log)
 		unsigned int ctx = log->lines[j].ctx;
 
 		/* most lines are of the context of the line after them */
-		if (j + 1 == log->nlines || ctx != log->lines[j + 1].ctx) {
-			k = (ctx * 2654435761U) & (cap - 1);
-			while (map[k].used && map[k].ctx != ctx)
-				k = (k + 1) & (cap - 1);
-		}
+		if (j + 1 == log->nlines || ctx != log->lines[j + 1].ctx)
+			k = link_slot(map, cap, ctx);
 		next[j] = map[k].used ? map[k].line : log->nlines;
 		if (!map[k].used) {
 			map[k].used = true;
@@ -1047,20 +1057,14 @@ static unsigned int *ctx_links(const struct dc_log *log)
 			struct link *old = map;
 
 			map = bt_calloc(2 * cap, sizeof(*map));
-			for (size_t o = 0; o < cap; o++) {
-				if (!old[o].used)
-					continue;
-				k = (old[o].ctx * 2654435761U) & (2 * cap - 1);
-				while (map[k].used)
-					k = (k + 1) & (2 * cap - 1);
-				map[k] = old[o];
-			}
+			for (size_t o = 0; o < cap; o++)
+				if (old[o].used)
+					map[link_slot(map, 2 * cap,
+						      old[o].ctx)] = old[o];
 			cap *= 2;
 			free(old);
 			/* the slot of this line's context in the new map */
-			k = (ctx * 2654435761U) & (cap - 1);
-			while (map[k].used && map[k].ctx != ctx)
-				k = (k + 1) & (cap - 1);
+			k = link_slot(map, cap, ctx);
 		}
 	}
 	free(map);

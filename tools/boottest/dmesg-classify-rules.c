@@ -157,6 +157,17 @@ static size_t needle_next(const struct dc_first *f, int i, const char *data,
 	return limit;
 }
 
+/* Does the line lie in the scanned input?  Its offset there in *a. */
+static bool msg_scanned(const struct dc_msg_scan *sc,
+			const struct dc_line *ln, size_t *a)
+{
+	if (!sc->data || ln->text < sc->data || ln->len > sc->limit ||
+	    (size_t)(ln->text - sc->data) > sc->limit - ln->len)
+		return false;
+	*a = ln->text - sc->data;
+	return true;
+}
+
 /* dc_first_needles() of level k on a line, from the scan when it can. */
 static bool msg_needles(struct dc_rules *r, int k, const struct dc_line *ln)
 {
@@ -164,10 +175,8 @@ static bool msg_needles(struct dc_rules *r, int k, const struct dc_line *ln)
 	struct dc_msg_scan *sc = &r->mscan;
 	size_t a, end;
 
-	if (!sc->data || ln->text < sc->data || ln->len > sc->limit ||
-	    (size_t)(ln->text - sc->data) > sc->limit - ln->len)
+	if (!msg_scanned(sc, ln, &a))
 		return dc_first_needles(f, ln->text, ln->len);
-	a = ln->text - sc->data;
 	end = a + ln->len;
 	/*
 	 * Every needle's next occurrence is the first from the line's start
@@ -219,12 +228,10 @@ static bool msg_none(const struct dc_rules *r, const struct dc_line *ln)
 	const struct dc_msg_scan *sc = &r->mscan;
 	size_t a;
 
-	if (!r->msg_quick || !sc->data ||
+	if (!r->msg_quick ||
 	    (ln->len && r->msg_lead[(unsigned char)ln->text[0]]) ||
-	    ln->text < sc->data || ln->len > sc->limit ||
-	    (size_t)(ln->text - sc->data) > sc->limit - ln->len)
+	    !msg_scanned(sc, ln, &a))
 		return false;
-	a = ln->text - sc->data;
 	return sc->all_from_max <= a && a <= sc->all_next_min &&
 	       a + ln->len < sc->all_end_min;
 }

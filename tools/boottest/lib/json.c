@@ -102,9 +102,9 @@ static size_t json_escape(unsigned char c, char *out)
 /*
  * Does s[0..n) need no JSON escape (no byte of json_special above)?  For
  * a writer that keeps plain strings in a buffer of its own and calls
- * bt_json_write_str() for the rest.  8 bytes at a time: a byte below 0x20 or equal to one of
- * the two leaves a high bit in the tests below (bytes >= 0x80 are
- * excluded from the "below" test by ~x).
+ * bt_json_write_str() for the rest.  8 bytes at a time: a byte below
+ * 0x20 or equal to '"' or '\\' leaves a high bit in the tests below
+ * (bytes >= 0x80 are excluded from the "below" test by ~x).
  */
 bool bt_json_plain(const char *s, size_t n)
 {
@@ -122,8 +122,7 @@ bool bt_json_plain(const char *s, size_t n)
 			return false;
 	}
 	for (; i < n; i++)
-		if ((unsigned char)s[i] < 0x20 || s[i] == '"' ||
-		    s[i] == '\\')
+		if (json_special[(unsigned char)s[i]])
 			return false;
 	return true;
 }
