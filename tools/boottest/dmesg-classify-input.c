@@ -527,10 +527,12 @@ static void parse_init(struct parse_state *ps, struct dc_log *log,
 /* The second half: its lines go after the first half's (counted). */
 struct half {
 	pthread_t tid;
+	pthread_barrier_t bar;	/* counted; placed (another thread) */
 	struct dc_log log;	/* lines: where the half's lines go */
 	struct dc_rules *r;
 	const char *data;
 	size_t len, from;
+	size_t nlines;		/* the lines of the half */
 };
 
 static void *parse_half(void *arg)
@@ -578,6 +580,27 @@ static size_t count_nl(const char *s, size_t n)
 	return c;
 }
 
+/* The lines of the second half (the input's last may lack its newline). */
+static size_t half_lines(const struct half *h)
+{
+	return count_nl(h->data + h->from, h->len - h->from) +
+	       (h->data[h->len - 1] != '\n');
+}
+
+/*
+ * Another thread counts the second half's lines while the first half's
+ * are counted, and decodes them once the lines are allocated.
+ */
+static void *half_thread(void *arg)
+{
+	struct half *h = arg;
+
+	h->nlines = half_lines(h);
+	pthread_barrier_wait(&h->bar);
+	pthread_barrier_wait(&h->bar);
+	return parse_half(h);
+}
+
 void *dc_append(void *dst, size_t n, const void *src, size_t m, size_t size)
 {
 	dst = bt_realloc(dst, (n + m) * size);
@@ -595,12 +618,10 @@ bool dc_two_cpus(void)
 }
 
 /*
- * Where the second half starts (after a newline at or past the middle),
- * and the lines of the whole input counted: 0 when the input is decoded
- * by one thread.
+ * Where the second half starts (after a newline at or past the middle):
+ * 0 when the input is decoded by one thread.
  */
-static size_t split_point(const char *data, size_t len, size_t *lines1,
-			  size_t *lines)
+static size_t split_point(const char *data, size_t len)
 {
 	const char *mid;
 
@@ -609,9 +630,6 @@ static size_t split_point(const char *data, size_t len, size_t *lines1,
 	mid = memchr(data + len / 2, '\n', len - len / 2);
 	if (!mid || mid + 1 == data + len)
 		return 0;
-	*lines1 = count_nl(data, mid + 1 - data);
-	*lines = *lines1 + count_nl(mid + 1, data + len - mid - 1) +
-		 (data[len - 1] != '\n');
 	return mid + 1 - data;
 }
 
@@ -718,20 +736,29 @@ void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 	const char *p = data, *end = data + len;
 	struct parse_state ps;
 	struct half h = { .r = r, .data = data, .len = len };
-	size_t from, lines1 = 0, lines = 0;
+	size_t from, lines1 = 0;
 	bool thread = false;
 
 	memset(log, 0, sizeof(*log));
 	log->data = data;
 	log->bytes = len;
-	from = split_point(data, len, &lines1, &lines);
+	from = split_point(data, len);
 	if (from) {
-		log->lines = dc_alloc_big(lines * sizeof(*log->lines));
 		h.from = from;
 		h.log.data = data;
 		h.log.bytes = len;
+		pthread_barrier_init(&h.bar, NULL, 2);
+		thread = !pthread_create(&h.tid, NULL, half_thread, &h);
+		lines1 = count_nl(data, from);
+		if (thread)
+			pthread_barrier_wait(&h.bar);
+		else
+			h.nlines = half_lines(&h);
+		log->lines = dc_alloc_big((lines1 + h.nlines) *
+					  sizeof(*log->lines));
 		h.log.lines = log->lines + lines1;
-		thread = !pthread_create(&h.tid, NULL, parse_half, &h);
+		if (thread)
+			pthread_barrier_wait(&h.bar);
 		end = data + from;
 	}
 	parse_init(&ps, log, r, data, from ? from : len, 0);
@@ -747,6 +774,7 @@ void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 		pthread_join(h.tid, NULL);
 	else
 		parse_half(&h);
+	pthread_barrier_destroy(&h.bar);
 	join_half(log, r, &h.log, lines1, from);
 	if (r && !log->has_prio)
 		msg_levels_par(r, log, lines1, from);

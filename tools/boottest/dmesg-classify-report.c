@@ -166,6 +166,21 @@ static bool hex_literal(const char *p, size_t n)
 	return true;
 }
 
+/*
+ * Where lit occurs in s[0..n), or NULL: its first byte (a rare one in a
+ * line) is looked for first, so that most lines cost one memchr().
+ */
+static const char *find_lit(const char *s, size_t n, const char *lit,
+			    size_t len)
+{
+	const char *p;
+
+	if (n < len)
+		return NULL;
+	p = memchr(s, lit[0], n - len + 1);
+	return p ? memmem(p, s + n - p, lit, len) : NULL;
+}
+
 /* Skip "[<ffff>] " groups; returns the new pointer. */
 static inline const char *skip_pcs(const char *p, const char *end)
 {
@@ -216,7 +231,7 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 	}
 	if (p < end && *p == '(') {
 		/* arm "(callee) from [<pc>] (caller+0x..": the caller counts */
-		const char *from = memmem(p, end - p, ") from ", 7);
+		const char *from = find_lit(p, end - p, ") from ", 7);
 
 		if (from) {
 			q = skip_pcs(from + 7, end);
@@ -955,20 +970,27 @@ static void add_crash(struct dc_result *res, struct dc_crash *c)
 
 static bool is_panic_line(const struct dc_line *ln)
 {
-	return memmem(ln->text, ln->len, "Kernel panic - not syncing", 26);
+	return find_lit(ln->text, ln->len, "Kernel panic - not syncing", 26);
 }
 
+/* The lines that hold a header, ascending. */
+struct hdr_lines {
+	size_t *v;
+	size_t n, cap;
+};
+
 /*
- * The levels' counts and the messages to report; in the same walk, the
- * headers of un-prefixed lines in a log with priorities are dropped.
+ * The levels' counts and the messages to report of lines [from, to), into
+ * res; in the same walk, the headers of un-prefixed lines in a log with
+ * priorities are dropped, and the lines of the others listed in hl.
  */
-static void count_messages(struct dc_rules *r, struct dc_log *log,
-			   struct dc_result *res)
+static void count_range(struct dc_rules *r, struct dc_log *log,
+			struct dc_result *res, struct hdr_lines *hl,
+			size_t from, size_t to)
 {
 	size_t cap = 0;
 
-	dc_msg_scan_init(r, log->data, log->bytes);
-	for (size_t i = 0; i < log->nlines; i++) {
+	for (size_t i = from; i < to; i++) {
 		struct dc_line *ln = &log->lines[i];
 		int lev = ln->level;
 
@@ -980,6 +1002,14 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		if (log->has_prio && lev < 0 && ln->ctx == 0) {
 			ln->hdr = -1;
 			ln->inside = false;
+		}
+		if (ln->hdr >= 0) {
+			if (hl->n == hl->cap) {
+				hl->cap = hl->cap ? hl->cap * 2 : 64;
+				hl->v = bt_realloc(hl->v,
+						   hl->cap * sizeof(*hl->v));
+			}
+			hl->v[hl->n++] = i;
 		}
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
@@ -1006,7 +1036,6 @@ static void count_messages(struct dc_rules *r, struct dc_log *log,
 		res->msgs[res->nmsg].known = false;
 		res->nmsg++;
 	}
-	r->mscan.data = NULL;
 }
 
 /* A printk context and its latest line (ctx_links). */
@@ -1069,6 +1098,79 @@ static unsigned int *ctx_links(const struct dc_log *log)
 	}
 	free(map);
 	return next;
+}
+
+/*
+ * A log of many lines whose levels are known (from their priorities, or
+ * matched by dc_log_parse) has its messages counted by two threads, each
+ * a half of the lines; the other thread links the printk contexts first.
+ */
+#ifndef DC_PAR_COUNT
+#define DC_PAR_COUNT 65536
+#endif
+
+struct counter {
+	pthread_t tid;
+	struct dc_rules r;	/* a copy: match data and JIT memo of its own */
+	struct dc_log *log;
+	struct dc_result res;	/* the counts and messages of its half */
+	struct hdr_lines hl;	/* and its header lines */
+	size_t from;
+	unsigned int *next;	/* ctx_links() */
+};
+
+static void *count_half(void *arg)
+{
+	struct counter *c = arg;
+
+	c->next = ctx_links(c->log);
+	count_range(&c->r, c->log, &c->res, &c->hl, c->from, c->log->nlines);
+	return NULL;
+}
+
+/*
+ * The levels' counts and the messages to report, and the header lines;
+ * returns ctx_links().
+ */
+static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
+				    struct dc_result *res,
+				    struct hdr_lines *hl)
+{
+	struct counter c = { .log = log, .from = log->nlines / 2 };
+	bool thread;
+
+	if (log->nlines < DC_PAR_COUNT ||
+	    (!log->has_prio && !log->levels_done) || !dc_two_cpus()) {
+		dc_msg_scan_init(r, log->data, log->bytes);
+		count_range(r, log, res, hl, 0, log->nlines);
+		r->mscan.data = NULL;
+		return ctx_links(log);
+	}
+	dc_benign_prepare(r);
+	dc_rules_thread_copy(&c.r, r);
+	thread = !pthread_create(&c.tid, NULL, count_half, &c);
+	count_range(r, log, res, hl, 0, c.from);
+	if (thread)
+		pthread_join(c.tid, NULL);
+	else
+		count_half(&c);
+	pcre2_match_data_free(c.r.md);
+	for (int l = 0; l < 8; l++)
+		res->counts[l] += c.res.counts[l];
+	res->benign += c.res.benign;
+	if (c.res.nmsg) {
+		res->msgs = dc_append(res->msgs, res->nmsg, c.res.msgs,
+				      c.res.nmsg, sizeof(*res->msgs));
+		res->nmsg += c.res.nmsg;
+		free(c.res.msgs);
+	}
+	if (c.hl.n) {
+		hl->v = dc_append(hl->v, hl->n, c.hl.v, c.hl.n,
+				  sizeof(*hl->v));
+		hl->n += c.hl.n;
+		free(c.hl.v);
+	}
+	return c.next;
 }
 
 /* A crash whose title is still to be made: its header line. */
@@ -1225,38 +1327,35 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 	long last = -1;		/* index of the last crash */
 	unsigned int *next;
 	struct job *jobs;
+	struct hdr_lines hl = { 0 };
 	size_t njob = 0;
 
 	memset(res, 0, sizeof(*res));
-	count_messages(r, log, res);
-	next = ctx_links(log);
+	next = count_messages(r, log, res, &hl);
 	res->crashes = dc_alloc_big((log->nheaders + 1) *
 				    sizeof(*res->crashes));
 	jobs = bt_malloc((log->nheaders + 1) * sizeof(*jobs));
 
 	/* the reports' extents first; their titles after */
-	for (size_t i = 0; i < log->nlines; i++) {
-		const struct dc_line *hl = &log->lines[i];
-		const struct dc_header *h;
+	for (size_t k = 0; k < hl.n; k++) {
+		size_t i = hl.v[k], end;
+		const struct dc_line *hd = &log->lines[i];
+		const struct dc_header *h = &r->hdrs[hd->hdr];
 		struct dc_crash c;
-		size_t j, end;
 
-		if (hl->hdr < 0)
-			continue;
-		h = &r->hdrs[hl->hdr];
 		if (h->endmark)
 			continue;
 		if (i + 1 < log->nlines &&
-		    memmem(log->lines[i + 1].text, log->lines[i + 1].len,
-			   "** replaying previous printk message **", 39))
+		    find_lit(log->lines[i + 1].text, log->lines[i + 1].len,
+			     "** replaying previous printk message **", 39))
 			continue;
-		if (hl->inside && last >= 0 &&
+		if (hd->inside && last >= 0 &&
 		    (size_t)res->crashes[last].end + 64 >= i) {
 			struct dc_crash *pc = &res->crashes[last];
 
 			if (pc->end < i)
 				pc->end = i;
-			if (is_panic_line(hl))
+			if (is_panic_line(hd))
 				pc->panicked = true;
 			continue;
 		}
@@ -1264,13 +1363,14 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		end = report_lines(r, log, next, i, NULL);
 		c.start = i;
 		c.end = end;
-		for (j = i; j < log->nlines; j++) {
-			const struct dc_line *ln = &log->lines[j];
+		/* up to the next header that starts a report, a panic */
+		for (size_t m = k; m < hl.n; m++) {
+			const struct dc_line *ln = &log->lines[hl.v[m]];
 
-			if (j > end && ln->hdr >= 0 && !ln->inside &&
+			if (hl.v[m] > end && !ln->inside &&
 			    !r->hdrs[ln->hdr].endmark)
 				break;
-			if (ln->hdr >= 0 && is_panic_line(ln)) {
+			if (is_panic_line(ln)) {
 				c.panicked = true;
 				break;
 			}
@@ -1283,6 +1383,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 	}
 	titles(r, log, next, res, jobs, njob);
 	free(jobs);
+	free(hl.v);
 	/*
 	 * Lines of a crash report are not separate messages.  Messages and
 	 * crash starts both ascend: one walk, with the furthest end so far.

@@ -659,10 +659,15 @@ static void benign_parts(struct dc_rules *r)
 	r->benign_split = 1;
 }
 
-bool dc_benign(struct dc_rules *r, const struct dc_line *ln)
+void dc_benign_prepare(struct dc_rules *r)
 {
 	if (!r->benign_split)
 		benign_parts(r);
+}
+
+bool dc_benign(struct dc_rules *r, const struct dc_line *ln)
+{
+	dc_benign_prepare(r);
 	if (r->benign_split > 0) {
 		for (int k = 0; k < 2; k++)
 			if (dc_first_may(&r->benign_part_first[k], ln->text,

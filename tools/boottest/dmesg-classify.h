@@ -299,8 +299,12 @@ bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
  * own (free dst->md after); the regexps are shared.
  */
 void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src);
-/* Does a benign rule match the line?  (Not on a thread's copy of r.) */
+/*
+ * Does a benign rule match the line?  On a thread's copy of r only after
+ * dc_benign_prepare(r), which makes what the first call makes.
+ */
 bool dc_benign(struct dc_rules *r, const struct dc_line *ln);
+void dc_benign_prepare(struct dc_rules *r);
 /* The level of a line without a priority, from the message formats: -1. */
 int dc_line_level(struct dc_rules *r, const struct dc_line *ln);
 /*
