@@ -973,11 +973,20 @@ static bool is_panic_line(const struct dc_line *ln)
 	return find_lit(ln->text, ln->len, "Kernel panic - not syncing", 26);
 }
 
-/* The lines that hold a header, ascending. */
-struct hdr_lines {
+/* Line indexes (the lines that hold a header, ascending). */
+struct line_list {
 	size_t *v;
 	size_t n, cap;
 };
+
+static void line_list_add(struct line_list *hl, size_t i)
+{
+	if (hl->n == hl->cap) {
+		hl->cap = hl->cap ? hl->cap * 2 : 64;
+		hl->v = bt_realloc(hl->v, hl->cap * sizeof(*hl->v));
+	}
+	hl->v[hl->n++] = i;
+}
 
 /*
  * The levels' counts and the messages to report of lines [from, to), into
@@ -985,7 +994,7 @@ struct hdr_lines {
  * priorities are dropped, and the lines of the others listed in hl.
  */
 static void count_range(struct dc_rules *r, struct dc_log *log,
-			struct dc_result *res, struct hdr_lines *hl,
+			struct dc_result *res, struct line_list *hl,
 			size_t from, size_t to)
 {
 	size_t cap = 0;
@@ -1003,14 +1012,8 @@ static void count_range(struct dc_rules *r, struct dc_log *log,
 			ln->hdr = -1;
 			ln->inside = false;
 		}
-		if (ln->hdr >= 0) {
-			if (hl->n == hl->cap) {
-				hl->cap = hl->cap ? hl->cap * 2 : 64;
-				hl->v = bt_realloc(hl->v,
-						   hl->cap * sizeof(*hl->v));
-			}
-			hl->v[hl->n++] = i;
-		}
+		if (ln->hdr >= 0)
+			line_list_add(hl, i);
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
 		if (lev < 0 && !log->has_prio && !log->levels_done) {
@@ -1055,31 +1058,42 @@ static size_t link_slot(const struct link *map, size_t cap, unsigned int ctx)
 }
 
 /*
- * For each line, the next line of the same printk context (nlines when
- * none): a report skips the lines of other contexts, often hundreds in a
- * busy log.  NULL when there is no header, or too many lines to count.
+ * The printk contexts of lines [from, to), walked back from the last: the
+ * context's first line in the range is its entry in map.  With tails, the
+ * lines that no later line of the range continues are listed there.
  */
-static unsigned int *ctx_links(const struct dc_log *log)
+struct links {
+	struct link *map;
+	size_t cap, n;
+	struct line_list tails;
+	bool want_tails;
+};
+
+/*
+ * For each line of [from, to), the next line of the same printk context
+ * (nlines when none in the range): a report skips the lines of other
+ * contexts, often hundreds in a busy log.
+ */
+static void links_range(const struct dc_log *log, unsigned int *next,
+			size_t from, size_t to, struct links *lk)
 {
 	struct link *map;
 	size_t cap = 1024, n = 0;
-	unsigned int *next;
 
-	if (!log->nheaders || log->nlines >= UINT_MAX)
-		return NULL;
-	next = bt_malloc(log->nlines * sizeof(*next));
 	map = bt_calloc(cap, sizeof(*map));
-	for (size_t j = log->nlines, k = 0; j-- > 0;) {
+	for (size_t j = to, k = 0; j-- > from;) {
 		unsigned int ctx = log->lines[j].ctx;
 
 		/* most lines are of the context of the line after them */
-		if (j + 1 == log->nlines || ctx != log->lines[j + 1].ctx)
+		if (j + 1 == to || ctx != log->lines[j + 1].ctx)
 			k = link_slot(map, cap, ctx);
 		next[j] = map[k].used ? map[k].line : log->nlines;
 		if (!map[k].used) {
 			map[k].used = true;
 			map[k].ctx = ctx;
 			n++;
+			if (lk->want_tails)
+				line_list_add(&lk->tails, j);
 		}
 		map[k].line = j;
 		if (2 * n > cap) {
@@ -1096,14 +1110,35 @@ static unsigned int *ctx_links(const struct dc_log *log)
 			k = link_slot(map, cap, ctx);
 		}
 	}
-	free(map);
+	lk->map = map;
+	lk->cap = cap;
+	lk->n = n;
+}
+
+/* Are the contexts worth linking?  Not without a header, or too many lines. */
+static bool links_wanted(const struct dc_log *log)
+{
+	return log->nheaders && log->nlines < UINT_MAX;
+}
+
+/* For each line, the next line of the same printk context (or NULL). */
+static unsigned int *ctx_links(const struct dc_log *log)
+{
+	struct links lk = { 0 };
+	unsigned int *next;
+
+	if (!links_wanted(log))
+		return NULL;
+	next = bt_malloc(log->nlines * sizeof(*next));
+	links_range(log, next, 0, log->nlines, &lk);
+	free(lk.map);
 	return next;
 }
 
 /*
  * A log of many lines whose levels are known (from their priorities, or
- * matched by dc_log_parse) has its messages counted by two threads, each
- * a half of the lines; the other thread links the printk contexts first.
+ * matched by dc_log_parse) has its messages counted and its contexts
+ * linked by two threads, each a half of the lines.
  */
 #ifndef DC_PAR_COUNT
 #define DC_PAR_COUNT 65536
@@ -1111,20 +1146,22 @@ static unsigned int *ctx_links(const struct dc_log *log)
 
 struct counter {
 	pthread_t tid;
-	struct dc_rules r;	/* a copy: match data and JIT memo of its own */
+	struct dc_rules *r;
 	struct dc_log *log;
-	struct dc_result res;	/* the counts and messages of its half */
-	struct hdr_lines hl;	/* and its header lines */
-	size_t from;
-	unsigned int *next;	/* ctx_links() */
+	struct dc_result *res;	/* the counts and messages of the part */
+	struct line_list *hl;	/* and its header lines */
+	unsigned int *next;	/* NULL: no links */
+	struct links lk;
+	size_t from, to;
 };
 
-static void *count_half(void *arg)
+static void *count_part(void *arg)
 {
 	struct counter *c = arg;
 
-	c->next = ctx_links(c->log);
-	count_range(&c->r, c->log, &c->res, &c->hl, c->from, c->log->nlines);
+	if (c->next)
+		links_range(c->log, c->next, c->from, c->to, &c->lk);
+	count_range(c->r, c->log, c->res, c->hl, c->from, c->to);
 	return NULL;
 }
 
@@ -1134,9 +1171,16 @@ static void *count_half(void *arg)
  */
 static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
 				    struct dc_result *res,
-				    struct hdr_lines *hl)
+				    struct line_list *hl)
 {
-	struct counter c = { .log = log, .from = log->nlines / 2 };
+	struct dc_rules r2;	/* a copy: match data and JIT memo of its own */
+	struct dc_result res2 = { 0 };
+	struct line_list hl2 = { 0 };
+	struct counter a = { .r = r, .log = log, .res = res, .hl = hl,
+			     .from = 0, .to = log->nlines / 2 };
+	struct counter b = { .r = &r2, .log = log, .res = &res2, .hl = &hl2,
+			     .from = a.to, .to = log->nlines };
+	unsigned int *next;
 	bool thread;
 
 	if (log->nlines < DC_PAR_COUNT ||
@@ -1146,37 +1190,54 @@ static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
 		r->mscan.data = NULL;
 		return ctx_links(log);
 	}
+	next = links_wanted(log) ?
+	       bt_malloc(log->nlines * sizeof(*next)) : NULL;
+	a.next = next;
+	b.next = next;
+	a.lk.want_tails = true;
 	dc_benign_prepare(r);
-	dc_rules_thread_copy(&c.r, r);
-	thread = !pthread_create(&c.tid, NULL, count_half, &c);
-	count_range(r, log, res, hl, 0, c.from);
+	dc_rules_thread_copy(&r2, r);
+	thread = !pthread_create(&b.tid, NULL, count_part, &b);
+	count_part(&a);
 	if (thread)
-		pthread_join(c.tid, NULL);
+		pthread_join(b.tid, NULL);
 	else
-		count_half(&c);
-	pcre2_match_data_free(c.r.md);
+		count_part(&b);
+	pcre2_match_data_free(r2.md);
+	/* the first half's last line of a context: the second's first */
+	for (size_t t = 0; next && t < a.lk.tails.n; t++) {
+		size_t j = a.lk.tails.v[t];
+		size_t k = link_slot(b.lk.map, b.lk.cap, log->lines[j].ctx);
+
+		if (b.lk.map[k].used)
+			next[j] = b.lk.map[k].line;
+	}
+	free(a.lk.map);
+	free(a.lk.tails.v);
+	free(b.lk.map);
 	for (int l = 0; l < 8; l++)
-		res->counts[l] += c.res.counts[l];
-	res->benign += c.res.benign;
-	if (c.res.nmsg) {
-		res->msgs = dc_append(res->msgs, res->nmsg, c.res.msgs,
-				      c.res.nmsg, sizeof(*res->msgs));
-		res->nmsg += c.res.nmsg;
-		free(c.res.msgs);
+		res->counts[l] += res2.counts[l];
+	res->benign += res2.benign;
+	if (res2.nmsg) {
+		res->msgs = dc_append(res->msgs, res->nmsg, res2.msgs,
+				      res2.nmsg, sizeof(*res->msgs));
+		res->nmsg += res2.nmsg;
+		free(res2.msgs);
 	}
-	if (c.hl.n) {
-		hl->v = dc_append(hl->v, hl->n, c.hl.v, c.hl.n,
-				  sizeof(*hl->v));
-		hl->n += c.hl.n;
-		free(c.hl.v);
+	if (hl2.n) {
+		hl->v = dc_append(hl->v, hl->n, hl2.v, hl2.n, sizeof(*hl->v));
+		hl->n += hl2.n;
+		free(hl2.v);
 	}
-	return c.next;
+	return next;
 }
 
 /* A crash whose title is still to be made: its header line. */
 struct job {
 	size_t line;
 	int crash;
+	size_t hk;		/* its index in the header lines */
+	size_t end;		/* the report's last line (SIZE_MAX: not known) */
 };
 
 /*
@@ -1248,7 +1309,7 @@ static void *make_titles(void *arg)
 		const struct dc_line *hl = &t->log->lines[jb->line];
 		struct dc_crash *c = &t->res->crashes[jb->crash];
 
-		report_lines(&t->r, t->log, t->next, jb->line, &rp);
+		jb->end = report_lines(&t->r, t->log, t->next, jb->line, &rp);
 		title_report(&rp, &t->r.hdrs[hl->hdr],
 			     dc_header_pos(&t->r, t->log, hl), c, &t->spans);
 	}
@@ -1327,7 +1388,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 	long last = -1;		/* index of the last crash */
 	unsigned int *next;
 	struct job *jobs;
-	struct hdr_lines hl = { 0 };
+	struct line_list hl = { 0 };
 	size_t njob = 0;
 
 	memset(res, 0, sizeof(*res));
@@ -1336,9 +1397,15 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 				    sizeof(*res->crashes));
 	jobs = bt_malloc((log->nheaders + 1) * sizeof(*jobs));
 
-	/* the reports' extents first; their titles after */
+	/*
+	 * The reports first, their titles after, and then their extents: the
+	 * titles' walk finds where each report ends.  A header that never
+	 * starts a second report belongs to the last report when it comes at
+	 * most 64 lines after its end (or after such a header): the end is
+	 * found here only when that is not known from where the report starts.
+	 */
 	for (size_t k = 0; k < hl.n; k++) {
-		size_t i = hl.v[k], end;
+		size_t i = hl.v[k];
 		const struct dc_line *hd = &log->lines[i];
 		const struct dc_header *h = &r->hdrs[hd->hdr];
 		struct dc_crash c;
@@ -1349,39 +1416,52 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		    find_lit(log->lines[i + 1].text, log->lines[i + 1].len,
 			     "** replaying previous printk message **", 39))
 			continue;
-		if (hd->inside && last >= 0 &&
-		    (size_t)res->crashes[last].end + 64 >= i) {
+		if (hd->inside && last >= 0) {
 			struct dc_crash *pc = &res->crashes[last];
+			struct job *jb = &jobs[last];
 
-			if (pc->end < i)
+			/* pc->end: the last header it took, so far */
+			if (pc->end + 64 < i && jb->end == SIZE_MAX)
+				jb->end = report_lines(r, log, next, jb->line,
+						       NULL);
+			if (pc->end + 64 >= i || jb->end + 64 >= i) {
 				pc->end = i;
-			if (is_panic_line(hd))
-				pc->panicked = true;
-			continue;
+				if (is_panic_line(hd))
+					pc->panicked = true;
+				continue;
+			}
 		}
 		memset(&c, 0, sizeof(c));
-		end = report_lines(r, log, next, i, NULL);
 		c.start = i;
-		c.end = end;
+		c.end = i;
+		jobs[njob].line = i;
+		jobs[njob].crash = res->ncrash;
+		jobs[njob].hk = k;
+		jobs[njob].end = SIZE_MAX;
+		njob++;
+		add_crash(res, &c);
+		last = res->ncrash - 1;
+	}
+	titles(r, log, next, res, jobs, njob);
+	for (size_t n = 0; n < njob; n++) {
+		struct dc_crash *c = &res->crashes[jobs[n].crash];
+		size_t end = jobs[n].end;
+
+		if (c->end < end)
+			c->end = end;
 		/* up to the next header that starts a report, a panic */
-		for (size_t m = k; m < hl.n; m++) {
+		for (size_t m = jobs[n].hk; m < hl.n; m++) {
 			const struct dc_line *ln = &log->lines[hl.v[m]];
 
 			if (hl.v[m] > end && !ln->inside &&
 			    !r->hdrs[ln->hdr].endmark)
 				break;
 			if (is_panic_line(ln)) {
-				c.panicked = true;
+				c->panicked = true;
 				break;
 			}
 		}
-		jobs[njob].line = i;
-		jobs[njob].crash = res->ncrash;
-		njob++;
-		add_crash(res, &c);
-		last = res->ncrash - 1;
 	}
-	titles(r, log, next, res, jobs, njob);
 	free(jobs);
 	free(hl.v);
 	/*
