@@ -23,6 +23,7 @@
 
 #include "dmesg-classify.h"
 #include "err.h"
+#include "json.h"
 
 #define REPORT_MAX_LINES 400
 #define TITLE_LINES 40
@@ -958,6 +959,10 @@ expand:
 stack:
 	c->stack = stack_store(res, entries);
 	c->nstack = entries->n;
+	c->stack_plain = true;
+	for (int i = 0; i < entries->n && c->stack_plain; i++)
+		c->stack_plain = bt_json_plain(entries->v[i].s,
+					       entries->v[i].n);
 	free(frame);
 	free(frame2);
 }

@@ -253,14 +253,9 @@ static void out_ch(char c)
 
 #define out_lit(s) out_add(s, sizeof(s) - 1)
 
-/* A JSON string: most need no escape (the library escapes the rest). */
-static void put_jstr(const char *s, size_t n)
+/* A JSON string known to need no escape. */
+static void put_plain(const char *s, size_t n)
 {
-	if (!s || !bt_json_plain(s, n)) {
-		out_flush();
-		bt_json_write_str(stdout, s, n);
-		return;
-	}
 	if (out.n + n + 2 > sizeof(out.buf)) {
 		out_ch('"');
 		out_add(s, n);
@@ -271,6 +266,17 @@ static void put_jstr(const char *s, size_t n)
 	memcpy(out.buf + out.n + 1, s, n);
 	out.buf[out.n + n + 1] = '"';
 	out.n += n + 2;
+}
+
+/* A JSON string: most need no escape (the library escapes the rest). */
+static void put_jstr(const char *s, size_t n)
+{
+	if (!s || !bt_json_plain(s, n)) {
+		out_flush();
+		bt_json_write_str(stdout, s, n);
+		return;
+	}
+	put_plain(s, n);
 }
 
 static void put_str(const char *s)
@@ -327,7 +333,10 @@ static void put_crash(struct dc_crash *c, bool with_base)
 	for (int k = 0; k < c->nstack; k++) {
 		if (k)
 			out_ch(',');
-		put_jstr(c->stack[k].s, c->stack[k].n);
+		if (c->stack_plain)
+			put_plain(c->stack[k].s, c->stack[k].n);
+		else
+			put_jstr(c->stack[k].s, c->stack[k].n);
 	}
 	out_ch(']');
 	if (with_base)

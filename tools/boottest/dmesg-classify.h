@@ -340,6 +340,8 @@ struct dc_crash {
 	bool corrupted;
 	struct dc_span *stack;	/* spans of the log's text */
 	int nstack;
+	/* no span needs a JSON escape (found by the thread that made it) */
+	bool stack_plain;
 	bool known;		/* in the baseline */
 };
 
