@@ -422,7 +422,6 @@ struct parse_state {
 	size_t hit;		/* next header literal window (offset) */
 	size_t arena;		/* bytes left in the last chunk */
 	size_t cap;		/* lines allocated; 0: fixed (counted) */
-	bool defer;		/* no suppression regexps (another thread) */
 };
 
 /* Decode the line at p, append it; returns where the next line starts. */
@@ -482,16 +481,8 @@ static const char *parse_line(struct parse_state *ps, const char *p)
 	 */
 	if (r && ps->hit < (size_t)(p - data))
 		ps->hit = dc_lit_next(r, data, ps->cs.len, p - data);
-	if (r && !ln->kmsg_cont && (dirty || ps->hit < (size_t)(nl - data))) {
-		if (ps->defer)
-			ln->hdr = ln->len < 4 ? -1 :
-				dc_lit_find(r, ln->text, ln->len,
-					    dirty ? NULL : end, &pos,
-					    &ln->inside);
-		else
-			ln->hdr = dc_line_header(r, log, ln, &pos,
-						 &ln->inside);
-	}
+	if (r && !ln->kmsg_cont && (dirty || ps->hit < (size_t)(nl - data)))
+		ln->hdr = dc_line_header(r, log, ln, &pos, &ln->inside);
 	if (ln->hdr >= 0)
 		log->nheaders++;
 	ln->nmi = ln->len > 20 && ln->text[0] == 'S' &&
@@ -529,7 +520,8 @@ struct half {
 	pthread_t tid;
 	pthread_barrier_t bar;	/* counted; placed (another thread) */
 	struct dc_log log;	/* lines: where the half's lines go */
-	struct dc_rules *r;
+	struct dc_rules *r;	/* NULL, or rc */
+	struct dc_rules rc;	/* a copy: match data and JIT memo of its own */
 	const char *data;
 	size_t len, from;
 	size_t nlines;		/* the lines of the half */
@@ -542,7 +534,6 @@ static void *parse_half(void *arg)
 	const char *p = h->data + h->from, *end = h->data + h->len;
 
 	parse_init(&ps, &h->log, h->r, h->data, h->len, h->from);
-	ps.defer = true;
 	while (p < end)
 		p = parse_line(&ps, p);
 	return NULL;
@@ -635,8 +626,7 @@ static size_t split_point(const char *data, size_t len)
 
 /*
  * The second half's lines follow the first half's in log->lines already;
- * what the other thread could not do is done here: the suppressions of
- * its header lines (regexps share match data), and its first line, which
+ * what the other thread could not do is done here: its first line, which
  * did not see the line before it (a /dev/kmsg continuation).
  */
 static void join_half(struct dc_log *log, struct dc_rules *r,
@@ -653,21 +643,6 @@ static void join_half(struct dc_log *log, struct dc_rules *r,
 	}
 	log->has_prio |= h->has_prio;
 	log->nheaders += h->nheaders;
-	for (size_t i = first; r && i < total; i++) {
-		struct dc_line *ln = &log->lines[i];
-		const struct dc_header *hd;
-
-		if (ln->hdr < 0)
-			continue;
-		hd = &r->hdrs[ln->hdr];
-		for (int j = 0; j < hd->nsupp; j++) {
-			if (dc_match(r, hd->supp[j], ln->text, ln->len)) {
-				ln->hdr = -1;
-				log->nheaders--;
-				break;
-			}
-		}
-	}
 	if (!h->nlines)
 		return;
 	/* the first line again, after the line before it */
@@ -747,6 +722,10 @@ void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 		h.from = from;
 		h.log.data = data;
 		h.log.bytes = len;
+		if (r) {
+			dc_rules_thread_copy(&h.rc, r);
+			h.r = &h.rc;
+		}
 		pthread_barrier_init(&h.bar, NULL, 2);
 		thread = !pthread_create(&h.tid, NULL, half_thread, &h);
 		lines1 = count_nl(data, from);
@@ -775,6 +754,8 @@ void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 	else
 		parse_half(&h);
 	pthread_barrier_destroy(&h.bar);
+	if (r)
+		pcre2_match_data_free(h.rc.md);
 	join_half(log, r, &h.log, lines1, from);
 	if (r && !log->has_prio)
 		msg_levels_par(r, log, lines1, from);
