@@ -50,7 +50,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 
 #include "dmesg-classify.h"
@@ -507,50 +506,62 @@ static void print_tap(const char *name, struct dc_result *res,
 }
 
 /*
- * A regular file is mapped, populated at once (one fault per page is slow):
- * the page cache needs no copy and no fresh memory.  Stdin and pipes are
- * read.
+ * A regular file is read at once into a block of huge pages: a mapping of
+ * the page cache, even populated, costs a fault on the first touch of each
+ * 4 KB page in some virtual machines (30 MB here: 2 ms to map and 17 ms for
+ * the first pass over it, against 9.5 ms to read and 2 ms for that pass).
+ * Stdin and pipes are read as they come.
  */
-static int map_log(const char *path, char **buf, size_t *len, bool *mapped)
+static int read_log(const char *path, char **buf, size_t *len)
 {
 	struct stat st;
+	size_t got = 0;
+	char *p;
 	int fd;
 
-	*mapped = false;
-	if (strcmp(path, "-")) {
-		fd = open(path, O_RDONLY | O_CLOEXEC);
-		if (fd < 0)
-			return -1;
-		if (fstat(fd, &st) == 0 && S_ISREG(st.st_mode) &&
-		    st.st_size > 0) {
-			void *p = mmap(NULL, st.st_size, PROT_READ,
-				       MAP_PRIVATE | MAP_POPULATE, fd, 0);
-
-			if (p != MAP_FAILED) {
-				close(fd);
-				*buf = p;
-				*len = st.st_size;
-				*mapped = true;
-				return 0;
-			}
-		}
+	if (!strcmp(path, "-"))
+		return bt_read_file(path, buf, len, 0, NULL);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -1;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
 		close(fd);
+		return bt_read_file(path, buf, len, 0, NULL);
 	}
-	return bt_read_file(path, buf, len, 0, NULL);
+	p = dc_alloc_big(st.st_size);
+	while (got < (size_t)st.st_size) {
+		ssize_t k = read(fd, p + got, st.st_size - got);
+
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k < 0) {
+			int e = errno;
+
+			free(p);
+			close(fd);
+			errno = e;
+			return -1;
+		}
+		if (!k)
+			break;
+		got += k;
+	}
+	close(fd);
+	*buf = p;
+	*len = got;
+	return 0;
 }
 
 /*
- * A regular file is mapped by a thread while the rules are compiled (the
- * page tables of a large log take a while).  Only a regular file: a pipe
- * or a FIFO is read after the rules, as before, so that bad rules never
- * wait for it.
+ * A regular file is read by a thread while the rules are compiled.  Only a
+ * regular file: a pipe or a FIFO is read after the rules, as before, so
+ * that bad rules never wait for it.
  */
 struct mapper {
 	pthread_t tid;
 	const char *path;
 	char *buf;
 	size_t len;
-	bool mapped;
 	int rc, err;
 };
 
@@ -558,7 +569,7 @@ static void *map_thread(void *arg)
 {
 	struct mapper *m = arg;
 
-	m->rc = map_log(m->path, &m->buf, &m->len, &m->mapped);
+	m->rc = read_log(m->path, &m->buf, &m->len);
 	m->err = errno;
 	return NULL;
 }
@@ -585,7 +596,7 @@ int main(int argc, char **argv)
 	struct baseline base = { 0 };
 	struct dc_result res;
 	struct dc_log log;
-	bool crashed = false, mapped = false, early = false;
+	bool crashed = false, early = false;
 	struct mapper mp = { .rc = -1 };
 	struct stat st;
 	char *buf, *path;
@@ -665,15 +676,12 @@ int main(int argc, char **argv)
 		map_thread(&mp);
 	buf = mp.buf;
 	len = mp.len;
-	mapped = mp.mapped;
 	if (!status && mp.rc < 0) {
 		bt_err("%s: cannot read the log: %s", input, strerror(mp.err));
 		status = -1;
 	}
 	if (status) {
-		if (!mp.rc && mapped)
-			munmap(buf, len);
-		else if (!mp.rc)
+		if (!mp.rc)
 			free(buf);
 		free_baseline(&base);
 		dc_rules_free(&rules);
@@ -731,10 +739,7 @@ int main(int argc, char **argv)
 	}
 	dc_result_free(&res);
 	dc_log_free(&log);
-	if (mapped)
-		munmap(buf, len);
-	else
-		free(buf);
+	free(buf);
 	free_baseline(&base);
 	dc_rules_free(&rules);
 	return status;
