@@ -333,9 +333,14 @@ done:
 
 void *dc_alloc_big(size_t n)
 {
+	const size_t huge = 2U << 20;
 	void *p;
 
-	if (n < (2U << 20) || posix_memalign(&p, 2U << 20, n))
+	if (n < huge / 2)
+		return bt_malloc(n);
+	/* whole huge pages: the tail of a partial one would be small pages */
+	n = (n + huge - 1) & ~(huge - 1);
+	if (posix_memalign(&p, huge, n))
 		return bt_malloc(n);
 	madvise(p, n, MADV_HUGEPAGE);
 	return p;

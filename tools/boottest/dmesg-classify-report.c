@@ -1134,7 +1134,7 @@ static unsigned int *ctx_links(const struct dc_log *log)
 
 	if (!links_wanted(log))
 		return NULL;
-	next = bt_malloc(log->nlines * sizeof(*next));
+	next = dc_alloc_big(log->nlines * sizeof(*next));
 	links_range(log, next, 0, log->nlines, &lk);
 	free(lk.map);
 	return next;
@@ -1196,7 +1196,7 @@ static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
 		return ctx_links(log);
 	}
 	next = links_wanted(log) ?
-	       bt_malloc(log->nlines * sizeof(*next)) : NULL;
+	       dc_alloc_big(log->nlines * sizeof(*next)) : NULL;
 	a.next = next;
 	b.next = next;
 	a.lk.want_tails = true;
