@@ -346,6 +346,22 @@ void *dc_alloc_big(size_t n)
 	return p;
 }
 
+/*
+ * fn(a) on this thread and fn(b) on a second one at the same time; when no
+ * thread can be made, fn(b) after fn(a) here.
+ */
+void dc_run_pair(void *(*fn)(void *), void *a, void *b)
+{
+	pthread_t tid;
+	bool thread = !pthread_create(&tid, NULL, fn, b);
+
+	fn(a);
+	if (thread)
+		pthread_join(tid, NULL);
+	else
+		fn(b);
+}
+
 static bool is_ctl(unsigned char c)
 {
 	return c == '\n' || c == '\r' || c == '\0' || c == 0x1b;
@@ -665,7 +681,6 @@ static void join_half(struct dc_log *log, struct dc_rules *r,
  * lines [from, to), with match data of the caller's own.
  */
 struct levels {
-	pthread_t tid;
 	struct dc_rules r;	/* a copy: match state of its own */
 	struct dc_log *log;
 	size_t from, to;
@@ -693,17 +708,11 @@ static void msg_levels_par(struct dc_rules *r, struct dc_log *log,
 {
 	struct levels a = { .r = *r, .log = log, .from = 0, .to = half };
 	struct levels b = { .log = log, .from = half, .to = log->nlines };
-	bool thread;
 
 	dc_rules_thread_copy(&b.r, r);
 	dc_msg_scan_init(&a.r, log->data, split);
 	dc_msg_scan_init(&b.r, log->data, log->bytes);
-	thread = !pthread_create(&b.tid, NULL, msg_levels, &b);
-	msg_levels(&a);
-	if (thread)
-		pthread_join(b.tid, NULL);
-	else
-		msg_levels(&b);
+	dc_run_pair(msg_levels, &a, &b);
 	pcre2_match_data_free(b.r.md);
 	/* the rules' memo of JIT code goes on with what the copy learnt */
 	memcpy(r->jits, a.r.jits, sizeof(r->jits));

@@ -1150,7 +1150,6 @@ static unsigned int *ctx_links(const struct dc_log *log)
 #endif
 
 struct counter {
-	pthread_t tid;
 	struct dc_rules *r;
 	struct dc_log *log;
 	struct dc_result *res;	/* the counts and messages of the part */
@@ -1186,7 +1185,6 @@ static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
 	struct counter b = { .r = &r2, .log = log, .res = &res2, .hl = &hl2,
 			     .from = a.to, .to = log->nlines };
 	unsigned int *next;
-	bool thread;
 
 	if (log->nlines < DC_PAR_COUNT ||
 	    (!log->has_prio && !log->levels_done) || !dc_two_cpus()) {
@@ -1202,12 +1200,7 @@ static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
 	a.lk.want_tails = true;
 	dc_benign_prepare(r);
 	dc_rules_thread_copy(&r2, r);
-	thread = !pthread_create(&b.tid, NULL, count_part, &b);
-	count_part(&a);
-	if (thread)
-		pthread_join(b.tid, NULL);
-	else
-		count_part(&b);
+	dc_run_pair(count_part, &a, &b);
 	pcre2_match_data_free(r2.md);
 	/* the first half's last line of a context: the second's first */
 	for (size_t t = 0; next && t < a.lk.tails.n; t++) {
@@ -1292,7 +1285,6 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 
 /* Titles of jobs[0..n): the work of one thread. */
 struct titler {
-	pthread_t tid;
 	struct dc_rules r;	/* a copy: match data and JIT memo of its own */
 	struct dc_log *log;
 	const unsigned int *next;
@@ -1346,7 +1338,6 @@ static void titles(struct dc_rules *r, struct dc_log *log,
 	struct titler t[2];
 	size_t half = n >= DC_PAR_TITLES && dc_two_cpus() ?
 		      n / 2 : n;
-	bool thread = false;
 
 	for (int k = 0; k < 2; k++) {
 		memset(&t[k], 0, sizeof(t[k]));
@@ -1361,15 +1352,10 @@ static void titles(struct dc_rules *r, struct dc_log *log,
 		dc_rules_thread_copy(&t[1].r, r);
 		t[1].jobs = jobs + half;
 		t[1].n = n - half;
-		thread = !pthread_create(&t[1].tid, NULL, make_titles, &t[1]);
-	}
-	make_titles(&t[0]);
-	if (half < n) {
-		if (thread)
-			pthread_join(t[1].tid, NULL);
-		else
-			make_titles(&t[1]);
+		dc_run_pair(make_titles, &t[0], &t[1]);
 		pcre2_match_data_free(t[1].r.md);
+	} else {
+		make_titles(&t[0]);
 	}
 	/* the rules' memo of JIT code goes on with what the copy learnt */
 	memcpy(r->jits, t[0].r.jits, sizeof(r->jits));

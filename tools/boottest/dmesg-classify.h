@@ -101,6 +101,7 @@ struct dc_log {
 
 /* A large block in transparent huge pages (fewer page faults); free(). */
 void *dc_alloc_big(size_t n);
+void dc_run_pair(void *(*fn)(void *), void *a, void *b);
 /*
  * Decode a whole input buffer (any bytes) into lines; data must outlive
  * log.  With rules, each line's header is found too (while its text is in
