@@ -223,15 +223,8 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 	 */
 	if (!kvm && !strcmp(arch->name, "x86_64"))
 		sb_addstr(&cmdline, "no_timer_check ");
-	/*
-	 * x86_64: no PS/2 mouse.  psmouse's protocol probe of QEMU's mouse
-	 * waits out its timeouts before root is mounted: a tree kernel with
-	 * MOUSE_PS2=y under TCG mounted root at 1.45-2.04 s, with
-	 * i8042.noaux at 0.97-1.44 s (5 boots each), the same CPU time.  No
-	 * test boot reads a mouse; a later i8042.noaux=0 in --append wins.
-	 */
-	if (!strcmp(arch->name, "x86_64"))
-		sb_addstr(&cmdline, "i8042.noaux ");
+	if (arch->append)
+		sb_addf(&cmdline, "%s ", arch->append);
 	/*
 	 * --host-tsc: a kernel without HPET/ACPI (tinyconfig + Kconfig.test's
 	 * profiles) cannot calibrate the TSC against the PIT under TCG ("Unable

@@ -28,6 +28,7 @@ struct vm_arch {
 	const char *cpu;
 	const char *console;	/* guest console device */
 	const char *blk;	/* virtio block device model */
+	const char *append;	/* kernel options of every boot, or NULL */
 };
 
 const struct vm_arch *vm_arch_find(const char *name);
