@@ -515,7 +515,7 @@ static void print_tap(const char *name, struct dc_result *res,
 static int read_log(const char *path, char **buf, size_t *len)
 {
 	struct stat st;
-	size_t got = 0;
+	ssize_t got;
 	char *p;
 	int fd;
 
@@ -529,22 +529,14 @@ static int read_log(const char *path, char **buf, size_t *len)
 		return bt_read_file(path, buf, len, 0, NULL);
 	}
 	p = dc_alloc_big(st.st_size);
-	while (got < (size_t)st.st_size) {
-		ssize_t k = read(fd, p + got, st.st_size - got);
+	got = bt_read_all(fd, p, st.st_size);
+	if (got < 0) {
+		int e = errno;
 
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k < 0) {
-			int e = errno;
-
-			free(p);
-			close(fd);
-			errno = e;
-			return -1;
-		}
-		if (!k)
-			break;
-		got += k;
+		free(p);
+		close(fd);
+		errno = e;
+		return -1;
 	}
 	close(fd);
 	*buf = p;
@@ -557,7 +549,7 @@ static int read_log(const char *path, char **buf, size_t *len)
  * regular file: a pipe or a FIFO is read after the rules, as before, so
  * that bad rules never wait for it.
  */
-struct mapper {
+struct reader {
 	pthread_t tid;
 	const char *path;
 	char *buf;
@@ -565,12 +557,12 @@ struct mapper {
 	int rc, err;
 };
 
-static void *map_thread(void *arg)
+static void *read_thread(void *arg)
 {
-	struct mapper *m = arg;
+	struct reader *rd = arg;
 
-	m->rc = read_log(m->path, &m->buf, &m->len);
-	m->err = errno;
+	rd->rc = read_log(rd->path, &rd->buf, &rd->len);
+	rd->err = errno;
 	return NULL;
 }
 
@@ -597,7 +589,7 @@ int main(int argc, char **argv)
 	struct dc_result res;
 	struct dc_log log;
 	bool crashed = false, early = false;
-	struct mapper mp = { .rc = -1 };
+	struct reader rd = { .rc = -1 };
 	struct stat st;
 	char *buf, *path;
 	size_t len;
@@ -648,9 +640,9 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		input = argv[optind];
 
-	mp.path = input;
+	rd.path = input;
 	if (strcmp(input, "-") && !stat(input, &st) && S_ISREG(st.st_mode))
-		early = !pthread_create(&mp.tid, NULL, map_thread, &mp);
+		early = !pthread_create(&rd.tid, NULL, read_thread, &rd);
 	path = shipped_rules();
 	status = dc_rules_load(&rules, path);
 	free(path);
@@ -671,17 +663,17 @@ int main(int argc, char **argv)
 	if (!status && baseline)
 		status = load_baseline(&rules, baseline, &base);
 	if (early)
-		pthread_join(mp.tid, NULL);
+		pthread_join(rd.tid, NULL);
 	else if (!status)
-		map_thread(&mp);
-	buf = mp.buf;
-	len = mp.len;
-	if (!status && mp.rc < 0) {
-		bt_err("%s: cannot read the log: %s", input, strerror(mp.err));
+		read_thread(&rd);
+	buf = rd.buf;
+	len = rd.len;
+	if (!status && rd.rc < 0) {
+		bt_err("%s: cannot read the log: %s", input, strerror(rd.err));
 		status = -1;
 	}
 	if (status) {
-		if (!mp.rc)
+		if (!rd.rc)
 			free(buf);
 		free_baseline(&base);
 		dc_rules_free(&rules);

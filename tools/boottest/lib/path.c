@@ -238,6 +238,25 @@ int bt_read_file(const char *path, char **bufp, size_t *lenp, size_t max,
 	return 0;
 }
 
+ssize_t bt_read_all(int fd, void *buf, size_t len)
+{
+	char *p = buf;
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(fd, p + got, len - got);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		if (n == 0)
+			break;
+		got += (size_t)n;
+	}
+	return got;
+}
+
 int bt_write_all(int fd, const void *data, size_t len)
 {
 	const char *p = data;

@@ -33,6 +33,11 @@ bool bt_is_file(const char *path);
  */
 int bt_read_file(const char *path, char **buf, size_t *len, size_t max,
 		 bool *truncated);
+/*
+ * Read up to len bytes from fd into buf, retrying on EINTR and short reads
+ * until len or end of file.  Returns the bytes read, or -1 with errno set.
+ */
+ssize_t bt_read_all(int fd, void *buf, size_t len);
 /* Write len bytes to fd, retrying on EINTR and short writes. */
 int bt_write_all(int fd, const void *buf, size_t len);
 
