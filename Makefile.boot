@@ -216,6 +216,8 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 #   KERNEL=path  (bzImage, vmlinux, distro vmlinuz) and MODULES=dir, else the
 #                tree's kernel, else Debian's packaged kernel (debian-kernel)
 #   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1 BISECT=1
+#   ACCEL=auto|kvm|tcg (auto: KVM when /dev/kvm opens, TCG again in the same
+#                run when the KVM boot shows no kernel line; vmrun-accel.c)
 #   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
 #   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
@@ -540,7 +542,7 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 	$(bt-Q)$(bt-vmrun) --kernel $(bt-bootimg) $(if $(bt-initrd),--initrd $(bt-initrd)) \
 		--rootfs $(bt-boot-rootfs) --runs-dir $(bt-runs) --tools $(bt-tools) \
 		--arch $(bt-guest-arch) $(if $(bt-k-release),--release $(bt-k-release)) \
-		--mem '$(MEM)' --cpus '$(CPUS)' --timeout '$(TIMEOUT)' \
+		--mem '$(MEM)' --cpus '$(CPUS)' --timeout '$(TIMEOUT)' --accel '$(ACCEL)' \
 		--append "$$BT_APPEND" --qemu-opts "$$BT_QEMU_OPTS" \
 		$(if $(CMD),--cmd "$$BT_CMD") $(if $(TESTS),--tests '$(abspath $(TESTS))') \
 		$(if $(filter 1,$(V)),-v) $(if $(filter 1,$(BISECT)),--bisect) \
@@ -618,7 +620,7 @@ boottest-help:
 	@echo '                    ROOTFS_EXTRA=manifest fragments ROOTFS_SIZE=bytes (K/M/G)'
 	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
-	@echo '                    CMD= TESTS= V=1 BISECT=1'
+	@echo '                    CMD= TESTS= V=1 BISECT=1 ACCEL=auto|kvm|tcg'
 	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
 	@echo '                    EXTRA_MODULES=out-of-tree .ko files (modprobe NAME in CMD=)'
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='
@@ -633,6 +635,7 @@ boottest-help:
 	@echo '                    makes only crashes with a matching title bad'
 	@echo '  fstests-vm      - Run fstests (FSTESTS=built tree) in the guest: FSTYP= CONFIG= TESTS='
 	@echo '                    EXCLUDE= BASELINE= BASELINE_SAVE= FSTESTS_DISK_SIZE= TIMEOUT= MEM= CPUS='
+	@echo '                    ACCEL='
 	@echo '                    EXTRA_MODULES='
 
 .PHONY: $(PHONY)

@@ -97,56 +97,6 @@ static void addf(struct argv_buf *a, const char *fmt, ...)
 	free(s);
 }
 
-/* /dev/kvm is usable when it opens read-write; say why not otherwise. */
-static bool kvm_usable(const struct vm_arch *arch, const char **why)
-{
-	int fd;
-
-#if defined(__x86_64__)
-	if (strcmp(arch->name, "x86_64")) {
-		*why = "guest arch differs from the host";
-		return false;
-	}
-#elif defined(__aarch64__)
-	if (strcmp(arch->name, "arm64")) {
-		*why = "guest arch differs from the host";
-		return false;
-	}
-#else
-	*why = "host arch has no entry in the table";
-	return false;
-#endif
-	fd = open("/dev/kvm", O_RDWR | O_CLOEXEC);
-	if (fd < 0) {
-		*why = errno == ENOENT ? "/dev/kvm missing" :
-		       errno == EACCES ? "no permission on /dev/kvm (join group kvm)" :
-		       "cannot open /dev/kvm";
-		return false;
-	}
-	close(fd);
-	return true;
-}
-
-static bool in_path(const char *prog)
-{
-	const char *path = getenv("PATH");
-	char *copy, *dir, *save = NULL;
-	bool found = false;
-
-	if (strchr(prog, '/'))
-		return access(prog, X_OK) == 0;
-	copy = bt_strdup(path ? path : "/usr/bin:/bin");
-	for (dir = strtok_r(copy, ":", &save); dir && !found;
-	     dir = strtok_r(NULL, ":", &save)) {
-		char *p = bt_path_join(*dir ? dir : ".", prog);
-
-		found = access(p, X_OK) == 0;
-		free(p);
-	}
-	free(copy);
-	return found;
-}
-
 /* A free TCP port on 127.0.0.1 for the gdb stub (0 when none). */
 static int free_port(void)
 {
@@ -164,16 +114,21 @@ static int free_port(void)
 	return port;
 }
 
+static const char *qemu_bin(const struct vm_arch *arch)
+{
+	const char *q = getenv("BOOTTEST_QEMU");
+
+	return q && *q ? q : arch->qemu;
+}
+
 static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 		      const char *results_img, struct vm_facts *f,
-		      const char *qmp_path, struct argv_buf *a)
+		      const char *qmp_path, bool kvm, struct argv_buf *a)
 {
-	const char *why = NULL;
 	struct strbuf cmdline = STRBUF_INIT;
-	bool kvm = kvm_usable(arch, &why);
 	long cpus = o->cpus;
 
-	add(a, getenv("BOOTTEST_QEMU") ? getenv("BOOTTEST_QEMU") : arch->qemu);
+	add(a, qemu_bin(arch));
 	add(a, "-nodefaults");
 	add(a, "-display");
 	add(a, "none");
@@ -193,7 +148,6 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 		f->accel = "tcg";
 		if (o->tcg_cpus)
 			cpus = o->tcg_cpus;
-		bt_note("KVM not available (%s): using TCG, boots are slower", why);
 	}
 	add(a, "-m");
 	add(a, o->mem);
@@ -315,7 +269,17 @@ struct console {
 	long long finished_ms;
 	long long panic_ms;
 	char *m_started, *m_finished;
+	/*
+	 * A KVM try (--accel auto): the console is held back from console.log
+	 * and the classifier until a kernel line shows KVM works, so that a
+	 * boot again under TCG starts both afresh (firmware or boot-loader
+	 * output of the try, "Probing EDD", is not the kernel's).
+	 */
+	bool probing;
+	struct strbuf held;
 };
+
+#define HELD_MAX	(1 << 20)
 
 /* A kernel line under console_msg_format=syslog: "<N>[ ...". */
 static int kernel_prio(const char *s)
@@ -344,6 +308,20 @@ static void echo_line(struct console *c, const char *s)
 	}
 }
 
+/* A kernel line: "<N>[ ..." (console_msg_format=syslog), or "[    0.000000] ". */
+static bool kernel_line(const char *s)
+{
+	size_t n;
+
+	if (kernel_prio(s) >= 0)
+		return true;
+	if (s[0] != '[')
+		return false;
+	n = strspn(s + 1, " ");
+	n += strspn(s + 1 + n, "0123456789");
+	return n > 1 && s[1 + n] == '.';
+}
+
 static void console_line(struct console *c)
 {
 	char *s = c->line.buf ? c->line.buf : (char *)"";
@@ -352,6 +330,8 @@ static void console_line(struct console *c)
 	while (len && (s[len - 1] == '\r'))
 		s[--len] = '\0';
 	echo_line(c, s);
+	if (!c->f->kernel_seen && kernel_line(s))
+		c->f->kernel_seen = true;
 	if (!c->f->init_reached && strstr(s, c->m_started)) {
 		c->f->init_reached = true;
 		c->f->init_s = (bt_now_ms() - c->f->start_ms) / 1000.0;
@@ -370,10 +350,9 @@ static void console_line(struct console *c)
 	sb_reset(&c->line);
 }
 
-static void console_data(struct console *c, const char *buf, size_t n)
+/* Console bytes to console.log and the classifier. */
+static void console_out(struct console *c, const char *buf, size_t n)
 {
-	size_t i;
-
 	if (c->log_fd >= 0 && bt_write_all(c->log_fd, buf, n) < 0) {
 		bt_warn("console.log: write failed: %s; the log is incomplete",
 			strerror(errno));
@@ -381,12 +360,41 @@ static void console_data(struct console *c, const char *buf, size_t n)
 		c->log_fd = -1;
 	}
 	vm_classify_feed(c->f, buf, n);
+}
+
+/* The end of a KVM try that worked: what was held goes out. */
+static void console_release(struct console *c)
+{
+	c->probing = false;
+	if (c->held.len)
+		console_out(c, c->held.buf, c->held.len);
+	sb_release(&c->held);
+}
+
+static void console_data(struct console *c, const char *buf, size_t n)
+{
+	size_t i, from = 0;
+
 	for (i = 0; i < n; i++) {
-		if (buf[i] == '\n')
+		if (buf[i] == '\n') {
 			console_line(c);
-		else if (c->line.len < MAX_LINE)
+			if (c->probing && c->f->kernel_seen) {
+				sb_add(&c->held, buf + from, i + 1 - from);
+				console_release(c);
+				from = i + 1;
+			}
+		} else if (c->line.len < MAX_LINE) {
 			sb_addch(&c->line, buf[i] ? buf[i] : ' ');
+		}
 	}
+	if (!c->probing) {
+		console_out(c, buf + from, n - from);
+		return;
+	}
+	sb_add(&c->held, buf + from, n - from);
+	/* Plenty of output without a kernel line: whatever it is, KVM runs. */
+	if (c->held.len > HELD_MAX)
+		console_release(c);
 }
 
 static char *console_tail(struct console *c)
@@ -505,8 +513,13 @@ static bool postmortem_step(struct vm_qmp *q, struct vm_facts *f,
 	return true;
 }
 
-int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
-		const char *results_img, struct vm_facts *f)
+/*
+ * One boot.  try_kvm: an automatic KVM boot, given up (*gave_up set to the
+ * reason) when QEMU exits or VM_KVM_TRY_MS pass before a kernel line.
+ */
+static int run_once(const struct vm_opts *o, const struct vm_arch *arch,
+		    const char *results_img, struct vm_facts *f, bool kvm,
+		    bool try_kvm, char **gave_up)
 {
 	struct argv_buf a = { 0 };
 	struct bt_spawn sp = BT_SPAWN_INIT;
@@ -526,13 +539,10 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		if (!qmp_path)
 			return bt_error("%s: cannot open: %s", f->run_dir, strerror(errno));
 	}
-	if (build_argv(o, arch, results_img, f, qmp_path, &a) < 0)
+	if (build_argv(o, arch, results_img, f, qmp_path, kvm, &a) < 0)
 		return -1;
 	f->argv = a.v;
 	save_cmdline(f->run_dir, a.v);
-	if (!in_path(a.v[0]))
-		return bt_error("%s: not found; install the Debian package %s (or run scripts/boottest/setup)",
-				a.v[0], arch->deb);
 	if (o->verbose) {
 		char *p = bt_path_join(f->run_dir, "qemu.cmdline");
 		char *txt = NULL;
@@ -553,6 +563,8 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 	free(log_path);
 	c.m_started = bt_asprintf("boottest-init: started %s", f->nonce);
 	c.m_finished = bt_asprintf("boottest-init: finished %s", f->nonce);
+	c.probing = try_kvm;
+	f->kernel_seen = false;
 
 	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
 		bt_die(BT_EXIT_USAGE, "cannot create a pipe: %s", strerror(errno));
@@ -572,7 +584,6 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 	}
 	f->qemu_started = true;
 	qemu_fd = bt_pidfd(pid);
-	vm_classify_start(o, f);
 	/* A gdb session is never cut short: no timeout with GDB=1. */
 	deadline = o->gdb ? LLONG_MAX : f->start_ms + o->timeout_s * 1000;
 	if (o->gdb)
@@ -621,6 +632,9 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 			break;
 		} else if (!exited && !qmp && c.panic_ms &&
 			   now - c.panic_ms > PANIC_GRACE_MS) {
+			break;
+		} else if (!exited && c.probing && !o->gdb &&
+			   now - f->start_ms >= VM_KVM_TRY_MS) {
 			break;
 		}
 		if (out_open)
@@ -684,10 +698,19 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 	f->duration_s = (bt_now_ms() - f->start_ms) / 1000.0;
 	if (qemu_fd >= 0)
 		close(qemu_fd);
-	/* The console is complete: its classifier may finish. */
-	if (f->cls_fd >= 0)
-		close(f->cls_fd);
-	f->cls_fd = -1;
+	if (c.probing && !f->kernel_seen && !f->interrupted && !f->timed_out) {
+		char *e = err.len ? bt_strndup(err.buf, strcspn(err.buf, "\n")) : NULL;
+
+		if (e)
+			*gave_up = e;
+		else if (f->qemu_killed)
+			*gave_up = bt_asprintf("no kernel line in %d s", VM_KVM_TRY_MS / 1000);
+		else
+			*gave_up = bt_asprintf("QEMU %s before a kernel line",
+					       bt_wait_str(f->qemu_status));
+	} else if (c.probing) {
+		console_release(&c);
+	}
 	close(out[0]);
 	close(errp[0]);
 	if (c.log_fd >= 0)
@@ -698,10 +721,63 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 	if (qmp_path && qmp_path[0] == '/' && strncmp(qmp_path, "/proc/", 6))
 		unlink(qmp_path);
 	free(qmp_path);
+	free(f->qemu_error);
 	f->qemu_error = sb_detach(&err);
+	free(f->last_lines);
 	f->last_lines = console_tail(&c);
 	sb_release(&c.line);
+	sb_release(&c.held);
 	free(c.m_started);
 	free(c.m_finished);
 	return 0;
+}
+
+int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
+		const char *results_img, struct vm_facts *f)
+{
+	const char *qemu = qemu_bin(arch);
+	char *why = NULL, *gave_up = NULL, *path;
+	bool kvm;
+	int ret;
+
+	path = vm_accel_which(qemu);
+	if (!path)
+		return bt_error("%s: not found; install the Debian package %s (or run scripts/boottest/setup)",
+				qemu, arch->deb);
+	free(path);
+	kvm = vm_accel_kvm(o, arch, qemu, &why);
+	if (!kvm)
+		bt_note("KVM not used (%s): TCG, boots are slower", why);
+	free(why);
+	vm_classify_start(o, f);
+	ret = run_once(o, arch, results_img, f, kvm,
+		       kvm && o->accel == VM_ACCEL_AUTO, &gave_up);
+	if (!ret && gave_up) {
+		char *rec = vm_accel_record_path();
+
+		bt_note("KVM did not boot the kernel (%s): booting again under TCG; ACCEL=tcg skips the try, ACCEL=kvm forces KVM",
+			gave_up);
+		f->kvm_fallback = gave_up;
+		for (size_t i = 0; f->argv[i]; i++)
+			free(f->argv[i]);
+		free(f->argv);
+		f->argv = NULL;
+		f->qemu_started = false;
+		f->qemu_killed = false;
+		f->qemu_status = 0;
+		ret = run_once(o, arch, results_img, f, false, false, NULL);
+		/* The kernel writes to this console: KVM was the reason. */
+		if (!ret && f->kernel_seen) {
+			vm_accel_record(qemu, gave_up);
+			if (rec)
+				bt_note("recorded in %s: runs until the host reboots use TCG at once",
+					rec);
+		}
+		free(rec);
+	}
+	/* The console is complete: its classifier may finish. */
+	if (f->cls_fd >= 0)
+		close(f->cls_fd);
+	f->cls_fd = -1;
+	return ret;
 }

@@ -11,7 +11,7 @@
  *   exit_status  0 clean, 1 kernel/test failure, 2 infrastructure
  *   reason       one line saying why
  *   kernel       {path, initrd, release, arch}
- *   qemu         {argv: [...], accel, status, killed}
+ *   qemu         {argv: [...], accel, kvm_fallback, status, killed}
  *   run_dir, nonce, timeout_s, duration_s, timed_out
  *   init         {reached, seconds, finished}
  *   cmd          {command, status} (status null when unknown)
@@ -367,6 +367,7 @@ static void write_json(const struct vm_opts *o, const struct vm_facts *f,
 	q = json_object_new_object();
 	json_object_object_add(q, "argv", str_array(f->argv));
 	bt_json_add_str(q, "accel", f->accel);
+	bt_json_add_str(q, "kvm_fallback", f->kvm_fallback);
 	bt_json_add_str(q, "status", f->qemu_started && !f->qemu_killed ?
 			bt_wait_str(f->qemu_status) : NULL);
 	bt_json_add_bool(q, "killed", f->qemu_killed);

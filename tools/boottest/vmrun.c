@@ -44,6 +44,11 @@ static void print_usage(FILE *fp)
 		"  --mem SIZE        guest memory, e.g. 512M, 1G (default 1G)\n"
 		"  --cpus N          guest CPUs (default 2)\n"
 		"  --tcg-cpus N      guest CPUs when KVM is not usable (default: --cpus)\n"
+		"  --accel auto|kvm|tcg  auto (default): KVM when the device opens, and\n"
+		"                    TCG again in the same run when the KVM boot shows no\n"
+		"                    kernel line (remembered until the host reboots)\n"
+		"  --print-accel     print kvm or tcg, what --accel and --arch would give\n"
+		"                    (the reason for tcg on stderr), and exit\n"
 		"  --timeout SEC     hard limit for the whole boot (default 300)\n"
 		"  --append STR      extra kernel command line\n"
 		"  --host-tsc        x86_64 under TCG: give the kernel the host's TSC rate\n"
@@ -71,6 +76,9 @@ static void print_usage(FILE *fp)
 		"\n"
 		"Environment:\n"
 		"  BOOTTEST_QEMU  the QEMU binary to run (default qemu-system-ARCH)\n"
+		"  BOOTTEST_CACHE where a failed KVM boot is recorded (kvm-failed; default\n"
+		"                 $XDG_CACHE_HOME/boottest, else $HOME/.cache/boottest)\n"
+		"  BOOTTEST_KVM_DEV  the KVM device to open (default /dev/kvm)\n"
 		"  PATH           where qemu-system-ARCH is looked up\n"
 		"\n"
 		"Exit: 0 clean, 1 kernel/CMD/TESTS failed, 2 usage or infrastructure.\n",
@@ -197,6 +205,8 @@ int main(int argc, char **argv)
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "tcg-cpus", required_argument, NULL, 'U' },
+		{ "accel", required_argument, NULL, 'X' },
+		{ "print-accel", no_argument, NULL, 'P' },
 		{ "timeout", required_argument, NULL, 't' },
 		{ "append", required_argument, NULL, 'A' },
 		{ "host-tsc", no_argument, NULL, 'H' },
@@ -220,6 +230,7 @@ int main(int argc, char **argv)
 			      .cls_fd = -1, .kcls_fd = -1 };
 	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
 	const struct vm_arch *arch;
+	bool print_accel = false;
 	char *results;
 	int c, status;
 
@@ -291,6 +302,15 @@ int main(int argc, char **argv)
 			break;
 		case 'M':
 			return make_vars(optarg);
+		case 'X':
+			o.accel = vm_accel_parse(optarg);
+			if (o.accel < 0)
+				bt_die(BT_EXIT_USAGE, "ACCEL=%s: give auto, kvm or tcg",
+				       optarg);
+			break;
+		case 'P':
+			print_accel = true;
+			break;
 		case 'D':
 			o.dump = true;
 			break;
@@ -314,6 +334,24 @@ int main(int argc, char **argv)
 			print_usage(stderr);
 			return o.bisect ? 125 : BT_EXIT_USAGE;
 		}
+	}
+	if (print_accel && optind == argc) {
+		char *why = NULL;
+
+		arch = vm_arch_find(o.arch);
+		if (!arch)
+			bt_die(BT_EXIT_USAGE, "ARCH=%s: no QEMU entry; known: %s",
+			       o.arch, vm_arch_names());
+		if (vm_accel_kvm(&o, arch, getenv("BOOTTEST_QEMU") &&
+				 *getenv("BOOTTEST_QEMU") ?
+				 getenv("BOOTTEST_QEMU") : arch->qemu, &why)) {
+			puts("kvm");
+		} else {
+			puts("tcg");
+			bt_note("%s", why);
+		}
+		free(why);
+		return 0;
 	}
 	if (optind != argc || !o.kernel || !o.rootfs || !o.runs_dir) {
 		print_usage(stderr);

@@ -31,6 +31,8 @@ struct vm_arch {
 	const char *append;	/* kernel options of every boot, or NULL */
 };
 
+enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG };
+
 const struct vm_arch *vm_arch_find(const char *name);
 const char *vm_arch_names(void);
 unsigned long vm_host_tsc_khz(void);
@@ -59,6 +61,7 @@ struct vm_opts {
 	const char *vmlinux;	/* ELF with the symbols (gdb, file:line) */
 	const char *modules_dir; /* .ko files with symbols (modules.order) */
 	bool host_tsc;		/* x86_64 TCG: the guest told the TSC rate */
+	int accel;		/* enum vm_accel */
 };
 
 /* What happened while QEMU ran. */
@@ -67,6 +70,8 @@ struct vm_facts {
 	char nonce[33];
 	char **argv;		/* QEMU command line */
 	const char *accel;
+	char *kvm_fallback;	/* why a KVM try gave way to TCG, or NULL */
+	bool kernel_seen;	/* a kernel line came on the console */
 	long long start_ms;
 	double duration_s;
 	double init_s;		/* < 0: init marker not seen */
@@ -107,6 +112,15 @@ struct vm_guest {
 	long tests_total, tests_pass, tests_fail, tests_skip;
 	char *tests_failed_names; /* newline-separated, bounded */
 };
+
+/* vmrun-accel.c: KVM or TCG, and what a failed KVM boot taught */
+#define VM_KVM_TRY_MS	10000
+int vm_accel_parse(const char *s);
+bool vm_accel_kvm(const struct vm_opts *o, const struct vm_arch *arch,
+		  const char *qemu, char **why);
+void vm_accel_record(const char *qemu, const char *reason);
+char *vm_accel_record_path(void);
+char *vm_accel_which(const char *prog);
 
 /* vmrun-qemu.c */
 int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,

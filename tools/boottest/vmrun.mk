@@ -2,7 +2,7 @@
 # vmrun: boot a kernel in QEMU on the boottest root and write the verdict.
 TOOLS += vmrun
 vmrun-main := vmrun.o
-vmrun-objs := vmrun-arch.o vmrun-qemu.o vmrun-guest.o vmrun-report.o \
+vmrun-objs := vmrun-arch.o vmrun-accel.o vmrun-qemu.o vmrun-guest.o vmrun-report.o \
 	      vmrun-qmp.o vmrun-qmp-msg.o vmrun-dump.o vmrun-postmortem.o \
 	      ksymbolize-frame.o ksymbolize-core.o
 vmrun-pkgs := json-c libelf libdw
