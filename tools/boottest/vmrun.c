@@ -395,6 +395,11 @@ int main(int argc, char **argv)
 	status = vm_report(&o, &f, &g);
 out:
 	bt_cleanup_now();
+	free(results);
+	free(f.run_dir);
+	free(f.qemu_error);
+	free(f.last_lines);
+	free(f.kvm_fallback);
 	if (f.interrupted) {
 		int sig = vm_signal_pending();
 
