@@ -109,4 +109,21 @@ like "$(head -n 1 "$B_RUN/console.log")" '^<5>\[ *0\.0+\] Linux version' "... an
 like "$(sed -n 's/^reason //p' "$rec" 2>/dev/null)" '^no kernel line in 10 s$' "recorded with its reason"
 is "$(pgrep -f -x 'sleep 613' | wc -l)" 0 "the stuck QEMU was killed (no orphan)"
 
+# ---- the tools of the suite's sanitizer build (tests/run: BT_BIN) on
+# both paths: the fallback and the recorded failure ----
+kpath=$(jget "$B_RUN/result.json" "['kernel']['path']")
+kinitrd=$(jget "$B_RUN/result.json" "['kernel']['initrd']")
+rootfs=$(sed -n 's/.*file=\([^,]*\),if=none,id=root,.*/\1/p' "$B_RUN/qemu.cmdline")
+export BOOTTEST_CACHE=$T_TMP/cache-san
+for path in fallback recorded; do
+	: > "$FAKE_QEMU_CALLS"
+	FAKE_KVM=abort "$BT_BIN/vmrun" --kernel "$kpath" --initrd "$kinitrd" --rootfs "$rootfs" \
+		--runs-dir "$T_TMP/san-runs" --tools "$out/.boottest/tools" --cmd true --timeout 240 \
+		< /dev/null > "$T_TMP/san-$path.log" 2>&1
+	is $? 0 "$BT_BIN/vmrun, $path: exit status 0" || diag "$(tail -n 20 "$T_TMP/san-$path.log")"
+	check_fail "$BT_BIN/vmrun, $path: no sanitizer report" \
+		grep -E 'Sanitizer|runtime error' "$T_TMP/san-$path.log"
+done
+is "$(calls)" tcg "... the second went to TCG at once"
+
 done_testing
