@@ -76,6 +76,16 @@ is "$(jget "$B_RUN/result.json" "['qemu']['kvm_fallback']")" null "no fallback i
 vmrun=$out/.boottest/tools/vmrun
 is "$("$vmrun" --print-accel 2> /dev/null)" tcg "vmrun --print-accel: tcg with the record"
 
+# ---- a second QEMU binary gets a record of its own; the first keeps its ----
+cp "$BOOTTEST_QEMU" "$T_TMP/qemu2"
+: > "$FAKE_QEMU_CALLS"
+BOOTTEST_QEMU=$T_TMP/qemu2 FAKE_KVM=abort boot "$out" "$T_TMP/q2.log" "${kvars[@]}" CMD=true TIMEOUT=240
+is "$(calls)" "kvm tcg" "another QEMU binary: tried and fell back"
+is "$(grep -c '^reason ' "$rec")" 2 "two records, one per QEMU binary"
+: > "$FAKE_QEMU_CALLS"
+FAKE_KVM=abort boot "$out" "$T_TMP/q1.log" "${kvars[@]}" CMD=true TIMEOUT=240
+is "$(calls)" tcg "the first binary's record was kept: no KVM try"
+
 # ---- ACCEL=kvm forces KVM: QEMU's error is the run's ----
 : > "$FAKE_QEMU_CALLS"
 FAKE_KVM=abort boot "$out" "$T_TMP/kvm.log" "${kvars[@]}" CMD=true TIMEOUT=240 ACCEL=kvm

@@ -11,8 +11,8 @@
  * under TCG in the same run (vmrun-qemu.c).  Once the TCG boot has shown a
  * kernel line (the kernel was not the reason), the failure is recorded in
  * CACHE/kvm-failed for this boot of the host (its boot_id) and this QEMU
- * binary (path, size, mtime); later runs read it and go to TCG at once,
- * with a note.  --accel kvm always tries KVM (no fallback); --accel tcg
+ * binary (path, size, mtime), one record per QEMU binary; later runs read
+ * it and go to TCG at once, with a note.  --accel kvm always tries KVM (no fallback); --accel tcg
  * never does.
  *
  * CACHE is $BOOTTEST_CACHE, else $XDG_CACHE_HOME/boottest, else
@@ -30,6 +30,7 @@
 
 #include "err.h"
 #include "path.h"
+#include "strbuf.h"
 #include "vmrun.h"
 
 int vm_accel_parse(const char *s)
@@ -153,24 +154,53 @@ static char *record_key(const char *qemu)
 }
 
 /*
- * The reason a record for this key gives, or NULL.  The file is ours, but
- * read as untrusted: bounded, one reason line, anything else ignored.
+ * The file holds a record per QEMU binary, each its key (two lines) and a
+ * reason line.  It is ours, but read as untrusted: bounded, and anything
+ * that is not a whole record is ignored.  Returns the end of the record at
+ * s (NULL at the end of the text); *whole: it is one; *match: it has key,
+ * its reason in *reason (allocated) when reason is not NULL.
  */
+static const char *next_record(const char *s, const char *key,
+			       char **reason, bool *whole, bool *match)
+{
+	const char *r, *e;
+	size_t klen = strlen(key);
+
+	*whole = false;
+	*match = false;
+	if (!*s)
+		return NULL;
+	/* the key is "boot_id ...\nqemu ...\n": the reason follows it */
+	r = strchr(s, '\n');
+	r = r ? strchr(r + 1, '\n') : NULL;
+	if (!r)
+		return NULL;
+	r++;
+	e = strchr(r, '\n');
+	e = e ? e + 1 : r + strlen(r);
+	if (strncmp(s, "boot_id ", 8) || strncmp(strchr(s, '\n') + 1, "qemu ", 5) ||
+	    strncmp(r, "reason ", 7))
+		return e;
+	*whole = true;
+	if ((size_t)(r - s) == klen && !strncmp(s, key, klen)) {
+		*match = true;
+		if (reason)
+			*reason = bt_strndup(r + 7, strcspn(r + 7, "\n"));
+	}
+	return e;
+}
+
+/* The reason recorded for this boot of the host and QEMU, or NULL. */
 static char *recorded_failure(const char *qemu)
 {
 	char *path = vm_accel_record_path(), *key = record_key(qemu);
 	char *buf = NULL, *reason = NULL;
-	size_t len, klen;
+	const char *s;
+	bool whole, match = false;
 
-	if (path && key && !bt_read_file(path, &buf, &len, 4096, NULL)) {
-		klen = strlen(key);
-		if (len > klen && !strncmp(buf, key, klen) &&
-		    !strncmp(buf + klen, "reason ", 7)) {
-			char *r = buf + klen + 7;
-
-			reason = bt_strndup(r, strcspn(r, "\n"));
-		}
-	}
+	if (path && key && !bt_read_file(path, &buf, NULL, 1 << 16, NULL))
+		for (s = buf; s && !match; )
+			s = next_record(s, key, &reason, &whole, &match);
 	free(buf);
 	free(key);
 	free(path);
@@ -202,11 +232,21 @@ bool vm_accel_kvm(const struct vm_opts *o, const struct vm_arch *arch,
 	return false;
 }
 
+/*
+ * Record a failure for this boot of the host and this QEMU: the records
+ * of other QEMU binaries in this boot are kept (at most RECORDS_MAX), the
+ * rest replaced.
+ */
+#define RECORDS_MAX	16
 void vm_accel_record(const char *qemu, const char *reason)
 {
 	char *path = vm_accel_record_path(), *key = record_key(qemu), *dir;
+	char *buf = NULL, *boot;
+	struct strbuf text = STRBUF_INIT;
 	struct bt_atomic a;
-	char *text;
+	const char *s, *e;
+	int kept = 0;
+	bool whole, match;
 
 	if (!path || !key)
 		goto out;
@@ -216,15 +256,30 @@ void vm_accel_record(const char *qemu, const char *reason)
 		goto out;
 	}
 	free(dir);
-	text = bt_asprintf("%sreason %.*s\n", key, (int)strcspn(reason, "\n"),
-			   reason);
+	/* "boot_id ID\n": what a kept record starts with */
+	boot = bt_strndup(key, strcspn(key, "\n") + 1);
+	if (!bt_read_file(path, &buf, NULL, 1 << 16, NULL)) {
+		for (s = buf; s && kept < RECORDS_MAX - 1; s = e) {
+			e = next_record(s, key, NULL, &whole, &match);
+			if (whole && !match && !strncmp(s, boot, strlen(boot))) {
+				sb_add(&text, s, e - s);
+				if (e[-1] != '\n')
+					sb_addch(&text, '\n');
+				kept++;
+			}
+		}
+	}
+	free(boot);
+	free(buf);
+	sb_addf(&text, "%sreason %.*s\n", key, (int)strcspn(reason, "\n"),
+		reason);
 	if (bt_atomic_open(&a, path, 0644) == 0) {
-		if (bt_write_all(a.fd, text, strlen(text)) == 0)
+		if (bt_write_all(a.fd, text.buf, text.len) == 0)
 			bt_atomic_commit(&a);
 		else
 			bt_atomic_abort(&a);
 	}
-	free(text);
+	sb_release(&text);
 out:
 	free(key);
 	free(path);
