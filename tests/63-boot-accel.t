@@ -25,7 +25,7 @@ rec=$BOOTTEST_CACHE/kvm-failed
 : > "$BOOTTEST_KVM_DEV"
 cat > "$BOOTTEST_QEMU" <<'EOF'
 #!/bin/bash
-accel= prev=
+accel= prev= args=()
 for a in "$@"; do
 	[ "$prev" = -accel ] && accel=$a
 	prev=$a
@@ -33,6 +33,14 @@ done
 echo "$accel" >> "$FAKE_QEMU_CALLS"
 if [ "$accel" = kvm ]; then
 	case $FAKE_KVM in
+	works)
+		# a KVM that works, played by TCG
+		for a in "$@"; do
+			case $a in kvm) a=tcg ;; host) a=max ;; esac
+			args+=("$a")
+		done
+		exec qemu-system-x86_64 "${args[@]}"
+		;;
 	abort)
 		echo "qemu-system-x86_64: error: failed to set MSR 0x10a to 0x69" >&2
 		kill -ABRT $$
@@ -92,6 +100,16 @@ FAKE_KVM=abort boot "$out" "$T_TMP/kvm.log" "${kvars[@]}" CMD=true TIMEOUT=240 A
 is "$B_RC" 2 "ACCEL=kvm with broken KVM: infrastructure (2)"
 is "$(calls)" kvm "ACCEL=kvm: KVM only, no fallback"
 like "$(cat "$T_TMP/kvm.log")" 'failed to set MSR 0x10a' "ACCEL=kvm: QEMU's error is shown"
+
+# ---- a KVM that works, with the kernel's lines hidden (loglevel=0): the
+# init's marker shows the guest runs; no second boot, nothing recorded ----
+rm -f "$rec"
+: > "$FAKE_QEMU_CALLS"
+FAKE_KVM=works boot "$out" "$T_TMP/works.log" "${kvars[@]}" CMD=true TIMEOUT=240 APPEND=loglevel=0
+is "$B_RC" 0 "working KVM, APPEND=loglevel=0: exit status 0" || diag "$(tail -n 20 "$T_TMP/works.log")"
+is "$(calls)" kvm "... one boot, under KVM (the init's marker counts)"
+is "$(jget "$B_RUN/result.json" "['qemu']['accel']")" kvm "... result.json: accel kvm"
+ok "$([ ! -e "$rec" ]; echo $?)" "... nothing recorded"
 
 # ---- ACCEL=tcg never tries; a bad ACCEL is a usage error ----
 rm -f "$rec"

@@ -7,7 +7,8 @@
  * kernel: on some nested hosts QEMU aborts while it sets up the vCPU
  * ("failed to set MSR 0x10a to 0x69" with -cpu host), or the guest never
  * reaches the kernel.  So an automatic KVM boot is a try: when QEMU exits,
- * or VM_KVM_TRY_MS pass, before the first kernel line, vmrun boots again
+ * or VM_KVM_TRY_MS pass, before the first kernel line (or the init's
+ * "started" marker: APPEND=quiet hides the kernel's lines), vmrun boots again
  * under TCG in the same run (vmrun-qemu.c).  Once the TCG boot has shown a
  * kernel line (the kernel was not the reason), the failure is recorded in
  * CACHE/kvm-failed for this boot of the host (its boot_id) and this QEMU

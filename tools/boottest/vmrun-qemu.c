@@ -330,7 +330,8 @@ static void console_line(struct console *c)
 	while (len && (s[len - 1] == '\r'))
 		s[--len] = '\0';
 	echo_line(c, s);
-	if (!c->f->kernel_seen && kernel_line(s))
+	/* the init's marker counts too: APPEND=quiet hides the kernel's lines */
+	if (!c->f->kernel_seen && (kernel_line(s) || strstr(s, c->m_started)))
 		c->f->kernel_seen = true;
 	if (!c->f->init_reached && strstr(s, c->m_started)) {
 		c->f->init_reached = true;

@@ -71,7 +71,7 @@ struct vm_facts {
 	char **argv;		/* QEMU command line */
 	const char *accel;
 	char *kvm_fallback;	/* why a KVM try gave way to TCG, or NULL */
-	bool kernel_seen;	/* a kernel line came on the console */
+	bool kernel_seen;	/* a kernel line, or the init's marker, came */
 	long long start_ms;
 	double duration_s;
 	double init_s;		/* < 0: init marker not seen */
