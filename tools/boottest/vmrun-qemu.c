@@ -766,6 +766,8 @@ int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		f->qemu_started = false;
 		f->qemu_killed = false;
 		f->qemu_status = 0;
+		free(f->dump_why);
+		f->dump_why = NULL;
 		ret = run_once(o, arch, results_img, f, false, false, NULL);
 		/* The kernel writes to this console: KVM was the reason. */
 		if (!ret && f->kernel_seen) {

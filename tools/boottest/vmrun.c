@@ -400,6 +400,8 @@ out:
 	free(f.qemu_error);
 	free(f.last_lines);
 	free(f.kvm_fallback);
+	free(f.dump_why);
+	free(f.dump_path);
 	if (f.interrupted) {
 		int sig = vm_signal_pending();
 
