@@ -167,6 +167,8 @@ is "$(jq -r '.tests[] | select(.name=="fixture/009") | .status' "$run/fstests.js
 is "$(jq -r '.tests[] | select(.name=="fixture/010") | .status' "$run/fstests.json" 2>/dev/null)" pass \
 	"fixture/010: dmsetup create makes its /dev/mapper node (no udev in the guest)"
 check "FSTESTS_XUNIT=0: check.log home" test -s "$run/guest/fstests/ext4_default/check.log"
+is "$(jq -r '.sections[0].fstyp' "$run/fstests.json" 2>/dev/null)" ext4 \
+	"FSTESTS_XUNIT=0: the section's FSTYP, from check's output (no result.xml)"
 no_rate() { [ -s "$1" ] && ! grep -q tsc_early_khz "$1"; }
 check "FSTESTS_HOST_TSC=0: no TSC rate on the kernel command line" no_rate "$run/qemu.cmdline"
 like "$(cat "$run/qemu.cmdline" 2>/dev/null)" ' -smp 2,sockets=2 ' "CPUS=2 given: two guest CPUs, KVM or not"

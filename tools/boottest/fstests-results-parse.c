@@ -694,6 +694,12 @@ static void console_runner(struct fr_run *r, const char *s, size_t len,
 			i++;
 		if (i < alen && !t->message)
 			t->message = bt_strndup(a + i, alen - i);
+	} else if (starts(s, len, "fstyp ") && nw >= 2) {
+		/* check's "FSTYP -- ext4": for a run without result.xml */
+		struct fr_section *sec = fr_section(r, w[0]);
+
+		if (sec && !sec->fstyp)
+			sec->fstyp = bt_strdup(w[1]);
 	} else if (starts(s, len, "done ") && nw >= 1) {
 		r->done = true;
 		if (isdigit((unsigned char)w[0][0]))
