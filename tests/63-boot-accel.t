@@ -122,6 +122,10 @@ ok "$([ ! -e "$rec" ]; echo $?)" "ACCEL=tcg records nothing"
 boot "$out" "$T_TMP/bogus.log" "${kvars[@]}" CMD=true ACCEL=bogus
 is "$B_RC" 2 "ACCEL=bogus: exit status 2"
 like "$(cat "$T_TMP/bogus.log")" 'ACCEL=bogus: give auto, kvm or tcg' "ACCEL=bogus: the error names the choices"
+BOOTTEST_KVM_DEV=$T_TMP/none boot "$out" "$T_TMP/nokvm.log" "${kvars[@]}" CMD=true ACCEL=kvm
+is "$B_RC" 2 "ACCEL=kvm without a KVM device: exit status 2"
+like "$(cat "$T_TMP/nokvm.log")" "ACCEL=kvm: $T_TMP/none missing; ACCEL=auto or tcg boots under TCG" \
+	"... the error names the device and the fix"
 is "$(BOOTTEST_KVM_DEV=$T_TMP/none "$vmrun" --print-accel 2>&1 | tr '\n' ' ')" \
 	"tcg vmrun: note: $T_TMP/none missing " "no KVM device: tcg, and why"
 

@@ -8,13 +8,14 @@
  * ("failed to set MSR 0x10a to 0x69" with -cpu host), or the guest never
  * reaches the kernel.  So an automatic KVM boot is a try: when QEMU exits,
  * or VM_KVM_TRY_MS pass, before the first kernel line (or the init's
- * "started" marker: APPEND=quiet hides the kernel's lines), vmrun boots again
- * under TCG in the same run (vmrun-qemu.c).  Once the TCG boot has shown a
- * kernel line (the kernel was not the reason), the failure is recorded in
- * CACHE/kvm-failed for this boot of the host (its boot_id) and this QEMU
- * binary (path, size, mtime), one record per QEMU binary; later runs read
- * it and go to TCG at once, with a note.  --accel kvm always tries KVM (no fallback); --accel tcg
- * never does.
+ * "started" marker: APPEND=quiet hides the kernel's lines), vmrun boots
+ * again under TCG in the same run (vmrun-qemu.c).  Once the TCG boot has
+ * shown such a line (the kernel was not the reason), the failure is
+ * recorded in CACHE/kvm-failed for this boot of the host (its boot_id) and
+ * this QEMU binary (path, size, mtime), a record per QEMU binary; later
+ * runs read it and go to TCG at once, with a note.  --accel kvm always
+ * takes KVM (no try, no fallback; a device that does not open is a usage
+ * error); --accel tcg never does.
  *
  * CACHE is $BOOTTEST_CACHE, else $XDG_CACHE_HOME/boottest, else
  * $HOME/.cache/boottest (Makefile.boot's rule).  BOOTTEST_KVM_DEV names
@@ -218,8 +219,12 @@ bool vm_accel_kvm(const struct vm_opts *o, const struct vm_arch *arch,
 		*why = bt_strdup("ACCEL=tcg");
 		return false;
 	}
-	if (o->accel == VM_ACCEL_KVM)
+	if (o->accel == VM_ACCEL_KVM) {
+		if (!kvm_opens(arch, why))
+			bt_die(BT_EXIT_USAGE, "ACCEL=kvm: %s; ACCEL=auto or tcg boots under TCG",
+			       *why);
 		return true;
+	}
 	if (!kvm_opens(arch, why))
 		return false;
 	reason = recorded_failure(qemu);
