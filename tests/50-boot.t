@@ -30,7 +30,7 @@ is "$(jget "$B_RUN/result.json" "['verdict']")" infrastructure "a QEMU option QE
 like "$(cat "$T_TMP/bad.log")" "invalid option" "... with QEMU's own message"
 
 # --- a clean boot, stdin /dev/null, output to a file ---------------------
-boot "$O" "$T_TMP/clean.log" CMD='uname -r; echo boottest-cmd-output' TIMEOUT=240
+boot "$O" "$T_TMP/clean.log" CMD='uname -r; echo boottest-cmd-output; sed s/^/aslr=/ /proc/sys/kernel/randomize_va_space' TIMEOUT=240
 is "$B_RC" 0 "Debian's kernel boots clean (make exit 0)" || diag "$(tail -20 "$T_TMP/clean.log")"
 r=$B_RUN/result.json
 assert_clean_run --cmd "$B_RUN"
@@ -47,6 +47,20 @@ ok $? "junit.xml is well-formed XML"
 like "$(cat "$B_RUN/console.log")" "boottest-init: started" "the initramfs loaded the root's modules"
 [[ "$(cat "$B_RUN/console.log")" != *"boottest-initramfs: warning"* ]]
 ok $? "... every one without a warning"
+
+clean_run=$B_RUN
+# Under TCG, user-space ASLR is off (vmrun: sysctl.kernel.randomize_va_space=0)
+# so QEMU keeps its translations of ld.so and libc from one exec to the next;
+# with KVM the guest keeps the kernel's default.
+if [ "$(jget "$clean_run/result.json" "['qemu']['accel']")" = tcg ]; then
+	like "$(cat "$clean_run/cmd.out")" "aslr=0" "TCG: user-space ASLR off in the guest (randomize_va_space 0)"
+	boot "$O" "$T_TMP/aslr.log" CMD='sed s/^/aslr=/ /proc/sys/kernel/randomize_va_space' \
+		APPEND=sysctl.kernel.randomize_va_space=2 TIMEOUT=240
+	like "$(cat "$B_RUN/cmd.out")" "aslr=2" "APPEND=sysctl.kernel.randomize_va_space=2 brings ASLR back under TCG" ||
+		diag "$(tail -5 "$T_TMP/aslr.log")"
+else
+	like "$(cat "$clean_run/cmd.out")" "aslr=2" "KVM: user-space ASLR as the kernel sets it (randomize_va_space 2)"
+fi
 
 # --- no CMD: the run copies the empty results disk made once --------------
 boot "$O" "$T_TMP/plain.log" TIMEOUT=240
