@@ -219,14 +219,14 @@ bool vm_accel_kvm(const struct vm_opts *o, const struct vm_arch *arch,
 		*why = bt_strdup("ACCEL=tcg");
 		return false;
 	}
-	if (o->accel == VM_ACCEL_KVM) {
-		if (!kvm_opens(arch, why))
+	if (!kvm_opens(arch, why)) {
+		if (o->accel == VM_ACCEL_KVM)
 			bt_die(BT_EXIT_USAGE, "ACCEL=kvm: %s; ACCEL=auto or tcg boots under TCG",
 			       *why);
-		return true;
-	}
-	if (!kvm_opens(arch, why))
 		return false;
+	}
+	if (o->accel == VM_ACCEL_KVM)
+		return true;
 	reason = recorded_failure(qemu);
 	if (!reason)
 		return true;
