@@ -143,12 +143,27 @@ fi
 # CPUs (its affinity mask): taskset -c 0 makes the one-thread reference.
 # Corpus logs concatenated to 6 MB (about 1000 reports), with priorities
 # and without (the message levels of such a log are matched by two
-# threads as well), in every output form.
+# threads as well), in every output form.  The third form adds reports
+# whose frames need JSON escapes (quote, backslash, control byte) at the
+# start and the end: the second thread formats the second half of the
+# crash list in memory.
+esc_reports() {
+	for ((i = 0; i < 300; i++)); do
+		printf '[  %d.000000] WARNING: CPU: 0 PID: 1 at fs/esc.c:%d esc_func+0x1/0x2\n' $i $i
+		printf '[  %d.000000] Call Trace:\n' $i
+		printf '[  %d.000000]  esc_inner+0x10/0x20 "quoted" back\\slash \001 ctl\n' $i
+		printf '[  %d.000000]  esc_outer+0x30/0x40\n' $i
+		printf '[  %d.000000] ---[ end trace 0000000000000000 ]---\n' $i
+	done
+}
 if [ -d "$corpus" ] && command -v taskset > /dev/null && [ "$(nproc --all)" -ge 2 ] &&
 	taskset -c 0,1 true 2> /dev/null; then
-	for form in kmsg plain; do
+	for form in kmsg plain escapes; do
 		: > "$T_TMP/big.log"
-		if [ $form = kmsg ]; then
+		if [ $form = escapes ]; then
+			esc_reports > "$T_TMP/big.log"
+			set -- "$corpus"/*.log
+		elif [ $form = kmsg ]; then
 			set -- "$corpus"/*.log
 		else
 			mapfile -t plain < <(grep -LE '^<[0-9]+>|^[0-9]+,[0-9]+,[0-9]+,|^[a-z]+ *:[a-z]+ *: ' "$corpus"/*.log)
@@ -157,6 +172,16 @@ if [ -d "$corpus" ] && command -v taskset > /dev/null && [ "$(nproc --all)" -ge 
 		while [ "$(stat -c %s "$T_TMP/big.log")" -lt $((6 << 20)) ]; do
 			cat "$@" >> "$T_TMP/big.log"
 		done
+		if [ $form = escapes ]; then
+			esc_reports >> "$T_TMP/big.log"
+			n=$(taskset -c 0,1 "$dc" --json "$T_TMP/big.log" | python3 -c '
+import json, sys
+d = json.load(sys.stdin)
+want = "esc_inner+0x10/0x20 \"quoted\" back\\slash \x01 ctl"
+c = d["crashes"]
+print(sum(want in x["stack"] for x in c[:300]), sum(want in x["stack"] for x in c[-300:]))')
+			is "$n" "300 300" "6 MB log ($form): the frames that need escapes read back from the JSON, first and last 300 reports"
+		fi
 		n=$("$dc" --json "$T_TMP/big.log" | python3 -c 'import json, sys; print(len(json.load(sys.stdin)["crashes"]))')
 		like "$n" '^([3-9][0-9][0-9]|[0-9]{4,})$' "6 MB log ($form): $n reports (>= 256: titles made by two threads)"
 		for opt in --json --tap --junit ""; do

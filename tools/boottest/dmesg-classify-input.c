@@ -528,14 +528,6 @@ static void parse_init(struct parse_state *ps, struct dc_log *log,
 		ps->hit = dc_lit_next(r, data, len, from);
 }
 
-/*
- * Inputs from this size on are decoded by two threads, each a half (in
- * whole lines); a build for tests may lower it.
- */
-#ifndef DC_PAR_MIN
-#define DC_PAR_MIN (4U << 20)
-#endif
-
 /* The second half: its lines go after the first half's (counted). */
 struct half {
 	pthread_t tid;

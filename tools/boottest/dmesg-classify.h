@@ -99,6 +99,14 @@ struct dc_log {
 	bool levels_done;	/* lines without a priority have their level */
 };
 
+/*
+ * Inputs from this size on are read and decoded by two threads, each a
+ * half (in whole lines, for decoding); a build for tests may lower it.
+ */
+#ifndef DC_PAR_MIN
+#define DC_PAR_MIN (4U << 20)
+#endif
+
 /* A large block in transparent huge pages (fewer page faults); free(). */
 void *dc_alloc_big(size_t n);
 void dc_run_pair(void *(*fn)(void *), void *a, void *b);

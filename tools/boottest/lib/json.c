@@ -102,7 +102,7 @@ static size_t json_escape(unsigned char c, char *out)
 /*
  * Does s[0..n) need no JSON escape (no byte of json_special above)?  For
  * a writer that keeps plain strings in a buffer of its own and calls
- * bt_json_write_str() for the rest.  8 bytes at a time: a byte below
+ * bt_json_escape() for the rest.  8 bytes at a time: a byte below
  * 0x20 or equal to '"' or '\\' leaves a high bit in the tests below
  * (bytes >= 0x80 are excluded from the "below" test by ~x).
  */
@@ -127,28 +127,19 @@ bool bt_json_plain(const char *s, size_t n)
 	return true;
 }
 
-void bt_json_write_str(FILE *f, const char *s, size_t n)
+size_t bt_json_escape(char *dst, const char *s, size_t n)
 {
-	size_t run = 0;
+	char *d = dst;
 
-	if (!s) {
-		fputs("null", f);
-		return;
-	}
-	putc('"', f);
 	for (size_t i = 0; i < n; i++) {
 		unsigned char c = s[i];
-		char esc[6];
 
-		if (!json_special[c])
-			continue;
-		if (i > run)
-			fwrite(s + run, 1, i - run, f);
-		fwrite(esc, 1, json_escape(c, esc), f);
-		run = i + 1;
+		if (json_special[c])
+			d += json_escape(c, d);
+		else
+			*d++ = c;
 	}
-	fwrite(s + run, 1, n - run, f);
-	putc('"', f);
+	return d - dst;
 }
 
 void bt_json_add_str(struct json_object *o, const char *key, const char *s)

@@ -19,11 +19,12 @@ int bt_json_fprint(FILE *f, struct json_object *obj, bool pretty);
 int bt_json_save(const char *path, struct json_object *obj, bool pretty);
 
 /*
- * Streaming output, for documents too large to build as a tree: s[0..n) as
- * a JSON string literal, escaped byte for byte as json-c writes it with
- * JSON_C_TO_STRING_NOSLASHESCAPE; a NULL s writes null.
+ * Streaming output, for documents too large to build as a tree: s[0..n)
+ * as the inside of a JSON string literal (no quotes), escaped byte for
+ * byte as json-c writes it with JSON_C_TO_STRING_NOSLASHESCAPE, into dst
+ * (room for 6 * n bytes); returns the bytes written.
  */
-void bt_json_write_str(FILE *f, const char *s, size_t n);
+size_t bt_json_escape(char *dst, const char *s, size_t n);
 /* Does s[0..n) need no escape in a JSON string (no control byte, '"', '\\')? */
 bool bt_json_plain(const char *s, size_t n);
 

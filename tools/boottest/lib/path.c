@@ -238,13 +238,15 @@ int bt_read_file(const char *path, char **bufp, size_t *lenp, size_t max,
 	return 0;
 }
 
-ssize_t bt_read_all(int fd, void *buf, size_t len)
+/* Read up to len bytes: with pread() from off when off >= 0. */
+static ssize_t read_upto(int fd, void *buf, size_t len, off_t off)
 {
 	char *p = buf;
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t n = read(fd, p + got, len - got);
+		ssize_t n = off < 0 ? read(fd, p + got, len - got) :
+			    pread(fd, p + got, len - got, off + (off_t)got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -255,6 +257,16 @@ ssize_t bt_read_all(int fd, void *buf, size_t len)
 		got += (size_t)n;
 	}
 	return got;
+}
+
+ssize_t bt_read_all(int fd, void *buf, size_t len)
+{
+	return read_upto(fd, buf, len, -1);
+}
+
+ssize_t bt_pread_all(int fd, void *buf, size_t len, off_t off)
+{
+	return read_upto(fd, buf, len, off < 0 ? 0 : off);
 }
 
 int bt_write_all(int fd, const void *data, size_t len)

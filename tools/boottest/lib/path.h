@@ -38,6 +38,8 @@ int bt_read_file(const char *path, char **buf, size_t *len, size_t max,
  * until len or end of file.  Returns the bytes read, or -1 with errno set.
  */
 ssize_t bt_read_all(int fd, void *buf, size_t len);
+/* The same with pread() from offset off (the file offset is left alone). */
+ssize_t bt_pread_all(int fd, void *buf, size_t len, off_t off);
 /* Write len bytes to fd, retrying on EINTR and short writes. */
 int bt_write_all(int fd, const void *buf, size_t len);
 
