@@ -648,8 +648,13 @@ static char *expand(const char *tpl, const char *text, PCRE2_SIZE *ov,
 	struct strbuf sb = STRBUF_INIT;
 
 	for (const char *p = tpl; *p; p++) {
-		if (*p != '%' || !p[1]) {
-			sb_addch(&sb, *p);
+		size_t run = strcspn(p, "%");
+
+		/* the template's plain text in runs, not a byte at a time */
+		if (run || !p[1]) {
+			run = run ? run : 1;
+			sb_add(&sb, p, run);
+			p += run - 1;
 			continue;
 		}
 		p++;
@@ -678,6 +683,9 @@ char *dc_normalize(struct dc_rules *r, const char *s)
 	bool need = strpbrk(s, "0123456789") || strstr(s, "syz");
 
 	for (int i = 0; need && i < r->nnorm; i++) {
+		/* most rules match nothing: a match is cheaper than a copy */
+		if (!dc_match(r, r->norm[i].re, cur, strlen(cur)))
+			continue;
 		for (int iter = 0; iter < 16; iter++) {
 			PCRE2_SIZE olen = strlen(cur) * 2 + 64;
 			int rc;
