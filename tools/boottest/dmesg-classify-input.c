@@ -346,6 +346,27 @@ void *dc_alloc_big(size_t n)
 	return p;
 }
 
+int dc_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg)
+{
+	pthread_attr_t attr;
+	cpu_set_t set;
+	int cpu = sched_getcpu();
+
+	if (cpu < 0 || pthread_attr_init(&attr))
+		return pthread_create(tid, NULL, fn, arg);
+	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_ISSET(cpu, &set) &&
+	    CPU_COUNT(&set) > 1) {
+		CPU_CLR(cpu, &set);
+		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
+	}
+	if (pthread_create(tid, &attr, fn, arg)) {
+		pthread_attr_destroy(&attr);
+		return pthread_create(tid, NULL, fn, arg);
+	}
+	pthread_attr_destroy(&attr);
+	return 0;
+}
+
 /*
  * fn(a) on this thread and fn(b) on a second one at the same time; when no
  * thread can be made, fn(b) after fn(a) here.
@@ -353,7 +374,7 @@ void *dc_alloc_big(size_t n)
 void dc_run_pair(void *(*fn)(void *), void *a, void *b)
 {
 	pthread_t tid;
-	bool thread = !pthread_create(&tid, NULL, fn, b);
+	bool thread = !dc_thread_start(&tid, fn, b);
 
 	fn(a);
 	if (thread)
@@ -733,7 +754,7 @@ void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 			h.r = &h.rc;
 		}
 		pthread_barrier_init(&h.bar, NULL, 2);
-		thread = !pthread_create(&h.tid, NULL, half_thread, &h);
+		thread = !dc_thread_start(&h.tid, half_thread, &h);
 		lines1 = count_nl(data, from);
 		if (thread)
 			pthread_barrier_wait(&h.bar);

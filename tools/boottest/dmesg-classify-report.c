@@ -691,7 +691,8 @@ char *dc_normalize(struct dc_rules *r, const char *s)
 			int rc;
 
 			out = bt_malloc(olen);
-			rc = pcre2_substitute(dc_jit(r->norm[i].re),
+			/* JIT-compiled by the match above (dc_exec) */
+			rc = pcre2_substitute(r->norm[i].re,
 					      (PCRE2_SPTR)cur,
 					      PCRE2_ZERO_TERMINATED, 0,
 					      PCRE2_SUBSTITUTE_GLOBAL |
@@ -1291,7 +1292,12 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 	return end;
 }
 
-/* Titles of jobs[0..n): the work of one thread. */
+/*
+ * Titles of jobs[0..n), taken TITLE_CHUNK at a time from *taken (shared
+ * by the threads): reports differ in cost, and so do halves of a log.
+ */
+#define TITLE_CHUNK 32
+
 struct titler {
 	struct dc_rules r;	/* a copy: match data and JIT memo of its own */
 	struct dc_log *log;
@@ -1300,6 +1306,7 @@ struct titler {
 	struct dc_result spans;	/* where the stacks of these are kept */
 	struct job *jobs;
 	size_t n;
+	size_t *taken;		/* jobs handed out so far */
 };
 
 static void *make_titles(void *arg)
@@ -1309,8 +1316,17 @@ static void *make_titles(void *arg)
 
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
-	for (size_t k = 0; k < t->n; k++) {
-		struct job *jb = &t->jobs[k];
+	for (size_t k = 0, end = 0; k < t->n; k++) {
+		struct job *jb;
+
+		if (k == end) {
+			k = __atomic_fetch_add(t->taken, TITLE_CHUNK,
+					       __ATOMIC_RELAXED);
+			if (k >= t->n)
+				break;
+			end = k + TITLE_CHUNK < t->n ? k + TITLE_CHUNK : t->n;
+		}
+		jb = &t->jobs[k];
 		const struct dc_line *hl = &t->log->lines[jb->line];
 		struct dc_crash *c = &t->res->crashes[jb->crash];
 
@@ -1344,22 +1360,20 @@ static void titles(struct dc_rules *r, struct dc_log *log,
 		   struct job *jobs, size_t n)
 {
 	struct titler t[2];
-	size_t half = n >= DC_PAR_TITLES && dc_two_cpus() ?
-		      n / 2 : n;
+	size_t taken = 0;
 
 	for (int k = 0; k < 2; k++) {
 		memset(&t[k], 0, sizeof(t[k]));
 		t[k].log = log;
 		t[k].next = next;
 		t[k].res = res;
+		t[k].jobs = jobs;
+		t[k].n = n;
+		t[k].taken = &taken;
 	}
 	t[0].r = *r;
-	t[0].jobs = jobs;
-	t[0].n = half;
-	if (half < n) {
+	if (n >= DC_PAR_TITLES && dc_two_cpus()) {
 		dc_rules_thread_copy(&t[1].r, r);
-		t[1].jobs = jobs + half;
-		t[1].n = n - half;
 		dc_run_pair(make_titles, &t[0], &t[1]);
 		pcre2_match_data_free(t[1].r.md);
 	} else {

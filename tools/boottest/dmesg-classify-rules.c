@@ -45,11 +45,21 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
  * short log takes to read.  A regexp the JIT cannot take is interpreted.
  *
  * Titles may be made by two threads (dmesg-classify-report.c): the lazy
- * compilations are done under this lock.  A thread uses a regexp only
- * after its own dc_jit() call on it returned, so none runs a regexp that
- * another is compiling.
+ * compilations are done under a lock, one of JIT_LOCKS picked by the
+ * regexp's address, so that two threads compile two regexps at once (the
+ * library keeps no global state) and wait only on the same one.  A thread
+ * uses a regexp only after its own dc_jit() call on it returned, so none
+ * runs a regexp that another is compiling.
  */
-static pthread_mutex_t jit_lock = PTHREAD_MUTEX_INITIALIZER;
+#define JIT_LOCKS 16
+static pthread_mutex_t jit_locks[JIT_LOCKS] = {
+	[0 ... JIT_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER
+};
+
+static pthread_mutex_t *jit_lock(const void *p)
+{
+	return &jit_locks[((uintptr_t)p >> 6) % JIT_LOCKS];
+}
 
 static void jit_locked(pcre2_code *re)
 {
@@ -61,9 +71,9 @@ static void jit_locked(pcre2_code *re)
 
 pcre2_code *dc_jit(pcre2_code *re)
 {
-	pthread_mutex_lock(&jit_lock);
+	pthread_mutex_lock(jit_lock(re));
 	jit_locked(re);
-	pthread_mutex_unlock(&jit_lock);
+	pthread_mutex_unlock(jit_lock(re));
 	return re;
 }
 
@@ -79,7 +89,7 @@ pcre2_code *dc_anchored(struct dc_format *f)
 
 	if (re)
 		return re;
-	pthread_mutex_lock(&jit_lock);
+	pthread_mutex_lock(jit_lock(f));
 	re = f->anchored;
 	if (!re) {
 		re = pcre2_compile((PCRE2_SPTR)f->src, PCRE2_ZERO_TERMINATED,
@@ -88,7 +98,7 @@ pcre2_code *dc_anchored(struct dc_format *f)
 		jit_locked(re);
 		__atomic_store_n(&f->anchored, re, __ATOMIC_RELEASE);
 	}
-	pthread_mutex_unlock(&jit_lock);
+	pthread_mutex_unlock(jit_lock(f));
 	return re;
 }
 

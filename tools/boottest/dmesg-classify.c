@@ -776,7 +776,7 @@ int main(int argc, char **argv)
 
 	rd.path = input;
 	if (strcmp(input, "-") && !stat(input, &st) && S_ISREG(st.st_mode))
-		early = !pthread_create(&rd.tid, NULL, read_thread, &rd);
+		early = !dc_thread_start(&rd.tid, read_thread, &rd);
 	path = shipped_rules();
 	status = dc_rules_load(&rules, path);
 	free(path);

@@ -6,6 +6,7 @@
 #ifndef DMESG_CLASSIFY_H
 #define DMESG_CLASSIFY_H
 
+#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -110,6 +111,13 @@ struct dc_log {
 /* A large block in transparent huge pages (fewer page faults); free(). */
 void *dc_alloc_big(size_t n);
 void dc_run_pair(void *(*fn)(void *), void *a, void *b);
+/*
+ * pthread_create() of a thread kept off the CPU this one runs on (when the
+ * process may use another): a new thread was often put on its creator's
+ * CPU, and the two shared it for a scheduler period (3 ms here) before
+ * the new one moved.
+ */
+int dc_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
 /*
  * Decode a whole input buffer (any bytes) into lines; data must outlive
  * log.  With rules, each line's header is found too (while its text is in
