@@ -458,10 +458,13 @@ static void put_crash_list(struct jout *o, struct dc_result *res,
 	a.to = res->ncrash / 2;
 	b.from = a.to;
 	b.o = bt_calloc(1, sizeof(*b.o));
-	/* in one block of huge pages: no growth, few page faults */
+	/*
+	 * In one block, sized at once: growing it cost twice the time.  Not
+	 * huge pages: finding them stalled for 5-10 ms in a third of the runs.
+	 */
 	for (int i = b.from; i < b.to; i++)
 		size += crash_size(&res->crashes[i]);
-	b.o->mem.buf = dc_alloc_big(size);
+	b.o->mem.buf = bt_malloc(size);
 	b.o->mem.alloc = size;
 	dc_run_pair(put_crashes, &a, &b);
 	fwrite_unlocked(b.o->mem.buf, 1, b.o->mem.len, o->f);
@@ -603,10 +606,13 @@ static void print_tap(const char *name, struct dc_result *res,
  * first pass over it, against 9.5 ms to read and 2 ms for that pass).  On
  * a later host the mapping cost 2.3-3.6 ms populated plus 1 ms to unmap,
  * no faults after: no faster than reading, and a file cut short while
- * mapped raises SIGBUS.  A large file is read in two halves at once, by
- * two threads: the copy and the first touch of the block (the kernel
- * zeroes each page) are most of the time, and each half has its own
- * pages.  Stdin and pipes are read as they come.
+ * mapped raises SIGBUS.
+ *
+ * A thread reads it while the rules are compiled; a large file only its
+ * first half, the second is read here after the rules: the copy and the
+ * first touch of the block (the kernel zeroes each page) are most of the
+ * time, and each half has its own pages.  Only a regular file: a pipe or
+ * a FIFO is read after the rules, so that bad rules never wait for it.
  */
 struct half_read {
 	int fd;
@@ -626,78 +632,71 @@ static void *read_half(void *arg)
 	return NULL;
 }
 
-/* The file's size bytes into p: how many were read (-1, errno: failed). */
-static ssize_t read_halves(int fd, char *p, size_t size)
-{
-	struct half_read a = { .fd = fd, .p = p, .len = size / 2 };
-	struct half_read b = { .fd = fd, .p = p + a.len, .len = size - a.len,
-			       .off = (off_t)a.len };
-
-	if (size < DC_PAR_MIN || !dc_two_cpus())
-		return bt_read_all(fd, p, size);
-	dc_run_pair(read_half, &a, &b);
-	if (a.got < 0 || b.got < 0) {
-		errno = a.got < 0 ? a.err : b.err;
-		return -1;
-	}
-	/* a file cut short while read: what the first half's read ends at */
-	if ((size_t)a.got < a.len)
-		return a.got;
-	return a.got + b.got;
-}
-
-static int read_log(const char *path, char **buf, size_t *len)
-{
-	struct stat st;
-	ssize_t got;
-	char *p;
-	int fd;
-
-	if (!strcmp(path, "-"))
-		return bt_read_file(path, buf, len, 0, NULL);
-	fd = open(path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return -1;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-		close(fd);
-		return bt_read_file(path, buf, len, 0, NULL);
-	}
-	p = dc_alloc_big(st.st_size);
-	got = read_halves(fd, p, st.st_size);
-	if (got < 0) {
-		int e = errno;
-
-		free(p);
-		close(fd);
-		errno = e;
-		return -1;
-	}
-	close(fd);
-	*buf = p;
-	*len = got;
-	return 0;
-}
-
-/*
- * A regular file is read by a thread while the rules are compiled.  Only a
- * regular file: a pipe or a FIFO is read after the rules, as before, so
- * that bad rules never wait for it.
- */
 struct reader {
 	pthread_t tid;
 	const char *path;
+	bool started;		/* a thread reads a */
+	struct half_read a, b;
 	char *buf;
 	size_t len;
 	int rc, err;
 };
 
-static void *read_thread(void *arg)
+/* Start reading a regular file (rd->started), else leave it to read_rest(). */
+static void read_start(struct reader *rd)
 {
-	struct reader *rd = arg;
+	struct stat st;
+	size_t size;
+	int fd;
 
-	rd->rc = read_log(rd->path, &rd->buf, &rd->len);
-	rd->err = errno;
-	return NULL;
+	if (!strcmp(rd->path, "-"))
+		return;
+	fd = open(rd->path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return;
+	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
+		close(fd);
+		return;
+	}
+	size = st.st_size;
+	rd->buf = dc_alloc_big(size);
+	rd->a = (struct half_read){ .fd = fd, .p = rd->buf, .len = size };
+	if (size >= DC_PAR_MIN && dc_two_cpus())
+		rd->a.len = size / 2;
+	rd->b = (struct half_read){ .fd = fd, .p = rd->buf + rd->a.len,
+				    .len = size - rd->a.len,
+				    .off = (off_t)rd->a.len };
+	rd->started = !dc_thread_start(&rd->tid, read_half, &rd->a);
+	if (!rd->started) {
+		free(rd->buf);
+		rd->buf = NULL;
+		close(fd);
+	}
+}
+
+/* The rest of the log (all of it when not started): rd->rc, rd->err. */
+static void read_rest(struct reader *rd)
+{
+	if (!rd->started) {
+		rd->rc = bt_read_file(rd->path, &rd->buf, &rd->len, 0, NULL);
+		rd->err = errno;
+		return;
+	}
+	read_half(&rd->b);
+	pthread_join(rd->tid, NULL);
+	close(rd->a.fd);
+	rd->rc = 0;
+	if (rd->a.got < 0 || rd->b.got < 0) {
+		rd->err = rd->a.got < 0 ? rd->a.err : rd->b.err;
+		rd->rc = -1;
+		free(rd->buf);
+		rd->buf = NULL;
+	} else if ((size_t)rd->a.got < rd->a.len) {
+		/* a file cut short while read: where the first half ends */
+		rd->len = rd->a.got;
+	} else {
+		rd->len = rd->a.got + rd->b.got;
+	}
 }
 
 #ifndef BT_FUZZING
@@ -722,7 +721,7 @@ int main(int argc, char **argv)
 	struct baseline base = { 0 };
 	struct dc_result res;
 	struct dc_log log;
-	bool crashed = false, early = false;
+	bool crashed = false;
 	struct reader rd = { .rc = -1 };
 	struct stat st;
 	char *buf, *path;
@@ -776,7 +775,7 @@ int main(int argc, char **argv)
 
 	rd.path = input;
 	if (strcmp(input, "-") && !stat(input, &st) && S_ISREG(st.st_mode))
-		early = !dc_thread_start(&rd.tid, read_thread, &rd);
+		read_start(&rd);
 	path = shipped_rules();
 	status = dc_rules_load(&rules, path);
 	free(path);
@@ -796,10 +795,8 @@ int main(int argc, char **argv)
 		status = dc_rules_finish(&rules);
 	if (!status && baseline)
 		status = load_baseline(&rules, baseline, &base);
-	if (early)
-		pthread_join(rd.tid, NULL);
-	else if (!status)
-		read_thread(&rd);
+	if (rd.started || !status)
+		read_rest(&rd);
 	buf = rd.buf;
 	len = rd.len;
 	if (!status && rd.rc < 0) {
