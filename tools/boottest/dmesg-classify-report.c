@@ -1307,7 +1307,31 @@ struct titler {
 	struct job *jobs;
 	size_t n;
 	size_t *taken;		/* jobs handed out so far */
+	const struct line_list *hl;	/* the header lines */
 };
+
+/*
+ * A crash's extent once its title walk found where its report ends: up
+ * to the next header that starts a report, or a panic line.
+ */
+static void job_extent(const struct dc_rules *r, const struct dc_log *log,
+		       const struct line_list *hl, const struct job *jb,
+		       struct dc_crash *c)
+{
+	if (c->end < jb->end)
+		c->end = jb->end;
+	for (size_t m = jb->hk; m < hl->n; m++) {
+		const struct dc_line *ln = &log->lines[hl->v[m]];
+
+		if (hl->v[m] > jb->end && !ln->inside &&
+		    !r->hdrs[ln->hdr].endmark)
+			break;
+		if (is_panic_line(ln)) {
+			c->panicked = true;
+			break;
+		}
+	}
+}
 
 static void *make_titles(void *arg)
 {
@@ -1317,6 +1341,8 @@ static void *make_titles(void *arg)
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
 	for (size_t k = 0, end = 0; k < t->n; k++) {
+		const struct dc_line *hd;
+		struct dc_crash *c;
 		struct job *jb;
 
 		if (k == end) {
@@ -1327,12 +1353,12 @@ static void *make_titles(void *arg)
 			end = k + TITLE_CHUNK < t->n ? k + TITLE_CHUNK : t->n;
 		}
 		jb = &t->jobs[k];
-		const struct dc_line *hl = &t->log->lines[jb->line];
-		struct dc_crash *c = &t->res->crashes[jb->crash];
-
+		hd = &t->log->lines[jb->line];
+		c = &t->res->crashes[jb->crash];
 		jb->end = report_lines(&t->r, t->log, t->next, jb->line, &rp);
-		title_report(&rp, &t->r.hdrs[hl->hdr],
-			     dc_header_pos(&t->r, t->log, hl), c, &t->spans);
+		title_report(&rp, &t->r.hdrs[hd->hdr],
+			     dc_header_pos(&t->r, t->log, hd), c, &t->spans);
+		job_extent(&t->r, t->log, t->hl, jb, c);
 	}
 	free(rp.idx);
 	free(rp.ss);
@@ -1356,8 +1382,8 @@ static void *make_titles(void *arg)
 #endif
 
 static void titles(struct dc_rules *r, struct dc_log *log,
-		   const unsigned int *next, struct dc_result *res,
-		   struct job *jobs, size_t n)
+		   const unsigned int *next, const struct line_list *hl,
+		   struct dc_result *res, struct job *jobs, size_t n)
 {
 	struct titler t[2];
 	size_t taken = 0;
@@ -1370,6 +1396,7 @@ static void titles(struct dc_rules *r, struct dc_log *log,
 		t[k].jobs = jobs;
 		t[k].n = n;
 		t[k].taken = &taken;
+		t[k].hl = hl;
 	}
 	t[0].r = *r;
 	if (n >= DC_PAR_TITLES && dc_two_cpus()) {
@@ -1455,26 +1482,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		add_crash(res, &c);
 		last = res->ncrash - 1;
 	}
-	titles(r, log, next, res, jobs, njob);
-	for (size_t n = 0; n < njob; n++) {
-		struct dc_crash *c = &res->crashes[jobs[n].crash];
-		size_t end = jobs[n].end;
-
-		if (c->end < end)
-			c->end = end;
-		/* up to the next header that starts a report, a panic */
-		for (size_t m = jobs[n].hk; m < hl.n; m++) {
-			const struct dc_line *ln = &log->lines[hl.v[m]];
-
-			if (hl.v[m] > end && !ln->inside &&
-			    !r->hdrs[ln->hdr].endmark)
-				break;
-			if (is_panic_line(ln)) {
-				c->panicked = true;
-				break;
-			}
-		}
-	}
+	titles(r, log, next, &hl, res, jobs, njob);
 	free(jobs);
 	free(hl.v);
 	/*
