@@ -346,20 +346,41 @@ void *dc_alloc_big(size_t n)
 	return p;
 }
 
+/* A thread started on another CPU, free to move once it runs. */
+struct placed {
+	void *(*fn)(void *arg);
+	void *arg;
+	cpu_set_t all;		/* the CPUs it may use from then on */
+};
+
+static void *run_placed(void *p)
+{
+	struct placed pl = *(struct placed *)p;
+
+	free(p);
+	pthread_setaffinity_np(pthread_self(), sizeof(pl.all), &pl.all);
+	return pl.fn(pl.arg);
+}
+
 int dc_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg)
 {
+	struct placed *pl;
 	pthread_attr_t attr;
 	cpu_set_t set;
 	int cpu = sched_getcpu();
 
-	if (cpu < 0 || pthread_attr_init(&attr))
+	if (cpu < 0 || sched_getaffinity(0, sizeof(set), &set) ||
+	    !CPU_ISSET(cpu, &set) || CPU_COUNT(&set) < 2 ||
+	    pthread_attr_init(&attr))
 		return pthread_create(tid, NULL, fn, arg);
-	if (!sched_getaffinity(0, sizeof(set), &set) && CPU_ISSET(cpu, &set) &&
-	    CPU_COUNT(&set) > 1) {
-		CPU_CLR(cpu, &set);
-		pthread_attr_setaffinity_np(&attr, sizeof(set), &set);
-	}
-	if (pthread_create(tid, &attr, fn, arg)) {
+	pl = bt_malloc(sizeof(*pl));
+	pl->fn = fn;
+	pl->arg = arg;
+	pl->all = set;
+	CPU_CLR(cpu, &set);
+	if (pthread_attr_setaffinity_np(&attr, sizeof(set), &set) ||
+	    pthread_create(tid, &attr, run_placed, pl)) {
+		free(pl);
 		pthread_attr_destroy(&attr);
 		return pthread_create(tid, NULL, fn, arg);
 	}

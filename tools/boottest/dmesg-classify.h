@@ -112,10 +112,11 @@ struct dc_log {
 void *dc_alloc_big(size_t n);
 void dc_run_pair(void *(*fn)(void *), void *a, void *b);
 /*
- * pthread_create() of a thread kept off the CPU this one runs on (when the
- * process may use another): a new thread was often put on its creator's
- * CPU, and the two shared it for a scheduler period (3 ms here) before
- * the new one moved.
+ * pthread_create() of a thread started on another CPU than this one (when
+ * the process may use another), then free to move: a new thread was often
+ * put on its creator's CPU, and the two shared it for a scheduler period
+ * (3 ms here) before the new one moved; kept off it for good, it waited
+ * behind other tasks on its own CPU while this one idled in the join.
  */
 int dc_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
 /*
