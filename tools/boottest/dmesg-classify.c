@@ -609,9 +609,10 @@ static void print_tap(const char *name, struct dc_result *res,
  * mapped raises SIGBUS.
  *
  * A thread reads it while the rules are compiled; a large file only its
- * first half, the second is read here after the rules: the copy and the
- * first touch of the block (the kernel zeroes each page) are most of the
- * time, and each half has its own pages.  Only a regular file: a pipe or
+ * first 5/8, the rest is read here after the rules (1.4 ms; 5/8 of 30 MB
+ * take about that much longer than 3/8): the copy and the first touch of
+ * the block (the kernel zeroes each page) are most of the time, and each
+ * part has its own pages.  Only a regular file: a pipe or
  * a FIFO is read after the rules, so that bad rules never wait for it.
  */
 struct half_read {
@@ -662,7 +663,7 @@ static void read_start(struct reader *rd)
 	rd->buf = dc_alloc_big(size);
 	rd->a = (struct half_read){ .fd = fd, .p = rd->buf, .len = size };
 	if (size >= DC_PAR_MIN && dc_two_cpus())
-		rd->a.len = size / 2;
+		rd->a.len = size / 8 * 5;
 	rd->b = (struct half_read){ .fd = fd, .p = rd->buf + rd->a.len,
 				    .len = size - rd->a.len,
 				    .off = (off_t)rd->a.len };
