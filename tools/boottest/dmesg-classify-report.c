@@ -1333,32 +1333,32 @@ static void job_extent(const struct dc_rules *r, const struct dc_log *log,
 	}
 }
 
+/* The title and extent of one crash. */
+static void title_job(struct titler *t, struct report *rp, struct job *jb)
+{
+	const struct dc_line *hd = &t->log->lines[jb->line];
+	struct dc_crash *c = &t->res->crashes[jb->crash];
+
+	jb->end = report_lines(&t->r, t->log, t->next, jb->line, rp);
+	title_report(rp, &t->r.hdrs[hd->hdr], dc_header_pos(&t->r, t->log, hd),
+		     c, &t->spans);
+	job_extent(&t->r, t->log, t->hl, jb, c);
+}
+
 static void *make_titles(void *arg)
 {
 	struct titler *t = arg;
 	struct report rp = { .r = &t->r, .log = t->log };
+	size_t k;
 
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
-	for (size_t k = 0, end = 0; k < t->n; k++) {
-		const struct dc_line *hd;
-		struct dc_crash *c;
-		struct job *jb;
+	while ((k = __atomic_fetch_add(t->taken, TITLE_CHUNK,
+				       __ATOMIC_RELAXED)) < t->n) {
+		size_t end = k + TITLE_CHUNK < t->n ? k + TITLE_CHUNK : t->n;
 
-		if (k == end) {
-			k = __atomic_fetch_add(t->taken, TITLE_CHUNK,
-					       __ATOMIC_RELAXED);
-			if (k >= t->n)
-				break;
-			end = k + TITLE_CHUNK < t->n ? k + TITLE_CHUNK : t->n;
-		}
-		jb = &t->jobs[k];
-		hd = &t->log->lines[jb->line];
-		c = &t->res->crashes[jb->crash];
-		jb->end = report_lines(&t->r, t->log, t->next, jb->line, &rp);
-		title_report(&rp, &t->r.hdrs[hd->hdr],
-			     dc_header_pos(&t->r, t->log, hd), c, &t->spans);
-		job_extent(&t->r, t->log, t->hl, jb, c);
+		for (; k < end; k++)
+			title_job(t, &rp, &t->jobs[k]);
 	}
 	free(rp.idx);
 	free(rp.ss);

@@ -464,8 +464,7 @@ static void put_crash_list(struct jout *o, struct dc_result *res,
 	 */
 	for (int i = b.from; i < b.to; i++)
 		size += crash_size(&res->crashes[i]);
-	b.o->mem.buf = bt_malloc(size);
-	b.o->mem.alloc = size;
+	sb_grow(&b.o->mem, size);
 	dc_run_pair(put_crashes, &a, &b);
 	fwrite_unlocked(b.o->mem.buf, 1, b.o->mem.len, o->f);
 	sb_release(&b.o->mem);
@@ -612,10 +611,10 @@ static void print_tap(const char *name, struct dc_result *res,
  * first 5/8, the rest is read here after the rules (1.4 ms; 5/8 of 30 MB
  * take about that much longer than 3/8): the copy and the first touch of
  * the block (the kernel zeroes each page) are most of the time, and each
- * part has its own pages.  Only a regular file: a pipe or
- * a FIFO is read after the rules, so that bad rules never wait for it.
+ * part has its own pages.  Only a regular file: a pipe or a FIFO is read
+ * after the rules, so that bad rules never wait for it.
  */
-struct half_read {
+struct read_part {
 	int fd;
 	char *p;
 	size_t len;
@@ -624,9 +623,9 @@ struct half_read {
 	int err;
 };
 
-static void *read_half(void *arg)
+static void *read_part(void *arg)
 {
-	struct half_read *h = arg;
+	struct read_part *h = arg;
 
 	h->got = bt_pread_all(h->fd, h->p, h->len, h->off);
 	h->err = errno;
@@ -637,21 +636,22 @@ struct reader {
 	pthread_t tid;
 	const char *path;
 	bool started;		/* a thread reads a */
-	struct half_read a, b;
+	struct read_part a, b;	/* the thread's part, this one's */
 	char *buf;
 	size_t len;
 	int rc, err;
 };
 
-/* Start reading a regular file (rd->started), else leave it to read_rest(). */
+/*
+ * Start reading the regular file rd->path (rd->started), else leave it to
+ * read_rest().
+ */
 static void read_start(struct reader *rd)
 {
 	struct stat st;
 	size_t size;
 	int fd;
 
-	if (!strcmp(rd->path, "-"))
-		return;
 	fd = open(rd->path, O_RDONLY | O_CLOEXEC);
 	if (fd < 0)
 		return;
@@ -661,13 +661,13 @@ static void read_start(struct reader *rd)
 	}
 	size = st.st_size;
 	rd->buf = dc_alloc_big(size);
-	rd->a = (struct half_read){ .fd = fd, .p = rd->buf, .len = size };
+	rd->a = (struct read_part){ .fd = fd, .p = rd->buf, .len = size };
 	if (size >= DC_PAR_MIN && dc_two_cpus())
 		rd->a.len = size / 8 * 5;
-	rd->b = (struct half_read){ .fd = fd, .p = rd->buf + rd->a.len,
+	rd->b = (struct read_part){ .fd = fd, .p = rd->buf + rd->a.len,
 				    .len = size - rd->a.len,
 				    .off = (off_t)rd->a.len };
-	rd->started = !dc_thread_start(&rd->tid, read_half, &rd->a);
+	rd->started = !dc_thread_start(&rd->tid, read_part, &rd->a);
 	if (!rd->started) {
 		free(rd->buf);
 		rd->buf = NULL;
@@ -683,7 +683,7 @@ static void read_rest(struct reader *rd)
 		rd->err = errno;
 		return;
 	}
-	read_half(&rd->b);
+	read_part(&rd->b);
 	pthread_join(rd->tid, NULL);
 	close(rd->a.fd);
 	rd->rc = 0;
@@ -693,7 +693,7 @@ static void read_rest(struct reader *rd)
 		free(rd->buf);
 		rd->buf = NULL;
 	} else if ((size_t)rd->a.got < rd->a.len) {
-		/* a file cut short while read: where the first half ends */
+		/* a file cut short while read: where the first part ends */
 		rd->len = rd->a.got;
 	} else {
 		rd->len = rd->a.got + rd->b.got;

@@ -101,8 +101,9 @@ struct dc_log {
 };
 
 /*
- * Inputs from this size on are read and decoded by two threads, each a
- * half (in whole lines, for decoding); a build for tests may lower it.
+ * Inputs from this size on are read by two threads (5/8 and 3/8) and
+ * decoded by two (each a half, in whole lines); a build for tests may
+ * lower it.
  */
 #ifndef DC_PAR_MIN
 #define DC_PAR_MIN (4U << 20)

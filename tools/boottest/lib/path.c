@@ -238,15 +238,15 @@ int bt_read_file(const char *path, char **bufp, size_t *lenp, size_t max,
 	return 0;
 }
 
-/* Read up to len bytes: with pread() from off when off >= 0. */
-static ssize_t read_upto(int fd, void *buf, size_t len, off_t off)
+/* Read up to len bytes: with pread() from off when at, else read(). */
+static ssize_t read_upto(int fd, void *buf, size_t len, bool at, off_t off)
 {
 	char *p = buf;
 	size_t got = 0;
 
 	while (got < len) {
-		ssize_t n = off < 0 ? read(fd, p + got, len - got) :
-			    pread(fd, p + got, len - got, off + (off_t)got);
+		ssize_t n = at ? pread(fd, p + got, len - got, off + (off_t)got) :
+			    read(fd, p + got, len - got);
 
 		if (n < 0 && errno == EINTR)
 			continue;
@@ -261,12 +261,12 @@ static ssize_t read_upto(int fd, void *buf, size_t len, off_t off)
 
 ssize_t bt_read_all(int fd, void *buf, size_t len)
 {
-	return read_upto(fd, buf, len, -1);
+	return read_upto(fd, buf, len, false, 0);
 }
 
 ssize_t bt_pread_all(int fd, void *buf, size_t len, off_t off)
 {
-	return read_upto(fd, buf, len, off < 0 ? 0 : off);
+	return read_upto(fd, buf, len, true, off);
 }
 
 int bt_write_all(int fd, const void *data, size_t len)
