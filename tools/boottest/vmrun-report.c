@@ -34,11 +34,12 @@
 
 #include "err.h"
 #include "json.h"
+#include "junit.h"
 #include "path.h"
 #include "proc.h"
 #include "strbuf.h"
+#include "tap.h"
 #include "vmrun.h"
-#include "xml.h"
 
 #define MAX_JSON	(64L << 20)
 #define MAX_LOG		(256L << 20)
@@ -428,13 +429,61 @@ struct tcase {
 	char *msg;
 };
 
+static void write_junit(const struct vm_facts *f, const char *verdict,
+			const struct tcase *tc, int n, int fails)
+{
+	char *p = bt_path_join(f->run_dir, "junit.xml");
+	FILE *fp = fopen(p, "w");
+	struct bt_junit j;
+
+	free(p);
+	if (!fp)
+		return;
+	bt_junit_begin(&j, fp, BT_JUNIT_OPEN_EMPTY);
+	bt_junit_suites(&j, NULL);
+	bt_junit_suite(&j, "boottest", n, fails, -1, -1, f->duration_s);
+	for (int k = 0; k < n; k++) {
+		bt_junit_case(&j, "boottest", tc[k].name, -1);
+		if (tc[k].skip)
+			bt_junit_result(&j, BT_JUNIT_SKIPPED, NULL,
+					"not reached: the boot failed");
+		else if (tc[k].fail)
+			bt_junit_result(&j, BT_JUNIT_FAILURE, verdict,
+					tc[k].msg);
+		if (tc[k].skip || tc[k].fail)
+			bt_junit_result_end(&j);
+		bt_junit_case_end(&j);
+	}
+	bt_junit_system_out(&j, f->run_dir);
+	bt_junit_suite_end(&j);
+	bt_junit_suites_end(&j);
+	fclose(fp);
+}
+
+static void write_tap(const struct vm_facts *f, const struct tcase *tc,
+		      int n)
+{
+	char *p = bt_path_join(f->run_dir, "result.tap");
+	FILE *fp = fopen(p, "w");
+
+	free(p);
+	if (!fp)
+		return;
+	bt_tap_plan(fp, n);
+	for (int k = 0; k < n; k++) {
+		bt_tap_result(fp, !tc[k].fail || tc[k].skip, k + 1, tc[k].name,
+			      tc[k].skip ? "not reached" : NULL);
+		bt_tap_comment(fp, tc[k].msg);
+	}
+	fclose(fp);
+}
+
+/* Test cases boot, cmd (CMD=) and tests (TESTS=) as JUnit and TAP. */
 static void write_junit_tap(const struct vm_opts *o, const struct vm_facts *f,
 			    const struct vm_guest *g, const struct verdict *v)
 {
 	struct tcase tc[3];
 	int n = 0, fails = 0, k;
-	char *p;
-	FILE *fp;
 	bool boot_bad = strcmp(v->verdict, "clean") &&
 			strcmp(v->verdict, "cmd-failed") &&
 			strcmp(v->verdict, "tests-failed");
@@ -458,51 +507,8 @@ static void write_junit_tap(const struct vm_opts *o, const struct vm_facts *f,
 	for (k = 0; k < n; k++)
 		if (tc[k].fail && !tc[k].skip)
 			fails++;
-
-	p = bt_path_join(f->run_dir, "junit.xml");
-	fp = fopen(p, "w");
-	if (fp) {
-		fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-		fprintf(fp, "<testsuites>\n  <testsuite name=\"boottest\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
-			n, fails, f->duration_s);
-		for (k = 0; k < n; k++) {
-			fprintf(fp, "    <testcase classname=\"boottest\" name=\"%s\">\n",
-				tc[k].name);
-			if (tc[k].skip) {
-				fprintf(fp, "      <skipped message=\"");
-				bt_xml_escape(fp, "not reached: the boot failed");
-				fprintf(fp, "\"/>\n");
-			} else if (tc[k].fail) {
-				fprintf(fp, "      <failure type=\"%s\" message=\"", v->verdict);
-				bt_xml_escape(fp, tc[k].msg);
-				fprintf(fp, "\"/>\n");
-			}
-			fprintf(fp, "    </testcase>\n");
-		}
-		fprintf(fp, "    <system-out>");
-		bt_xml_escape(fp, f->run_dir);
-		fprintf(fp, "</system-out>\n  </testsuite>\n</testsuites>\n");
-		fclose(fp);
-	}
-	free(p);
-
-	p = bt_path_join(f->run_dir, "result.tap");
-	fp = fopen(p, "w");
-	if (fp) {
-		fprintf(fp, "TAP version 13\n1..%d\n", n);
-		for (k = 0; k < n; k++) {
-			fprintf(fp, "%sok %d - %s", tc[k].fail && !tc[k].skip ? "not " : "",
-				k + 1, tc[k].name);
-			if (tc[k].skip)
-				fprintf(fp, " # SKIP not reached");
-			fputc('\n', fp);
-			fprintf(fp, "# ");
-			bt_tap_escape(fp, tc[k].msg);
-			fputc('\n', fp);
-		}
-		fclose(fp);
-	}
-	free(p);
+	write_junit(f, v->verdict, tc, n, fails);
+	write_tap(f, tc, n);
 	for (k = 0; k < n; k++)
 		free(tc[k].msg);
 }
