@@ -8,7 +8,6 @@
  * or is still running CLASSIFY_WAIT_MS after QEMU exits (then killed)
  * makes the run an infrastructure error: nothing is known of the kernel.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,7 +22,6 @@
 #include "path.h"
 #include "proc.h"
 #include "result.h"
-#include "strbuf.h"
 #include "tap.h"
 #include "vmrun.h"
 
