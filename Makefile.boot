@@ -231,9 +231,10 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 # git bisect run skips what cannot be tested.
 bt-infra-status := $(if $(filter 1,$(BISECT)),125,2)
 
-MEM ?= 1G
-CPUS ?= 2
-TIMEOUT ?= 300
+# MEM=, CPUS=, TIMEOUT=: passed on only when set (on the command line or in
+# the environment); vmrun owns their defaults and checks them.
+bt-vm-settings = $(if $(MEM),--mem '$(MEM)') $(if $(CPUS),--cpus '$(CPUS)') \
+	$(if $(TIMEOUT),--timeout '$(TIMEOUT)')
 export BT_APPEND := $(APPEND)
 export BT_QEMU_OPTS := $(QEMU_OPTS)
 export BT_CMD := $(CMD)
@@ -542,7 +543,7 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 	$(bt-Q)$(bt-vmrun) --kernel $(bt-bootimg) $(if $(bt-initrd),--initrd $(bt-initrd)) \
 		--rootfs $(bt-boot-rootfs) --runs-dir $(bt-runs) --tools $(bt-tools) \
 		--arch $(bt-guest-arch) $(if $(bt-k-release),--release $(bt-k-release)) \
-		--mem '$(MEM)' --cpus '$(CPUS)' --timeout '$(TIMEOUT)' --accel '$(ACCEL)' \
+		$(bt-vm-settings) --accel '$(ACCEL)' \
 		--append "$$BT_APPEND" --qemu-opts "$$BT_QEMU_OPTS" \
 		$(if $(CMD),--cmd "$$BT_CMD") $(if $(TESTS),--tests '$(abspath $(TESTS))') \
 		$(if $(filter 1,$(V)),-v) $(if $(filter 1,$(BISECT)),--bisect) \
@@ -580,9 +581,7 @@ bt-fstests-run: $(bt-bootimg) $(bt-initrd) $(if $(EXTRA_MODULES),$(bt-extra-dir)
 		BT_RUNS=$(bt-runs) BT_KERNEL=$(bt-bootimg) BT_INITRD=$(bt-initrd) \
 		BT_ARCH=$(or $(bt-k-arch),x86_64) BT_RELEASE=$(bt-k-release) \
 		BT_KCONFIG=$(bt-kconfig) BT_MODULAR=$(bt-modular) \
-		BT_MODULES=$(bt-modules) MEM='$(if $(filter command line,$(origin MEM)),$(MEM),2G)' \
-		TIMEOUT='$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),3600)' \
-		CPUS='$(if $(filter file default,$(origin CPUS)),,$(CPUS))' \
+		BT_MODULES=$(bt-modules) MEM='$(MEM)' CPUS='$(CPUS)' TIMEOUT='$(TIMEOUT)' \
 		$(if $(filter 1,$(V)),bash -x )$(bt-srctree)/scripts/boottest/fstests/vm || \
 		{ rc=$$?; echo "fstests-vm: exit status $$rc" >&2; exit $$rc; }
 endif

@@ -139,7 +139,7 @@ if [ -f "$j" ]; then
 		like "$(cat "$run/qemu.cmdline")" " sysctl\.kernel\.hung_task_timeout_secs=120( |'|$)" \
 			"hung-task timeout 120 s, not the crash profile's 10 s (tests that block I/O on purpose)"
 		like "$(cat "$run/qemu.cmdline")" ' -smp 1,sockets=1 ' \
-			"CPUS= unset under TCG: one guest CPU (vmrun --tcg-cpus 1)"
+			"CPUS= unset under TCG: one guest CPU (vmrun's fstests workload)"
 	else
 		skip "vmrun --host-tsc does not apply: $tsc_why"
 	fi
