@@ -215,7 +215,7 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 # make boottest: boot a kernel in QEMU on the boottest root, get a verdict.
 #   KERNEL=path  (bzImage, vmlinux, distro vmlinuz) and MODULES=dir, else the
 #                tree's kernel, else Debian's packaged kernel (debian-kernel)
-#   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1 BISECT=1
+#   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1
 #   ACCEL=auto|kvm|tcg (auto: KVM when /dev/kvm opens, TCG again in the same
 #                run when the KVM boot shows no kernel line; vmrun-accel.c)
 #   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
@@ -223,13 +223,10 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
 # kernel in $(bt-out)/kernel/<key>/: kinspect facts, extracted vmlinux (PVH
 # boot), initramfs with the root's modules.  vmrun's exit status: 0 clean,
-# 1 kernel/CMD/TESTS failed, 2 infrastructure (125 with BISECT=1); make
-# itself can only report a failed recipe as 2, so the recipe prints the
-# status and result.json records it.
-
-# Exit status of a usage or infrastructure error: 125 under BISECT=1, so
-# git bisect run skips what cannot be tested.
-bt-infra-status := $(if $(filter 1,$(BISECT)),125,2)
+# 1 kernel/CMD/TESTS failed, 2 infrastructure; make itself can only report
+# a failed recipe as 2, so the recipe prints the status, result.json
+# records it, and scripts/boottest/run exits with it (125 for 2 under
+# BISECT=1: that script alone decides).
 
 # MEM=, CPUS=, TIMEOUT=: passed on only when set (on the command line or in
 # the environment); vmrun owns their defaults and checks them.
@@ -497,7 +494,7 @@ $(bt-extra-dir)/manifest: bt-force $(filter $(bt-kcache)/%,$(bt-kconfig))
 		$(if $(bt-extra-moddir),--moddir $(bt-extra-moddir)) \
 		$(if $(bt-extra-builtin),--builtin $(bt-extra-builtin)) \
 		$(if $(bt-extra-tree),--objtree $(bt-objtree)) $(abspath $(EXTRA_MODULES)) || \
-		{ echo 'boottest: exit status $(bt-infra-status)' >&2; exit $(bt-infra-status); }
+		{ echo 'boottest: exit status 2' >&2; exit 2; }
 
 bt-boot-rootfs := $(bt-extra-dir)/rootfs.ext4
 $(bt-boot-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-extra-base) \
@@ -534,7 +531,7 @@ $(bt-kconfig-ok): $(bt-kconfig) $(bt-kconfig-check) \
 		$(wildcard $(or $(KCONFIG_TEST),$(bt-srctree)/Kconfig.test))
 	$(bt-Q)$(bt-kconfig-check) check $(bt-kconfig) boot || \
 		{ echo 'boottest: error: $(bt-kconfig) lacks what the guest needs (above); fix with make boottest-minimal or enable them' >&2; \
-		  exit $(bt-infra-status); }
+		  exit 2; }
 	$(bt-Q)mkdir -p $(@D) && touch $@
 endif
 endif
@@ -546,7 +543,7 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 		$(bt-vm-settings) --accel '$(ACCEL)' \
 		--append "$$BT_APPEND" --qemu-opts "$$BT_QEMU_OPTS" \
 		$(if $(CMD),--cmd "$$BT_CMD") $(if $(TESTS),--tests '$(abspath $(TESTS))') \
-		$(if $(filter 1,$(V)),-v) $(if $(filter 1,$(BISECT)),--bisect) \
+		$(if $(filter 1,$(V)),-v) \
 		$(if $(filter 1,$(DUMP)),--dump) \
 		$(if $(filter 1,$(GDB)),--gdb=$(if $(filter 0,$(GDB_WAIT)),nowait,wait)) \
 		$(if $(bt-vmlinux),--vmlinux '$(bt-vmlinux)') $(if $(bt-symmods),--modules-dir '$(bt-symmods)') \
@@ -592,7 +589,7 @@ endif
 # make boottest-bisect GOOD=rev BAD=rev [MATCH='title regex'] [CMD=...]
 #   git bisect start BAD GOOD + git bisect run scripts/boottest/bisect --step:
 #   each step rebuilds with the starting .config (olddefconfig, then make with
-#   the same ARCH/CROSS_COMPILE/LLVM/O=/-j) and boots it (BISECT=1): a build
+#   the same ARCH/CROSS_COMPILE/LLVM/O=/-j) and boots it (run BISECT=1): a build
 #   failure or an infrastructure error is a skip (125), a crash, hang or
 #   failed CMD bad, a clean boot good.  MATCH= (grep -E) makes only crashes
 #   with a matching title bad, any other failure a skip.  Logs and git bisect
@@ -619,7 +616,7 @@ boottest-help:
 	@echo '                    ROOTFS_EXTRA=manifest fragments ROOTFS_SIZE=bytes (K/M/G)'
 	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
-	@echo '                    CMD= TESTS= V=1 BISECT=1 ACCEL=auto|kvm|tcg'
+	@echo '                    CMD= TESTS= V=1 ACCEL=auto|kvm|tcg'
 	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
 	@echo '                    EXTRA_MODULES=out-of-tree .ko files (modprobe NAME in CMD=)'
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='

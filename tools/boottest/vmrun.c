@@ -8,7 +8,7 @@
  * runs QEMU, reads the results back, classifies the console and writes
  * console.log, kmsg.log, result.json, junit.xml, result.tap, qemu.cmdline.
  * Exit status: 0 clean, 1 the kernel or CMD/TESTS failed, 2 usage or
- * infrastructure (125 instead of 2 with --bisect).
+ * infrastructure (scripts/boottest/run turns 2 into 125 under BISECT=1).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -61,7 +61,6 @@ static void print_usage(FILE *fp)
 		"  --cmd STR         command (or host script file) to run in the guest\n"
 		"  --tests PATH      bats file or directory to run in the guest\n"
 		"  -v, --verbose     print the QEMU command line and the whole console\n"
-		"  --bisect          exit 125 instead of 2 (git bisect run: skip)\n"
 		"  --dump            on a panic or the timeout, save the guest's memory as\n"
 		"                    an ELF core, RUN/vmcore (crash vmlinux vmcore)\n"
 		"  --gdb[=wait|nowait]  QEMU's gdb stub on a free local port, nokaslr, no\n"
@@ -271,7 +270,6 @@ int main(int argc, char **argv)
 		{ "cmd", required_argument, NULL, 'C' },
 		{ "tests", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "bisect", no_argument, NULL, 'B' },
 		{ "make-vars", required_argument, NULL, 'M' },
 		{ "dump", no_argument, NULL, 'D' },
 		{ "gdb", optional_argument, NULL, 'G' },
@@ -291,15 +289,6 @@ int main(int argc, char **argv)
 	int c, status;
 
 	bt_set_prog(argv[0]);
-	/*
-	 * --bisect first: under it every usage or infrastructure error, the
-	 * ones found while the options are read included, exits 125.
-	 */
-	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
-		if (!strcmp(argv[c], "--bisect"))
-			o.bisect = true;
-	if (o.bisect)
-		bt_set_usage_status(125);
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -356,9 +345,6 @@ int main(int argc, char **argv)
 		case 'v':
 			o.verbose = true;
 			break;
-		case 'B':
-			o.bisect = true;
-			break;
 		case 'M':
 			return make_vars(optarg);
 		case 'X':
@@ -391,7 +377,7 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			print_usage(stderr);
-			return o.bisect ? 125 : BT_EXIT_USAGE;
+			return BT_EXIT_USAGE;
 		}
 	}
 	apply_defaults(&o, work);
@@ -415,7 +401,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || !o.kernel || !o.rootfs || !o.runs_dir) {
 		print_usage(stderr);
-		return o.bisect ? 125 : BT_EXIT_USAGE;
+		return BT_EXIT_USAGE;
 	}
 	check_mem(o.mem);
 	arch = vm_arch_find(o.arch);
@@ -424,15 +410,14 @@ int main(int argc, char **argv)
 		       vm_arch_names());
 	o.arch = arch->name;
 	if (!bt_is_file(o.kernel))
-		bt_die(o.bisect ? 125 : BT_EXIT_USAGE,
+		bt_die(BT_EXIT_USAGE,
 		       "%s: no such kernel image; build one with make (or make boottest-minimal first), or pass KERNEL=",
 		       o.kernel);
 	if (!bt_is_file(o.rootfs))
-		bt_die(o.bisect ? 125 : BT_EXIT_USAGE,
-		       "%s: no root image; make rootfs writes it", o.rootfs);
+		bt_die(BT_EXIT_USAGE, "%s: no root image; make rootfs writes it",
+		       o.rootfs);
 	if (o.initrd && !bt_is_file(o.initrd))
-		bt_die(o.bisect ? 125 : BT_EXIT_USAGE, "%s: no such initramfs",
-		       o.initrd);
+		bt_die(BT_EXIT_USAGE, "%s: no such initramfs", o.initrd);
 	if (!o.tools_dir)
 		o.tools_dir = self_dir(argv[0]);
 
@@ -468,7 +453,5 @@ out:
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}
-	if (status == BT_EXIT_USAGE && o.bisect)
-		status = 125;
 	return status;
 }
