@@ -261,7 +261,13 @@ $(error ARCH=$(ARCH): boottest boots x86 (x86_64, i386) and arm64 kernels)
 endif
 endif
 bt-debarch := $(if $(filter arm64,$(bt-arch)),arm64,amd64)
-bt-cache := $(or $(BOOTTEST_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/boottest)
+# boottest's cache (scripts/boottest/cache.sh), asked once and only when a
+# goal needs it (Debian's kernel, a sysroot).  make 4.3 gives $(shell) no
+# variable of its command line: BOOTTEST_CACHE= and XDG_CACHE_HOME= are
+# passed on.
+bt-cache = $(eval bt-cache := $$(shell BOOTTEST_CACHE='$$(BOOTTEST_CACHE)' \
+	XDG_CACHE_HOME='$$(XDG_CACHE_HOME)' \
+	sh -c '. $(bt-srctree)/scripts/boottest/cache.sh && bt_cache_dir'))$(bt-cache)
 
 # Which kernel.
 ifneq ($(KERNEL),)
