@@ -221,7 +221,7 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 #   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
 #   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
-# kernel in $(bt-out)/kernel/<key>/: kinspect facts, extracted vmlinux (PVH
+# kernel in $(bt-out)/kernel/<release>-<build id>/: extracted vmlinux (PVH
 # boot), initramfs with the root's modules.  vmrun's exit status: 0 clean,
 # 1 kernel/CMD/TESTS failed, 2 infrastructure; make itself can only report
 # a failed recipe as 2, so the recipe prints the status, result.json
@@ -313,21 +313,32 @@ ifeq ($(wildcard $(bt-kernel)),)
 $(error KERNEL=$(KERNEL): no such file)
 endif
 
-# The cache directory mirrors the kernel's absolute path (one per kernel,
-# no two kernels share it): no process runs to name it.
-bt-kcache := $(bt-out)/kernel$(bt-kernel)
-
-# Kernel facts from kinspect, as make variables (bt-k-*); remade when the
-# kernel changes (make restarts once after writing them).
-$(bt-kcache)/facts.mk: $(bt-kernel) $(wildcard $(bt-kinspect))
+# Kernel facts from kinspect --make-vars (bt-k-*), kept under a name that
+# mirrors the kernel's absolute path (no process runs to name it); remade
+# when the kernel changes (make restarts once after writing them).  The
+# cache directory of the kernel that was at that path before goes, unless
+# another path still has that kernel.
+bt-kfacts := $(bt-out)/kernel/by-path$(bt-kernel).mk
+$(bt-kfacts): $(bt-kernel) $(wildcard $(bt-kinspect))
 	$(bt-Q)mkdir -p $(@D)
-	$(bt-Q)if [ -x $(bt-kinspect) ]; then \
-		$(bt-kinspect) --json $< > $(@D)/kinspect.json && \
-		$(bt-vmrun) --make-vars $(@D)/kinspect.json > $@.tmp; \
+	$(bt-Q)old=$$(sed -n 's/^bt-k-id := \(..*\)/\1/p' $@ 2>/dev/null); \
+	if [ -x $(bt-kinspect) ]; then \
+		$(bt-kinspect) --make-vars $< > $@.tmp; \
 	else \
 		echo '# kinspect not built: no facts' > $@.tmp; \
-	fi && mv $@.tmp $@
--include $(bt-kcache)/facts.mk
+	fi && mv $@.tmp $@ && \
+	if [ -n "$$old" ] && ! grep -rqx --include='*.mk' "bt-k-id := $$old" $(bt-out)/kernel/by-path; then \
+		rm -rf $(bt-out)/kernel/$$old; \
+	fi
+-include $(bt-kfacts)
+
+# What is made from the kernel (extracted vmlinux or Image, IKCONFIG,
+# initramfs, EXTRA_MODULES= sets) goes in a directory named by its release
+# and build id (bt-k-id): kernel/6.1.0-13-amd64-0123456789ab/.  A kernel
+# without both gets one under by-path/, beside its facts.
+bt-kcache := $(bt-out)/kernel/$(or $(bt-k-id),by-path$(bt-kernel).d)
+$(bt-kcache):
+	$(bt-Q)mkdir -p $@
 ifeq ($(bt-k-release),)
 bt-k-release := $(patsubst vmlinuz-%,%,$(filter vmlinuz-%,$(notdir $(bt-kernel))))
 endif
@@ -339,7 +350,7 @@ endif
 ifeq ($(bt-kconfig),)
 ifeq ($(bt-k-ikconfig),y)
 bt-kconfig := $(bt-kcache)/config
-$(bt-kconfig): $(bt-kernel)
+$(bt-kconfig): $(bt-kernel) | $(bt-kcache)
 	$(bt-Q)$(bt-kinspect) --config $< > $@.tmp && mv $@.tmp $@
 endif
 endif
@@ -368,7 +379,7 @@ bt-pvh-ok := $(if $(filter CONFIG_KASAN=y,$(bt-kconfig-words)),,$(bt-k-pvh))
 ifeq ($(bt-pvh-ok),y)
 ifneq ($(bt-k-format),vmlinux)
 bt-bootimg := $(bt-kcache)/vmlinux
-$(bt-bootimg): $(bt-kernel)
+$(bt-bootimg): $(bt-kernel) | $(bt-kcache)
 	$(bt-Q)$(bt-kinspect) --vmlinux $@.tmp $< && mv $@.tmp $@
 endif
 else ifeq ($(notdir $(bt-kernel))$(bt-kernel-tree)$(KERNEL),vmlinuxy)
@@ -392,7 +403,7 @@ $(error $(bt-kernel): QEMU cannot boot an arm64 vmlinux (ELF): give KERNEL=arch/
 endif
 else ifneq ($(filter zboot Image.%,$(bt-k-format)),)
 bt-bootimg := $(bt-kcache)/Image
-$(bt-bootimg): $(bt-kernel)
+$(bt-bootimg): $(bt-kernel) | $(bt-kcache)
 	$(bt-Q)$(bt-kinspect) --image $@.tmp $< && mv $@.tmp $@
 else ifneq ($(bt-k-format),Image)
 $(error $(bt-kernel): QEMU cannot boot an arm64 $(bt-k-format) kernel: give the Image (arch/arm64/boot/Image))
@@ -409,7 +420,7 @@ $(error the kernel's root drivers ($(bt-root-syms)) are modules but no modules d
 endif
 bt-initrd := $(bt-kcache)/initramfs.cpio
 $(bt-initrd): $(bt-srctree)/scripts/boottest/initramfs-init $(wildcard $(bt-modules)/modules.order) \
-		$(bt-kcache)/facts.mk $(bt-mkrootfs-bin)
+		$(bt-kfacts) $(bt-mkrootfs-bin)
 	@echo '  INITRD  $@'
 	$(bt-Q)set -e; d=$(@D)/initramfs.d; rm -rf $$d; mkdir -p $$d; \
 	$(bt-kinspect) modules $(bt-modules) $(bt-root-mods) > $$d/files; \
