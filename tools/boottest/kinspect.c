@@ -856,17 +856,25 @@ out:
 	return ret;
 }
 
+/* The subcommands; without one, the options are about a kernel image. */
+static const struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} cmds[] = {
+	{ "modinfo", cmd_modinfo },
+	{ "modules", cmd_modules },
+	{ "depmod", cmd_depmod },
+	{ "vermagic", cmd_vermagic },
+};
+
 int main(int argc, char **argv)
 {
+	size_t i;
+
 	bt_set_prog(argv[0]);
 	opterr = 0;
-	if (argc > 1 && !strcmp(argv[1], "modinfo"))
-		return cmd_modinfo(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "modules"))
-		return cmd_modules(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "depmod"))
-		return cmd_depmod(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "vermagic"))
-		return cmd_vermagic(argc - 1, argv + 1);
+	for (i = 0; argc > 1 && i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].run(argc - 1, argv + 1);
 	return cmd_image(argc, argv);
 }
