@@ -6,7 +6,7 @@
 # includes this file when a boottest goal is on the command line.  It also
 # works on its own: make -f Makefile.boot GOAL.
 #
-# Sections below are owned by the target they serve; shared variables first.
+# One section per group of goals; shared variables first.
 
 # ---------------------------------------------------------------- shared ----
 bt-srctree := $(patsubst %/,%,$(dir $(realpath $(lastword $(MAKEFILE_LIST)))))
@@ -64,8 +64,8 @@ $(bt-tools)/.tools-built: $(bt-tool-srcs) $(bt-tools)/.tools-opts $(if $(bt-tool
 	@touch $@
 
 # ------------------------------------------------------------------ tree ----
-# (owned by the drop-in/config work: GNUmakefile routing, kernel sub-makes,
-# the O= stub, make help, boottest-doctor)
+# GNUmakefile routing, kernel sub-makes, the O= stub, make help,
+# boottest-doctor.
 #
 # BOOTTEST_GOALS: the goals GNUmakefile sends here instead of to the kernel's
 # Makefile.  GNUmakefile reads the `BOOTTEST_GOALS += ...' lines of this file
@@ -119,7 +119,7 @@ boottest-doctor:
 	$(bt-Q)$(bt-srctree)/scripts/boottest/doctor $(if $(ARCH),--arch $(ARCH))
 
 # ---------------------------------------------------------------- config ----
-# (owned by the drop-in/config work: Kconfig.test profiles)
+# Kconfig.test's profiles.
 #
 # make boottest-minimal [PROFILE=crash,debug-kasan] [BASE=tinyconfig]
 #   BASE (a kernel config goal: tinyconfig, defconfig, ...), then the boot
@@ -163,8 +163,6 @@ boottest-profiles:
 	$(bt-Q)$(bt-kconfig-tool) list
 
 # ---------------------------------------------------------------- rootfs ----
-# (owned by the rootfs work: make rootfs, ROOTFS_EXTRA=, ROOTFS_SIZE=)
-#
 # make rootfs: $(bt-out)/rootfs.ext4 from scripts/boottest/rootfs.manifest
 # plus the ROOTFS_EXTRA= fragments (later lines win), ROOTFS_SIZE= bytes (K/M/G
 # suffixes; default: the contents plus headroom).  mkrootfs writes a .d file
@@ -210,8 +208,6 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 -include $(bt-out)/.rootfs.ext4.d
 
 # -------------------------------------------------------------- boottest ----
-# (owned by the boot work: make boottest, boottest-minimal, boottest-doctor)
-#
 # make boottest: boot a kernel in QEMU on the boottest root, get a verdict.
 #   KERNEL=path  (bzImage, vmlinux, distro vmlinuz) and MODULES=dir, else the
 #                tree's kernel, else Debian's packaged kernel (debian-kernel)
@@ -535,7 +531,8 @@ bt-vmlinux := $(wildcard /usr/lib/debug/boot/vmlinux-$(bt-k-release))
 endif
 bt-symmods := $(or $(bt-symmods),$(wildcard /usr/lib/debug/lib/modules/$(bt-k-release)),$(bt-modules))
 
-# H4a's config check, when it exists, for tree kernels.
+# Tree kernels: the config is checked against the boot profile
+# (scripts/boottest/kconfig check).
 bt-kconfig-check := $(wildcard $(bt-srctree)/scripts/boottest/kconfig)
 
 # The check's verdict is kept in a stamp newer than the config, Kconfig.test
@@ -568,8 +565,6 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 endif # BT_STAGE
 
 # --------------------------------------------------------------- fstests ----
-# (owned by the fstests work: make fstests-vm)
-#
 # make fstests-vm FSTESTS=/path/to/built/fstests [FSTYP=ext4|ext3|ext2|xfs|btrfs]
 #   [TESTS='-g quick' | TESTS='generic/001 ext4/003'] [EXCLUDE=file]
 #   [CONFIG=4k,1k,xfs/4k,...] [BASELINE=result.json|name] [BASELINE_SAVE=name]
@@ -601,8 +596,6 @@ bt-fstests-run: $(bt-bootimg) $(bt-initrd) $(if $(EXTRA_MODULES),$(bt-extra-dir)
 endif
 
 # ---------------------------------------------------------------- bisect ----
-# (owned by the bisect work: make boottest-bisect)
-#
 # make boottest-bisect GOOD=rev BAD=rev [MATCH='title regex'] [CMD=...]
 #   git bisect start BAD GOOD + git bisect run scripts/boottest/bisect --step:
 #   each step rebuilds with the starting .config (olddefconfig, then make with

@@ -63,7 +63,7 @@ is "$(get format "$fx/Image.gz") $(get build_id "$fx/Image.gz")" \
 is "$?" 1 "--vmlinux of an arm64 Image: exit 1 (no ELF inside)"
 is "$(get pvh "$fx/tiny-nopvh.elf")" false "no Xen PHYS32_ENTRY note: pvh false"
 is "$(get pvh_entry "$fx/tiny.elf")" 0x1000850 "pvh_entry from the note"
-is "$(get banner "$fx/tiny.elf")" "Linux version $REL (h3@boottest) (gcc) #1 SMP PREEMPT" \
+is "$(get banner "$fx/tiny.elf")" "Linux version $REL (builder@boottest) (gcc) #1 SMP PREEMPT" \
 	"banner: the copy with the build number, not version.c's weak one"
 
 # --- IKCONFIG ----------------------------------------------------------------
