@@ -6,7 +6,7 @@
 # includes this file when a boottest goal is on the command line.  It also
 # works on its own: make -f Makefile.boot GOAL.
 #
-# Sections below are owned by the target they serve; shared variables first.
+# One section per group of goals; shared variables first.
 
 # ---------------------------------------------------------------- shared ----
 bt-srctree := $(patsubst %/,%,$(dir $(realpath $(lastword $(MAKEFILE_LIST)))))
@@ -64,8 +64,8 @@ $(bt-tools)/.tools-built: $(bt-tool-srcs) $(bt-tools)/.tools-opts $(if $(bt-tool
 	@touch $@
 
 # ------------------------------------------------------------------ tree ----
-# (owned by the drop-in/config work: GNUmakefile routing, kernel sub-makes,
-# the O= stub, make help, boottest-doctor)
+# GNUmakefile routing, kernel sub-makes, the O= stub, make help,
+# boottest-doctor.
 #
 # BOOTTEST_GOALS: the goals GNUmakefile sends here instead of to the kernel's
 # Makefile.  GNUmakefile reads the `BOOTTEST_GOALS += ...' lines of this file
@@ -119,7 +119,7 @@ boottest-doctor:
 	$(bt-Q)$(bt-srctree)/scripts/boottest/doctor $(if $(ARCH),--arch $(ARCH))
 
 # ---------------------------------------------------------------- config ----
-# (owned by the drop-in/config work: Kconfig.test profiles)
+# Kconfig.test's profiles.
 #
 # make boottest-minimal [PROFILE=crash,debug-kasan] [BASE=tinyconfig]
 #   BASE (a kernel config goal: tinyconfig, defconfig, ...), then the boot
@@ -163,8 +163,6 @@ boottest-profiles:
 	$(bt-Q)$(bt-kconfig-tool) list
 
 # ---------------------------------------------------------------- rootfs ----
-# (owned by the rootfs work: make rootfs, ROOTFS_EXTRA=, ROOTFS_SIZE=)
-#
 # make rootfs: $(bt-out)/rootfs.ext4 from scripts/boottest/rootfs.manifest
 # plus the ROOTFS_EXTRA= fragments (later lines win), ROOTFS_SIZE= bytes (K/M/G
 # suffixes; default: the contents plus headroom).  mkrootfs writes a .d file
@@ -210,30 +208,26 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 -include $(bt-out)/.rootfs.ext4.d
 
 # -------------------------------------------------------------- boottest ----
-# (owned by the boot work: make boottest, boottest-minimal, boottest-doctor)
-#
 # make boottest: boot a kernel in QEMU on the boottest root, get a verdict.
 #   KERNEL=path  (bzImage, vmlinux, distro vmlinuz) and MODULES=dir, else the
 #                tree's kernel, else Debian's packaged kernel (debian-kernel)
-#   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1 BISECT=1
+#   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1
 #   ACCEL=auto|kvm|tcg (auto: KVM when /dev/kvm opens, TCG again in the same
 #                run when the KVM boot shows no kernel line; vmrun-accel.c)
 #   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
 #   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
-# kernel in $(bt-out)/kernel/<key>/: kinspect facts, extracted vmlinux (PVH
+# kernel in $(bt-out)/kernel/<release>-<build id>/: extracted vmlinux (PVH
 # boot), initramfs with the root's modules.  vmrun's exit status: 0 clean,
-# 1 kernel/CMD/TESTS failed, 2 infrastructure (125 with BISECT=1); make
-# itself can only report a failed recipe as 2, so the recipe prints the
-# status and result.json records it.
+# 1 kernel/CMD/TESTS failed, 2 infrastructure; make itself can only report
+# a failed recipe as 2, so the recipe prints the status, result.json
+# records it, and scripts/boottest/run exits with it (125 for 2 under
+# BISECT=1: that script alone decides).
 
-# Exit status of a usage or infrastructure error: 125 under BISECT=1, so
-# git bisect run skips what cannot be tested.
-bt-infra-status := $(if $(filter 1,$(BISECT)),125,2)
-
-MEM ?= 1G
-CPUS ?= 2
-TIMEOUT ?= 300
+# MEM=, CPUS=, TIMEOUT=: passed on only when set (on the command line or in
+# the environment); vmrun owns their defaults and checks them.
+bt-vm-settings = $(if $(MEM),--mem '$(MEM)') $(if $(CPUS),--cpus '$(CPUS)') \
+	$(if $(TIMEOUT),--timeout '$(TIMEOUT)')
 export BT_APPEND := $(APPEND)
 export BT_QEMU_OPTS := $(QEMU_OPTS)
 export BT_CMD := $(CMD)
@@ -263,7 +257,13 @@ $(error ARCH=$(ARCH): boottest boots x86 (x86_64, i386) and arm64 kernels)
 endif
 endif
 bt-debarch := $(if $(filter arm64,$(bt-arch)),arm64,amd64)
-bt-cache := $(or $(BOOTTEST_CACHE),$(or $(XDG_CACHE_HOME),$(HOME)/.cache)/boottest)
+# boottest's cache (scripts/boottest/cache.sh), asked once and only when a
+# goal needs it (Debian's kernel, a sysroot).  make 4.3 gives $(shell) no
+# variable of its command line: BOOTTEST_CACHE= and XDG_CACHE_HOME= are
+# passed on.
+bt-cache = $(eval bt-cache := $$(shell BOOTTEST_CACHE='$$(BOOTTEST_CACHE)' \
+	XDG_CACHE_HOME='$$(XDG_CACHE_HOME)' \
+	sh -c '. $(bt-srctree)/scripts/boottest/cache.sh && bt_cache_dir'))$(bt-cache)
 
 # Which kernel.
 ifneq ($(KERNEL),)
@@ -309,21 +309,32 @@ ifeq ($(wildcard $(bt-kernel)),)
 $(error KERNEL=$(KERNEL): no such file)
 endif
 
-# The cache directory mirrors the kernel's absolute path (one per kernel,
-# no two kernels share it): no process runs to name it.
-bt-kcache := $(bt-out)/kernel$(bt-kernel)
-
-# Kernel facts from kinspect, as make variables (bt-k-*); remade when the
-# kernel changes (make restarts once after writing them).
-$(bt-kcache)/facts.mk: $(bt-kernel) $(wildcard $(bt-kinspect))
+# Kernel facts from kinspect --make-vars (bt-k-*), kept under a name that
+# mirrors the kernel's absolute path (no process runs to name it); remade
+# when the kernel changes (make restarts once after writing them).  The
+# cache directory of the kernel that was at that path before goes, unless
+# another path still has that kernel.
+bt-kfacts := $(bt-out)/kernel/by-path$(bt-kernel).mk
+$(bt-kfacts): $(bt-kernel) $(wildcard $(bt-kinspect))
 	$(bt-Q)mkdir -p $(@D)
-	$(bt-Q)if [ -x $(bt-kinspect) ]; then \
-		$(bt-kinspect) --json $< > $(@D)/kinspect.json && \
-		$(bt-vmrun) --make-vars $(@D)/kinspect.json > $@.tmp; \
+	$(bt-Q)old=$$(sed -n 's/^bt-k-id := \(..*\)/\1/p' $@ 2>/dev/null); \
+	if [ -x $(bt-kinspect) ]; then \
+		$(bt-kinspect) --make-vars $< > $@.tmp; \
 	else \
 		echo '# kinspect not built: no facts' > $@.tmp; \
-	fi && mv $@.tmp $@
--include $(bt-kcache)/facts.mk
+	fi && mv $@.tmp $@ && \
+	if [ -n "$$old" ] && ! grep -rqx --include='*.mk' "bt-k-id := $$old" $(bt-out)/kernel/by-path; then \
+		rm -rf $(bt-out)/kernel/$$old; \
+	fi
+-include $(bt-kfacts)
+
+# What is made from the kernel (extracted vmlinux or Image, IKCONFIG,
+# initramfs, EXTRA_MODULES= sets) goes in a directory named by its release
+# and build id (bt-k-id): kernel/6.1.0-13-amd64-0123456789ab/.  A kernel
+# without both gets one under by-path/, beside its facts.
+bt-kcache := $(bt-out)/kernel/$(or $(bt-k-id),by-path$(bt-kernel).d)
+$(bt-kcache):
+	$(bt-Q)mkdir -p $@
 ifeq ($(bt-k-release),)
 bt-k-release := $(patsubst vmlinuz-%,%,$(filter vmlinuz-%,$(notdir $(bt-kernel))))
 endif
@@ -335,7 +346,7 @@ endif
 ifeq ($(bt-kconfig),)
 ifeq ($(bt-k-ikconfig),y)
 bt-kconfig := $(bt-kcache)/config
-$(bt-kconfig): $(bt-kernel)
+$(bt-kconfig): $(bt-kernel) | $(bt-kcache)
 	$(bt-Q)$(bt-kinspect) --config $< > $@.tmp && mv $@.tmp $@
 endif
 endif
@@ -364,7 +375,7 @@ bt-pvh-ok := $(if $(filter CONFIG_KASAN=y,$(bt-kconfig-words)),,$(bt-k-pvh))
 ifeq ($(bt-pvh-ok),y)
 ifneq ($(bt-k-format),vmlinux)
 bt-bootimg := $(bt-kcache)/vmlinux
-$(bt-bootimg): $(bt-kernel)
+$(bt-bootimg): $(bt-kernel) | $(bt-kcache)
 	$(bt-Q)$(bt-kinspect) --vmlinux $@.tmp $< && mv $@.tmp $@
 endif
 else ifeq ($(notdir $(bt-kernel))$(bt-kernel-tree)$(KERNEL),vmlinuxy)
@@ -388,7 +399,7 @@ $(error $(bt-kernel): QEMU cannot boot an arm64 vmlinux (ELF): give KERNEL=arch/
 endif
 else ifneq ($(filter zboot Image.%,$(bt-k-format)),)
 bt-bootimg := $(bt-kcache)/Image
-$(bt-bootimg): $(bt-kernel)
+$(bt-bootimg): $(bt-kernel) | $(bt-kcache)
 	$(bt-Q)$(bt-kinspect) --image $@.tmp $< && mv $@.tmp $@
 else ifneq ($(bt-k-format),Image)
 $(error $(bt-kernel): QEMU cannot boot an arm64 $(bt-k-format) kernel: give the Image (arch/arm64/boot/Image))
@@ -405,7 +416,7 @@ $(error the kernel's root drivers ($(bt-root-syms)) are modules but no modules d
 endif
 bt-initrd := $(bt-kcache)/initramfs.cpio
 $(bt-initrd): $(bt-srctree)/scripts/boottest/initramfs-init $(wildcard $(bt-modules)/modules.order) \
-		$(bt-kcache)/facts.mk $(bt-mkrootfs-bin)
+		$(bt-kfacts) $(bt-mkrootfs-bin)
 	@echo '  INITRD  $@'
 	$(bt-Q)set -e; d=$(@D)/initramfs.d; rm -rf $$d; mkdir -p $$d; \
 	$(bt-kinspect) modules $(bt-modules) $(bt-root-mods) > $$d/files; \
@@ -496,7 +507,7 @@ $(bt-extra-dir)/manifest: bt-force $(filter $(bt-kcache)/%,$(bt-kconfig))
 		$(if $(bt-extra-moddir),--moddir $(bt-extra-moddir)) \
 		$(if $(bt-extra-builtin),--builtin $(bt-extra-builtin)) \
 		$(if $(bt-extra-tree),--objtree $(bt-objtree)) $(abspath $(EXTRA_MODULES)) || \
-		{ echo 'boottest: exit status $(bt-infra-status)' >&2; exit $(bt-infra-status); }
+		{ echo 'boottest: exit status 2' >&2; exit 2; }
 
 bt-boot-rootfs := $(bt-extra-dir)/rootfs.ext4
 $(bt-boot-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-extra-base) \
@@ -520,7 +531,8 @@ bt-vmlinux := $(wildcard /usr/lib/debug/boot/vmlinux-$(bt-k-release))
 endif
 bt-symmods := $(or $(bt-symmods),$(wildcard /usr/lib/debug/lib/modules/$(bt-k-release)),$(bt-modules))
 
-# H4a's config check, when it exists, for tree kernels.
+# Tree kernels: the config is checked against the boot profile
+# (scripts/boottest/kconfig check).
 bt-kconfig-check := $(wildcard $(bt-srctree)/scripts/boottest/kconfig)
 
 # The check's verdict is kept in a stamp newer than the config, Kconfig.test
@@ -533,7 +545,7 @@ $(bt-kconfig-ok): $(bt-kconfig) $(bt-kconfig-check) \
 		$(wildcard $(or $(KCONFIG_TEST),$(bt-srctree)/Kconfig.test))
 	$(bt-Q)$(bt-kconfig-check) check $(bt-kconfig) boot || \
 		{ echo 'boottest: error: $(bt-kconfig) lacks what the guest needs (above); fix with make boottest-minimal or enable them' >&2; \
-		  exit $(bt-infra-status); }
+		  exit 2; }
 	$(bt-Q)mkdir -p $(@D) && touch $@
 endif
 endif
@@ -542,10 +554,10 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 	$(bt-Q)$(bt-vmrun) --kernel $(bt-bootimg) $(if $(bt-initrd),--initrd $(bt-initrd)) \
 		--rootfs $(bt-boot-rootfs) --runs-dir $(bt-runs) --tools $(bt-tools) \
 		--arch $(bt-guest-arch) $(if $(bt-k-release),--release $(bt-k-release)) \
-		--mem '$(MEM)' --cpus '$(CPUS)' --timeout '$(TIMEOUT)' --accel '$(ACCEL)' \
+		$(bt-vm-settings) --accel '$(ACCEL)' \
 		--append "$$BT_APPEND" --qemu-opts "$$BT_QEMU_OPTS" \
 		$(if $(CMD),--cmd "$$BT_CMD") $(if $(TESTS),--tests '$(abspath $(TESTS))') \
-		$(if $(filter 1,$(V)),-v) $(if $(filter 1,$(BISECT)),--bisect) \
+		$(if $(filter 1,$(V)),-v) \
 		$(if $(filter 1,$(DUMP)),--dump) \
 		$(if $(filter 1,$(GDB)),--gdb=$(if $(filter 0,$(GDB_WAIT)),nowait,wait)) \
 		$(if $(bt-vmlinux),--vmlinux '$(bt-vmlinux)') $(if $(bt-symmods),--modules-dir '$(bt-symmods)') \
@@ -553,8 +565,6 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 endif # BT_STAGE
 
 # --------------------------------------------------------------- fstests ----
-# (owned by the fstests work: make fstests-vm)
-#
 # make fstests-vm FSTESTS=/path/to/built/fstests [FSTYP=ext4|ext3|ext2|xfs|btrfs]
 #   [TESTS='-g quick' | TESTS='generic/001 ext4/003'] [EXCLUDE=file]
 #   [CONFIG=4k,1k,xfs/4k,...] [BASELINE=result.json|name] [BASELINE_SAVE=name]
@@ -580,20 +590,16 @@ bt-fstests-run: $(bt-bootimg) $(bt-initrd) $(if $(EXTRA_MODULES),$(bt-extra-dir)
 		BT_RUNS=$(bt-runs) BT_KERNEL=$(bt-bootimg) BT_INITRD=$(bt-initrd) \
 		BT_ARCH=$(or $(bt-k-arch),x86_64) BT_RELEASE=$(bt-k-release) \
 		BT_KCONFIG=$(bt-kconfig) BT_MODULAR=$(bt-modular) \
-		BT_MODULES=$(bt-modules) MEM='$(if $(filter command line,$(origin MEM)),$(MEM),2G)' \
-		TIMEOUT='$(if $(filter command line,$(origin TIMEOUT)),$(TIMEOUT),3600)' \
-		CPUS='$(if $(filter file default,$(origin CPUS)),,$(CPUS))' \
+		BT_MODULES=$(bt-modules) MEM='$(MEM)' CPUS='$(CPUS)' TIMEOUT='$(TIMEOUT)' \
 		$(if $(filter 1,$(V)),bash -x )$(bt-srctree)/scripts/boottest/fstests/vm || \
 		{ rc=$$?; echo "fstests-vm: exit status $$rc" >&2; exit $$rc; }
 endif
 
 # ---------------------------------------------------------------- bisect ----
-# (owned by the bisect work: make boottest-bisect)
-#
 # make boottest-bisect GOOD=rev BAD=rev [MATCH='title regex'] [CMD=...]
 #   git bisect start BAD GOOD + git bisect run scripts/boottest/bisect --step:
 #   each step rebuilds with the starting .config (olddefconfig, then make with
-#   the same ARCH/CROSS_COMPILE/LLVM/O=/-j) and boots it (BISECT=1): a build
+#   the same ARCH/CROSS_COMPILE/LLVM/O=/-j) and boots it (run BISECT=1): a build
 #   failure or an infrastructure error is a skip (125), a crash, hang or
 #   failed CMD bad, a clean boot good.  MATCH= (grep -E) makes only crashes
 #   with a matching title bad, any other failure a skip.  Logs and git bisect
@@ -620,7 +626,7 @@ boottest-help:
 	@echo '                    ROOTFS_EXTRA=manifest fragments ROOTFS_SIZE=bytes (K/M/G)'
 	@echo '  boottest        - Boot the kernel in QEMU and give a verdict (runs in $(bt-out)/runs/)'
 	@echo '                    KERNEL= MODULES= MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS='
-	@echo '                    CMD= TESTS= V=1 BISECT=1 ACCEL=auto|kvm|tcg'
+	@echo '                    CMD= TESTS= V=1 ACCEL=auto|kvm|tcg'
 	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
 	@echo '                    EXTRA_MODULES=out-of-tree .ko files (modprobe NAME in CMD=)'
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='

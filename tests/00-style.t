@@ -51,4 +51,23 @@ for f in "${files[@]}"; do
 done
 is "${missing[*]}" "" "every source/script/build file has an SPDX-License-Identifier: GPL-2.0 line"
 
+# shellcheck: no finding in the shell scripts of scripts/ (each one fixed,
+# or disabled on its line with the reason after a #).
+sh_files=()
+for f in "${files[@]}"; do
+	case $f in scripts/*) ;; *) continue ;; esac
+	case $f in *.sh) sh_files+=("$f"); continue ;; esac
+	head -n 1 "$f" | grep -qE '^#!.*[/ ](ba)?sh$' && sh_files+=("$f")
+done
+if command -v shellcheck > /dev/null; then
+	printf '#!/bin/bash\nx= y=1\necho $x $y\n' > "$T_TMP/bad.sh"
+	check_fail "shellcheck finds what it should in a bad script" shellcheck -S style "$T_TMP/bad.sh"
+	check "shellcheck: nothing found in scripts/ (${#sh_files[@]} files)" \
+		shellcheck -x -S style -f gcc "${sh_files[@]}"
+	is "$(grep -n 'shellcheck disable=' "${sh_files[@]}" | grep -v 'disable=[A-Z0-9,]* # ')" "" \
+		"every shellcheck disable in scripts/ says why"
+else
+	skip "shellcheck missing: install it (scripts/boottest/setup)"
+fi
+
 done_testing

@@ -30,4 +30,4 @@ if ! out=$($cc -std=gnu11 -g -D_GNU_SOURCE $san -I"$root/tools/boottest/lib" \
 	exit 1
 fi
 mkdir "$tmp/work"
-"$tmp/lib-test" "$tmp/work"
+"$tmp/lib-test" "$tmp/work" "$root/scripts/boottest/cache.sh"

@@ -245,7 +245,7 @@ if [ -e "$T_ROOT/scripts/boottest/init" ]; then
 	out=$(make -C "$T_ROOT" -f Makefile.boot rootfs O=$o ROOTFS_EXTRA=$T/extra.manifest ROOTFS_SIZE=100M 2>&1)
 	is "$(stat -c %s $img)" $((100 << 20)) "make rootfs: ROOTFS_SIZE="
 else
-	skip "scripts/boottest/init not there yet (owned by the boot work)"
+	skip "scripts/boottest/init missing"
 fi
 
 done_testing

@@ -40,6 +40,10 @@ done
 is "$(get build_id "$fx/bzImage-xz")" \
 	"$(readelf -n "$T_TMP/out.elf" | sed -n 's/.*Build ID: //p')" \
 	"build id equals readelf -n of the extracted ELF"
+is "$("$K" --make-vars "$fx/bzImage-xz" | grep -v '^#' | tr '\n' ' ')" \
+	"bt-k-arch := x86_64 bt-k-release := $REL bt-k-format := bzImage bt-k-pvh := y bt-k-ikconfig :=  bt-k-id := $REL-${bid:0:12} " \
+	"--make-vars: the facts make reads, the cache directory named by release and build id"
+check_fail "--make-vars takes no other option" "$K" --make-vars --json "$fx/bzImage-xz"
 ls -a "$T_TMP" | grep -q '\.tmp\.' && ok 1 "no temporary file left" ||
 	ok 0 "--vmlinux leaves no temporary file"
 
@@ -59,7 +63,7 @@ is "$(get format "$fx/Image.gz") $(get build_id "$fx/Image.gz")" \
 is "$?" 1 "--vmlinux of an arm64 Image: exit 1 (no ELF inside)"
 is "$(get pvh "$fx/tiny-nopvh.elf")" false "no Xen PHYS32_ENTRY note: pvh false"
 is "$(get pvh_entry "$fx/tiny.elf")" 0x1000850 "pvh_entry from the note"
-is "$(get banner "$fx/tiny.elf")" "Linux version $REL (h3@boottest) (gcc) #1 SMP PREEMPT" \
+is "$(get banner "$fx/tiny.elf")" "Linux version $REL (builder@boottest) (gcc) #1 SMP PREEMPT" \
 	"banner: the copy with the build number, not version.c's weak one"
 
 # --- IKCONFIG ----------------------------------------------------------------

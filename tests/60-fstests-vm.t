@@ -117,8 +117,8 @@ fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
 like "$log" 'fstests-vm: image: [0-9.]+[KMG] written in' "image cache: an input with a new mtime writes it again"
 
 # ---- a run on Debian's kernel, saved as a baseline ----
-rm -f "$out/fstests/baselines/h6-test.json"
-fsvm FSTESTS="$fx" TESTS='-g auto' CONFIG=4k BASELINE_SAVE=h6-test TIMEOUT=1800
+rm -f "$out/fstests/baselines/fixture-baseline.json"
+fsvm FSTESTS="$fx" TESTS='-g auto' CONFIG=4k BASELINE_SAVE=fixture-baseline TIMEOUT=1800
 is "$st" 1 "fixture run (one test fails): exit status 1" || diag "$log"
 run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
 j=$run/fstests.json
@@ -132,14 +132,14 @@ if [ -f "$j" ]; then
 	is "$(jq -r .fstests.verdict "$run/result.json")" fail "result.json carries the fstests verdict"
 	check "JUnit written" test -s "$run/fstests-junit.xml"
 	check "check's own result.xml home (./check -R xunit)" test -s "$run/guest/fstests/ext4_4k/result.xml"
-	check "baseline saved by name" test -f "$out/fstests/baselines/h6-test.json"
+	check "baseline saved by name" test -f "$out/fstests/baselines/fixture-baseline.json"
 	if host_tsc "$run"; then
 		like "$(cat "$run/qemu.cmdline")" ' tsc_early_khz=[1-9][0-9]* tsc=reliable ' \
 			"the host's TSC rate on the kernel command line (vmrun --host-tsc)"
 		like "$(cat "$run/qemu.cmdline")" " sysctl\.kernel\.hung_task_timeout_secs=120( |'|$)" \
 			"hung-task timeout 120 s, not the crash profile's 10 s (tests that block I/O on purpose)"
 		like "$(cat "$run/qemu.cmdline")" ' -smp 1,sockets=1 ' \
-			"CPUS= unset under TCG: one guest CPU (vmrun --tcg-cpus 1)"
+			"CPUS= unset under TCG: one guest CPU (vmrun's fstests workload)"
 	else
 		skip "vmrun --host-tsc does not apply: $tsc_why"
 	fi
@@ -197,7 +197,7 @@ is "$(jq -r '[.tests[].name] | join(" ")' "$run/fstests.json" 2>/dev/null)" "fix
 	"every test still accounted for (console)"
 
 # ---- the guest crashes in the middle ----
-fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/007 fixture/006' CONFIG=4k BASELINE=h6-test TIMEOUT=1800
+fsvm FSTESTS="$fx" TESTS='fixture/001 fixture/007 fixture/006' CONFIG=4k BASELINE=fixture-baseline TIMEOUT=1800
 is "$st" 1 "crash in the middle: exit status 1" || diag "$log"
 run=$(echo "$log" | sed -n 's/^fstests-vm: results in \([^ ]*\) .*/\1/p' | tail -n 1)
 j=$run/fstests.json
@@ -213,7 +213,7 @@ if [ -f "$j" ]; then
 else
 	ok 1 "fstests.json written (crash run)" || diag "$log"
 fi
-rm -f "$out/fstests/baselines/h6-test.json"
+rm -f "$out/fstests/baselines/fixture-baseline.json"
 
 # ---- a tree kernel with LKDTM: a real WARNING in fixture/005 ----
 tk=

@@ -68,6 +68,51 @@ static void test_paths(const char *tmp)
 	free(q);
 }
 
+/* bt_cache_dir() and scripts/boottest/cache.sh: one rule, two languages. */
+static void test_cache_dir(const char *cache_sh)
+{
+	static const char *const cases[][3] = {
+		/* BOOTTEST_CACHE, XDG_CACHE_HOME, HOME */
+		{ "/c/bt", "/c/xdg", "/c/home" },
+		{ "", "/c/xdg", "/c/home" },
+		{ NULL, NULL, "/c/home" },
+	};
+	static const char *const want[] = {
+		"/c/bt", "/c/xdg/boottest", "/c/home/.cache/boottest",
+	};
+	char line[256], *cmd, *got;
+	size_t i;
+	FILE *fp;
+
+	for (i = 0; i < ARRAY_SIZE(cases); i++) {
+		if (cases[i][0])
+			setenv("BOOTTEST_CACHE", cases[i][0], 1);
+		else
+			unsetenv("BOOTTEST_CACHE");
+		if (cases[i][1])
+			setenv("XDG_CACHE_HOME", cases[i][1], 1);
+		else
+			unsetenv("XDG_CACHE_HOME");
+		setenv("HOME", cases[i][2], 1);
+		got = bt_cache_dir();
+		ok(got && !strcmp(got, want[i]), "bt_cache_dir()");
+		if (got && strcmp(got, want[i]))
+			printf("# got '%s', want '%s'\n", got, want[i]);
+		free(got);
+		if (!cache_sh)
+			continue;
+		cmd = bt_asprintf(". '%s' && bt_cache_dir", cache_sh);
+		fp = popen(cmd, "r");
+		line[0] = '\0';
+		if (fp && fgets(line, sizeof(line), fp))
+			line[strcspn(line, "\n")] = '\0';
+		if (fp)
+			pclose(fp);
+		is_str(bt_strdup(line), want[i], "scripts/boottest/cache.sh: the same directory");
+		free(cmd);
+	}
+}
+
 static void test_atomic(const char *tmp)
 {
 	char *path = bt_asprintf("%s/out", tmp);
@@ -501,6 +546,7 @@ int main(int argc, char **argv)
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	bt_set_prog(argv[0]);
 	test_paths(tmp);
+	test_cache_dir(argc > 2 ? argv[2] : NULL);
 	test_atomic(tmp);
 	test_read_limit(tmp);
 	test_proc();

@@ -5,7 +5,7 @@ dmesg-classify-main := dmesg-classify.o
 dmesg-classify-objs := dmesg-classify-input.o dmesg-classify-rules.o \
 		       dmesg-classify-lit.o dmesg-classify-report.o \
 		       dmesg-classify-first.o
-# libpcre2-8 needs no cflags; linked by name (see the report to the lead)
+# libpcre2-8 needs no cflags; linked by name
 dmesg-classify-ldlibs := -lpcre2-8 -pthread
 
 # Where the shipped rules are found when the program is not beside them.

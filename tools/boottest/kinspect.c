@@ -4,6 +4,7 @@
  *
  *   kinspect [--json] [--tree OBJTREE] KERNEL
  *   kinspect --get FIELD [--tree OBJTREE] KERNEL
+ *   kinspect --make-vars KERNEL
  *   kinspect --vmlinux OUT KERNEL
  *   kinspect --image OUT KERNEL
  *   kinspect --config KERNEL
@@ -18,6 +19,7 @@
  * no IKCONFIG, image not from the tree, module missing); 2 usage, or an
  * input that cannot be read (missing, a directory, unreadable).
  */
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -32,6 +34,7 @@
 static const char usage_text[] =
 "Usage: kinspect [--json] [--tree OBJTREE] KERNEL\n"
 "       kinspect --get FIELD [--tree OBJTREE] KERNEL\n"
+"       kinspect --make-vars KERNEL\n"
 "       kinspect --vmlinux OUT KERNEL\n"
 "       kinspect --image OUT KERNEL\n"
 "       kinspect --config KERNEL\n"
@@ -52,6 +55,10 @@ static const char usage_text[] =
 "  --get FIELD       print one field (format, compression, arch, kernel_arch,\n"
 "                    qemu_arch, release, banner, build_id, pvh, pvh_entry,\n"
 "                    ikconfig, ...; tree.match with --tree); exit 1 if unset\n"
+"  --make-vars       the facts Makefile.boot reads, as make variables: bt-k-arch,\n"
+"                    bt-k-release, bt-k-format, bt-k-pvh, bt-k-ikconfig (y or\n"
+"                    empty), bt-k-id (RELEASE-BUILDID12: the kernel's cache\n"
+"                    directory, empty without a release or build id)\n"
 "  --vmlinux OUT     write the ELF vmlinux inside KERNEL to OUT (atomically)\n"
 "  --image OUT       write the arm64/riscv Image inside an EFI zboot or\n"
 "                    compressed KERNEL to OUT, uncompressed (atomically)\n"
@@ -288,6 +295,39 @@ static int get_field(struct json_object *o, const char *field)
 	return 0;
 }
 
+/* Only plain tokens reach make: anything else is printed as empty. */
+static void make_var(const char *name, const char *value)
+{
+	const char *p;
+
+	for (p = value ? value : ""; *p; p++)
+		if (!isalnum((unsigned char)*p) && !strchr("._+-", *p))
+			value = NULL;
+	printf("bt-k-%s := %s\n", name, value ? value : "");
+}
+
+/*
+ * --make-vars: the kernel's facts for Makefile.boot.  bt-k-id names the
+ * kernel's cache directory: its release and the first 12 hex digits of its
+ * build id (as git abbreviates), so that a rebuilt kernel gets a new one.
+ */
+static int print_make_vars(const char *path, const struct ki_image *ki)
+{
+	char *id = NULL;
+
+	if (ki->release && ki->build_id && strlen(ki->build_id) >= 12)
+		id = bt_asprintf("%s-%.12s", ki->release, ki->build_id);
+	printf("# kinspect --make-vars %s\n", path);
+	make_var("arch", ki->arch);
+	make_var("release", ki->release);
+	make_var("format", ki->format);
+	make_var("pvh", ki->pvh ? "y" : NULL);
+	make_var("ikconfig", ki->ikconfig ? "y" : NULL);
+	make_var("id", id);
+	free(id);
+	return ki_flush_stdout();
+}
+
 static int write_vmlinux(const char *out, const char *path,
 			 const struct ki_image *ki, const uint8_t *map,
 			 size_t len)
@@ -343,6 +383,7 @@ static int cmd_image(int argc, char **argv)
 		{ "json", no_argument, NULL, 'j' },
 		{ "tree", required_argument, NULL, 't' },
 		{ "get", required_argument, NULL, 'g' },
+		{ "make-vars", no_argument, NULL, 'm' },
 		{ "vmlinux", required_argument, NULL, 'x' },
 		{ "image", required_argument, NULL, 'i' },
 		{ "config", no_argument, NULL, 'c' },
@@ -351,7 +392,7 @@ static int cmd_image(int argc, char **argv)
 	};
 	const char *tree = NULL, *get = NULL, *vmlinux = NULL, *image = NULL;
 	const char *path;
-	bool json = false, config = false, match = true;
+	bool json = false, config = false, make_vars = false, match = true;
 	struct json_object *o, *t;
 	struct ki_image ki;
 	uint8_t *map;
@@ -368,6 +409,9 @@ static int cmd_image(int argc, char **argv)
 			break;
 		case 'g':
 			get = optarg;
+			break;
+		case 'm':
+			make_vars = true;
 			break;
 		case 'x':
 			vmlinux = optarg;
@@ -392,6 +436,10 @@ static int cmd_image(int argc, char **argv)
 		bt_err("--image takes no other option");
 		return BT_EXIT_USAGE;
 	}
+	if (make_vars && (tree || get || json || vmlinux || config || image)) {
+		bt_err("--make-vars takes no other option");
+		return BT_EXIT_USAGE;
+	}
 	path = argv[optind];
 	ret = load_kernel(path, &ki, &map, &len);
 	if (ret)
@@ -402,6 +450,8 @@ static int cmd_image(int argc, char **argv)
 		ret = write_image(image, path, &ki);
 	} else if (config) {
 		ret = print_config(path, &ki);
+	} else if (make_vars) {
+		ret = print_make_vars(path, &ki);
 	} else {
 		o = image_json(path, &ki);
 		if (tree) {
@@ -806,17 +856,25 @@ out:
 	return ret;
 }
 
+/* The subcommands; without one, the options are about a kernel image. */
+static const struct cmd {
+	const char *name;
+	int (*run)(int argc, char **argv);
+} cmds[] = {
+	{ "modinfo", cmd_modinfo },
+	{ "modules", cmd_modules },
+	{ "depmod", cmd_depmod },
+	{ "vermagic", cmd_vermagic },
+};
+
 int main(int argc, char **argv)
 {
+	size_t i;
+
 	bt_set_prog(argv[0]);
 	opterr = 0;
-	if (argc > 1 && !strcmp(argv[1], "modinfo"))
-		return cmd_modinfo(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "modules"))
-		return cmd_modules(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "depmod"))
-		return cmd_depmod(argc - 1, argv + 1);
-	if (argc > 1 && !strcmp(argv[1], "vermagic"))
-		return cmd_vermagic(argc - 1, argv + 1);
+	for (i = 0; argc > 1 && i < ARRAY_SIZE(cmds); i++)
+		if (!strcmp(argv[1], cmds[i].name))
+			return cmds[i].run(argc - 1, argv + 1);
 	return cmd_image(argc, argv);
 }

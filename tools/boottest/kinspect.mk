@@ -1,5 +1,5 @@
 # SPDX-License-Identifier: GPL-2.0
-# kinspect: kernel image and module facts (issue 4).
+# kinspect: kernel image and module facts.
 TOOLS += kinspect
 kinspect-main := kinspect.o
 kinspect-objs := kinspect-file.o kinspect-decomp.o kinspect-image.o \

@@ -17,10 +17,9 @@
  * takes KVM (no try, no fallback; a device that does not open is a usage
  * error); --accel tcg never does.
  *
- * CACHE is $BOOTTEST_CACHE, else $XDG_CACHE_HOME/boottest, else
- * $HOME/.cache/boottest (Makefile.boot's rule).  BOOTTEST_KVM_DEV names
- * the device to open instead of /dev/kvm (the test suite points it at a
- * file to exercise the fallback on hosts without KVM).
+ * CACHE is boottest's cache directory, bt_cache_dir().  BOOTTEST_KVM_DEV
+ * names the device to open instead of /dev/kvm (the test suite points it
+ * at a file to exercise the fallback on hosts without KVM).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -84,24 +83,9 @@ static bool kvm_opens(const struct vm_arch *arch, char **why)
 	return true;
 }
 
-static char *cache_dir(void)
-{
-	const char *c = getenv("BOOTTEST_CACHE"), *x, *h;
-
-	if (c && *c)
-		return bt_strdup(c);
-	x = getenv("XDG_CACHE_HOME");
-	if (x && *x)
-		return bt_path_join(x, "boottest");
-	h = getenv("HOME");
-	if (h && *h)
-		return bt_path_join(h, ".cache/boottest");
-	return NULL;
-}
-
 char *vm_accel_record_path(void)
 {
-	char *dir = cache_dir(), *p;
+	char *dir = bt_cache_dir(), *p;
 
 	if (!dir)
 		return NULL;

@@ -8,7 +8,7 @@
  * runs QEMU, reads the results back, classifies the console and writes
  * console.log, kmsg.log, result.json, junit.xml, result.tap, qemu.cmdline.
  * Exit status: 0 clean, 1 the kernel or CMD/TESTS failed, 2 usage or
- * infrastructure (125 instead of 2 with --bisect).
+ * infrastructure (scripts/boottest/run turns 2 into 125 under BISECT=1).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -24,7 +24,6 @@
 #include <unistd.h>
 
 #include "err.h"
-#include "json.h"
 #include "path.h"
 #include "proc.h"
 #include "vmrun.h"
@@ -41,15 +40,18 @@ static void print_usage(FILE *fp)
 		"  --release REL     kernel release, for the report\n"
 		"  --tools DIR       where mkrootfs, rootfs-extract, dmesg-classify are\n"
 		"                    (default: vmrun's own directory)\n"
-		"  --mem SIZE        guest memory, e.g. 512M, 1G (default 1G)\n"
+		"  --workload boot|fstests  what the guest runs; it sets the defaults of\n"
+		"                    --mem, --cpus, --tcg-cpus and --timeout (default boot)\n"
+		"  --mem SIZE        guest memory, e.g. 512M, 1G (boot 1G, fstests 2G)\n"
 		"  --cpus N          guest CPUs (default 2)\n"
-		"  --tcg-cpus N      guest CPUs when KVM is not usable (default: --cpus)\n"
+		"  --tcg-cpus N      guest CPUs when KVM is not usable (default: --cpus\n"
+		"                    when given, else boot 2, fstests 1)\n"
 		"  --accel auto|kvm|tcg  auto (default): KVM when the device opens, and\n"
 		"                    TCG again in the same run when the KVM boot shows no\n"
 		"                    kernel line (remembered until the host reboots)\n"
 		"  --print-accel     print kvm or tcg, what --accel and --arch would give\n"
 		"                    (the reason for tcg on stderr), and exit\n"
-		"  --timeout SEC     hard limit for the whole boot (default 300)\n"
+		"  --timeout SEC     hard limit for the whole boot (boot 300, fstests 3600)\n"
 		"  --append STR      extra kernel command line\n"
 		"  --host-tsc        x86_64 under TCG: give the kernel the host's TSC rate\n"
 		"                    (tsc_early_khz= tsc=reliable), so a kernel without\n"
@@ -58,7 +60,6 @@ static void print_usage(FILE *fp)
 		"  --cmd STR         command (or host script file) to run in the guest\n"
 		"  --tests PATH      bats file or directory to run in the guest\n"
 		"  -v, --verbose     print the QEMU command line and the whole console\n"
-		"  --bisect          exit 125 instead of 2 (git bisect run: skip)\n"
 		"  --dump            on a panic or the timeout, save the guest's memory as\n"
 		"                    an ELF core, RUN/vmcore (crash vmlinux vmcore)\n"
 		"  --gdb[=wait|nowait]  QEMU's gdb stub on a free local port, nokaslr, no\n"
@@ -66,7 +67,6 @@ static void print_usage(FILE *fp)
 		"                    continues\n"
 		"  --vmlinux FILE    the kernel ELF with symbols (gdb, file:line in stacks)\n"
 		"  --modules-dir DIR  where NAME.ko with symbols are (its modules.order)\n"
-		"  --make-vars JSON  print kinspect --json facts as make variables\n"
 		"  -h, --help        this text\n"
 		"\n"
 		"Examples:\n"
@@ -111,6 +111,59 @@ static void check_mem(const char *s)
 		       s);
 	if ((!*end || *end == 'M' || *end == 'm') && v < 64)
 		bt_die(BT_EXIT_USAGE, "MEM=%s: too small; give at least 64M", s);
+}
+
+/*
+ * The defaults of MEM=, CPUS= and TIMEOUT=, one row per workload: make and
+ * scripts/boottest/fstests/vm pass on only what the user set.
+ *
+ * fstests under TCG gets one CPU unless CPUS= is given: check forks
+ * hundreds of programs before each test, and with 2 TCG CPUs an SMP guest
+ * made its startup 1.65x as long (generic/001 on the fstests profile's
+ * kernel: 10.2 s against 6.1 s, 3 runs each, load 3-4 on 2 cores; TLB
+ * shootdowns and atomics between emulated CPUs, presumably: not measured);
+ * a UP kernel ignores the second CPU anyway.  (Measured with user-space
+ * ASLR on; with randomize_va_space=0 under TCG, an idle 2-core host ran 15
+ * real fstests in 68-70 s on 2 CPUs, 74-76 s on 1: not yet measured
+ * loaded.)
+ */
+struct vm_workload {
+	const char *name;
+	const char *mem;
+	long cpus;
+	long tcg_cpus;		/* when CPUS= is not given */
+	long timeout_s;
+};
+
+static const struct vm_workload workloads[] = {
+	{ .name = "boot", .mem = "1G", .cpus = 2, .tcg_cpus = 2,
+	  .timeout_s = 300 },
+	{ .name = "fstests", .mem = "2G", .cpus = 2, .tcg_cpus = 1,
+	  .timeout_s = 3600 },
+};
+
+static const struct vm_workload *workload_find(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(workloads); i++)
+		if (!strcmp(workloads[i].name, name))
+			return &workloads[i];
+	bt_die(BT_EXIT_USAGE, "--workload %s: give boot or fstests", name);
+}
+
+/* What the options left unset comes from the workload's row. */
+static void apply_defaults(struct vm_opts *o, const struct vm_workload *w)
+{
+	if (!o->mem)
+		o->mem = w->mem;
+	if (!o->cpus) {
+		o->cpus = w->cpus;
+		if (!o->tcg_cpus)
+			o->tcg_cpus = w->tcg_cpus;
+	}
+	if (!o->timeout_s)
+		o->timeout_s = w->timeout_s;
 }
 
 static char *self_dir(const char *argv0)
@@ -164,34 +217,6 @@ static char *make_run_dir(const char *runs)
 	return dir;
 }
 
-/* Only plain tokens reach make: anything else is dropped. */
-static void make_var(const char *name, const char *value)
-{
-	const char *p;
-
-	for (p = value ? value : ""; *p; p++)
-		if (!strchr("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._+-", *p))
-			value = "";
-	printf("bt-k-%s := %s\n", name, value ? value : "");
-}
-
-/* --make-vars KINSPECT.json: kernel facts as make variables. */
-static int make_vars(const char *path)
-{
-	struct json_object *j = bt_json_load(path, 1 << 20);
-
-	if (!j)
-		return BT_EXIT_USAGE;
-	printf("# generated by vmrun --make-vars from %s\n", path);
-	make_var("arch", bt_json_get_str(j, "arch"));
-	make_var("release", bt_json_get_str(j, "release"));
-	make_var("format", bt_json_get_str(j, "format"));
-	make_var("pvh", bt_json_get_bool(j, "pvh", false) ? "y" : "");
-	make_var("ikconfig", bt_json_get_bool(j, "ikconfig", false) ? "y" : "");
-	json_object_put(j);
-	return 0;
-}
-
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -202,6 +227,7 @@ int main(int argc, char **argv)
 		{ "arch", required_argument, NULL, 'a' },
 		{ "release", required_argument, NULL, 'R' },
 		{ "tools", required_argument, NULL, 'T' },
+		{ "workload", required_argument, NULL, 'W' },
 		{ "mem", required_argument, NULL, 'm' },
 		{ "cpus", required_argument, NULL, 'c' },
 		{ "tcg-cpus", required_argument, NULL, 'U' },
@@ -214,8 +240,6 @@ int main(int argc, char **argv)
 		{ "cmd", required_argument, NULL, 'C' },
 		{ "tests", required_argument, NULL, 'S' },
 		{ "verbose", no_argument, NULL, 'v' },
-		{ "bisect", no_argument, NULL, 'B' },
-		{ "make-vars", required_argument, NULL, 'M' },
 		{ "dump", no_argument, NULL, 'D' },
 		{ "gdb", optional_argument, NULL, 'G' },
 		{ "vmlinux", required_argument, NULL, 'L' },
@@ -223,9 +247,8 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	struct vm_opts o = {
-		.arch = "x86_64", .mem = "1G", .cpus = 2, .timeout_s = 300,
-	};
+	struct vm_opts o = { .arch = "x86_64" };
+	const struct vm_workload *work = &workloads[0];
 	struct vm_facts f = { .init_s = -1, .cls_pid = -1, .kcls_pid = -1,
 			      .cls_fd = -1, .kcls_fd = -1 };
 	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
@@ -235,15 +258,6 @@ int main(int argc, char **argv)
 	int c, status;
 
 	bt_set_prog(argv[0]);
-	/*
-	 * --bisect first: under it every usage or infrastructure error, the
-	 * ones found while the options are read included, exits 125.
-	 */
-	for (c = 1; c < argc && strcmp(argv[c], "--"); c++)
-		if (!strcmp(argv[c], "--bisect"))
-			o.bisect = true;
-	if (o.bisect)
-		bt_set_usage_status(125);
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
 		switch (c) {
 		case 'k':
@@ -266,6 +280,9 @@ int main(int argc, char **argv)
 			break;
 		case 'T':
 			o.tools_dir = optarg;
+			break;
+		case 'W':
+			work = workload_find(optarg);
 			break;
 		case 'm':
 			o.mem = optarg;
@@ -297,11 +314,6 @@ int main(int argc, char **argv)
 		case 'v':
 			o.verbose = true;
 			break;
-		case 'B':
-			o.bisect = true;
-			break;
-		case 'M':
-			return make_vars(optarg);
 		case 'X':
 			o.accel = vm_accel_parse(optarg);
 			if (o.accel < 0)
@@ -332,9 +344,10 @@ int main(int argc, char **argv)
 			return 0;
 		default:
 			print_usage(stderr);
-			return o.bisect ? 125 : BT_EXIT_USAGE;
+			return BT_EXIT_USAGE;
 		}
 	}
+	apply_defaults(&o, work);
 	if (print_accel && optind == argc) {
 		char *why = NULL;
 
@@ -355,7 +368,7 @@ int main(int argc, char **argv)
 	}
 	if (optind != argc || !o.kernel || !o.rootfs || !o.runs_dir) {
 		print_usage(stderr);
-		return o.bisect ? 125 : BT_EXIT_USAGE;
+		return BT_EXIT_USAGE;
 	}
 	check_mem(o.mem);
 	arch = vm_arch_find(o.arch);
@@ -364,15 +377,14 @@ int main(int argc, char **argv)
 		       vm_arch_names());
 	o.arch = arch->name;
 	if (!bt_is_file(o.kernel))
-		bt_die(o.bisect ? 125 : BT_EXIT_USAGE,
+		bt_die(BT_EXIT_USAGE,
 		       "%s: no such kernel image; build one with make (or make boottest-minimal first), or pass KERNEL=",
 		       o.kernel);
 	if (!bt_is_file(o.rootfs))
-		bt_die(o.bisect ? 125 : BT_EXIT_USAGE,
-		       "%s: no root image; make rootfs writes it", o.rootfs);
+		bt_die(BT_EXIT_USAGE, "%s: no root image; make rootfs writes it",
+		       o.rootfs);
 	if (o.initrd && !bt_is_file(o.initrd))
-		bt_die(o.bisect ? 125 : BT_EXIT_USAGE, "%s: no such initramfs",
-		       o.initrd);
+		bt_die(BT_EXIT_USAGE, "%s: no such initramfs", o.initrd);
 	if (!o.tools_dir)
 		o.tools_dir = self_dir(argv[0]);
 
@@ -408,7 +420,5 @@ out:
 		signal(sig, SIG_DFL);
 		raise(sig);
 	}
-	if (status == BT_EXIT_USAGE && o.bisect)
-		status = 125;
 	return status;
 }

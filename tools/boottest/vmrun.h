@@ -54,7 +54,6 @@ struct vm_opts {
 	const char *cmd;
 	const char *tests;
 	bool verbose;
-	bool bisect;
 	bool dump;		/* DUMP=1: vmcore on a panic or the timeout */
 	bool gdb;		/* GDB=1: gdb stub, no timeout */
 	bool gdb_wait;		/* ... and QEMU waits for gdb (-S) */

@@ -15,8 +15,8 @@
 
 	.section .rodata,"a"
 	/* init/version.c's weak copy first, as in 6.1 */
-	.asciz "Linux version " RELEASE " (h3@boottest) (gcc) # SMP\n"
-	.asciz "Linux version " RELEASE " (h3@boottest) (gcc) #1 SMP PREEMPT\n"
+	.asciz "Linux version " RELEASE " (builder@boottest) (gcc) # SMP\n"
+	.asciz "Linux version " RELEASE " (builder@boottest) (gcc) #1 SMP PREEMPT\n"
 #ifdef IKCONFIG
 	.ascii "IKCFG_ST"
 	.incbin IKCONFIG

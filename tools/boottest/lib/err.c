@@ -10,7 +10,6 @@
 
 static const char *prog = "boottest";
 static int quiet_level;
-static int usage_status = BT_EXIT_USAGE;
 
 void bt_set_prog(const char *argv0)
 {
@@ -91,12 +90,7 @@ void bt_die(int status, const char *fmt, ...)
 	va_start(ap, fmt);
 	vmsg("error", fmt, ap);
 	va_end(ap);
-	exit(status == BT_EXIT_USAGE ? usage_status : status);
-}
-
-void bt_set_usage_status(int status)
-{
-	usage_status = status;
+	exit(status);
 }
 
 static void *check_alloc(void *p, size_t size)

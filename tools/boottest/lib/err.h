@@ -32,11 +32,6 @@ void bt_note(const char *fmt, ...) __printf(1, 2);
 /* bt_error() prints like bt_err() and returns -1: "return bt_error(...);" */
 int bt_error(const char *fmt, ...) __printf(1, 2);
 void bt_die(int status, const char *fmt, ...) __printf(2, 3) __noreturn;
-/*
- * From now on bt_die(BT_EXIT_USAGE, ...) exits with status instead (vmrun
- * --bisect: 125, so that git bisect run skips what cannot be tested).
- */
-void bt_set_usage_status(int status);
 
 /* Allocation helpers: they never return NULL (they die on exhaustion). */
 void *bt_malloc(size_t size);

@@ -70,6 +70,21 @@ char *bt_path_normalize(const char *path, bool pop_dotdot)
 	return out;
 }
 
+char *bt_cache_dir(void)
+{
+	const char *c = getenv("BOOTTEST_CACHE"), *x, *h;
+
+	if (c && *c)
+		return bt_strdup(c);
+	x = getenv("XDG_CACHE_HOME");
+	if (x && *x)
+		return bt_path_join(x, "boottest");
+	h = getenv("HOME");
+	if (h && *h)
+		return bt_path_join(h, ".cache/boottest");
+	return NULL;
+}
+
 char *bt_basename(const char *path)
 {
 	size_t len = strlen(path);

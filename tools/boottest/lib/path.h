@@ -23,6 +23,12 @@ char *bt_dirname(const char *path);
 int bt_mkdir_p(const char *path, mode_t mode);
 /* rm -rf without following symlinks; returns 0 or -1 with errno set. */
 int bt_remove_tree(const char *path);
+/*
+ * boottest's cache directory: $BOOTTEST_CACHE, else $XDG_CACHE_HOME/boottest,
+ * else $HOME/.cache/boottest (scripts/boottest/cache.sh has the same rule
+ * for the scripts and make); NULL without any of them.  The caller frees it.
+ */
+char *bt_cache_dir(void);
 bool bt_is_dir(const char *path);
 bool bt_is_file(const char *path);
 
