@@ -200,6 +200,14 @@ bad "unparseable line" $'dir /a 0755 0 0\nfile /x' "bad.manifest:2: file takes a
 bad "unknown type" "frob /x" "bad.manifest:1: unknown entry type 'frob'"
 bad "bad mode" "dir /a 0999 0 0" "bad.manifest:1: dir: MODE is not an octal number"
 bad "dotdot name" "dir /a/../b 0755 0 0" "bad.manifest:1: dir: NAME .*'\.\.'"
+n255=$(printf 'N%.0s' $(seq 1 255))
+bad "name of 256 bytes" "file /${n255}X $T/host/hello 0644 0 0" "bad.manifest:1: file: name too long \\(256 > 255 bytes\\)"
+bad "directory of 300 bytes" "dir /a/${n255}$(printf x%.0s $(seq 1 45))/b 0755 0 0" "bad.manifest:1: dir: name too long \\(300 > 255 bytes\\)"
+bad "hard link name of 256 bytes" "file /x $T/host/hello 0644 0 0 /y/${n255}X" "name too long \\(256 > 255 bytes\\)"
+printf 'file /d/%s %s/host/hello 0644 0 0\n' "$n255" "$T" >n255.manifest
+check "name of 255 bytes: image written" "$MK" -o n255.img n255.manifest
+check "name of 255 bytes: e2fsck -fn clean" fsck_clean n255.img
+is "$(dcat n255.img "/d/$n255")" "hello" "name of 255 bytes: content"
 bad "unset variable" 'file /x ${BT_NOT_SET_VAR}/y 0644 0 0' "bad.manifest:1: \\$\\{BT_NOT_SET_VAR\\} is not set"
 bad "missing host file" "file /x $T/nope 0644 0 0" "bad.manifest:1: file /x: $T/nope: No such file or directory"
 bad "prog not ELF" "prog /x $T/host/hello" "bad.manifest:1: prog /x: $T/host/hello is neither an ELF program nor a #! script"
