@@ -69,6 +69,8 @@ out=$("$RX" h.img /results bad 2>&1); rc=$?
 is "$rc" 1 "hostile names: exit 1"
 like "$out" "skipped: entry named '', '.', '..' or with '/'" "hostile names: refused"
 is "$(echo "$out" | grep -c "skipped: entry named")" 2 "hostile names: '..' and 'x/y' both refused"
+like "$out" "h.img:/results/\\.\\.: skipped: entry named" "hostile names: '..' is named"
+like "$out" "h.img:/results/\\.\\.\\\\x2f\\.\\.\\\\x2fevil: skipped: entry named" "hostile names: '../../evil' is named, its / as \\x2f"
 [ ! -e "$T/a" ] && [ ! -e "$T/evil" ] && [ ! -e evil ]
 ok $? "hostile names: nothing written above DESTDIR"
 like "$out" "SYMDUPX1: skipped: a second entry with this name" "symlink and directory with one name: the second is refused"

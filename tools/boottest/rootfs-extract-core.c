@@ -20,6 +20,8 @@
 
 struct rx_ent {
 	char name[EXT2_NAME_LEN + 1];
+	unsigned int len;
+	bool bad;		/* refused: named '', '.', '..', or with / or NUL */
 	ext2_ino_t ino;
 };
 
@@ -129,14 +131,12 @@ static int collect_cb(struct ext2_dir_entry *de, int offset, int blocksize,
 		c->a = c->a ? c->a * 2 : 32;
 		c->v = bt_realloc(c->v, c->a * sizeof(*c->v));
 	}
-	if (!good_name(de->name, len)) {
-		/* Keep it to report it; mark with an empty name. */
-		c->v[c->n].name[0] = '\0';
-		c->bad = true;
-	} else {
-		memcpy(c->v[c->n].name, de->name, len);
-		c->v[c->n].name[len] = '\0';
-	}
+	/* A bad name is kept to be reported. */
+	c->v[c->n].bad = !good_name(de->name, len);
+	c->bad |= c->v[c->n].bad;
+	memcpy(c->v[c->n].name, de->name, len);
+	c->v[c->n].name[len] = '\0';
+	c->v[c->n].len = (unsigned int)len;
 	c->v[c->n++].ino = de->inode;
 	return 0;
 }
@@ -454,6 +454,23 @@ static void copy_entry(struct rx *x, int dirfd, struct rx_ent *e,
 	close(sub);
 }
 
+/* A refused name as it can be printed: '' for none, \xNN for / and NUL. */
+static void add_quoted(struct strbuf *sb, const char *name, unsigned int len)
+{
+	unsigned int i;
+
+	if (!len)
+		sb_addstr(sb, "''");
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == '\\')
+			sb_addf(sb, "\\x%02x", ch);
+		else
+			sb_addch(sb, (char)ch);
+	}
+}
+
 static void copy_dir(struct rx *x, int dirfd, ext2_ino_t dino,
 		     struct strbuf *rel, unsigned int depth)
 {
@@ -467,8 +484,8 @@ static void copy_dir(struct rx *x, int dirfd, ext2_ino_t dino,
 	for (i = 0; i < c.n && !x->fatal; i++) {
 		if (len)
 			sb_addch(rel, '/');
-		if (!c.v[i].name[0]) {
-			sb_addstr(rel, "?");
+		if (c.v[i].bad) {
+			add_quoted(rel, c.v[i].name, c.v[i].len);
 			refuse(x, sb_str(rel),
 				"entry named '', '.', '..' or with '/' or NUL");
 		} else {
