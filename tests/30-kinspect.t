@@ -121,6 +121,43 @@ bad 2 '/dir: exists and is not a regular file' "--vmlinux onto a directory" \
 	--vmlinux "$T_TMP/dir" "$fx/bzImage-gzip"
 bad 2 'unrecognized option' "unknown option" --bogus "$fx/tiny.elf"
 
+# --- broken ELF kernels: refused, and --vmlinux writes nothing -----------
+# mangle IN OUT HOW: a copy of an ELF64 little-endian file, broken
+mangle() {
+	python3 - "$@" <<'EOP'
+import struct, sys
+src, dst, how = sys.argv[1:4]
+d = bytearray(open(src, 'rb').read())
+if how.startswith('cut'):
+    d = d[:len(d) - int(how[3:])]
+elif how == 'class':
+    d[4] ^= 3
+elif how == 'loads':
+    phoff, = struct.unpack_from('<Q', d, 32)
+    phentsize, phnum = struct.unpack_from('<HH', d, 54)
+    for i in range(phnum):
+        o = phoff + i * phentsize
+        if struct.unpack_from('<I', d, o)[0] == 1:
+            struct.pack_into('<Q', d, o + 8, len(d) + 4096 * (i + 1))
+elif how == 'zero':
+    d = b'\x7fELF' + bytes(4092)
+open(dst, 'wb').write(d)
+EOP
+}
+broken() { # HOW REGEX NAME [ELF]
+	local elf=${4:-$fx/tiny.elf}
+	mangle "$elf" "$T_TMP/broken.elf" "$1"
+	bad 1 "broken.elf: $2" "$3" --json "$T_TMP/broken.elf"
+	rm -f "$T_TMP/broken.out"
+	"$K" --vmlinux "$T_TMP/broken.out" "$T_TMP/broken.elf" 2>/dev/null
+	[ $? = 1 ] && [ ! -e "$T_TMP/broken.out" ] && ! ls "$T_TMP" | grep -q '\.tmp\.'
+	ok $? "$3: --vmlinux exits 1 and writes no file"
+}
+broken cut1 'ELF file truncated or corrupt: section headers' "ELF cut by 1 byte"
+broken class 'ELF header sizes do not fit its class \(32-bit\)' "ELF with its class byte flipped"
+broken loads 'ELF file truncated or corrupt: PT_LOAD segment [0-9]+ \(.* at offset .*\) ends past its' "ELF with every PT_LOAD past its end"
+broken zero 'not a valid ELF file: class byte 0' "zero-filled ELF header"
+
 # --- modinfo -----------------------------------------------------------------
 md=$fx/moddir/lib/modules/$REL
 is "$("$K" modinfo -F depends "$md/kernel/fs/top.ko")" "mid_one,leaf" "modinfo -F depends"
@@ -184,6 +221,8 @@ print(d["format"], d["compression"], d["arch"], d["release"], d["pvh"])')
 	readelf -n "$T_TMP/deb.elf" | grep -A1 '^ *Xen ' | grep -q 'description data' &&
 		readelf -h "$T_TMP/deb.elf" | grep -q 'X86-64'
 	ok $? "extracted ELF is an x86-64 ELF with Xen notes (readelf)"
+	broken cut3000000 'ELF file truncated or corrupt: PT_LOAD segment' \
+		"Debian vmlinux cut by 3 MB" "$T_TMP/deb.elf"
 	rm -f "$T_TMP/deb.elf"
 
 	mdir=$deb/lib/modules/$drel
