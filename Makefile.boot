@@ -314,16 +314,25 @@ endif
 bt-kcache := $(bt-out)/kernel$(bt-kernel)
 
 # Kernel facts from kinspect, as make variables (bt-k-*); remade when the
-# kernel changes (make restarts once after writing them).
+# kernel changes (make restarts once after writing them).  A file kinspect
+# refuses (not a kernel, a cut or corrupt one) gets kinspect's error line
+# as bt-k-refused ($ and # escaped), and make stops on it before any boot.
 $(bt-kcache)/facts.mk: $(bt-kernel) $(wildcard $(bt-kinspect))
 	$(bt-Q)mkdir -p $(@D)
-	$(bt-Q)if [ -x $(bt-kinspect) ]; then \
-		$(bt-kinspect) --json $< > $(@D)/kinspect.json && \
+	$(bt-Q)rm -f $(@D)/kinspect.json; if [ ! -x $(bt-kinspect) ]; then \
+		echo '# kinspect not built: no facts' > $@.tmp; \
+	elif $(bt-kinspect) --json $< > $(@D)/kinspect.json.tmp 2> $(@D)/kinspect.err; then \
+		mv $(@D)/kinspect.json.tmp $(@D)/kinspect.json && \
 		$(bt-vmrun) --make-vars $(@D)/kinspect.json > $@.tmp; \
 	else \
-		echo '# kinspect not built: no facts' > $@.tmp; \
+		rm -f $(@D)/kinspect.json.tmp; \
+		{ printf 'bt-k-refused := '; sed -n '/error:/h; $${x;s/[$$]/$$$$/g;s/#/\\#/g;p;}' \
+			$(@D)/kinspect.err; } > $@.tmp; \
 	fi && mv $@.tmp $@
 -include $(bt-kcache)/facts.mk
+ifneq ($(bt-k-refused),)
+$(error $(bt-k-refused))
+endif
 ifeq ($(bt-k-release),)
 bt-k-release := $(patsubst vmlinuz-%,%,$(filter vmlinuz-%,$(notdir $(bt-kernel))))
 endif

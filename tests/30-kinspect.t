@@ -95,6 +95,7 @@ like "$(cat "$T_TMP/err")" 'kernel.release: cannot read.*build the tree first' \
 # --- bad input: one line on stderr, exit 1 (content) or 2 (cannot read) -----
 : > "$T_TMP/empty"
 printf 'hello\n' > "$T_TMP/text"
+head -c 4096 /dev/zero > "$T_TMP/zeroes"
 head -c 1100 "$fx/bzImage-xz" > "$T_TMP/short"
 mkdir "$T_TMP/dir"
 bad() {	# bad EXIT REGEX NAME ARGS...
@@ -112,7 +113,8 @@ bad() {	# bad EXIT REGEX NAME ARGS...
 bad 2 '^kinspect: error: .*/missing: cannot open: No such file' "missing file" "$T_TMP/missing"
 bad 2 '^kinspect: error: .*/dir: is a directory' "directory" "$T_TMP/dir"
 bad 1 '^kinspect: error: .*/empty: empty file' "zero-length file" "$T_TMP/empty"
-bad 1 '^kinspect: error: .*/text: not a kernel image' "text file" "$T_TMP/text"
+bad 1 '^kinspect: error: .*/text: text, not a kernel image' "text file" "$T_TMP/text"
+bad 1 '^kinspect: error: .*/zeroes: data, not a kernel image' "file of zeroes" "$T_TMP/zeroes"
 bad 1 'ELF file without a "Linux version" banner: not a Linux kernel' "ELF program" /bin/true
 bad 1 'bzImage truncated or corrupt: payload at' "truncated bzImage" "$T_TMP/short"
 bad 1 'xz data truncated' "bzImage with a cut xz stream" "$fx/bzImage-cut"

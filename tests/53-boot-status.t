@@ -64,6 +64,27 @@ like "$(cat "$T_TMP/mem.log")" "MEM=abc: not a size" "MEM=abc: the error names t
 	[[ "$(cat "$T_TMP/mem.log" "$T_TMP/mem-bisect.log")" != *"results in"* ]]
 ok $? "MEM=abc: no pointer to an older run's result.json" || diag "$(cat "$T_TMP/mem.log")"
 
+# --- a file that is not a kernel: refused before QEMU starts -------------
+# QEMU is a wrapper that records each call; no call, no new run directory.
+printf '#!/bin/sh\necho "$*" >> "%s/qemu.calls"\nexec qemu-system-x86_64 "$@"\n' \
+	"$T_TMP" > "$T_TMP/qemu"
+chmod +x "$T_TMP/qemu"
+head -c 1M /dev/urandom > "$T_TMP/random.img"
+runs_before=$(ls "$out/.boottest/runs" 2>/dev/null | wc -l)
+for k in "$T_TMP/random.img:data" /etc/passwd:text; do
+	f=${k%:*}
+	BOOTTEST_QEMU=$T_TMP/qemu run "$T_TMP/notk.log" KERNEL="$f" TIMEOUT=15
+	is $? 2 "KERNEL=$f: status 2" || diag "$(tail -n 5 "$T_TMP/notk.log")"
+	like "$(cat "$T_TMP/notk.log")" "$f: ${k##*:}, not a kernel image" \
+		"KERNEL=$f: the error names the file and what it is"
+	BOOTTEST_QEMU=$T_TMP/qemu run "$T_TMP/notk.log" KERNEL="$f" TIMEOUT=15 BISECT=1
+	is $? 125 "KERNEL=$f BISECT=1: status 125"
+done
+[ ! -e "$T_TMP/qemu.calls" ]
+ok $? "not a kernel: QEMU never started" || diag "$(cat "$T_TMP/qemu.calls")"
+is "$(ls "$out/.boottest/runs" 2>/dev/null | wc -l)" "$runs_before" \
+	"not a kernel: no run directory made"
+
 vmrun=$out/.boottest/tools/vmrun
 vmargs=(--kernel /nonexistent/k --rootfs /nonexistent/r --runs-dir "$T_TMP/vmruns")
 "$vmrun" "${vmargs[@]}" --mem abc --bisect > /dev/null 2>&1
