@@ -101,7 +101,12 @@ mkdir "$T_TMP/dir"
 bad() {	# bad EXIT REGEX NAME ARGS...
 	local want=$1 re=$2 name=$3 err rc
 	shift 3
-	err=$("$K" "$@" 2>&1 > /dev/null)
+	if [ "$1" = --timeout-wrapper ]; then
+		shift
+		err=$(timeout 20 "$K" "$@" 2>&1 > /dev/null)
+	else
+		err=$("$K" "$@" 2>&1 > /dev/null)
+	fi
 	rc=$?
 	if [ "$rc" = "$want" ] && [[ $err =~ $re ]] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ]; then
 		ok 0 "$name: exit $want, one line"
@@ -122,6 +127,13 @@ bad 2 'expected one KERNEL' "no argument"
 bad 2 '/dir: exists and is not a regular file' "--vmlinux onto a directory" \
 	--vmlinux "$T_TMP/dir" "$fx/bzImage-gzip"
 bad 2 'unrecognized option' "unknown option" --bogus "$fx/tiny.elf"
+bad 2 '^kinspect: error: --get nosuchfield: no such field for this kernel; its fields: file, format, ' \
+	"--get of no field" --get nosuchfield "$fx/tiny.elf"
+bad 1 '^kinspect: error: .*/Image: pvh_entry: not set for this kernel' \
+	"--get of a field this kernel lacks" --get pvh_entry "$fx/Image"
+mkfifo "$T_TMP/fifo"
+bad 2 '^kinspect: error: .*/fifo: not a regular file \(a FIFO\)' \
+	"FIFO without a writer (no hang)" --timeout-wrapper "$T_TMP/fifo"
 
 # --- broken ELF kernels: refused, and --vmlinux writes nothing -----------
 # mangle IN OUT HOW: a copy of an ELF64 little-endian file, broken
