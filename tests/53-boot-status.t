@@ -100,4 +100,34 @@ is $? 2 "vmrun --mem abc without --bisect: 2"
 [ ! -e "$T_TMP/vmruns" ]
 ok $? "vmrun stops before it makes a run directory"
 
+# --- every file of a run directory is valid in its format, or absent ------
+# QEMU replaced by a script: a panic line and gone (the guest's kmsg never
+# comes home), and one that says nothing until the timeout.
+printf '#!/bin/sh\necho "Kernel panic - not syncing: fake"\nexit 0\n' > "$T_TMP/qemu-panic"
+printf '#!/bin/sh\nexec sleep 60\n' > "$T_TMP/qemu-mute"
+chmod +x "$T_TMP/qemu-panic" "$T_TMP/qemu-mute"
+: > "$T_TMP/k" && : > "$T_TMP/r.img"
+for q in panic:1 mute:1; do
+	BOOTTEST_QEMU=$T_TMP/qemu-${q%:*} "$vmrun" --kernel "$T_TMP/k" --rootfs "$T_TMP/r.img" \
+		--runs-dir "$T_TMP/fake-${q%:*}" --accel tcg --timeout 5 > "$T_TMP/fake.log" 2>&1
+	is $? "${q#*:}" "QEMU that ${q%:*}s: status ${q#*:}" || diag "$(cat "$T_TMP/fake.log")"
+	d=$(readlink -f "$T_TMP/fake-${q%:*}/latest")
+	bad=$(python3 - "$d" <<'EOP'
+import json, os, sys, xml.etree.ElementTree as ET
+for n in sorted(os.listdir(sys.argv[1])):
+    p = os.path.join(sys.argv[1], n)
+    try:
+        if n.endswith('.json'):
+            json.load(open(p))
+        elif n.endswith('.xml'):
+            ET.parse(p)
+        elif n.endswith('.tap') and not open(p).read().startswith('TAP version'):
+            raise ValueError('no TAP header')
+    except Exception as e:
+        print(n, e)
+EOP
+)
+	is "$bad" "" "QEMU that ${q%:*}s: every JSON, XML and TAP file of the run is valid"
+done
+
 done_testing

@@ -574,6 +574,15 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 
 		v.cls = classifier_finish(cpid, log, out);
 		kj = classifier_finish(kpid, kmsg, kout);
+		/*
+		 * A classifier started on a log that never came (kmsg of a
+		 * crashed or stopped guest), killed or failed leaves an empty
+		 * or partial file: none is better.
+		 */
+		if (!v.cls)
+			unlink(out);
+		if (!kj)
+			unlink(kout);
 		if (!v.cls) {
 			v.tool = "builtin";
 			v.cls = builtin_classify(log);
