@@ -192,7 +192,11 @@ $(bt-mkrootfs-bin): $(if $(BT_STAGE),,bt-force)
 # changed (make compares, no process runs), so images depending on it are
 # remade when their options change.
 bt-same = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
-bt-write-opts = $(if $(call bt-same,$(1),$(file <$@)),,$(shell mkdir -p $(@D))$(file >$@,$(1)))
+bt-write-opts = $(if $(call bt-same,$(1),$(file <$@)),,$(call bt-mkdir,$(@D))$(file >$@,$(1)))
+# mkdir -p $(1), or stop with mkdir's reason (O= on a read-only mount):
+# one error, not make's own about the file it then could not open.
+bt-mkdir = $(if $(wildcard $(1)/.),,$(eval bt-mkdir-err := $(shell mkdir -p $(1) 2>&1))$(if \
+	$(bt-mkdir-err),$(error $(bt-mkdir-err))))
 
 # The recipe of every root image: $@ from the manifests $(1), programs
 # resolved in the sysroot $(2) when given, a depfile beside it.
@@ -307,6 +311,11 @@ endif
 endif
 ifeq ($(wildcard $(bt-kernel)),)
 $(error KERNEL=$(KERNEL): no such file)
+endif
+ifneq ($(MODULES),)
+ifeq ($(wildcard $(abspath $(MODULES))/.),)
+$(error MODULES=$(MODULES): no such directory (give the kernel's lib/modules/RELEASE))
+endif
 endif
 
 # The cache directory mirrors the kernel's absolute path (one per kernel,
@@ -547,7 +556,29 @@ $(bt-kconfig-ok): $(bt-kconfig) $(bt-kconfig-check) \
 endif
 endif
 
-bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
+# PROFILE= on make boottest: the kernel's config must have what those
+# profiles ask for (not boot unless named: a distro kernel boots without
+# it), and a name Kconfig.test does not know is refused, as by the config
+# goals.
+bt-profile-ok :=
+ifneq ($(PROFILE),)
+bt-profile-ok := bt-profile-check
+bt-profile-names := $(subst $(comma), ,$(PROFILE))
+PHONY += bt-profile-check
+bt-profile-check:
+ifeq ($(wildcard $(bt-kconfig)),)
+	$(bt-Q)$(bt-kconfig-tool) fragment --arch $(if $(filter arm64,$(bt-guest-arch)),arm64,x86) \
+		$(bt-profile-names) > /dev/null || exit $(bt-infra-status)
+	@echo 'boottest: error: PROFILE=$(PROFILE): no config of this kernel to check it against (a config-RELEASE or .config beside it, or CONFIG_IKCONFIG)' >&2
+	@exit $(bt-infra-status)
+else
+	$(bt-Q)$(bt-kconfig-tool) check $(bt-kconfig) $(bt-profile-names) >&2 || \
+		{ rc=$$?; [ $$rc = 1 ] && echo 'boottest: error: PROFILE=$(PROFILE): $(bt-kconfig) lacks the symbols above' >&2; \
+		  exit $(bt-infra-status); }
+endif
+endif
+
+bt-boot-run: $(bt-kconfig-ok) $(bt-profile-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 	$(bt-Q)$(bt-vmrun) --kernel $(bt-bootimg) $(if $(bt-initrd),--initrd $(bt-initrd)) \
 		--rootfs $(bt-boot-rootfs) --runs-dir $(bt-runs) --tools $(bt-tools) \
 		--arch $(bt-guest-arch) $(if $(bt-k-release),--release $(bt-k-release)) \

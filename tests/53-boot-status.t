@@ -85,6 +85,34 @@ ok $? "not a kernel: QEMU never started" || diag "$(cat "$T_TMP/qemu.calls")"
 is "$(ls "$out/.boottest/runs" 2>/dev/null | wc -l)" "$runs_before" \
 	"not a kernel: no run directory made"
 
+# --- variables that name nothing: refused before any boot ---------------
+run "$T_TMP/prof.log" PROFILE=nonesuch
+is $? 2 "PROFILE=nonesuch: status 2"
+like "$(cat "$T_TMP/prof.log")" 'unknown profile "nonesuch"' "PROFILE=nonesuch: named"
+run "$T_TMP/prof.log" PROFILE=nonesuch BISECT=1
+is $? 125 "PROFILE=nonesuch BISECT=1: status 125"
+run "$T_TMP/mods.log" MODULES=/nonexistent
+is $? 2 "MODULES=/nonexistent: status 2"
+like "$(cat "$T_TMP/mods.log")" "MODULES=/nonexistent: no such directory" "MODULES=/nonexistent: named"
+"$out/.boottest/tools/vmrun" --kernel /etc/passwd --rootfs /etc/passwd \
+	--runs-dir "$T_TMP/tests-runs" --tests /nonexistent.bats > "$T_TMP/tests.log" 2>&1
+is $? 2 "vmrun --tests /nonexistent.bats: status 2"
+[ ! -e "$T_TMP/tests-runs" ]
+ok $? "vmrun --tests /nonexistent.bats: no run directory" || diag "$(cat "$T_TMP/tests.log")"
+if mkdir /sys/kernel/boottest-ro 2>/dev/null; then
+	rmdir /sys/kernel/boottest-ro
+	skip "/sys/kernel takes a mkdir here: no unwritable O= to try"
+else
+	(cd "$T_TMP" && MAKEFILE="$T_ROOT/Makefile.boot" \
+		"$T_ROOT/scripts/boottest/run" O=/sys/kernel/boottest-ro) < /dev/null > "$T_TMP/ro.log" 2>&1
+	rc=$?
+	[ $rc = 2 ] && [ "$(grep -vc 'it did not run' "$T_TMP/ro.log")" = 1 ] &&
+		grep '\*\*\*' "$T_TMP/ro.log" |
+		grep -q "mkdir: cannot create directory.*/sys/kernel/boottest-ro"
+	ok $? "O= that cannot be made: status 2, one make error: mkdir's reason" ||
+		diag "exit $rc: $(cat "$T_TMP/ro.log")"
+fi
+
 vmrun=$out/.boottest/tools/vmrun
 vmargs=(--kernel /nonexistent/k --rootfs /nonexistent/r --runs-dir "$T_TMP/vmruns")
 "$vmrun" "${vmargs[@]}" --mem abc --bisect > /dev/null 2>&1
