@@ -190,7 +190,11 @@ $(bt-mkrootfs-bin): $(if $(BT_STAGE),,bt-force)
 # changed (make compares, no process runs), so images depending on it are
 # remade when their options change.
 bt-same = $(and $(findstring $(1),$(2)),$(findstring $(2),$(1)))
-bt-write-opts = $(if $(call bt-same,$(1),$(file <$@)),,$(shell mkdir -p $(@D))$(file >$@,$(1)))
+bt-write-opts = $(if $(call bt-same,$(1),$(file <$@)),,$(call bt-mkdir,$(@D))$(file >$@,$(1)))
+# mkdir -p $(1), or stop with mkdir's reason (O= on a read-only mount):
+# one error, not make's own about the file it then could not open.
+bt-mkdir = $(if $(wildcard $(1)/.),,$(eval bt-mkdir-err := $(shell mkdir -p $(1) 2>&1))$(if \
+	$(bt-mkdir-err),$(error $(bt-mkdir-err))))
 
 # The recipe of every root image: $@ from the manifests $(1), programs
 # resolved in the sysroot $(2) when given, a depfile beside it.
@@ -308,25 +312,36 @@ endif
 ifeq ($(wildcard $(bt-kernel)),)
 $(error KERNEL=$(KERNEL): no such file)
 endif
+ifneq ($(MODULES),)
+ifeq ($(wildcard $(abspath $(MODULES))/.),)
+$(error MODULES=$(MODULES): no such directory (give the kernel's lib/modules/RELEASE))
+endif
+endif
 
 # Kernel facts from kinspect --make-vars (bt-k-*), kept under a name that
 # mirrors the kernel's absolute path (no process runs to name it); remade
 # when the kernel changes (make restarts once after writing them).  The
 # cache directory of the kernel that was at that path before goes, unless
-# another path still has that kernel.
+# another path still has that kernel.  A file kinspect refuses (not a
+# kernel, a cut or corrupt one) gets kinspect's error line as bt-k-refused
+# ($ and # escaped), and make stops on it before any boot.
 bt-kfacts := $(bt-out)/kernel/by-path$(bt-kernel).mk
 $(bt-kfacts): $(bt-kernel) $(wildcard $(bt-kinspect))
 	$(bt-Q)mkdir -p $(@D)
 	$(bt-Q)old=$$(sed -n 's/^bt-k-id := \(..*\)/\1/p' $@ 2>/dev/null); \
-	if [ -x $(bt-kinspect) ]; then \
-		$(bt-kinspect) --make-vars $< > $@.tmp; \
-	else \
+	if [ ! -x $(bt-kinspect) ]; then \
 		echo '# kinspect not built: no facts' > $@.tmp; \
-	fi && mv $@.tmp $@ && \
+	elif ! $(bt-kinspect) --make-vars $< > $@.tmp 2> $@.err; then \
+		{ printf 'bt-k-refused := '; sed -n '/error:/h; $${x;s/[$$]/$$$$/g;s/#/\\#/g;p;}' \
+			$@.err; } > $@.tmp; \
+	fi && rm -f $@.err && mv $@.tmp $@ && \
 	if [ -n "$$old" ] && ! grep -rqx --include='*.mk' "bt-k-id := $$old" $(bt-out)/kernel/by-path; then \
 		rm -rf $(bt-out)/kernel/$$old; \
 	fi
 -include $(bt-kfacts)
+ifneq ($(bt-k-refused),)
+$(error $(bt-k-refused))
+endif
 
 # What is made from the kernel (extracted vmlinux or Image, IKCONFIG,
 # initramfs, EXTRA_MODULES= sets) goes in a directory named by its release
@@ -550,7 +565,29 @@ $(bt-kconfig-ok): $(bt-kconfig) $(bt-kconfig-check) \
 endif
 endif
 
-bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
+# PROFILE= on make boottest: the kernel's config must have what those
+# profiles ask for (not boot unless named: a distro kernel boots without
+# it), and a name Kconfig.test does not know is refused, as by the config
+# goals.
+bt-profile-ok :=
+ifneq ($(PROFILE),)
+bt-profile-ok := bt-profile-check
+bt-profile-names := $(subst $(comma), ,$(PROFILE))
+PHONY += bt-profile-check
+bt-profile-check:
+ifeq ($(wildcard $(bt-kconfig)),)
+	$(bt-Q)$(bt-kconfig-tool) fragment --arch $(if $(filter arm64,$(bt-guest-arch)),arm64,x86) \
+		$(bt-profile-names) > /dev/null || exit 2
+	@echo 'boottest: error: PROFILE=$(PROFILE): no config of this kernel to check it against (a config-RELEASE or .config beside it, or CONFIG_IKCONFIG)' >&2
+	@exit 2
+else
+	$(bt-Q)$(bt-kconfig-tool) check $(bt-kconfig) $(bt-profile-names) >&2 || \
+		{ rc=$$?; [ $$rc = 1 ] && echo 'boottest: error: PROFILE=$(PROFILE): $(bt-kconfig) lacks the symbols above' >&2; \
+		  exit 2; }
+endif
+endif
+
+bt-boot-run: $(bt-kconfig-ok) $(bt-profile-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 	$(bt-Q)$(bt-vmrun) --kernel $(bt-bootimg) $(if $(bt-initrd),--initrd $(bt-initrd)) \
 		--rootfs $(bt-boot-rootfs) --runs-dir $(bt-runs) --tools $(bt-tools) \
 		--arch $(bt-guest-arch) $(if $(bt-k-release),--release $(bt-k-release)) \

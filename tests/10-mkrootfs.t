@@ -90,6 +90,35 @@ blocks=$(stat -c %b all.img); size=$(stat -c %s all.img)
 [ $((blocks * 512)) -lt $((size / 2)) ]
 ok $? "image file is sparse ($((blocks * 512)) of $size bytes allocated)"
 
+# ---- sparse host files ----------------------------------------------------
+# Holes take no blocks in the image, through file and tree alike: a 10 GiB
+# file with two data blocks, and a 64 MiB one with 256 data ranges (an
+# extent tree beyond the inode's four extents).
+mkdir -p host/sparse
+truncate -s 10G host/sparse/big
+printf 'head' | dd of=host/sparse/big conv=notrunc status=none
+printf 'tail' | dd of=host/sparse/big bs=1 seek=$((10 * 1024 * 1024 * 1024 - 4)) conv=notrunc status=none
+truncate -s 64M host/sparse/many
+for i in $(seq 0 255); do
+	printf 'r%03d' "$i" | dd of=host/sparse/many bs=1 seek=$((i * 262144 + 4094)) conv=notrunc status=none
+done
+printf 'file /big %s/host/sparse/big 0644 0 0\ntree /t %s/host/sparse\n' "$T" "$T" >sparse.manifest
+out=$("$MK" -o sparse.img sparse.manifest 2>&1)
+ok $? "sparse files: image written" || diag "$out"
+check "sparse files: e2fsck -fn clean" fsck_clean sparse.img
+sz=$(stat -c %s sparse.img)
+[ "$sz" -lt $((128 << 20)) ]
+ok $? "sparse files: default image size $sz bytes (two 10 GiB files in it)"
+for f in /big /t/big; do
+	s=$(dstat sparse.img $f)
+	like "$s" "Size: 10737418240" "$f: size 10 GiB"
+	like "$s" "Blockcount: 16[^0-9]" "$f: 2 blocks allocated"
+done
+like "$(dstat sparse.img /t/many)" "Blockcount: (409[6-9]|41[0-9][0-9])[^0-9]" "/t/many: 2 blocks per data range and the extent tree"
+dcat sparse.img /t/many >many.out
+check "/t/many: content" cmp many.out host/sparse/many
+rm -f many.out
+
 # ---- reproducibility ----------------------------------------------------
 sleep 1
 check "second build" "$MK" -o all2.img all.manifest
@@ -200,13 +229,21 @@ bad "unparseable line" $'dir /a 0755 0 0\nfile /x' "bad.manifest:2: file takes a
 bad "unknown type" "frob /x" "bad.manifest:1: unknown entry type 'frob'"
 bad "bad mode" "dir /a 0999 0 0" "bad.manifest:1: dir: MODE is not an octal number"
 bad "dotdot name" "dir /a/../b 0755 0 0" "bad.manifest:1: dir: NAME .*'\.\.'"
+n255=$(printf 'N%.0s' $(seq 1 255))
+bad "name of 256 bytes" "file /${n255}X $T/host/hello 0644 0 0" "bad.manifest:1: file: name too long \\(256 > 255 bytes\\)"
+bad "directory of 300 bytes" "dir /a/${n255}$(printf x%.0s $(seq 1 45))/b 0755 0 0" "bad.manifest:1: dir: name too long \\(300 > 255 bytes\\)"
+bad "hard link name of 256 bytes" "file /x $T/host/hello 0644 0 0 /y/${n255}X" "name too long \\(256 > 255 bytes\\)"
+printf 'file /d/%s %s/host/hello 0644 0 0\n' "$n255" "$T" >n255.manifest
+check "name of 255 bytes: image written" "$MK" -o n255.img n255.manifest
+check "name of 255 bytes: e2fsck -fn clean" fsck_clean n255.img
+is "$(dcat n255.img "/d/$n255")" "hello" "name of 255 bytes: content"
 bad "unset variable" 'file /x ${BT_NOT_SET_VAR}/y 0644 0 0' "bad.manifest:1: \\$\\{BT_NOT_SET_VAR\\} is not set"
 bad "missing host file" "file /x $T/nope 0644 0 0" "bad.manifest:1: file /x: $T/nope: No such file or directory"
 bad "prog not ELF" "prog /x $T/host/hello" "bad.manifest:1: prog /x: $T/host/hello is neither an ELF program nor a #! script"
 rm $sr/usr/lib/x86_64-linux-gnu/libtinfo.so.6
 bad "library not found" "prog /bin/bash" "library libtinfo.so.6 needed by /bin/bash not found.*install the package" --sysroot $sr
-truncate -s 3M host/sparse3m
-bad "image too small" "file /big $T/host/sparse3m 0644 0 0" "image too small: --size 2097152 bytes, the contents need at least [0-9]+" --size 2M
+head -c 3M /dev/zero >host/zero3m
+bad "image too small" "file /big $T/host/zero3m 0644 0 0" "image too small: --size 2097152 bytes, the contents need at least [0-9]+" --size 2M
 mkdir bad.img
 out=$("$MK" -o bad.img all.manifest 2>&1); rc=$?
 is "$rc" 1 "output is a directory: exit status 1"

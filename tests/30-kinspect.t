@@ -99,12 +99,18 @@ like "$(cat "$T_TMP/err")" 'kernel.release: cannot read.*build the tree first' \
 # --- bad input: one line on stderr, exit 1 (content) or 2 (cannot read) -----
 : > "$T_TMP/empty"
 printf 'hello\n' > "$T_TMP/text"
+head -c 4096 /dev/zero > "$T_TMP/zeroes"
 head -c 1100 "$fx/bzImage-xz" > "$T_TMP/short"
 mkdir "$T_TMP/dir"
 bad() {	# bad EXIT REGEX NAME ARGS...
 	local want=$1 re=$2 name=$3 err rc
 	shift 3
-	err=$("$K" "$@" 2>&1 > /dev/null)
+	if [ "$1" = --timeout-wrapper ]; then
+		shift
+		err=$(timeout 20 "$K" "$@" 2>&1 > /dev/null)
+	else
+		err=$("$K" "$@" 2>&1 > /dev/null)
+	fi
 	rc=$?
 	if [ "$rc" = "$want" ] && [[ $err =~ $re ]] && [ "$(printf '%s\n' "$err" | wc -l)" = 1 ]; then
 		ok 0 "$name: exit $want, one line"
@@ -116,7 +122,8 @@ bad() {	# bad EXIT REGEX NAME ARGS...
 bad 2 '^kinspect: error: .*/missing: cannot open: No such file' "missing file" "$T_TMP/missing"
 bad 2 '^kinspect: error: .*/dir: is a directory' "directory" "$T_TMP/dir"
 bad 1 '^kinspect: error: .*/empty: empty file' "zero-length file" "$T_TMP/empty"
-bad 1 '^kinspect: error: .*/text: not a kernel image' "text file" "$T_TMP/text"
+bad 1 '^kinspect: error: .*/text: text, not a kernel image' "text file" "$T_TMP/text"
+bad 1 '^kinspect: error: .*/zeroes: data, not a kernel image' "file of zeroes" "$T_TMP/zeroes"
 bad 1 'ELF file without a "Linux version" banner: not a Linux kernel' "ELF program" /bin/true
 bad 1 'bzImage truncated or corrupt: payload at' "truncated bzImage" "$T_TMP/short"
 bad 1 'xz data truncated' "bzImage with a cut xz stream" "$fx/bzImage-cut"
@@ -124,6 +131,50 @@ bad 2 'expected one KERNEL' "no argument"
 bad 2 '/dir: exists and is not a regular file' "--vmlinux onto a directory" \
 	--vmlinux "$T_TMP/dir" "$fx/bzImage-gzip"
 bad 2 'unrecognized option' "unknown option" --bogus "$fx/tiny.elf"
+bad 2 '^kinspect: error: --get nosuchfield: no such field for this kernel; its fields: file, format, ' \
+	"--get of no field" --get nosuchfield "$fx/tiny.elf"
+bad 1 '^kinspect: error: .*/Image: pvh_entry: not set for this kernel' \
+	"--get of a field this kernel lacks" --get pvh_entry "$fx/Image"
+mkfifo "$T_TMP/fifo"
+bad 2 '^kinspect: error: .*/fifo: not a regular file \(a FIFO\)' \
+	"FIFO without a writer (no hang)" --timeout-wrapper "$T_TMP/fifo"
+
+# --- broken ELF kernels: refused, and --vmlinux writes nothing -----------
+# mangle IN OUT HOW: a copy of an ELF64 little-endian file, broken
+mangle() {
+	python3 - "$@" <<'EOP'
+import struct, sys
+src, dst, how = sys.argv[1:4]
+d = bytearray(open(src, 'rb').read())
+if how.startswith('cut'):
+    d = d[:len(d) - int(how[3:])]
+elif how == 'class':
+    d[4] ^= 3
+elif how == 'loads':
+    phoff, = struct.unpack_from('<Q', d, 32)
+    phentsize, phnum = struct.unpack_from('<HH', d, 54)
+    for i in range(phnum):
+        o = phoff + i * phentsize
+        if struct.unpack_from('<I', d, o)[0] == 1:
+            struct.pack_into('<Q', d, o + 8, len(d) + 4096 * (i + 1))
+elif how == 'zero':
+    d = b'\x7fELF' + bytes(4092)
+open(dst, 'wb').write(d)
+EOP
+}
+broken() { # HOW REGEX NAME [ELF]
+	local elf=${4:-$fx/tiny.elf}
+	mangle "$elf" "$T_TMP/broken.elf" "$1"
+	bad 1 "broken.elf: $2" "$3" --json "$T_TMP/broken.elf"
+	rm -f "$T_TMP/broken.out"
+	"$K" --vmlinux "$T_TMP/broken.out" "$T_TMP/broken.elf" 2>/dev/null
+	[ $? = 1 ] && [ ! -e "$T_TMP/broken.out" ] && ! ls "$T_TMP" | grep -q '\.tmp\.'
+	ok $? "$3: --vmlinux exits 1 and writes no file"
+}
+broken cut1 'ELF file truncated or corrupt: section headers' "ELF cut by 1 byte"
+broken class 'ELF header sizes do not fit its class \(32-bit\)' "ELF with its class byte flipped"
+broken loads 'ELF file truncated or corrupt: PT_LOAD segment [0-9]+ \(.* at offset .*\) ends past its' "ELF with every PT_LOAD past its end"
+broken zero 'not a valid ELF file: class byte 0' "zero-filled ELF header"
 
 # --- modinfo -----------------------------------------------------------------
 md=$fx/moddir/lib/modules/$REL
@@ -188,6 +239,8 @@ print(d["format"], d["compression"], d["arch"], d["release"], d["pvh"])')
 	readelf -n "$T_TMP/deb.elf" | grep -A1 '^ *Xen ' | grep -q 'description data' &&
 		readelf -h "$T_TMP/deb.elf" | grep -q 'X86-64'
 	ok $? "extracted ELF is an x86-64 ELF with Xen notes (readelf)"
+	broken cut3000000 'ELF file truncated or corrupt: PT_LOAD segment' \
+		"Debian vmlinux cut by 3 MB" "$T_TMP/deb.elf"
 	rm -f "$T_TMP/deb.elf"
 
 	mdir=$deb/lib/modules/$drel

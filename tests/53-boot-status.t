@@ -71,6 +71,55 @@ MAKE=$fake_make run "$T_TMP/args.log" CMD=true BISECT=1
 [ -s "$T_TMP/make.args" ] && ! grep -q BISECT "$T_TMP/make.args"
 ok $? "BISECT=1 is not passed on to make" || diag "$(cat "$T_TMP/make.args")"
 
+# --- a file that is not a kernel: refused before QEMU starts -------------
+# QEMU is a wrapper that records each call; no call, no new run directory.
+printf '#!/bin/sh\necho "$*" >> "%s/qemu.calls"\nexec qemu-system-x86_64 "$@"\n' \
+	"$T_TMP" > "$T_TMP/qemu"
+chmod +x "$T_TMP/qemu"
+head -c 1M /dev/urandom > "$T_TMP/random.img"
+runs_before=$(ls "$out/.boottest/runs" 2>/dev/null | wc -l)
+for k in "$T_TMP/random.img:data" /etc/passwd:text; do
+	f=${k%:*}
+	BOOTTEST_QEMU=$T_TMP/qemu run "$T_TMP/notk.log" KERNEL="$f" TIMEOUT=15
+	is $? 2 "KERNEL=$f: status 2" || diag "$(tail -n 5 "$T_TMP/notk.log")"
+	like "$(cat "$T_TMP/notk.log")" "$f: ${k##*:}, not a kernel image" \
+		"KERNEL=$f: the error names the file and what it is"
+	BOOTTEST_QEMU=$T_TMP/qemu run "$T_TMP/notk.log" KERNEL="$f" TIMEOUT=15 BISECT=1
+	is $? 125 "KERNEL=$f BISECT=1: status 125"
+done
+[ ! -e "$T_TMP/qemu.calls" ]
+ok $? "not a kernel: QEMU never started" || diag "$(cat "$T_TMP/qemu.calls")"
+is "$(ls "$out/.boottest/runs" 2>/dev/null | wc -l)" "$runs_before" \
+	"not a kernel: no run directory made"
+
+# --- variables that name nothing: refused before any boot ---------------
+run "$T_TMP/prof.log" PROFILE=nonesuch
+is $? 2 "PROFILE=nonesuch: status 2"
+like "$(cat "$T_TMP/prof.log")" 'unknown profile "nonesuch"' "PROFILE=nonesuch: named"
+run "$T_TMP/prof.log" PROFILE=nonesuch BISECT=1
+is $? 125 "PROFILE=nonesuch BISECT=1: status 125"
+run "$T_TMP/mods.log" MODULES=/nonexistent
+is $? 2 "MODULES=/nonexistent: status 2"
+like "$(cat "$T_TMP/mods.log")" "MODULES=/nonexistent: no such directory" "MODULES=/nonexistent: named"
+"$out/.boottest/tools/vmrun" --kernel /etc/passwd --rootfs /etc/passwd \
+	--runs-dir "$T_TMP/tests-runs" --tests /nonexistent.bats > "$T_TMP/tests.log" 2>&1
+is $? 2 "vmrun --tests /nonexistent.bats: status 2"
+[ ! -e "$T_TMP/tests-runs" ]
+ok $? "vmrun --tests /nonexistent.bats: no run directory" || diag "$(cat "$T_TMP/tests.log")"
+if mkdir /sys/kernel/boottest-ro 2>/dev/null; then
+	rmdir /sys/kernel/boottest-ro
+	skip "/sys/kernel takes a mkdir here: no unwritable O= to try"
+else
+	(cd "$T_TMP" && MAKEFILE="$T_ROOT/Makefile.boot" \
+		"$T_ROOT/scripts/boottest/run" O=/sys/kernel/boottest-ro) < /dev/null > "$T_TMP/ro.log" 2>&1
+	rc=$?
+	[ $rc = 2 ] && [ "$(grep -vc 'it did not run' "$T_TMP/ro.log")" = 1 ] &&
+		grep '\*\*\*' "$T_TMP/ro.log" |
+		grep -q "mkdir: cannot create directory.*/sys/kernel/boottest-ro"
+	ok $? "O= that cannot be made: status 2, one make error: mkdir's reason" ||
+		diag "exit $rc: $(cat "$T_TMP/ro.log")"
+fi
+
 vmrun=$out/.boottest/tools/vmrun
 vmargs=(--kernel /nonexistent/k --rootfs /nonexistent/r --runs-dir "$T_TMP/vmruns")
 "$vmrun" "${vmargs[@]}" --mem abc > /dev/null 2>&1
@@ -81,5 +130,35 @@ is $? 2 "vmrun --cpus 0: 2"
 is $? 2 "vmrun --bisect: an unknown option (the exit-status policy is the run script's)"
 [ ! -e "$T_TMP/vmruns" ]
 ok $? "vmrun stops before it makes a run directory"
+
+# --- every file of a run directory is valid in its format, or absent ------
+# QEMU replaced by a script: a panic line and gone (the guest's kmsg never
+# comes home), and one that says nothing until the timeout.
+printf '#!/bin/sh\necho "Kernel panic - not syncing: fake"\nexit 0\n' > "$T_TMP/qemu-panic"
+printf '#!/bin/sh\nexec sleep 60\n' > "$T_TMP/qemu-mute"
+chmod +x "$T_TMP/qemu-panic" "$T_TMP/qemu-mute"
+: > "$T_TMP/k" && : > "$T_TMP/r.img"
+for q in panic:1 mute:1; do
+	BOOTTEST_QEMU=$T_TMP/qemu-${q%:*} "$vmrun" --kernel "$T_TMP/k" --rootfs "$T_TMP/r.img" \
+		--runs-dir "$T_TMP/fake-${q%:*}" --accel tcg --timeout 5 > "$T_TMP/fake.log" 2>&1
+	is $? "${q#*:}" "QEMU that ${q%:*}s: status ${q#*:}" || diag "$(cat "$T_TMP/fake.log")"
+	d=$(readlink -f "$T_TMP/fake-${q%:*}/latest")
+	bad=$(python3 - "$d" <<'EOP'
+import json, os, sys, xml.etree.ElementTree as ET
+for n in sorted(os.listdir(sys.argv[1])):
+    p = os.path.join(sys.argv[1], n)
+    try:
+        if n.endswith('.json'):
+            json.load(open(p))
+        elif n.endswith('.xml'):
+            ET.parse(p)
+        elif n.endswith('.tap') and not open(p).read().startswith('TAP version'):
+            raise ValueError('no TAP header')
+    except Exception as e:
+        print(n, e)
+EOP
+)
+	is "$bad" "" "QEMU that ${q%:*}s: every JSON, XML and TAP file of the run is valid"
+done
 
 done_testing

@@ -73,6 +73,11 @@ gcc -O2 -o "$T_TMP/nodebug" "$T_TMP/t.c"
 out=$("$ks" "$T_TMP/nodebug" "$frame" 2>&1)
 is $? 2 "no debug info: exit 2"
 like "$out" "nodebug: no DWARF line tables; build with CONFIG_DEBUG_INFO" "... and says why"
+printf 'not an ELF\n' > "$T_TMP/text"
+out=$("$ks" "$T_TMP/text" "$frame" 2>&1)
+is $? 2 "not an ELF file: exit 2"
+is "$(grep -c 'ksymbolize: error:' <<<"$out")" 1 "not an ELF file: one error line" || diag "$out"
+like "$out" "text: cannot read: not a valid ELF file" "not an ELF file: says so"
 
 # --- the frame parser's fuzz target ----------------------------------------------
 if command -v clang > /dev/null; then

@@ -27,23 +27,23 @@ static const struct {
 	const char *kernel_arch;
 	const char *qemu_arch;
 } arches[] = {
-	{ EM_X86_64, 0, 0, "x86_64", "x86", "x86_64" },
-	{ EM_386, 0, 0, "i386", "x86", "i386" },
-	{ EM_AARCH64, 0, 0, "arm64", "arm64", "aarch64" },
-	{ EM_ARM, 0, 0, "arm", "arm", "arm" },
+	{ EM_X86_64, ELFCLASS64, 0, "x86_64", "x86", "x86_64" },
+	{ EM_386, ELFCLASS32, 0, "i386", "x86", "i386" },
+	{ EM_AARCH64, ELFCLASS64, 0, "arm64", "arm64", "aarch64" },
+	{ EM_ARM, ELFCLASS32, 0, "arm", "arm", "arm" },
 	{ EM_RISCV, ELFCLASS64, 0, "riscv64", "riscv", "riscv64" },
 	{ EM_RISCV, ELFCLASS32, 0, "riscv32", "riscv", "riscv32" },
-	{ EM_PPC64, 0, ELFDATA2LSB, "ppc64le", "powerpc", "ppc64" },
-	{ EM_PPC64, 0, ELFDATA2MSB, "ppc64", "powerpc", "ppc64" },
-	{ EM_PPC, 0, 0, "ppc", "powerpc", "ppc" },
+	{ EM_PPC64, ELFCLASS64, ELFDATA2LSB, "ppc64le", "powerpc", "ppc64" },
+	{ EM_PPC64, ELFCLASS64, ELFDATA2MSB, "ppc64", "powerpc", "ppc64" },
+	{ EM_PPC, ELFCLASS32, 0, "ppc", "powerpc", "ppc" },
 	{ EM_S390, 0, 0, "s390x", "s390", "s390x" },
 	{ EM_MIPS, ELFCLASS64, ELFDATA2LSB, "mips64el", "mips", "mips64el" },
 	{ EM_MIPS, ELFCLASS64, ELFDATA2MSB, "mips64", "mips", "mips64" },
 	{ EM_MIPS, ELFCLASS32, ELFDATA2LSB, "mipsel", "mips", "mipsel" },
 	{ EM_MIPS, ELFCLASS32, ELFDATA2MSB, "mips", "mips", "mips" },
-	{ 258 /* EM_LOONGARCH */, 0, 0, "loongarch64", "loongarch",
+	{ 258 /* EM_LOONGARCH */, ELFCLASS64, 0, "loongarch64", "loongarch",
 	  "loongarch64" },
-	{ EM_SPARCV9, 0, 0, "sparc64", "sparc", "sparc64" },
+	{ EM_SPARCV9, ELFCLASS64, 0, "sparc64", "sparc", "sparc64" },
 };
 
 void ki_set_arch(struct ki_image *ki, unsigned int machine, int elfclass,
@@ -64,6 +64,22 @@ void ki_set_arch(struct ki_image *ki, unsigned int machine, int elfclass,
 		ki->qemu_arch = arches[i].qemu_arch;
 		return;
 	}
+}
+
+/* A machine this table knows, but never with this class. */
+static bool class_misfit(unsigned int machine, int elfclass)
+{
+	bool known = false;
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(arches); i++) {
+		if (arches[i].machine != machine)
+			continue;
+		if (!arches[i].elfclass || arches[i].elfclass == elfclass)
+			return false;
+		known = true;
+	}
+	return known;
 }
 
 static void init_libelf(void)
@@ -159,6 +175,130 @@ static void grow_extent(size_t *extent, uint64_t off, uint64_t size,
 		*extent = off + size;
 }
 
+/* Does [off, off + size) lie inside len bytes? */
+static bool inside(uint64_t off, uint64_t size, size_t len)
+{
+	return off <= len && size <= len - off;
+}
+
+/*
+ * The identification bytes, before libelf reads anything: a class and a
+ * byte order it knows, version 1.
+ */
+static int check_ident(const uint8_t *p, size_t len)
+{
+	if (len < EI_NIDENT + 2 * sizeof(Elf32_Half) ||
+	    len < (p[EI_CLASS] == ELFCLASS64 ? sizeof(Elf64_Ehdr) :
+		   sizeof(Elf32_Ehdr))) {
+		ki_seterr("ELF file truncated: %zu bytes, shorter than its header",
+			  len);
+		return -1;
+	}
+	if (p[EI_CLASS] != ELFCLASS32 && p[EI_CLASS] != ELFCLASS64) {
+		ki_seterr("not a valid ELF file: class byte %u (neither 32- nor 64-bit)",
+			  p[EI_CLASS]);
+		return -1;
+	}
+	if (p[EI_DATA] != ELFDATA2LSB && p[EI_DATA] != ELFDATA2MSB) {
+		ki_seterr("not a valid ELF file: byte order %u (neither little nor big endian)",
+			  p[EI_DATA]);
+		return -1;
+	}
+	if (p[EI_VERSION] != EV_CURRENT) {
+		ki_seterr("not a valid ELF file: version %u", p[EI_VERSION]);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * What QEMU and the post-mortem tools rely on: a header of the class's
+ * size, a class the machine has, program and section headers and every
+ * loadable segment and section inside the file.  A vmlinux cut short or
+ * with a flipped class byte fails here, not in the guest.
+ */
+static int check_layout(Elf *elf, const GElf_Ehdr *eh, size_t len)
+{
+	bool c64 = eh->e_ident[EI_CLASS] == ELFCLASS64;
+	size_t i, n, loads = 0;
+	Elf_Scn *scn = NULL;
+	GElf_Shdr sh;
+	GElf_Phdr ph;
+
+	if (eh->e_ehsize != (c64 ? sizeof(Elf64_Ehdr) : sizeof(Elf32_Ehdr)) ||
+	    (eh->e_phnum && eh->e_phentsize !=
+	     (c64 ? sizeof(Elf64_Phdr) : sizeof(Elf32_Phdr)))) {
+		ki_seterr("ELF header sizes do not fit its class (%d-bit): header %u, program header %u bytes; corrupt",
+			  c64 ? 64 : 32, eh->e_ehsize, eh->e_phentsize);
+		return -1;
+	}
+	if (class_misfit(eh->e_machine, eh->e_ident[EI_CLASS])) {
+		ki_seterr("ELF class %d-bit does not fit machine %u; corrupt",
+			  c64 ? 64 : 32, eh->e_machine);
+		return -1;
+	}
+	if (elf_getphdrnum(elf, &n) < 0 || !n ||
+	    !inside(eh->e_phoff, (uint64_t)n * eh->e_phentsize, len)) {
+		ki_seterr("ELF file truncated or corrupt: program headers (%zu at offset %#llx) not inside its %zu bytes",
+			  elf_getphdrnum(elf, &n) < 0 ? (size_t)0 : n,
+			  (unsigned long long)eh->e_phoff, len);
+		return -1;
+	}
+	for (i = 0; i < n; i++) {
+		if (!gelf_getphdr(elf, (int)i, &ph)) {
+			ki_seterr("ELF program header %zu unreadable: %s", i,
+				  elf_errmsg(-1));
+			return -1;
+		}
+		if (ph.p_type != PT_LOAD)
+			continue;
+		loads++;
+		if (!inside(ph.p_offset, ph.p_filesz, len)) {
+			ki_seterr("ELF file truncated or corrupt: PT_LOAD segment %zu (%#llx bytes at offset %#llx) ends past its %zu bytes",
+				  i, (unsigned long long)ph.p_filesz,
+				  (unsigned long long)ph.p_offset, len);
+			return -1;
+		}
+		if (ph.p_filesz > ph.p_memsz) {
+			ki_seterr("ELF PT_LOAD segment %zu holds more bytes in the file (%#llx) than in memory (%#llx); corrupt",
+				  i, (unsigned long long)ph.p_filesz,
+				  (unsigned long long)ph.p_memsz);
+			return -1;
+		}
+	}
+	if (!loads) {
+		ki_seterr("ELF file without a PT_LOAD segment: nothing to boot");
+		return -1;
+	}
+	/*
+	 * From the header itself: libelf counts no sections when their
+	 * table is cut short.  0 with an offset: the count is in entry 0.
+	 */
+	n = eh->e_shnum ? eh->e_shnum : eh->e_shoff ? 1 : 0;
+	if (n && (eh->e_shentsize != (c64 ? sizeof(Elf64_Shdr) :
+				      sizeof(Elf32_Shdr)) ||
+		  !inside(eh->e_shoff, (uint64_t)n * eh->e_shentsize, len))) {
+		ki_seterr("ELF file truncated or corrupt: section headers (at offset %#llx) not inside its %zu bytes",
+			  (unsigned long long)eh->e_shoff, len);
+		return -1;
+	}
+	while ((scn = elf_nextscn(elf, scn))) {
+		if (!gelf_getshdr(scn, &sh)) {
+			ki_seterr("ELF section header %zu unreadable: %s",
+				  elf_ndxscn(scn), elf_errmsg(-1));
+			return -1;
+		}
+		if (sh.sh_type != SHT_NOBITS &&
+		    !inside(sh.sh_offset, sh.sh_size, len)) {
+			ki_seterr("ELF file truncated or corrupt: section %zu (%#llx bytes at offset %#llx) ends past its %zu bytes",
+				  elf_ndxscn(scn), (unsigned long long)sh.sh_size,
+				  (unsigned long long)sh.sh_offset, len);
+			return -1;
+		}
+	}
+	return 0;
+}
+
 int ki_elf_facts(struct ki_image *ki)
 {
 	size_t extent, i, n;
@@ -171,11 +311,20 @@ int ki_elf_facts(struct ki_image *ki)
 	Elf *elf;
 
 	init_libelf();
+	if (check_ident(ki->body, ki->body_len) < 0)
+		return -1;
 	elf = elf_memory((char *)ki->body, ki->body_len);
 	if (!elf || elf_kind(elf) != ELF_K_ELF || !gelf_getehdr(elf, &eh)) {
-		ki_seterr("not a valid ELF file: %s", elf_errmsg(-1));
+		int e = elf_errno();
+
+		ki_seterr("not a valid ELF file: %s", e ? elf_errmsg(e) :
+			  "libelf cannot read its header");
 		if (elf)
 			elf_end(elf);
+		return -1;
+	}
+	if (check_layout(elf, &eh, ki->body_len) < 0) {
+		elf_end(elf);
 		return -1;
 	}
 	big = eh.e_ident[EI_DATA] == ELFDATA2MSB;

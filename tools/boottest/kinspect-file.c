@@ -36,7 +36,8 @@ int ki_open_file(const char *path, size_t *len, bool *is_io)
 
 	*is_io = true;
 	*len = 0;
-	fd = open(path, O_RDONLY | O_CLOEXEC);
+	/* Non-blocking: a FIFO without a writer must not hang the open. */
+	fd = open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK);
 	if (fd < 0) {
 		ki_seterr("cannot open: %s", strerror(errno));
 		return -1;
@@ -50,7 +51,10 @@ int ki_open_file(const char *path, size_t *len, bool *is_io)
 		goto fail;
 	}
 	if (!S_ISREG(st.st_mode)) {
-		ki_seterr("not a regular file");
+		ki_seterr("not a regular file (%s)", S_ISFIFO(st.st_mode) ?
+			  "a FIFO" : S_ISCHR(st.st_mode) ? "a character device" :
+			  S_ISBLK(st.st_mode) ? "a block device" :
+			  S_ISSOCK(st.st_mode) ? "a socket" : "special");
 		goto fail;
 	}
 	if (st.st_size == 0) {

@@ -210,6 +210,18 @@ static int unpack(struct ki_image *ki, const uint8_t *p, size_t len,
 	return 0;
 }
 
+/* Text (ASCII or UTF-8, no control characters but blanks) at its start? */
+static bool is_text(const uint8_t *p, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < len && i < 4096; i++)
+		if ((p[i] < ' ' && p[i] != '\t' && p[i] != '\n' &&
+		     p[i] != '\r' && p[i] != '\f') || p[i] == 0x7f)
+			return false;
+	return true;
+}
+
 static bool is_elf(const uint8_t *p, size_t len)
 {
 	return len >= 16 && !memcmp(p, "\177ELF", 4);
@@ -372,7 +384,8 @@ int ki_inspect(struct ki_image *ki, uint8_t *data, size_t len, size_t max)
 	} else if (ki_comp_detect(data, len) != KI_COMP_NONE) {
 		ret = parse_compressed(ki, data, len, max);
 	} else {
-		ki_seterr("not a kernel image (no bzImage setup header, ELF, Image header or compression magic)");
+		ki_seterr("%s, not a kernel image (no bzImage setup header, ELF, Image header or compression magic)",
+			  is_text(data, len) ? "text" : "data");
 		return -1;
 	}
 	if (ret < 0)

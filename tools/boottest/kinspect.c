@@ -30,6 +30,7 @@
 #include "json.h"
 #include "kinspect.h"
 #include "path.h"
+#include "strbuf.h"
 
 static const char usage_text[] =
 "Usage: kinspect [--json] [--tree OBJTREE] KERNEL\n"
@@ -54,7 +55,8 @@ static const char usage_text[] =
 "                    OBJTREE/include/config/kernel.release); exit 1 if not\n"
 "  --get FIELD       print one field (format, compression, arch, kernel_arch,\n"
 "                    qemu_arch, release, banner, build_id, pvh, pvh_entry,\n"
-"                    ikconfig, ...; tree.match with --tree); exit 1 if unset\n"
+"                    ikconfig, ...; tree.match with --tree); exit 1 if unset,\n"
+"                    2 if no such field\n"
 "  --make-vars       the facts Makefile.boot reads, as make variables: bt-k-arch,\n"
 "                    bt-k-release, bt-k-format, bt-k-pvh, bt-k-ikconfig (y or\n"
 "                    empty), bt-k-id (RELEASE-BUILDID12: the kernel's cache\n"
@@ -275,22 +277,53 @@ static void print_text(struct json_object *o, const char *prefix)
 	}
 }
 
-static int get_field(struct json_object *o, const char *field)
+/* The keys of o (and of its objects, as a.b), comma-separated. */
+static void add_keys(struct strbuf *sb, struct json_object *o,
+		     const char *prefix)
 {
-	struct json_object *v = NULL, *sub;
+	json_object_object_foreach(o, key, val) {
+		if (json_object_is_type(val, json_type_object)) {
+			add_keys(sb, val, key);
+			continue;
+		}
+		sb_addf(sb, "%s%s%s%s", sb->len ? ", " : "",
+			prefix ? prefix : "", prefix ? "." : "", key);
+	}
+}
+
+/*
+ * Print one field: 0; 1 (and why) when this kernel has no value for it;
+ * 2 for a name that is no field (the fields are listed).
+ */
+static int get_field(struct json_object *o, const char *field,
+		     const char *path)
+{
+	struct json_object *v = NULL, *sub = o;
 	const char *dot = strchr(field, '.');
+	struct strbuf sb = STRBUF_INIT;
+	bool known;
 	char *head;
 
 	if (dot) {
 		head = bt_strndup(field, dot - field);
-		if (json_object_object_get_ex(o, head, &sub))
+		known = json_object_object_get_ex(o, head, &sub) && sub &&
+			json_object_is_type(sub, json_type_object) &&
 			json_object_object_get_ex(sub, dot + 1, &v);
 		free(head);
 	} else {
-		json_object_object_get_ex(o, field, &v);
+		known = json_object_object_get_ex(o, field, &v);
 	}
-	if (!v)
+	if (!known) {
+		add_keys(&sb, o, NULL);
+		bt_err("--get %s: no such field for this kernel; its fields: %s", field,
+		       sb_str(&sb));
+		sb_release(&sb);
+		return BT_EXIT_USAGE;
+	}
+	if (!v) {
+		bt_err("%s: %s: not set for this kernel", path, field);
 		return BT_EXIT_FAIL;
+	}
 	printf("%s\n", value_text(v));
 	return 0;
 }
@@ -464,7 +497,7 @@ static int cmd_image(int argc, char **argv)
 			json_object_object_add(o, "tree", t);
 		}
 		if (get)
-			ret = get_field(o, get);
+			ret = get_field(o, get, path);
 		else if (json)
 			bt_json_fprint(stdout, o, true);
 		else

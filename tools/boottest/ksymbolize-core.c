@@ -92,14 +92,25 @@ static char *real_prefix(const char *path)
 
 struct ksym *ksym_open(const char *vmlinux, const char *modules_dir)
 {
+	struct ksym *k;
+
+	ksym_load(vmlinux, modules_dir, &k);
+	return k;
+}
+
+int ksym_load(const char *vmlinux, const char *modules_dir, struct ksym **out)
+{
 	struct ksym *k = bt_calloc(1, sizeof(*k));
 	char *dir = bt_dirname(vmlinux), *src;
+	int ret;
 
-	if (file_open(&k->files[0], "", vmlinux) < 0 || !k->files[0].mod) {
+	*out = NULL;
+	ret = file_open(&k->files[0], "", vmlinux);
+	if (ret < 0 || !k->files[0].mod) {
 		k->n_files = 1;
 		ksym_close(k);
 		free(dir);
-		return NULL;
+		return ret;
 	}
 	k->n_files = 1;
 	k->modules_dir = modules_dir ? bt_strdup(modules_dir) : NULL;
@@ -109,7 +120,8 @@ struct ksym *ksym_open(const char *vmlinux, const char *modules_dir)
 	k->prefix[1] = real_prefix(dir);
 	free(src);
 	free(dir);
-	return k;
+	*out = k;
+	return 0;
 }
 
 void ksym_close(struct ksym *k)

@@ -111,7 +111,8 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return BT_EXIT_USAGE;
 	}
-	k = ksym_open(argv[optind], moddir);
+	if (ksym_load(argv[optind], moddir, &k) < 0)
+		return BT_EXIT_USAGE;
 	if (!k)
 		bt_die(BT_EXIT_USAGE, "%s: no DWARF line tables; build with CONFIG_DEBUG_INFO (the symbols profile of Kconfig.test)",
 		       argv[optind]);

@@ -49,6 +49,11 @@ struct ksym;
  * has no line tables; with a message when it cannot be read.
  */
 struct ksym *ksym_open(const char *vmlinux, const char *modules_dir);
+/*
+ * The same, telling the two failures apart: -1 when vmlinux cannot be read
+ * (message printed), 0 with *out NULL when it has no line tables.
+ */
+int ksym_load(const char *vmlinux, const char *modules_dir, struct ksym **out);
 void ksym_close(struct ksym *k);
 
 /*

@@ -14,6 +14,8 @@
 
 #define MF_MAX_FIELDS	64
 #define MF_MAX_LINE	65536
+/* Longest file name (one path component) ext4 stores. */
+#define MF_NAME_MAX	255
 
 void mf_init(struct mf_list *list)
 {
@@ -141,6 +143,30 @@ static bool valid_account(const char *s)
 	return true;
 }
 
+/*
+ * A path component longer than ext4 and the cpio readers take (255 bytes):
+ * the reason (in a static buffer), else NULL.
+ */
+static const char *long_component(const char *path)
+{
+	static char why[64];
+	const char *p = path;
+
+	while (*p) {
+		size_t n;
+
+		p += strspn(p, "/");
+		n = strcspn(p, "/");
+		if (n > MF_NAME_MAX) {
+			snprintf(why, sizeof(why), "name too long (%zu > %d bytes)",
+				 n, MF_NAME_MAX);
+			return why;
+		}
+		p += n;
+	}
+	return NULL;
+}
+
 /* Returns NULL on success, else the reason. */
 static const char *parse_fields(struct mf_entry *e, const struct kw *k,
 				char **f, int nf)
@@ -170,6 +196,8 @@ static const char *parse_fields(struct mf_entry *e, const struct kw *k,
 		e->name = mf_normalize(f[0]);
 		if (!e->name)
 			return "NAME is empty or contains a '..' component";
+		if (long_component(e->name))
+			return long_component(e->name);
 	}
 	if (mi) {
 		if (!parse_uint(f[mi], 8, 07777, &e->mode))
@@ -190,6 +218,8 @@ static const char *parse_fields(struct mf_entry *e, const struct kw *k,
 			e->nextra++;
 			if (!e->extra[i] || !strcmp(e->extra[i], "/"))
 				return "hard link name is empty, / or contains '..'";
+			if (long_component(e->extra[i]))
+				return long_component(e->extra[i]);
 		}
 		break;
 	case MF_SLINK:
@@ -212,6 +242,8 @@ static const char *parse_fields(struct mf_entry *e, const struct kw *k,
 		e->name = strchr(f[0], '/') ? mf_normalize(f[0]) : bt_strdup(f[0]);
 		if (!e->name || !strcmp(e->name, "/"))
 			return "PATH is empty, / or contains '..'";
+		if (long_component(e->name))
+			return long_component(e->name);
 		if (nf > 1)
 			e->host = bt_strdup(f[1]);
 		break;

@@ -8,10 +8,10 @@
  * the same inputs give the same bytes.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
@@ -28,8 +28,6 @@
 #define INODE_SIZE	256U
 #define INODE_RATIO	16384U
 #define MAX_EXT_LEN	32768U		/* blocks in an initialized extent */
-#define IO_CHUNK	(8U << 20)	/* bytes per data write */
-#define TAIL_BUF	BS		/* the zero-padded last block */
 
 struct ext4_ctx {
 	struct rtree *t;
@@ -47,19 +45,47 @@ struct est {
 	uint64_t inodes;
 };
 
+/* Data blocks and extents of a file with holes, as write_data() makes them. */
+struct est_file {
+	uint64_t blocks, extents;
+};
+
+static int est_range(uint64_t off, uint64_t len, void *arg)
+{
+	struct est_file *f = arg;
+	uint64_t nb = (len + BS - 1) / BS;
+
+	f->blocks += nb;
+	f->extents += (nb + MAX_EXT_LEN - 1) / MAX_EXT_LEN;
+	return 0;
+}
+
 static int est_node(struct rnode *n, void *arg)
 {
 	struct est *e = arg;
-	uint64_t bytes = 24, nb;
+	uint64_t bytes = 24;
 	int i;
 
 	if (n->link)
 		return 0;
 	e->inodes++;
 	if (S_ISREG(n->mode)) {
-		nb = (n->size + BS - 1) / BS;
+		uint64_t nb = (n->size + BS - 1) / BS;
+		struct est_file f = { nb, (nb + MAX_EXT_LEN - 1) / MAX_EXT_LEN };
+		int fd;
+
+		/* Unreadable now: counted whole, the writer says why. */
+		fd = n->host && n->holes ? open(n->host, O_RDONLY | O_CLOEXEC) : -1;
+		if (fd >= 0) {
+			f.blocks = f.extents = 0;
+			if (rt_host_ranges(n, fd, BS, est_range, &f))
+				f = (struct est_file){
+					nb, (nb + MAX_EXT_LEN - 1) / MAX_EXT_LEN
+				};
+			close(fd);
+		}
 		/* Extent tree blocks beyond the four extents in the inode. */
-		e->blocks += nb + (nb > 4 * MAX_EXT_LEN ? nb / MAX_EXT_LEN / 300 + 1 : 0);
+		e->blocks += f.blocks + (f.extents > 4 ? f.extents / 300 + 1 : 0);
 	} else if (S_ISLNK(n->mode) && n->size >= 60) {
 		e->blocks++;
 	}
@@ -215,22 +241,6 @@ static int file_type(unsigned int mode)
 	return EXT2_FT_UNKNOWN;
 }
 
-/*
- * The source of cnt blocks at off: the mapped file (or in-memory data)
- * itself, or c->buf holding the zero-padded last block.
- */
-static const void *source(struct ext4_ctx *c, struct rnode *n,
-			  const unsigned char *src, uint64_t off, blk64_t cnt)
-{
-	size_t bytes = (size_t)(cnt * BS);
-
-	if (off + bytes <= n->size)
-		return src + off;
-	memset(c->buf, 0, bytes);
-	memcpy(c->buf, src + off, (size_t)(n->size - off));
-	return c->buf;
-}
-
 /* Move the extents held in the inode into an extent tree handle. */
 static errcode_t to_tree(ext2_filsys fs, ext2_ino_t ino,
 			 struct ext2_inode_large *in, struct ext3_extent *list,
@@ -257,95 +267,136 @@ static errcode_t to_tree(ext2_filsys fs, ext2_ino_t ino,
 	return err;
 }
 
-/* Allocate and write the data of a regular file or slow symlink. */
-static int write_data(struct ext4_ctx *c, struct rnode *n, ext2_ino_t ino,
-		      struct ext2_inode_large *in)
+/* One file's data being written: its extents so far. */
+struct wdata {
+	struct ext4_ctx *c;
+	struct rnode *n;
+	ext2_ino_t ino;
+	struct ext2_inode_large *in;
+	struct ext3_extent list[4];	/* in the inode, while they fit */
+	int nlist;
+	ext2_extent_handle_t h;		/* the extent tree, once they do not */
+	int fd;				/* the host file, or -1: n->data */
+	uint64_t blocks;		/* data blocks written */
+};
+
+static int add_extent(struct wdata *w, blk64_t lblk, blk64_t pblk,
+		      blk64_t len)
 {
+	struct ext2fs_extent e = {
+		.e_pblk = pblk, .e_lblk = lblk, .e_len = (__u32)len,
+	};
+	errcode_t err = 0;
+
+	if (!w->h && w->nlist < 4) {
+		struct ext3_extent *x = &w->list[w->nlist++];
+
+		x->ee_block = ext2fs_cpu_to_le32((__u32)lblk);
+		x->ee_len = ext2fs_cpu_to_le16((__u16)len);
+		x->ee_start_hi = ext2fs_cpu_to_le16((__u16)(pblk >> 32));
+		x->ee_start = ext2fs_cpu_to_le32((__u32)pblk);
+		return 0;
+	}
+	if (!w->h)
+		err = to_tree(w->c->fs, w->ino, w->in, w->list, w->nlist, &w->h);
+	if (!err)
+		err = ext2fs_extent_insert(w->h, EXT2_EXTENT_INSERT_AFTER, &e);
+	if (err)
+		return fs_error(w->c, err, "building extents of", w->n->path);
+	return 0;
+}
+
+/*
+ * Write the file's bytes [off, off + len) (off block-aligned) to new
+ * blocks, through the buffer a chunk at a time; the last block is padded
+ * with zeroes.
+ */
+static int write_range(uint64_t off, uint64_t len, void *arg)
+{
+	struct wdata *w = arg;
+	struct ext4_ctx *c = w->c;
 	ext2_filsys fs = c->fs;
-	uint64_t nblocks = (n->size + BS - 1) / BS, done = 0, off = 0;
-	struct ext3_extent_header *eh = (void *)in->i_block;
-	struct ext3_extent list[4];
-	ext2_extent_handle_t h = NULL;
-	const unsigned char *src = (const unsigned char *)n->data;
-	void *map = NULL;
-	int nlist = 0, ret = -1;
+	blk64_t lblk = off / BS, nblocks = (len + BS - 1) / BS, done = 0;
 	errcode_t err;
 
-	in->i_flags |= EXT4_EXTENTS_FL;
-	if (n->host && n->size) {
-		if (rt_map_host(n, &map) < 0)
-			return -1;
-		src = map;
-	}
 	while (done < nblocks) {
 		blk64_t pblk, plen, want = nblocks - done, i;
 
 		if (want > MAX_EXT_LEN)
 			want = MAX_EXT_LEN;
 		err = ext2fs_new_range(fs, 0, c->goal, want, NULL, &pblk, &plen);
-		if (err) {
-			fs_error(c, err, "allocating blocks for", n->path);
-			goto out;
-		}
+		if (err)
+			return fs_error(c, err, "allocating blocks for",
+					w->n->path);
 		ext2fs_block_alloc_stats_range(fs, pblk, (blk_t)plen, 1);
 		c->goal = pblk + plen;
 		for (i = 0; i < plen;) {
 			blk64_t cnt = plen - i;
+			uint64_t at = (done + i) * BS, bytes;
 
-			if (cnt > IO_CHUNK / BS)
-				cnt = IO_CHUNK / BS;
-			/* Whole blocks straight from the source, then the tail. */
-			if (off + cnt * BS > n->size && cnt > 1)
-				cnt--;
-			err = io_channel_write_blk64(fs->io, pblk + i, (int)cnt,
-						     source(c, n, src, off, cnt));
-			if (err) {
-				fs_error(c, err, "writing data of", n->path);
-				goto out;
+			if (cnt > RT_CHUNK / BS)
+				cnt = RT_CHUNK / BS;
+			bytes = cnt * BS;
+			if (bytes > len - at) {
+				bytes = len - at;
+				memset(c->buf + bytes, 0, cnt * BS - bytes);
 			}
-			off += cnt * BS;
+			if (w->fd >= 0) {
+				if (rt_pread_host(w->n, w->fd, c->buf,
+						  (size_t)bytes, off + at) < 0)
+					return -1;
+			} else {
+				memcpy(c->buf, w->n->data + off + at,
+				       (size_t)bytes);
+			}
+			err = io_channel_write_blk64(fs->io, pblk + i, (int)cnt,
+						     c->buf);
+			if (err)
+				return fs_error(c, err, "writing data of",
+						w->n->path);
 			i += cnt;
 		}
-		if (!h && nlist < 4) {
-			list[nlist].ee_block = ext2fs_cpu_to_le32((__u32)done);
-			list[nlist].ee_len = ext2fs_cpu_to_le16((__u16)plen);
-			list[nlist].ee_start_hi = ext2fs_cpu_to_le16((__u16)(pblk >> 32));
-			list[nlist].ee_start = ext2fs_cpu_to_le32((__u32)pblk);
-			nlist++;
-		} else {
-			struct ext2fs_extent e = {
-				.e_pblk = pblk, .e_lblk = done,
-				.e_len = (__u32)plen,
-			};
-
-			err = 0;
-			if (!h)
-				err = to_tree(fs, ino, in, list, nlist, &h);
-			if (!err)
-				err = ext2fs_extent_insert(h, EXT2_EXTENT_INSERT_AFTER,
-							   &e);
-			if (err) {
-				fs_error(c, err, "building extents of", n->path);
-				goto out;
-			}
-		}
+		if (add_extent(w, lblk + done, pblk, plen) < 0)
+			return -1;
 		done += plen;
 	}
-	if (!h) {
+	w->blocks += nblocks;
+	return 0;
+}
+
+/*
+ * Allocate and write the data of a regular file or slow symlink.  The
+ * holes of a host file stay holes: only its data ranges get blocks.
+ */
+static int write_data(struct ext4_ctx *c, struct rnode *n, ext2_ino_t ino,
+		      struct ext2_inode_large *in)
+{
+	struct ext3_extent_header *eh = (void *)in->i_block;
+	struct wdata w = { .c = c, .n = n, .ino = ino, .in = in, .fd = -1 };
+	int ret;
+
+	in->i_flags |= EXT4_EXTENTS_FL;
+	if (n->host && n->size) {
+		w.fd = rt_open_host(n);
+		if (w.fd < 0)
+			return -1;
+		ret = rt_host_ranges(n, w.fd, BS, write_range, &w);
+		close(w.fd);
+	} else {
+		ret = n->size ? write_range(0, n->size, &w) : 0;
+	}
+	if (!ret && !w.h) {
 		eh->eh_magic = ext2fs_cpu_to_le16(EXT3_EXT_MAGIC);
 		eh->eh_max = ext2fs_cpu_to_le16(4);
-		eh->eh_entries = ext2fs_cpu_to_le16((__u16)nlist);
+		eh->eh_entries = ext2fs_cpu_to_le16((__u16)w.nlist);
 		eh->eh_depth = 0;
-		memcpy(eh + 1, list, sizeof(list[0]) * (size_t)nlist);
+		memcpy(eh + 1, w.list, sizeof(w.list[0]) * (size_t)w.nlist);
 	}
-	ext2fs_iblk_add_blocks(fs, (void *)in, nblocks);
-	ret = 0;
-out:
-	if (h)
-		ext2fs_extent_free(h);
-	if (map)
-		munmap(map, n->size);
-	return ret;
+	if (!ret)
+		ext2fs_iblk_add_blocks(c->fs, (void *)in, w.blocks);
+	if (w.h)
+		ext2fs_extent_free(w.h);
+	return ret ? -1 : 0;
 }
 
 static int create_dir(struct ext4_ctx *c, struct rnode *n, ext2_ino_t parent,
@@ -608,7 +659,7 @@ int ext4_write(struct rtree *t, const char *path, uint64_t size,
 	rt_walk(t, reset_ino, NULL);
 	if (skeleton(&c) < 0)
 		goto out;
-	c.buf = bt_malloc(TAIL_BUF);
+	c.buf = bt_malloc(RT_CHUNK);
 	if (rt_walk(t, add_node, &c) < 0)
 		goto out;
 	fs->super->s_mkfs_time = (__u32)t->epoch;

@@ -6,7 +6,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/mman.h>
 #include <sys/stat.h>
 #include <sys/sysmacros.h>
 #include <sys/wait.h>
@@ -230,6 +229,7 @@ static int put_host_file(struct rtree *t, const char *path, const char *host,
 		return 0;
 	n->host = bt_strdup(host);
 	n->size = (uint64_t)st->st_size;
+	n->holes = (uint64_t)st->st_blocks * 512 < n->size;
 	rt_dep(t, host);
 	return 0;
 }
@@ -885,12 +885,11 @@ static void dg_add(struct digest *d, const void *p, size_t len)
 	}
 }
 
-int rt_map_host(const struct rnode *n, void **map)
+int rt_open_host(const struct rnode *n)
 {
 	int fd = open(n->host, O_RDONLY | O_CLOEXEC);
 	struct stat st;
 
-	*map = NULL;
 	if (fd < 0)
 		return bt_error("%s: %s", n->host, strerror(errno));
 	if (fstat(fd, &st) < 0 || (uint64_t)st.st_size != n->size) {
@@ -898,31 +897,119 @@ int rt_map_host(const struct rnode *n, void **map)
 		return bt_error("%s: changed while the image was being made",
 				n->host);
 	}
-	if (!n->size) {
-		close(fd);
-		return 0;
+	return fd;
+}
+
+int rt_pread_host(const struct rnode *n, int fd, void *buf, size_t len,
+		  uint64_t off)
+{
+	ssize_t r = bt_pread_all(fd, buf, len, (off_t)off);
+
+	if (r < 0)
+		return bt_error("%s: %s", n->host, strerror(errno));
+	if ((size_t)r != len)
+		return bt_error("%s: changed while the image was being made",
+				n->host);
+	return 0;
+}
+
+int rt_host_ranges(const struct rnode *n, int fd, uint64_t align,
+		   rt_range_fn fn, void *arg)
+{
+	uint64_t pos = 0, start = 0, end = 0, s, e;
+	bool have = false;
+	int ret;
+
+	while (pos < n->size) {
+		off_t d = lseek(fd, (off_t)pos, SEEK_DATA), h;
+
+		if (d < 0 && errno == ENXIO)
+			break;
+		if (d < 0 && pos == 0) {
+			/* No hole reporting here: the whole file. */
+			d = 0;
+			h = (off_t)n->size;
+		} else if (d < 0) {
+			return bt_error("%s: lseek: %s", n->host,
+					strerror(errno));
+		} else {
+			h = lseek(fd, d, SEEK_HOLE);
+			if (h < 0)
+				return bt_error("%s: lseek: %s", n->host,
+						strerror(errno));
+		}
+		if ((uint64_t)d >= n->size)
+			break;
+		if ((uint64_t)h > n->size || h <= d)
+			h = (off_t)n->size;
+		s = (uint64_t)d & ~(align - 1);
+		e = ((uint64_t)h + align - 1) & ~(align - 1);
+		if (e > n->size)
+			e = n->size;
+		if (have && s <= end) {
+			if (e > end)
+				end = e;
+		} else {
+			if (have) {
+				ret = fn(start, end - start, arg);
+				if (ret)
+					return ret;
+			}
+			start = s;
+			end = e;
+			have = true;
+		}
+		pos = (uint64_t)h;
 	}
-	/* Mapped, not read: no copy, no page faults on a fresh buffer. */
-	*map = mmap(NULL, n->size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
-	close(fd);
-	if (*map == MAP_FAILED) {
-		*map = NULL;
-		return bt_error("%s: mmap: %s", n->host, strerror(errno));
+	return have ? fn(start, end - start, arg) : 0;
+}
+
+struct crc_ctx {
+	struct digest *d;
+	const struct rnode *n;
+	int fd;
+	unsigned char *buf;
+	uint32_t crc;
+};
+
+static int crc_range(uint64_t off, uint64_t len, void *arg)
+{
+	struct crc_ctx *x = arg;
+
+	/* A file without holes digests as its bytes alone. */
+	if (off || len != x->n->size) {
+		uint64_t v[2] = { off, len };
+
+		dg_add(x->d, v, sizeof(v));
+	}
+	while (len) {
+		size_t cnt = len < RT_CHUNK ? (size_t)len : RT_CHUNK;
+
+		if (rt_pread_host(x->n, x->fd, x->buf, cnt, off) < 0)
+			return -1;
+		x->crc = ext2fs_crc32c_le(x->crc, x->buf, cnt);
+		off += cnt;
+		len -= cnt;
 	}
 	return 0;
 }
 
 static int crc_file(struct digest *d, struct rnode *n, uint32_t *crc)
 {
-	void *map;
+	struct crc_ctx x = { .d = d, .n = n, .crc = *crc };
+	int ret;
 
-	if (rt_map_host(n, &map) < 0)
+	if (!n->size)
+		return 0;
+	x.fd = rt_open_host(n);
+	if (x.fd < 0)
 		return -1;
-	if (map) {
-		*crc = ext2fs_crc32c_le(*crc, map, n->size);
-		munmap(map, n->size);
-	}
-	return 0;
+	x.buf = bt_malloc(RT_CHUNK);
+	ret = rt_host_ranges(n, x.fd, 4096, crc_range, &x);
+	free(x.buf);
+	close(x.fd);
+	*crc = x.crc;
+	return ret ? -1 : 0;
 }
 
 static int digest_node(struct rnode *n, void *arg)

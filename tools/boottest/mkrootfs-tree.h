@@ -28,6 +28,7 @@ struct rnode {
 	unsigned int nlink;	/* names of the inode (the holder counts) */
 	bool weak;		/* generated (applet, library): never overrides */
 	bool implicit;		/* directory created as a parent */
+	bool holes;		/* host file: fewer blocks than its size */
 	const char *where;	/* manifest FILE:LINE */
 	unsigned long ino;	/* for the back ends */
 	unsigned int seen;	/* cpio: names of this inode written so far */
@@ -77,11 +78,25 @@ void rt_dep(struct rtree *t, const char *path);
 int rt_digest(struct rtree *t, unsigned char out[16]);
 /* Pre-order walk (parents first, children by name). */
 /*
- * Map a regular node's host file read-only, checking it still has the size
- * recorded when the manifest was applied.  *map is NULL for an empty file.
- * Returns 0, or -1 with the error printed; the caller munmap()s n->size bytes.
+ * Open a regular node's host file, checking it still has the size recorded
+ * when the manifest was applied.  Returns the fd, or -1 (message printed).
  */
-int rt_map_host(const struct rnode *n, void **map);
+int rt_open_host(const struct rnode *n);
+/*
+ * The data of n's host file (open as fd), holes left out: fn(off, len, arg)
+ * for each range in order, widened to whole blocks of align bytes (a power
+ * of two) and merged, the last one ending at n->size at most.  A file
+ * system that reports no holes gives one range, the whole file.  Returns 0,
+ * fn's non-zero return, or -1 (message printed).
+ */
+typedef int (*rt_range_fn)(uint64_t off, uint64_t len, void *arg);
+int rt_host_ranges(const struct rnode *n, int fd, uint64_t align,
+		   rt_range_fn fn, void *arg);
+/* Bytes read at once from a host file (the buffers' size). */
+#define RT_CHUNK	(8U << 20)
+/* pread() exactly len bytes at off: 0, or -1 (message printed). */
+int rt_pread_host(const struct rnode *n, int fd, void *buf, size_t len,
+		  uint64_t off);
 
 typedef int (*rt_walk_fn)(struct rnode *n, void *arg);
 int rt_walk(struct rtree *t, rt_walk_fn fn, void *arg);

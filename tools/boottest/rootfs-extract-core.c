@@ -20,6 +20,8 @@
 
 struct rx_ent {
 	char name[EXT2_NAME_LEN + 1];
+	unsigned int len;
+	bool bad;		/* refused: named '', '.', '..', or with / or NUL */
 	ext2_ino_t ino;
 };
 
@@ -129,27 +131,135 @@ static int collect_cb(struct ext2_dir_entry *de, int offset, int blocksize,
 		c->a = c->a ? c->a * 2 : 32;
 		c->v = bt_realloc(c->v, c->a * sizeof(*c->v));
 	}
-	if (!good_name(de->name, len)) {
-		/* Keep it to report it; mark with an empty name. */
-		c->v[c->n].name[0] = '\0';
-		c->bad = true;
-	} else {
-		memcpy(c->v[c->n].name, de->name, len);
-		c->v[c->n].name[len] = '\0';
-	}
+	/* A bad name is kept to be reported. */
+	c->v[c->n].bad = !good_name(de->name, len);
+	c->bad |= c->v[c->n].bad;
+	memcpy(c->v[c->n].name, de->name, len);
+	c->v[c->n].name[len] = '\0';
+	c->v[c->n].len = (unsigned int)len;
 	c->v[c->n++].ino = de->inode;
 	return 0;
 }
 
+/* The data of one file: the ranges that are read and written. */
+struct rx_file {
+	struct rx *x;
+	const char *rel;
+	ext2_file_t f;
+	int fd;
+	uint64_t size, data;
+	errcode_t err;
+	bool shortread;
+};
+
+typedef int (*rx_range_fn)(struct rx_file *rf, uint64_t off, uint64_t len);
+
+/*
+ * The data of an extent-mapped file, holes (and unwritten extents, which
+ * read as zeroes) left out: fn for each initialized extent, clipped to the
+ * file's size, in the tree's order.  A file mapped otherwise (block map, inline data) is one
+ * range.  Returns 0, fn's non-zero return, or 1 with rf->err set.
+ */
+static int data_ranges(struct rx_file *rf, ext2_ino_t ino,
+		       struct ext2_inode *in, rx_range_fn fn)
+{
+	uint64_t bs = rf->x->fs->blocksize;
+	uint64_t left = ext2fs_blocks_count(rf->x->fs->super);
+	ext2_extent_handle_t h;
+	struct ext2fs_extent e;
+	errcode_t err;
+	int op = EXT2_EXTENT_ROOT, ret = 0;
+
+	if (!(in->i_flags & EXT4_EXTENTS_FL) ||
+	    (in->i_flags & EXT4_INLINE_DATA_FL))
+		return rf->size ? fn(rf, 0, rf->size) : 0;
+	err = ext2fs_extent_open2(rf->x->fs, ino, in, &h);
+	if (err) {
+		rf->err = err;
+		return 1;
+	}
+	for (;;) {
+		uint64_t start, end;
+
+		err = ext2fs_extent_get(h, op, &e);
+		op = EXT2_EXTENT_NEXT;
+		if (err == EXT2_ET_EXTENT_NO_NEXT)
+			break;
+		/* More nodes than the image has blocks: pointers repeat. */
+		if (!err && !left--)
+			err = EXT2_ET_EXTENT_HEADER_BAD;
+		if (err) {
+			rf->err = err;
+			ret = 1;
+			break;
+		}
+		if (!(e.e_flags & EXT2_EXTENT_FLAGS_LEAF) ||
+		    (e.e_flags & EXT2_EXTENT_FLAGS_UNINIT) || !e.e_len)
+			continue;
+		start = e.e_lblk * bs;
+		end = start + (uint64_t)e.e_len * bs;
+		if (start >= rf->size)
+			continue;
+		if (end > rf->size)
+			end = rf->size;
+		ret = fn(rf, start, end - start);
+		if (ret)
+			break;
+	}
+	ext2fs_extent_free(h);
+	return ret;
+}
+
+static int count_range(struct rx_file *rf, uint64_t off, uint64_t len)
+{
+	rf->data += len;
+	return 0;
+}
+
+/* Copy [off, off + len) to the same place in rf->fd. */
+static int copy_range(struct rx_file *rf, uint64_t off, uint64_t len)
+{
+	struct rx *x = rf->x;
+
+	rf->err = ext2fs_file_llseek(rf->f, off, EXT2_SEEK_SET, NULL);
+	if (rf->err)
+		return 1;
+	while (len) {
+		unsigned int want = len < RX_BUF ? (unsigned int)len : RX_BUF;
+		unsigned int got = 0;
+
+		rf->err = ext2fs_file_read(rf->f, x->buf, want, &got);
+		if (rf->err)
+			return 1;
+		if (!got) {
+			rf->shortread = true;
+			return 1;
+		}
+		if (bt_pwrite_all(rf->fd, x->buf, got, (off_t)off) < 0) {
+			bt_err("%s: write: %s", rf->rel, strerror(errno));
+			x->ret = 2;
+			x->fatal = true;
+			return 1;
+		}
+		off += got;
+		len -= got;
+		x->st->bytes += got;
+	}
+	return 0;
+}
+
+/*
+ * A regular file: its data extents are copied where they are, its holes
+ * stay holes (the size is set at the end), so --max-bytes counts data.
+ */
 static int copy_file(struct rx *x, int dirfd, const char *name,
 		     const char *rel, ext2_ino_t ino,
 		     struct ext2_inode *in)
 {
-	uint64_t size = EXT2_I_SIZE(in), done = 0;
+	struct rx_file rf = { .x = x, .rel = rel, .size = EXT2_I_SIZE(in),
+			      .fd = -1 };
 	const char *first;
-	ext2_file_t f = NULL;
 	errcode_t err;
-	int fd;
 
 	if (in->i_links_count > 1) {
 		first = find_link(x, ino);
@@ -162,17 +272,21 @@ static int copy_file(struct rx *x, int dirfd, const char *name,
 				rel, first, strerror(errno));
 		}
 	}
-	if (size > x->lim->max_bytes - x->st->bytes) {
-		bt_err("%s/%s: %llu bytes would pass --max-bytes %llu; raise it",
-		       x->image, rel, (unsigned long long)size,
+	if (data_ranges(&rf, ino, in, count_range)) {
+		damaged(x, rel, "cannot read", rf.err);
+		return 0;
+	}
+	if (rf.data > x->lim->max_bytes - x->st->bytes) {
+		bt_err("%s/%s: %llu bytes of data would pass --max-bytes %llu; raise it",
+		       x->image, rel, (unsigned long long)rf.data,
 		       (unsigned long long)x->lim->max_bytes);
 		x->fatal = true;
 		x->ret = 1;
 		return -1;
 	}
-	fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
-		    O_CLOEXEC, 0600);
-	if (fd < 0) {
+	rf.fd = openat(dirfd, name, O_WRONLY | O_CREAT | O_EXCL | O_NOFOLLOW |
+		       O_CLOEXEC, 0600);
+	if (rf.fd < 0) {
 		if (errno == EEXIST) {
 			refuse(x, rel, "a second entry with this name");
 			return 0;
@@ -182,38 +296,28 @@ static int copy_file(struct rx *x, int dirfd, const char *name,
 		x->fatal = true;
 		return -1;
 	}
-	err = ext2fs_file_open2(x->fs, ino, in, 0, &f);
-	while (!err && done < size) {
-		unsigned int want = size - done < RX_BUF ? (unsigned int)(size - done) : RX_BUF;
-		unsigned int got = 0;
-
-		err = ext2fs_file_read(f, x->buf, want, &got);
-		if (err || !got)
-			break;
-		if (bt_write_all(fd, x->buf, got) < 0) {
-			bt_err("%s: write: %s", rel, strerror(errno));
-			x->ret = 2;
-			x->fatal = true;
-			break;
-		}
-		done += got;
-		x->st->bytes += got;
+	err = ext2fs_file_open2(x->fs, ino, in, 0, &rf.f);
+	if (!err && data_ranges(&rf, ino, in, copy_range) && !x->fatal) {
+		if (rf.err)
+			err = rf.err;
+		else
+			damaged(x, rel, "shorter than its size", 0);
 	}
-	if (f && !err)
-		ext2fs_file_close(f);
+	if (rf.f)
+		ext2fs_file_close(rf.f);
 	if (err)
 		damaged(x, rel, "cannot read", err);
-	else if (done < size && !x->fatal)
-		damaged(x, rel, "shorter than its size", 0);
-	fchmod(fd, (in->i_mode & 0777) | 0600);
+	else if (!x->fatal && ftruncate(rf.fd, (off_t)rf.size) < 0)
+		damaged(x, rel, "cannot set its size", 0);
+	fchmod(rf.fd, (in->i_mode & 0777) | 0600);
 	{
 		struct timespec ts[2] = {
 			{ .tv_sec = in->i_atime }, { .tv_sec = in->i_mtime },
 		};
 
-		futimens(fd, ts);
+		futimens(rf.fd, ts);
 	}
-	close(fd);
+	close(rf.fd);
 	x->st->files++;
 	if (in->i_links_count > 1 && !find_link(x, ino))
 		add_link(x, ino, rel);
@@ -350,6 +454,23 @@ static void copy_entry(struct rx *x, int dirfd, struct rx_ent *e,
 	close(sub);
 }
 
+/* A refused name as it can be printed: '' for none, \xNN for / and NUL. */
+static void add_quoted(struct strbuf *sb, const char *name, unsigned int len)
+{
+	unsigned int i;
+
+	if (!len)
+		sb_addstr(sb, "''");
+	for (i = 0; i < len; i++) {
+		unsigned char ch = (unsigned char)name[i];
+
+		if (ch <= ' ' || ch >= 0x7f || ch == '/' || ch == '\\')
+			sb_addf(sb, "\\x%02x", ch);
+		else
+			sb_addch(sb, (char)ch);
+	}
+}
+
 static void copy_dir(struct rx *x, int dirfd, ext2_ino_t dino,
 		     struct strbuf *rel, unsigned int depth)
 {
@@ -363,8 +484,8 @@ static void copy_dir(struct rx *x, int dirfd, ext2_ino_t dino,
 	for (i = 0; i < c.n && !x->fatal; i++) {
 		if (len)
 			sb_addch(rel, '/');
-		if (!c.v[i].name[0]) {
-			sb_addstr(rel, "?");
+		if (c.v[i].bad) {
+			add_quoted(rel, c.v[i].name, c.v[i].len);
 			refuse(x, sb_str(rel),
 				"entry named '', '.', '..' or with '/' or NUL");
 		} else {

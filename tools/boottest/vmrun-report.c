@@ -227,6 +227,15 @@ static char *run_classifiers(const struct vm_opts *o, const struct vm_facts *f,
 		else
 			why = kwhy;
 	}
+	/*
+	 * A classifier started on a log that never came (kmsg of a crashed or
+	 * stopped guest), killed or failed leaves an empty or partial file:
+	 * none is better.
+	 */
+	if (!cj)
+		unlink(out);
+	if (!kj)
+		unlink(kout);
 	if (cj && !why) {
 		crashes = bt_json_get_array(cj, "crashes");
 		vm_postmortem_symbolize(o, log, crashes);

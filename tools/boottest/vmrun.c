@@ -385,6 +385,10 @@ int main(int argc, char **argv)
 		       o.rootfs);
 	if (o.initrd && !bt_is_file(o.initrd))
 		bt_die(BT_EXIT_USAGE, "%s: no such initramfs", o.initrd);
+	/* Before the run directory: a run that cannot start leaves none. */
+	if (o.tests && !bt_is_file(o.tests) && !bt_is_dir(o.tests))
+		bt_die(BT_EXIT_USAGE, "TESTS=%s: no such bats file or directory",
+		       o.tests);
 	if (!o.tools_dir)
 		o.tools_dir = self_dir(argv[0]);
 

@@ -301,6 +301,24 @@ int bt_write_all(int fd, const void *data, size_t len)
 	return 0;
 }
 
+int bt_pwrite_all(int fd, const void *data, size_t len, off_t off)
+{
+	const char *p = data;
+
+	while (len) {
+		ssize_t n = pwrite(fd, p, len, off);
+
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
+			return -1;
+		p += n;
+		off += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
 int bt_atomic_open(struct bt_atomic *a, const char *path, mode_t mode)
 {
 	char *dir, *base;

@@ -48,6 +48,8 @@ ssize_t bt_read_all(int fd, void *buf, size_t len);
 ssize_t bt_pread_all(int fd, void *buf, size_t len, off_t off);
 /* Write len bytes to fd, retrying on EINTR and short writes. */
 int bt_write_all(int fd, const void *buf, size_t len);
+/* The same with pwrite() at offset off. */
+int bt_pwrite_all(int fd, const void *buf, size_t len, off_t off);
 
 /*
  * Atomic output: bt_atomic_open() creates "DIR/.NAME.tmp.PID" beside path and
