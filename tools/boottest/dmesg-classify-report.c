@@ -16,7 +16,6 @@
  */
 #include <ctype.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -766,7 +765,7 @@ static struct dc_span *stack_store(struct dc_result *res, struct frames *f)
 					      (res->nspan_blocks + 1) *
 					      sizeof(*res->span_blocks));
 		res->span_blocks[res->nspan_blocks++] =
-			dc_alloc_big(n * sizeof(struct dc_span));
+			bt_malloc(n * sizeof(struct dc_span));
 		res->span_used = 0;
 	}
 	v = res->span_blocks[res->nspan_blocks - 1] + res->span_used;
@@ -1030,7 +1029,7 @@ static void count_range(struct dc_rules *r, struct dc_log *log,
 			line_list_add(hl, i);
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
-		if (lev < 0 && !log->has_prio && !log->levels_done) {
+		if (lev < 0 && !log->has_prio) {
 			lev = dc_line_level(r, ln);
 			ln->level = lev;
 		}
@@ -1072,42 +1071,33 @@ static size_t link_slot(const struct link *map, size_t cap, unsigned int ctx)
 }
 
 /*
- * The printk contexts of lines [from, to), walked back from the last: the
- * context's first line in the range is its entry in map.  With tails, the
- * lines that no later line of the range continues are listed there.
+ * For each line, the next line of the same printk context (nlines when
+ * none; NULL: not worth it, no header or too many lines): a report skips
+ * the lines of other contexts, often hundreds in a busy log.  The lines
+ * are walked back from the last: a context's latest line is its entry in
+ * an open-addressed map.
  */
-struct links {
-	struct link *map;
-	size_t cap, n;
-	struct line_list tails;
-	bool want_tails;
-};
-
-/*
- * For each line of [from, to), the next line of the same printk context
- * (nlines when none in the range): a report skips the lines of other
- * contexts, often hundreds in a busy log.
- */
-static void links_range(const struct dc_log *log, unsigned int *next,
-			size_t from, size_t to, struct links *lk)
+static unsigned int *ctx_links(const struct dc_log *log)
 {
 	struct link *map;
 	size_t cap = 1024, n = 0;
+	unsigned int *next;
 
+	if (!log->nheaders || log->nlines >= UINT_MAX)
+		return NULL;
+	next = bt_malloc(log->nlines * sizeof(*next));
 	map = bt_calloc(cap, sizeof(*map));
-	for (size_t j = to, k = 0; j-- > from;) {
+	for (size_t j = log->nlines, k = 0; j-- > 0;) {
 		unsigned int ctx = log->lines[j].ctx;
 
 		/* most lines are of the context of the line after them */
-		if (j + 1 == to || ctx != log->lines[j + 1].ctx)
+		if (j + 1 == log->nlines || ctx != log->lines[j + 1].ctx)
 			k = link_slot(map, cap, ctx);
 		next[j] = map[k].used ? map[k].line : log->nlines;
 		if (!map[k].used) {
 			map[k].used = true;
 			map[k].ctx = ctx;
 			n++;
-			if (lk->want_tails)
-				line_list_add(&lk->tails, j);
 		}
 		map[k].line = j;
 		if (2 * n > cap) {
@@ -1124,58 +1114,8 @@ static void links_range(const struct dc_log *log, unsigned int *next,
 			k = link_slot(map, cap, ctx);
 		}
 	}
-	lk->map = map;
-	lk->cap = cap;
-	lk->n = n;
-}
-
-/* Are the contexts worth linking?  Not without a header, or too many lines. */
-static bool links_wanted(const struct dc_log *log)
-{
-	return log->nheaders && log->nlines < UINT_MAX;
-}
-
-/* For each line, the next line of the same printk context (or NULL). */
-static unsigned int *ctx_links(const struct dc_log *log)
-{
-	struct links lk = { 0 };
-	unsigned int *next;
-
-	if (!links_wanted(log))
-		return NULL;
-	next = dc_alloc_big(log->nlines * sizeof(*next));
-	links_range(log, next, 0, log->nlines, &lk);
-	free(lk.map);
+	free(map);
 	return next;
-}
-
-/*
- * A log of many lines whose levels are known (from their priorities, or
- * matched by dc_log_parse) has its messages counted and its contexts
- * linked by two threads, each a half of the lines.
- */
-#ifndef DC_PAR_COUNT
-#define DC_PAR_COUNT 65536
-#endif
-
-struct counter {
-	struct dc_rules *r;
-	struct dc_log *log;
-	struct dc_result *res;	/* the counts and messages of the part */
-	struct line_list *hl;	/* and its header lines */
-	unsigned int *next;	/* NULL: no links */
-	struct links lk;
-	size_t from, to;
-};
-
-static void *count_part(void *arg)
-{
-	struct counter *c = arg;
-
-	if (c->next)
-		links_range(c->log, c->next, c->from, c->to, &c->lk);
-	count_range(c->r, c->log, c->res, c->hl, c->from, c->to);
-	return NULL;
 }
 
 /*
@@ -1186,57 +1126,10 @@ static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
 				    struct dc_result *res,
 				    struct line_list *hl)
 {
-	struct dc_rules r2;	/* a copy: match data and JIT memo of its own */
-	struct dc_result res2 = { 0 };
-	struct line_list hl2 = { 0 };
-	struct counter a = { .r = r, .log = log, .res = res, .hl = hl,
-			     .from = 0, .to = log->nlines / 2 };
-	struct counter b = { .r = &r2, .log = log, .res = &res2, .hl = &hl2,
-			     .from = a.to, .to = log->nlines };
-	unsigned int *next;
-
-	if (log->nlines < DC_PAR_COUNT ||
-	    (!log->has_prio && !log->levels_done) || !dc_two_cpus()) {
-		dc_msg_scan_init(r, log->data, log->bytes);
-		count_range(r, log, res, hl, 0, log->nlines);
-		r->mscan.data = NULL;
-		return ctx_links(log);
-	}
-	next = links_wanted(log) ?
-	       dc_alloc_big(log->nlines * sizeof(*next)) : NULL;
-	a.next = next;
-	b.next = next;
-	a.lk.want_tails = true;
-	dc_benign_prepare(r);
-	dc_rules_thread_copy(&r2, r);
-	dc_run_pair(count_part, &a, &b);
-	pcre2_match_data_free(r2.md);
-	/* the first half's last line of a context: the second's first */
-	for (size_t t = 0; next && t < a.lk.tails.n; t++) {
-		size_t j = a.lk.tails.v[t];
-		size_t k = link_slot(b.lk.map, b.lk.cap, log->lines[j].ctx);
-
-		if (b.lk.map[k].used)
-			next[j] = b.lk.map[k].line;
-	}
-	free(a.lk.map);
-	free(a.lk.tails.v);
-	free(b.lk.map);
-	for (int l = 0; l < 8; l++)
-		res->counts[l] += res2.counts[l];
-	res->benign += res2.benign;
-	if (res2.nmsg) {
-		res->msgs = dc_append(res->msgs, res->nmsg, res2.msgs,
-				      res2.nmsg, sizeof(*res->msgs));
-		res->nmsg += res2.nmsg;
-		free(res2.msgs);
-	}
-	if (hl2.n) {
-		hl->v = dc_append(hl->v, hl->n, hl2.v, hl2.n, sizeof(*hl->v));
-		hl->n += hl2.n;
-		free(hl2.v);
-	}
-	return next;
+	dc_msg_scan_init(r, log->data, log->bytes);
+	count_range(r, log, res, hl, 0, log->nlines);
+	r->mscan.data = NULL;
+	return ctx_links(log);
 }
 
 /* A crash whose title is still to be made: its header line. */
@@ -1292,21 +1185,12 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 	return end;
 }
 
-/*
- * Titles of jobs[0..n), taken TITLE_CHUNK at a time from *taken (shared
- * by the threads): reports differ in cost, and so do halves of a log.
- */
-#define TITLE_CHUNK 32
-
+/* What the titles of a log's crashes are made from. */
 struct titler {
-	struct dc_rules r;	/* a copy: match data and JIT memo of its own */
+	struct dc_rules *r;
 	struct dc_log *log;
-	const unsigned int *next;
-	struct dc_result *res;	/* crashes (shared, each its own) */
-	struct dc_result spans;	/* where the stacks of these are kept */
-	struct job *jobs;
-	size_t n;
-	size_t *taken;		/* jobs handed out so far */
+	const unsigned int *next;	/* ctx_links() */
+	struct dc_result *res;
 	const struct line_list *hl;	/* the header lines */
 };
 
@@ -1339,27 +1223,21 @@ static void title_job(struct titler *t, struct report *rp, struct job *jb)
 	const struct dc_line *hd = &t->log->lines[jb->line];
 	struct dc_crash *c = &t->res->crashes[jb->crash];
 
-	jb->end = report_lines(&t->r, t->log, t->next, jb->line, rp);
-	title_report(rp, &t->r.hdrs[hd->hdr], dc_header_pos(&t->r, t->log, hd),
-		     c, &t->spans);
-	job_extent(&t->r, t->log, t->hl, jb, c);
+	jb->end = report_lines(t->r, t->log, t->next, jb->line, rp);
+	title_report(rp, &t->r->hdrs[hd->hdr], dc_header_pos(t->r, t->log, hd),
+		     c, t->res);
+	job_extent(t->r, t->log, t->hl, jb, c);
 }
 
-static void *make_titles(void *arg)
+/* Titles are made from each report's own lines. */
+static void titles(struct titler *t, struct job *jobs, size_t n)
 {
-	struct titler *t = arg;
-	struct report rp = { .r = &t->r, .log = t->log };
-	size_t k;
+	struct report rp = { .r = t->r, .log = t->log };
 
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
-	while ((k = __atomic_fetch_add(t->taken, TITLE_CHUNK,
-				       __ATOMIC_RELAXED)) < t->n) {
-		size_t end = k + TITLE_CHUNK < t->n ? k + TITLE_CHUNK : t->n;
-
-		for (; k < end; k++)
-			title_job(t, &rp, &t->jobs[k]);
-	}
+	for (size_t k = 0; k < n; k++)
+		title_job(t, &rp, &jobs[k]);
 	free(rp.idx);
 	free(rp.ss);
 	sb_release(&rp.text);
@@ -1369,58 +1247,6 @@ static void *make_titles(void *arg)
 		free(rp.keys[i].pos);
 	free(rp.memo.v);
 	sb_release(&rp.memo.names);
-	return NULL;
-}
-
-/*
- * Titles are made from each report's own lines: with many, two threads
- * make them, each with its own copy of the rules' match state (the
- * regexps' lazy compilation is locked, see dc_jit()).
- */
-#ifndef DC_PAR_TITLES
-#define DC_PAR_TITLES 256
-#endif
-
-static void titles(struct dc_rules *r, struct dc_log *log,
-		   const unsigned int *next, const struct line_list *hl,
-		   struct dc_result *res, struct job *jobs, size_t n)
-{
-	struct titler t[2];
-	size_t taken = 0;
-
-	for (int k = 0; k < 2; k++) {
-		memset(&t[k], 0, sizeof(t[k]));
-		t[k].log = log;
-		t[k].next = next;
-		t[k].res = res;
-		t[k].jobs = jobs;
-		t[k].n = n;
-		t[k].taken = &taken;
-		t[k].hl = hl;
-	}
-	t[0].r = *r;
-	if (n >= DC_PAR_TITLES && dc_two_cpus()) {
-		dc_rules_thread_copy(&t[1].r, r);
-		dc_run_pair(make_titles, &t[0], &t[1]);
-		pcre2_match_data_free(t[1].r.md);
-	} else {
-		make_titles(&t[0]);
-	}
-	/* the rules' memo of JIT code goes on with what the copy learnt */
-	memcpy(r->jits, t[0].r.jits, sizeof(r->jits));
-	for (int k = 0; k < 2; k++) {
-		struct dc_result *sp = &t[k].spans;
-
-		if (!sp->nspan_blocks)
-			continue;
-		res->span_blocks = dc_append(res->span_blocks,
-					     res->nspan_blocks,
-					     sp->span_blocks,
-					     sp->nspan_blocks,
-					     sizeof(*sp->span_blocks));
-		res->nspan_blocks += sp->nspan_blocks;
-		free(sp->span_blocks);
-	}
 }
 
 void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
@@ -1433,7 +1259,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 
 	memset(res, 0, sizeof(*res));
 	next = count_messages(r, log, res, &hl);
-	res->crashes = dc_alloc_big((log->nheaders + 1) *
+	res->crashes = bt_malloc((log->nheaders + 1) *
 				    sizeof(*res->crashes));
 	jobs = bt_malloc((log->nheaders + 1) * sizeof(*jobs));
 
@@ -1482,7 +1308,8 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		add_crash(res, &c);
 		last = res->ncrash - 1;
 	}
-	titles(r, log, next, &hl, res, jobs, njob);
+	titles(&(struct titler){ .r = r, .log = log, .next = next,
+				 .res = res, .hl = &hl }, jobs, njob);
 	free(jobs);
 	free(hl.v);
 	/*

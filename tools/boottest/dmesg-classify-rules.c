@@ -10,7 +10,6 @@
  */
 #include <errno.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -43,37 +42,13 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
  * JIT-compile a regexp on its first use: most rules of a large set never
  * match anything in a given log, and compiling them all costs more than a
  * short log takes to read.  A regexp the JIT cannot take is interpreted.
- *
- * Titles may be made by two threads (dmesg-classify-report.c): the lazy
- * compilations are done under a lock, one of JIT_LOCKS picked by the
- * regexp's address, so that two threads compile two regexps at once (the
- * library keeps no global state) and wait only on the same one.  A thread
- * uses a regexp only after its own dc_jit() call on it returned, so none
- * runs a regexp that another is compiling.
  */
-#define JIT_LOCKS 16
-static pthread_mutex_t jit_locks[JIT_LOCKS] = {
-	[0 ... JIT_LOCKS - 1] = PTHREAD_MUTEX_INITIALIZER
-};
-
-static pthread_mutex_t *jit_lock(const void *p)
-{
-	return &jit_locks[((uintptr_t)p >> 6) % JIT_LOCKS];
-}
-
-static void jit_locked(pcre2_code *re)
+pcre2_code *dc_jit(pcre2_code *re)
 {
 	size_t sz = 0;
 
 	if (re && pcre2_pattern_info(re, PCRE2_INFO_JITSIZE, &sz) == 0 && !sz)
 		pcre2_jit_compile(re, PCRE2_JIT_COMPLETE);
-}
-
-pcre2_code *dc_jit(pcre2_code *re)
-{
-	pthread_mutex_lock(jit_lock(re));
-	jit_locked(re);
-	pthread_mutex_unlock(jit_lock(re));
 	return re;
 }
 
@@ -83,23 +58,15 @@ pcre2_code *dc_jit(pcre2_code *re)
  */
 pcre2_code *dc_anchored(struct dc_format *f)
 {
-	pcre2_code *re = __atomic_load_n(&f->anchored, __ATOMIC_ACQUIRE);
 	int ec;
 	PCRE2_SIZE off;
 
-	if (re)
-		return re;
-	pthread_mutex_lock(jit_lock(f));
-	re = f->anchored;
-	if (!re) {
-		re = pcre2_compile((PCRE2_SPTR)f->src, PCRE2_ZERO_TERMINATED,
-				   DC_RE_FLAGS | PCRE2_ANCHORED, &ec, &off,
-				   NULL);
-		jit_locked(re);
-		__atomic_store_n(&f->anchored, re, __ATOMIC_RELEASE);
-	}
-	pthread_mutex_unlock(jit_lock(f));
-	return re;
+	if (!f->anchored)
+		f->anchored = dc_jit(pcre2_compile((PCRE2_SPTR)f->src,
+						   PCRE2_ZERO_TERMINATED,
+						   DC_RE_FLAGS | PCRE2_ANCHORED,
+						   &ec, &off, NULL));
+	return f->anchored;
 }
 
 int dc_exec(struct dc_rules *r, pcre2_code *re, const char *s, size_t len,
@@ -124,15 +91,6 @@ int dc_exec(struct dc_rules *r, pcre2_code *re, const char *s, size_t len,
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len)
 {
 	return re && dc_exec(r, re, s, len, 0) >= 0;
-}
-
-void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src)
-{
-	*dst = *src;
-	memset(dst->jits, 0, sizeof(dst->jits));
-	dst->md = pcre2_match_data_create(32, NULL);
-	if (!dst->md)
-		bt_die(BT_EXIT_USAGE, "out of memory");
 }
 
 void dc_msg_scan_init(struct dc_rules *r, const char *data, size_t limit)
@@ -669,15 +627,10 @@ static void benign_parts(struct dc_rules *r)
 	r->benign_split = 1;
 }
 
-void dc_benign_prepare(struct dc_rules *r)
+bool dc_benign(struct dc_rules *r, const struct dc_line *ln)
 {
 	if (!r->benign_split)
 		benign_parts(r);
-}
-
-bool dc_benign(struct dc_rules *r, const struct dc_line *ln)
-{
-	dc_benign_prepare(r);
 	if (r->benign_split > 0) {
 		for (int k = 0; k < 2; k++)
 			if (dc_first_may(&r->benign_part_first[k], ln->text,

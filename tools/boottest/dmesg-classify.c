@@ -41,16 +41,13 @@
  * 2 usage error or unreadable input or rules.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <getopt.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdio.h>
 #include <stdio_ext.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
-#include <sys/stat.h>
 
 #include "dmesg-classify.h"
 #include "err.h"
@@ -216,22 +213,17 @@ static void free_baseline(struct baseline *b)
  * The JSON document is built in a buffer of its own, written to its
  * stream in large pieces: a crash is a few dozen short strings, and a
  * stdio call per string cost more than the strings.  Whoever writes to
- * the stream directly calls out_flush() first.  Each thread formats into
- * a jout of its own: to a stream (f), or to memory (mem, when f is NULL).
+ * the stream directly calls out_flush() first.
  */
 struct jout {
 	FILE *f;
-	struct strbuf mem;
 	size_t n;
 	char buf[1 << 16];
 };
 
 static void out_sink(struct jout *o, const char *s, size_t n)
 {
-	if (o->f)
-		fwrite_unlocked(s, 1, n, o->f);
-	else
-		sb_add(&o->mem, s, n);
+	fwrite_unlocked(s, 1, n, o->f);
 }
 
 static void out_flush(struct jout *o)
@@ -399,76 +391,17 @@ static size_t put_msgs(struct jout *o, struct dc_log *log,
 	return n;
 }
 
-/* Crashes [from, to) of the list into o, each after its separator. */
-struct crash_run {
-	struct jout *o;
-	struct dc_result *res;
-	int from, to;
-	bool with_base;
-};
-
-static void *put_crashes(void *arg)
-{
-	struct crash_run *cr = arg;
-
-	for (int i = cr->from; i < cr->to; i++) {
-		if (i)
-			out_ch(cr->o, ',');
-		out_lit(cr->o, "\n    ");
-		put_crash(cr->o, &cr->res->crashes[i], cr->with_base);
-	}
-	out_flush(cr->o);
-	return NULL;
-}
-
-/*
- * From this many crashes on, a second thread formats the second half of
- * the list in memory while this one writes the first half.
- */
-#ifndef DC_PAR_OUT
-#define DC_PAR_OUT 256
-#endif
-
-/* An upper bound of put_crash()'s bytes, escapes aside. */
-static size_t crash_size(const struct dc_crash *c)
-{
-	size_t n = 256 + strlen(c->category) + strlen(c->title) +
-		   (c->frame ? strlen(c->frame) : 0);
-
-	for (int k = 0; k < c->nalt; k++)
-		n += strlen(c->alts[k]) + 3;
-	for (int k = 0; k < c->nstack; k++)
-		n += c->stack[k].n + 3;
-	return n;
-}
-
-/* The crashes of the JSON list, to o's stream. */
+/* The crashes of the JSON list, each after its separator. */
 static void put_crash_list(struct jout *o, struct dc_result *res,
 			   bool with_base)
 {
-	struct crash_run a = { .o = o, .res = res, .to = res->ncrash,
-			       .with_base = with_base };
-	struct crash_run b = a;
-	size_t size = 0;
-
-	if (res->ncrash < DC_PAR_OUT || !dc_two_cpus()) {
-		put_crashes(&a);
-		return;
+	for (int i = 0; i < res->ncrash; i++) {
+		if (i)
+			out_ch(o, ',');
+		out_lit(o, "\n    ");
+		put_crash(o, &res->crashes[i], with_base);
 	}
-	a.to = res->ncrash / 2;
-	b.from = a.to;
-	b.o = bt_calloc(1, sizeof(*b.o));
-	/*
-	 * In one block, sized at once: growing it cost twice the time.  Not
-	 * huge pages: finding them stalled for 5-10 ms in a third of the runs.
-	 */
-	for (int i = b.from; i < b.to; i++)
-		size += crash_size(&res->crashes[i]);
-	sb_grow(&b.o->mem, size);
-	dc_run_pair(put_crashes, &a, &b);
-	fwrite_unlocked(b.o->mem.buf, 1, b.o->mem.len, o->f);
-	sb_release(&b.o->mem);
-	free(b.o);
+	out_flush(o);
 }
 
 /*
@@ -598,108 +531,6 @@ static void print_tap(const char *name, struct dc_result *res,
 	}
 }
 
-/*
- * A regular file is read at once into a block of huge pages: a mapping of
- * the page cache, even populated, cost a fault on the first touch of each
- * 4 KB page in some virtual machines (30 MB: 2 ms to map and 17 ms for the
- * first pass over it, against 9.5 ms to read and 2 ms for that pass).  On
- * a later host the mapping cost 2.3-3.6 ms populated plus 1 ms to unmap,
- * no faults after: no faster than reading, and a file cut short while
- * mapped raises SIGBUS.
- *
- * A thread reads it while the rules are compiled; a large file only its
- * first 5/8, the rest is read here after the rules (1.4 ms; 5/8 of 30 MB
- * take about that much longer than 3/8): the copy and the first touch of
- * the block (the kernel zeroes each page) are most of the time, and each
- * part has its own pages.  Only a regular file: a pipe or a FIFO is read
- * after the rules, so that bad rules never wait for it.
- */
-struct read_part {
-	int fd;
-	char *p;
-	size_t len;
-	off_t off;
-	ssize_t got;
-	int err;
-};
-
-static void *read_part(void *arg)
-{
-	struct read_part *h = arg;
-
-	h->got = bt_pread_all(h->fd, h->p, h->len, h->off);
-	h->err = errno;
-	return NULL;
-}
-
-struct reader {
-	pthread_t tid;
-	const char *path;
-	bool started;		/* a thread reads a */
-	struct read_part a, b;	/* the thread's part, this one's */
-	char *buf;
-	size_t len;
-	int rc, err;
-};
-
-/*
- * Start reading the regular file rd->path (rd->started), else leave it to
- * read_rest().
- */
-static void read_start(struct reader *rd)
-{
-	struct stat st;
-	size_t size;
-	int fd;
-
-	fd = open(rd->path, O_RDONLY | O_CLOEXEC);
-	if (fd < 0)
-		return;
-	if (fstat(fd, &st) || !S_ISREG(st.st_mode) || st.st_size <= 0) {
-		close(fd);
-		return;
-	}
-	size = st.st_size;
-	rd->buf = dc_alloc_big(size);
-	rd->a = (struct read_part){ .fd = fd, .p = rd->buf, .len = size };
-	if (size >= DC_PAR_MIN && dc_two_cpus())
-		rd->a.len = size / 8 * 5;
-	rd->b = (struct read_part){ .fd = fd, .p = rd->buf + rd->a.len,
-				    .len = size - rd->a.len,
-				    .off = (off_t)rd->a.len };
-	rd->started = !dc_thread_start(&rd->tid, read_part, &rd->a);
-	if (!rd->started) {
-		free(rd->buf);
-		rd->buf = NULL;
-		close(fd);
-	}
-}
-
-/* The rest of the log (all of it when not started): rd->rc, rd->err. */
-static void read_rest(struct reader *rd)
-{
-	if (!rd->started) {
-		rd->rc = bt_read_file(rd->path, &rd->buf, &rd->len, 0, NULL);
-		rd->err = errno;
-		return;
-	}
-	read_part(&rd->b);
-	pthread_join(rd->tid, NULL);
-	close(rd->a.fd);
-	rd->rc = 0;
-	if (rd->a.got < 0 || rd->b.got < 0) {
-		rd->err = rd->a.got < 0 ? rd->a.err : rd->b.err;
-		rd->rc = -1;
-		free(rd->buf);
-		rd->buf = NULL;
-	} else if ((size_t)rd->a.got < rd->a.len) {
-		/* a file cut short while read: where the first part ends */
-		rd->len = rd->a.got;
-	} else {
-		rd->len = rd->a.got + rd->b.got;
-	}
-}
-
 #ifndef BT_FUZZING
 int main(int argc, char **argv)
 {
@@ -723,10 +554,8 @@ int main(int argc, char **argv)
 	struct dc_result res;
 	struct dc_log log;
 	bool crashed = false;
-	struct reader rd = { .rc = -1 };
-	struct stat st;
-	char *buf, *path;
-	size_t len;
+	char *buf = NULL, *path;
+	size_t len = 0;
 
 	bt_set_prog(argv[0]);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
@@ -774,9 +603,6 @@ int main(int argc, char **argv)
 	if (optind < argc)
 		input = argv[optind];
 
-	rd.path = input;
-	if (strcmp(input, "-") && !stat(input, &st) && S_ISREG(st.st_mode))
-		read_start(&rd);
 	path = shipped_rules();
 	status = dc_rules_load(&rules, path);
 	free(path);
@@ -796,17 +622,12 @@ int main(int argc, char **argv)
 		status = dc_rules_finish(&rules);
 	if (!status && baseline)
 		status = load_baseline(&rules, baseline, &base);
-	if (rd.started || !status)
-		read_rest(&rd);
-	buf = rd.buf;
-	len = rd.len;
-	if (!status && rd.rc < 0) {
-		bt_err("%s: cannot read the log: %s", input, strerror(rd.err));
+	/* after the rules: bad rules never wait for a pipe */
+	if (!status && bt_read_file(input, &buf, &len, 0, NULL) < 0) {
+		bt_err("%s: cannot read the log: %s", input, strerror(errno));
 		status = -1;
 	}
 	if (status) {
-		if (!rd.rc)
-			free(buf);
 		free_baseline(&base);
 		dc_rules_free(&rules);
 		return BT_EXIT_USAGE;

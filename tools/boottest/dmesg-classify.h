@@ -6,7 +6,6 @@
 #ifndef DMESG_CLASSIFY_H
 #define DMESG_CLASSIFY_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -17,12 +16,6 @@
 #define DC_WIN 3		/* bytes in a literal's prefilter window */
 /* Every regexp of the rules is compiled with these. */
 #define DC_RE_FLAGS (PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define DC_HAVE_AVX2 1
-/* The CPU runs AVX2 (checked once). */
-bool dc_have_avx2(void);
-#endif
 
 struct dc_rules;
 
@@ -97,29 +90,8 @@ struct dc_log {
 	size_t bytes;		/* input size */
 	size_t nheaders;	/* lines with a header */
 	bool has_prio;		/* some line carried a priority */
-	bool levels_done;	/* lines without a priority have their level */
 };
 
-/*
- * Inputs from this size on are read by two threads (5/8 and 3/8) and
- * decoded by two (each a half, in whole lines); a build for tests may
- * lower it.
- */
-#ifndef DC_PAR_MIN
-#define DC_PAR_MIN (4U << 20)
-#endif
-
-/* A large block in transparent huge pages (fewer page faults); free(). */
-void *dc_alloc_big(size_t n);
-void dc_run_pair(void *(*fn)(void *), void *a, void *b);
-/*
- * pthread_create() of a thread started on another CPU than this one (when
- * the process may use another), then free to move: a new thread was often
- * put on its creator's CPU, and the two shared it for a scheduler period
- * (3 ms here) before the new one moved; kept off it for good, it waited
- * behind other tasks on its own CPU while this one idled in the join.
- */
-int dc_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
 /*
  * Decode a whole input buffer (any bytes) into lines; data must outlive
  * log.  With rules, each line's header is found too (while its text is in
@@ -128,14 +100,6 @@ int dc_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
 void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
 		  size_t len);
 void dc_log_free(struct dc_log *log);
-/*
- * Whether a large log is worth a second thread: the process may run on
- * more than one CPU (its affinity mask, so `taskset -c 0` gives one).
- */
-bool dc_two_cpus(void);
-/* Append @m elements of @size at @src to the @n at @dst (realloc'd, returned). */
-void *dc_append(void *dst, size_t n, const void *src, size_t m, size_t size);
-
 enum dc_frame_mode {
 	DC_FRAME_NONE,		/* title has no frame */
 	DC_FRAME_TRACE,		/* first usable frame of the first stack */
@@ -260,10 +224,10 @@ struct dc_rules {
 	/*
 	 * Literal prefilter over the header literals: a rare 3-byte window
 	 * of each literal, in one of 8 buckets; a byte at window position k
-	 * may belong to bucket b when bit b is set in both lo[k][low nibble]
-	 * and hi[k][high nibble] (see dmesg-classify-lit.c).
+	 * may belong to bucket b when bit 8 * k + b is set in win[byte] (see
+	 * dmesg-classify-lit.c).
 	 */
-	unsigned char lo[DC_WIN][16], hi[DC_WIN][16];
+	unsigned int win[256];
 	int bucket[8];			/* first literal of each bucket, -1 */
 	struct dc_lit *lits;
 	int nlit;
@@ -281,12 +245,11 @@ struct dc_lit {
 void dc_lit_build(struct dc_rules *r);
 /*
  * The header whose literal occurs in s[0..n) (the first listed when
- * several do), or -1; *pos is where it starts.  Bytes up to limit may be
- * read past n (NULL: none).  *inside is set when any literal found belongs
- * to an ignore-inside header.
+ * several do), or -1; *pos is where it starts.  *inside is set when any
+ * literal found belongs to an ignore-inside header.
  */
 int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
-		const char *limit, size_t *pos, bool *inside);
+		size_t *pos, bool *inside);
 /*
  * Where the window of a header literal occurring in s[0..n) lies, at or
  * after from (n when none): the literal starts at most its length before.
@@ -313,17 +276,8 @@ pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 /* A format's title regexp, anchored at the start offset (JIT-compiled). */
 pcre2_code *dc_anchored(struct dc_format *f);
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
-/*
- * A copy of the rules for another thread: match data and JIT memo of its
- * own (free dst->md after); the regexps are shared.
- */
-void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src);
-/*
- * Does a benign rule match the line?  On a thread's copy of r only after
- * dc_benign_prepare(r), which makes what the first call makes.
- */
+/* Does a benign rule match the line? */
 bool dc_benign(struct dc_rules *r, const struct dc_line *ln);
-void dc_benign_prepare(struct dc_rules *r);
 /* The level of a line without a priority, from the message formats: -1. */
 int dc_line_level(struct dc_rules *r, const struct dc_line *ln);
 /*
@@ -359,8 +313,7 @@ struct dc_crash {
 	bool corrupted;
 	struct dc_span *stack;	/* spans of the log's text */
 	int nstack;
-	/* no span needs a JSON escape (found by the thread that made it) */
-	bool stack_plain;
+	bool stack_plain;	/* no span needs a JSON escape */
 	bool known;		/* in the baseline */
 };
 
