@@ -774,14 +774,22 @@ static struct dc_span *stack_store(struct dc_result *res, struct frames *f)
 	return v;
 }
 
-/* Offsets in text where the first bytes of lead occur (cached). */
+/*
+ * Offsets in text where the first bytes of lead occur (cached), the first
+ * LEAD_PER_LINE in each line only: a line is one message, and a console
+ * line that repeats a header thousands of times would have every format
+ * tried at each, a scan to the end of the line each time.
+ */
+#define LEAD_PER_LINE 4
+
 static struct lead_pos *lead_positions(struct report *rp, const char *lead,
 				       size_t nlead, const char *text,
 				       size_t tlen)
 {
 	size_t k = nlead < LEAD_KEY ? nlead : LEAD_KEY;
 	struct lead_pos *lp;
-	const char *p = text, *end = text + tlen;
+	const char *p = text, *end = text + tlen, *eol = text;
+	int inline_n = 0;
 
 	for (int i = 0; i < rp->nkeys; i++)
 		if (rp->keys[i].n == k && !memcmp(rp->keys[i].key, lead, k))
@@ -799,7 +807,14 @@ static struct lead_pos *lead_positions(struct report *rp, const char *lead,
 				lp->pos = bt_realloc(lp->pos, lp->cap *
 						     sizeof(*lp->pos));
 			}
+			if (p >= eol) {
+				eol = memchr(p, '\n', end - p);
+				eol = eol ? eol : end;
+				inline_n = 0;
+			}
 			lp->pos[lp->npos++] = p - text;
+			if (++inline_n == LEAD_PER_LINE)
+				p = eol;
 		}
 		p++;
 	}
