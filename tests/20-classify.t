@@ -117,6 +117,15 @@ printf 'header X:\nformat (unclosed\n' > "$T_TMP/bad.rules"
 "$dc" --rules "$T_TMP/bad.rules" "$data/benign-boot.log" > /dev/null 2>"$T_TMP/err"
 like "$(cat "$T_TMP/err")" "bad.rules:2: title regexp at offset [0-9]+: missing closing parenthesis" \
 	"bad regexp: file:line and PCRE2's message"
+printf 'header MYDRV: \nformat MYDRV: fatal\ncategory bogus\n' > "$T_TMP/bad.rules"
+"$dc" --rules "$T_TMP/bad.rules" "$data/benign-boot.log" > /dev/null 2>"$T_TMP/err"
+is "$?" "2" "category outside the vocabulary: exit 2"
+like "$(cat "$T_TMP/err")" "^dmesg-classify: error: .*bad.rules:3: unknown category 'bogus'; use panic, oops, .* or other\$" \
+	"category outside the vocabulary: file:line, the word and the words allowed"
+printf 'header MYDRV: \ndefault-category warnings\n' > "$T_TMP/bad.rules"
+"$dc" --rules "$T_TMP/bad.rules" "$data/benign-boot.log" > /dev/null 2>"$T_TMP/err"
+like "$(cat "$T_TMP/err")" "bad.rules:2: unknown category 'warnings'" \
+	"default-category outside the vocabulary: refused too"
 
 # --- dev corpus accuracy (scorer from the shared tools) --------------
 scorer=${BT_SCORER:-$T_ROOT/../shared/tools/score-dmesg.py}

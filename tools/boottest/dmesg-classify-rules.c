@@ -317,6 +317,21 @@ static const struct {
 	{ "origin", DC_FRAME_ORIGIN },
 };
 
+/* The category vocabulary of the JSON output. */
+static const char *const categories[] = {
+	"panic", "oops", "bug", "warning", "kasan", "ubsan", "kcsan", "kmsan",
+	"kfence", "lockdep", "hung_task", "rcu_stall", "soft_lockup",
+	"hard_lockup", "gpf", "page_fault", "null_deref", "oom", "other",
+};
+
+static bool known_category(const char *s)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(categories); i++)
+		if (!strcmp(s, categories[i]))
+			return true;
+	return false;
+}
+
 int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 {
 	struct dc_header *h = NULL;
@@ -371,6 +386,8 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 		} else if (!strcmp(key, "default-category")) {
 			if (!h)
 				goto no_header;
+			if (!known_category(val))
+				goto bad_category;
 			free(h->category);
 			h->category = bt_strdup(val);
 		} else if (!strcmp(key, "suppress")) {
@@ -431,6 +448,8 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 		} else if (!strcmp(key, "category")) {
 			if (!f)
 				goto no_format;
+			if (!known_category(val))
+				goto bad_category;
 			free(f->category);
 			f->category = bt_strdup(val);
 		} else if (!strcmp(key, "frame")) {
@@ -547,6 +566,10 @@ no_header:
 no_format:
 		bt_err("%s:%u: '%s' before any 'format' line", name, lineno,
 		       key);
+		goto fail;
+bad_category:
+		bt_err("%s:%u: unknown category '%s'; use panic, oops, bug, warning, kasan, ubsan, kcsan, kmsan, kfence, lockdep, hung_task, rcu_stall, soft_lockup, hard_lockup, gpf, page_fault, null_deref, oom or other",
+		       name, lineno, val);
 fail:
 		free(line);
 		ret = -1;
