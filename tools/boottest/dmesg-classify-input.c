@@ -13,7 +13,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmesg-classify.h"
+#include "dmesg-classify-input.h"
 #include "err.h"
 
 static const char *const facilities[] = {
@@ -312,9 +312,7 @@ static const char *next_byte(struct next_byte *nb, const char *p,
 /* The state of one pass over the input. */
 struct parse_state {
 	struct dc_log *log;
-	struct dc_rules *r;
 	struct next_byte cr, nul, esc;
-	size_t hit;		/* next header literal window (offset) */
 	size_t arena;		/* bytes left in the last chunk */
 	size_t cap;		/* lines allocated */
 };
@@ -336,12 +334,11 @@ static bool line_dirty(struct parse_state *ps, const char *p, const char *nl)
 static const char *parse_line(struct parse_state *ps, const char *p)
 {
 	struct dc_log *log = ps->log;
-	struct dc_rules *r = ps->r;
 	const char *data = log->data, *end = data + log->bytes;
 	const char *nl = memchr(p, '\n', end - p);
 	struct dc_line *ln;
 	bool dirty;
-	size_t n, pos;
+	size_t n;
 	char *s;
 
 	if (!nl)
@@ -376,36 +373,20 @@ static const char *parse_line(struct parse_state *ps, const char *p)
 	decode_line(log, ln, s, n);
 	ln->inside = false;
 	ln->hdr = -1;
-	/*
-	 * A header literal in the text is one in the raw line (the text is
-	 * the line's tail), unless the line was cleaned: the literals are
-	 * looked for in the whole input, and only a line holding one is read
-	 * again.
-	 */
-	if (r && ps->hit < (size_t)(p - data))
-		ps->hit = dc_lit_next(r, data, log->bytes, p - data);
-	if (r && !ln->kmsg_cont && (dirty || ps->hit < (size_t)(nl - data)))
-		ln->hdr = dc_line_header(r, log, ln, &pos, &ln->inside);
-	if (ln->hdr >= 0)
-		log->nheaders++;
 	ln->nmi = ln->len > 20 && ln->text[0] == 'S' &&
 		  !memcmp(ln->text, "Sending NMI from CPU", 20);
 	log->nlines++;
 	return nl + 1;
 }
 
-void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
-		  size_t len)
+void dc_log_parse(struct dc_log *log, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
-	struct parse_state ps = { .log = log, .r = r, .cr.c = '\r',
-				  .esc.c = 0x1b };
+	struct parse_state ps = { .log = log, .cr.c = '\r', .esc.c = 0x1b };
 
 	memset(log, 0, sizeof(*log));
 	log->data = data;
 	log->bytes = len;
-	if (r)
-		ps.hit = dc_lit_next(r, data, len, 0);
 	ps.cap = len / 64 + 16;
 	log->lines = bt_malloc(ps.cap * sizeof(*log->lines));
 	while (p < end)

@@ -13,7 +13,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "dmesg-classify.h"
+#include "dmesg-classify-match.h"
 #include "err.h"
 
 /*
@@ -272,4 +272,35 @@ int dc_line_header(struct dc_rules *r, const struct dc_log *log,
 				return -1;
 	}
 	return best;
+}
+
+void dc_find_headers(struct dc_rules *r, struct dc_log *log)
+{
+	const char *data = log->data;
+	size_t hit = 0, pos;
+
+	if (!r->lits)
+		dc_lit_build(r);
+	log->nheaders = 0;
+	for (size_t i = 0; i < log->nlines; i++) {
+		struct dc_line *ln = &log->lines[i];
+		/* a cleaned copy is not in the input: it is read itself */
+		bool copy = ln->text < data || ln->text > data + log->bytes;
+		size_t at = ln->text - data;
+
+		ln->hdr = -1;
+		ln->inside = false;
+		if (ln->kmsg_cont)
+			continue;
+		/*
+		 * A line of the input is read only when the literals looked
+		 * for in the whole input put one in its text.
+		 */
+		if (!copy && hit < at)
+			hit = dc_lit_next(r, data, log->bytes, at);
+		if (copy || hit < at + ln->len)
+			ln->hdr = dc_line_header(r, log, ln, &pos, &ln->inside);
+		if (ln->hdr >= 0)
+			log->nheaders++;
+	}
 }

@@ -20,7 +20,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmesg-classify.h"
+#include "dmesg-classify-report.h"
 #include "err.h"
 #include "json.h"
 

@@ -1,10 +1,10 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmesg-classify: shared declarations of the input decoder, the rules
- * loader and the crash finder.
+ * dmesg-classify rules: what a crash looks like, loaded from rules files
+ * (headers, title formats, frame lists, message formats) and compiled.
  */
-#ifndef DMESG_CLASSIFY_H
-#define DMESG_CLASSIFY_H
+#ifndef DMESG_CLASSIFY_RULES_H
+#define DMESG_CLASSIFY_RULES_H
 
 #include <stdbool.h>
 #include <stddef.h>
@@ -16,8 +16,6 @@
 #define DC_WIN 3		/* bytes in a literal's prefilter window */
 /* Every regexp of the rules is compiled with these. */
 #define DC_RE_FLAGS (PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
-
-struct dc_rules;
 
 /*
  * Which bytes may be the first non-blank byte of a line that an anchored
@@ -67,39 +65,6 @@ static inline bool dc_first_may(const struct dc_first *f, const char *s,
 	       (f->nneedle && dc_first_needles(f, s, n));
 }
 
-/* One decoded input line; its number is its index + 1. */
-struct dc_line {
-	const char *text;	/* message text, prefixes stripped (len bytes) */
-	unsigned int len;
-	unsigned int ctx;	/* 0: bare, 1: timestamp, else printk caller */
-	signed char level;	/* 0 (emerg) .. 7 (debug), -1 unknown */
-	signed char facility;	/* syslog facility, -1 unknown, 0 kernel */
-	bool kmsg_cont;		/* /dev/kmsg " KEY=value" continuation */
-	bool inside;		/* an ignore-inside header */
-	bool nmi;		/* "Sending NMI from CPU" */
-	short hdr;		/* header index, -1 none */
-};
-
-struct dc_log {
-	const char *data;	/* the input */
-	char **chunks;		/* cleaned copies of lines that needed it */
-	size_t nchunks;
-	size_t chunk_used;
-	struct dc_line *lines;
-	size_t nlines;
-	size_t bytes;		/* input size */
-	size_t nheaders;	/* lines with a header */
-	bool has_prio;		/* some line carried a priority */
-};
-
-/*
- * Decode a whole input buffer (any bytes) into lines; data must outlive
- * log.  With rules, each line's header is found too (while its text is in
- * the cache).
- */
-void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
-		  size_t len);
-void dc_log_free(struct dc_log *log);
 enum dc_frame_mode {
 	DC_FRAME_NONE,		/* title has no frame */
 	DC_FRAME_TRACE,		/* first usable frame of the first stack */
@@ -241,31 +206,9 @@ struct dc_lit {
 	int next;		/* next literal in the same bucket, -1 */
 };
 
-/* Build the literal prefilter from the headers (dc_rules_finish does). */
-void dc_lit_build(struct dc_rules *r);
-/*
- * The header whose literal occurs in s[0..n) (the first listed when
- * several do), or -1; *pos is where it starts.  *inside is set when any
- * literal found belongs to an ignore-inside header.
- */
-int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
-		size_t *pos, bool *inside);
-/*
- * Where the window of a header literal occurring in s[0..n) lies, at or
- * after from (n when none): the literal starts at most its length before.
- */
-size_t dc_lit_next(const struct dc_rules *r, const char *s, size_t n,
-		   size_t from);
-/* Where the header literal starts in a line found to hold a header. */
-size_t dc_header_pos(const struct dc_rules *r, const struct dc_log *log,
-		     const struct dc_line *ln);
-/* The header of a line, suppressions applied: its index or -1. */
-int dc_line_header(struct dc_rules *r, const struct dc_log *log,
-		   const struct dc_line *ln, size_t *pos, bool *inside);
-
 /* Load rules; path NULL loads nothing.  Returns 0 or -1 (message printed). */
 int dc_rules_load(struct dc_rules *r, const char *path);
-/* Compile the joined lists and the prefilter after the last load. */
+/* Compile the joined lists after the last load. */
 int dc_rules_finish(struct dc_rules *r);
 void dc_rules_free(struct dc_rules *r);
 /* Load from a NUL-terminated buffer (fuzzing, tests); name for messages. */
@@ -273,71 +216,10 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf);
 
 pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 		       unsigned int lineno);
-/* A format's title regexp, anchored at the start offset (JIT-compiled). */
-pcre2_code *dc_anchored(struct dc_format *f);
-bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
-/* Does a benign rule match the line? */
-bool dc_benign(struct dc_rules *r, const struct dc_line *ln);
-/* The level of a line without a priority, from the message formats: -1. */
-int dc_line_level(struct dc_rules *r, const struct dc_line *ln);
 /*
- * dc_line_level() on lines whose text lies in data[0..limit) (others are
- * searched one by one) looks for the formats' needles in data once: the
- * lines are best taken in order.
+ * Split the anchored benign rules in two when that matches the same lines
+ * (made on the first call).
  */
-void dc_msg_scan_init(struct dc_rules *r, const char *data, size_t limit);
-/*
- * pcre2_match() of re (JIT-compiled on first use) on s[0..len) from off,
- * into r->md; the JIT's own entry when it compiled re.
- */
-int dc_exec(struct dc_rules *r, pcre2_code *re, const char *s, size_t len,
-	    size_t off);
-/* JIT-compile re on its first use; returns re. */
-pcre2_code *dc_jit(pcre2_code *re);
-
-/* A piece of the log's text (not NUL-terminated). */
-struct dc_span {
-	const char *s;
-	size_t n;
-};
-
-struct dc_crash {
-	char *category;
-	char *title;
-	char *frame;
-	char *alts[6];
-	int nalt;
-	size_t start;		/* line indexes */
-	size_t end;
-	bool panicked;
-	bool corrupted;
-	struct dc_span *stack;	/* spans of the log's text */
-	int nstack;
-	bool stack_plain;	/* no span needs a JSON escape */
-	bool known;		/* in the baseline */
-};
-
-struct dc_msg {
-	size_t line;
-	int level;
-	bool known;
-};
-
-struct dc_result {
-	struct dc_crash *crashes;
-	int ncrash;
-	struct dc_msg *msgs;
-	size_t nmsg;
-	size_t counts[8];
-	size_t benign;
-	struct dc_span **span_blocks;	/* storage of the crashes' stacks */
-	int nspan_blocks;
-	size_t span_used;		/* spans used in the last block */
-};
-
-void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res);
-void dc_result_free(struct dc_result *res);
-/* Apply the normalization rules to a title or message (new string). */
-char *dc_normalize(struct dc_rules *r, const char *s);
+void dc_benign_prepare(struct dc_rules *r);
 
 #endif
