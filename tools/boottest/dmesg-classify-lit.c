@@ -4,10 +4,9 @@
  *
  * Every header literal of the rules (shipped or the user's) gets a window
  * of DC_WIN (3) bytes, the rarest in console text, and one of 8 buckets.
- * A table maps a byte to the buckets that have it at each window position
- * (8 bits per position); a text position whose window bytes all carry the
- * same bucket bit is a candidate, and only the literals of that bucket are
- * compared there.  Each byte of the text is looked up once.  The grouping puts literals with alike windows together,
+ * A table per window position maps a byte to the buckets that have it
+ * there; a text position whose window bytes all carry the same bucket bit
+ * is a candidate, and only the literals of that bucket are compared there.  The grouping puts literals with alike windows together,
  * so that a bucket admits few byte triples that none of its literals has.
  */
 #include <ctype.h>
@@ -126,7 +125,7 @@ void dc_lit_build(struct dc_rules *r)
 		}
 		wset_add(&set[bb], w);
 		for (int k = 0; k < DC_WIN; k++)
-			r->win[w[k]] |= 1U << (bb + 8 * k);
+			r->win[k][w[k]] |= 1U << bb;
 		l->next = r->bucket[bb];
 		r->bucket[bb] = order[i];
 	}
@@ -166,30 +165,35 @@ static void verify(const struct dc_rules *r, const char *s, size_t n,
 
 /*
  * The first window position at or after from that some bucket admits (n
- * when none), and the buckets in *mask.  Each byte is looked up once, and
- * the loop has no branch that the data decides but its exit: kept apart
- * from the comparisons, so that its state stays in registers.
+ * when none), and the buckets in *mask.  Four windows are tested with one
+ * branch, and the loop is kept apart from the comparisons, so that its
+ * state stays in registers.
  */
 static size_t lit_candidate(const struct dc_rules *r, const char *s,
 			    size_t n, size_t from, unsigned int *mask)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	unsigned int a, b;
+	const unsigned char *w0 = r->win[0], *w1 = r->win[1], *w2 = r->win[2];
+	size_t i = from;
 
-	if (from >= n || n - from < DC_WIN)
-		return n;
-	a = r->win[u[from]];
-	b = r->win[u[from + 1]];
-	for (size_t i = from; i + DC_WIN <= n; i++) {
-		unsigned int c = r->win[u[i + 2]];
-		unsigned int m = a & (b >> 8) & (c >> 16) & 0xff;
+	for (; n >= DC_WIN + 3 && i <= n - DC_WIN - 3; i += 4) {
+		unsigned int b0 = u[i], b1 = u[i + 1], b2 = u[i + 2];
+		unsigned int b3 = u[i + 3], b4 = u[i + 4], b5 = u[i + 5];
+		unsigned int m0 = w0[b0] & w1[b1] & w2[b2];
+		unsigned int m1 = w0[b1] & w1[b2] & w2[b3];
+		unsigned int m2 = w0[b2] & w1[b3] & w2[b4];
+		unsigned int m3 = w0[b3] & w1[b4] & w2[b5];
+
+		if (m0 | m1 | m2 | m3)
+			break;
+	}
+	for (; n >= DC_WIN && i <= n - DC_WIN; i++) {
+		unsigned int m = w0[u[i]] & w1[u[i + 1]] & w2[u[i + 2]];
 
 		if (m) {
 			*mask = m;
 			return i;
 		}
-		a = b;
-		b = c;
 	}
 	return n;
 }

@@ -189,10 +189,10 @@ struct dc_rules {
 	/*
 	 * Literal prefilter over the header literals: a rare 3-byte window
 	 * of each literal, in one of 8 buckets; a byte at window position k
-	 * may belong to bucket b when bit 8 * k + b is set in win[byte] (see
+	 * may belong to bucket b when bit b is set in win[k][byte] (see
 	 * dmesg-classify-lit.c).
 	 */
-	unsigned int win[256];
+	unsigned char win[DC_WIN][256];
 	int bucket[8];			/* first literal of each bucket, -1 */
 	struct dc_lit *lits;
 	int nlit;
