@@ -2,8 +2,9 @@
 /*
  * dmesg-classify input decoding: any bytes in, lines out.
  *
- * The input is copied once: NUL bytes, carriage returns and ANSI escape
- * sequences are dropped.  Each line then loses its framing, and what the
+ * The input is read in place; a line holding NUL bytes, a carriage return
+ * other than its last byte or an ANSI escape sequence is copied without
+ * them.  Each line then loses its framing, and what the
  * framing said is kept: the syslog priority (console_msg_format=syslog "<N>",
  * dmesg -r, /dev/kmsg "pri,seq,usec,flags;", dmesg -x "kern  :err   : "),
  * the printk timestamp "[ 1.234]" and the CONFIG_PRINTK_CALLER context

@@ -2,8 +2,9 @@
 /*
  * dmesg-classify crash finder: headers, report text, title and frame.
  *
- * 1. A literal prefilter (a table of rare byte pairs of every header
- *    literal) finds candidate lines; only those see a regexp.
+ * 1. The header lines are marked (dc_find_headers): a literal prefilter
+ *    (rare byte triples of every header literal) finds candidate lines;
+ *    only those see a regexp.
  * 2. A header line that no suppression of its header matches starts a
  *    report.  The report keeps the lines of the header's printk context
  *    (caller id, or "timestamped") and ends at the next header that may
