@@ -196,7 +196,18 @@ static void free_baseline(struct baseline *b)
 }
 
 #ifndef BT_FUZZING
-int main(int argc, char **argv)
+/* What the command line asks for. */
+struct cli {
+	enum out_fmt fmt;
+	const char *baseline;	/* NULL: none */
+	const char *input;	/* "-": stdin */
+	char **extra;		/* --rules files */
+	int nextra;
+	int color;		/* -1: auto */
+};
+
+/* Parse the options into cl: -1 to go on, else the exit status. */
+static int parse_args(int argc, char **argv, struct cli *cl)
 {
 	static const struct option opts[] = {
 		{ "json", no_argument, NULL, 'j' },
@@ -209,44 +220,34 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 }
 	};
-	enum out_fmt fmt = OUT_HUMAN;
-	const char *baseline = NULL, *input = "-", *env;
-	char **extra = NULL;
-	int nextra = 0, c, color = -1, status;
-	struct dc_rules rules = { 0 };
-	struct baseline base = { 0 };
-	struct dc_result res;
-	struct dc_log log;
-	bool crashed = false;
-	char *buf = NULL, *path;
-	size_t len = 0;
+	int c;
 
-	bt_set_prog(argv[0]);
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		switch (c) {
 		case 'j':
-			fmt = OUT_JSON;
+			cl->fmt = OUT_JSON;
 			break;
 		case 'J':
-			fmt = OUT_JUNIT;
+			cl->fmt = OUT_JUNIT;
 			break;
 		case 't':
-			fmt = OUT_TAP;
+			cl->fmt = OUT_TAP;
 			break;
 		case 'r':
-			extra = bt_realloc(extra, (nextra + 1) * sizeof(*extra));
-			extra[nextra++] = optarg;
+			cl->extra = bt_realloc(cl->extra, (cl->nextra + 1) *
+					       sizeof(*cl->extra));
+			cl->extra[cl->nextra++] = optarg;
 			break;
 		case 'b':
-			baseline = optarg;
+			cl->baseline = optarg;
 			break;
 		case 'c':
 			if (!strcmp(optarg, "always"))
-				color = 1;
+				cl->color = 1;
 			else if (!strcmp(optarg, "never"))
-				color = 0;
+				cl->color = 0;
 			else if (!strcmp(optarg, "auto"))
-				color = -1;
+				cl->color = -1;
 			else
 				bt_die(BT_EXIT_USAGE, "--color %s: use auto, always or never",
 				       optarg);
@@ -265,30 +266,115 @@ int main(int argc, char **argv)
 		return BT_EXIT_USAGE;
 	}
 	if (optind < argc)
-		input = argv[optind];
+		cl->input = argv[optind];
+	return -1;
+}
 
-	path = shipped_rules();
-	status = dc_rules_load(&rules, path);
+/* The shipped rules, then $BOOTTEST_RULES, then --rules: 0 or -1. */
+static int load_rules(struct dc_rules *r, const struct cli *cl)
+{
+	char *path = shipped_rules();
+	const char *env = getenv("BOOTTEST_RULES");
+	int status = dc_rules_load(r, path);
+
 	free(path);
-	env = getenv("BOOTTEST_RULES");
 	if (!status && env && *env) {
 		char *copy = bt_strdup(env), *save = NULL;
 
 		for (char *p = strtok_r(copy, ":", &save); p && !status;
 		     p = strtok_r(NULL, ":", &save))
-			status = dc_rules_load(&rules, p);
+			status = dc_rules_load(r, p);
 		free(copy);
 	}
-	for (int i = 0; i < nextra && !status; i++)
-		status = dc_rules_load(&rules, extra[i]);
-	free(extra);
+	for (int i = 0; i < cl->nextra && !status; i++)
+		status = dc_rules_load(r, cl->extra[i]);
 	if (!status)
-		status = dc_rules_finish(&rules);
-	if (!status && baseline)
-		status = load_baseline(&rules, baseline, &base);
+		status = dc_rules_finish(r);
+	return status;
+}
+
+/*
+ * Mark the crashes and messages found in the baseline (with one) as
+ * known; is any crash new?
+ */
+static bool mark_known(struct dc_rules *r, struct dc_log *log,
+		       struct dc_result *res, const struct baseline *b,
+		       bool with_base)
+{
+	bool crashed = false;
+
+	for (int i = 0; i < res->ncrash; i++) {
+		res->crashes[i].known = with_base &&
+			base_has(b->titles, b->ntitle, res->crashes[i].title);
+		if (!res->crashes[i].known)
+			crashed = true;
+	}
+	for (size_t i = 0; with_base && i < res->nmsg; i++) {
+		const char *s;
+		size_t n;
+		char *t, *nt;
+
+		dc_line_text(log, res->msgs[i].line, &s, &n);
+		t = bt_strndup(s, n);
+		nt = dc_normalize(r, t);
+		res->msgs[i].known = base_has(b->msgs, b->nmsg, nt);
+		free(t);
+		free(nt);
+	}
+	return crashed;
+}
+
+static void print_result(const struct cli *cl, struct dc_log *log,
+			 struct dc_result *res)
+{
+	bool color = cl->color < 0 ? isatty(STDOUT_FILENO) &&
+		     !getenv("NO_COLOR") : cl->color;
+
+	/* one writer: no stream lock per character, fewer write calls */
+	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
+	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
+	switch (cl->fmt) {
+	case OUT_JSON:
+		dc_print_json(log, res, cl->baseline, res->ncrash > 0);
+		break;
+	case OUT_JUNIT:
+		dc_print_junit(cl->input, log, res);
+		break;
+	case OUT_TAP:
+		dc_print_tap(cl->input, res);
+		break;
+	default:
+		dc_print_human(strcmp(cl->input, "-") ? cl->input : "(stdin)",
+			       log, res, color, cl->baseline);
+		break;
+	}
+}
+
+int main(int argc, char **argv)
+{
+	struct cli cl = { .fmt = OUT_HUMAN, .input = "-", .color = -1 };
+	struct dc_rules rules = { 0 };
+	struct baseline base = { 0 };
+	struct dc_result res;
+	struct dc_log log;
+	char *buf = NULL;
+	size_t len = 0;
+	int status;
+
+	bt_set_prog(argv[0]);
+	status = parse_args(argc, argv, &cl);
+	if (status >= 0) {
+		free(cl.extra);
+		return status;
+	}
+	status = load_rules(&rules, &cl);
+	free(cl.extra);
+	if (!status && cl.baseline)
+		status = load_baseline(&rules, cl.baseline, &base);
 	/* after the rules: bad rules never wait for a pipe */
-	if (!status && bt_read_file(input, &buf, &len, 0, NULL) < 0) {
-		bt_err("%s: cannot read the log: %s", input, strerror(errno));
+	if (!status && bt_read_file(cl.input, &buf, &len, 0, NULL) < 0) {
+		bt_err("%s: cannot read the log: %s", cl.input,
+		       strerror(errno));
 		status = -1;
 	}
 	if (status) {
@@ -299,50 +385,9 @@ int main(int argc, char **argv)
 	dc_log_parse(&log, buf, len);
 	dc_find_headers(&rules, &log);
 	dc_classify(&rules, &log, &res);
-
-	for (int i = 0; i < res.ncrash; i++) {
-		res.crashes[i].known = baseline &&
-			base_has(base.titles, base.ntitle,
-				 res.crashes[i].title);
-		if (!res.crashes[i].known)
-			crashed = true;
-	}
-	if (baseline) {
-		for (size_t i = 0; i < res.nmsg; i++) {
-			const char *s;
-			size_t n;
-			char *t, *nt;
-
-			dc_line_text(&log, res.msgs[i].line, &s, &n);
-			t = bt_strndup(s, n);
-			nt = dc_normalize(&rules, t);
-			res.msgs[i].known = base_has(base.msgs, base.nmsg, nt);
-			free(t);
-			free(nt);
-		}
-	}
-	if (color < 0)
-		color = isatty(STDOUT_FILENO) && !getenv("NO_COLOR");
-	/* one writer: no stream lock per character, fewer write calls */
-	__fsetlocking(stdout, FSETLOCKING_BYCALLER);
-	setvbuf(stdout, NULL, _IOFBF, 1 << 16);
-
-	switch (fmt) {
-	case OUT_JSON:
-		dc_print_json(&log, &res, baseline, res.ncrash > 0);
-		break;
-	case OUT_JUNIT:
-		dc_print_junit(input, &log, &res);
-		break;
-	case OUT_TAP:
-		dc_print_tap(input, &res);
-		break;
-	default:
-		dc_print_human(strcmp(input, "-") ? input : "(stdin)", &log,
-			       &res, color, baseline);
-		break;
-	}
-	status = crashed ? BT_EXIT_FAIL : BT_EXIT_OK;
+	status = mark_known(&rules, &log, &res, &base, cl.baseline) ?
+		 BT_EXIT_FAIL : BT_EXIT_OK;
+	print_result(&cl, &log, &res);
 	if (fflush(stdout) || ferror(stdout)) {
 		bt_err("standard output: %s", strerror(errno));
 		status = BT_EXIT_USAGE;
