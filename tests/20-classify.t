@@ -46,6 +46,18 @@ is "$(json "$data/ubsan-bug-binary.log" "'; '.join(c['category'] + '|' + c['titl
 	"ANSI escapes, NUL and invalid UTF-8, truncated last line"
 is "$(json "$data/near-miss.log" "len(j['crashes'])")" "0" \
 	"near-misses and 200 KB lines: no crash"
+# A line that repeats a header thousands of times is one report (its
+# speed is measured by bench/hostile, not here), and so are the copies
+# separated by carriage returns.
+hdr='WARNING: CPU: 0 PID: 1 at a.c:1 fN+0x1/0x2 '
+for ((i = 0; i < 4000; i++)); do printf '%s' "$hdr"; done > "$T_TMP/one-line.log"
+echo >> "$T_TMP/one-line.log"
+is "$(json "$T_TMP/one-line.log" "'%d %s %d' % (len(j['crashes']), j['crashes'][0]['category'], j['crashes'][0]['end_line'])")" \
+	"1 warning 1" "4000 headers on one line: one warning report"
+for ((i = 0; i < 4000; i++)); do printf '%s\r' "$hdr"; done > "$T_TMP/cr.log"
+echo >> "$T_TMP/cr.log"
+is "$(json "$T_TMP/cr.log" "'%d %d' % (len(j['crashes']), j['counts']['lines'])")" \
+	"1 1" "4000 headers separated by CR: one line, one report"
 
 # --- false alarms from the issue -----------------------------------
 "$dc" "$data/benign-boot.log" > /dev/null

@@ -825,8 +825,11 @@ static struct lead_pos *lead_positions(struct report *rp, const char *lead,
 /*
  * A format whose matches all start with a literal is tried, anchored, only
  * where the literal occurs, in text order: the first success is the match
- * an unanchored search finds (same start, same captures).  Starts at or
- * after limit cannot win.  Returns pcre2_match's status.
+ * an unanchored search finds (same start, same captures), but for a line
+ * holding the literal more than once, where only the first place is tried
+ * (an attempt may scan to the end of the line: a console line repeating
+ * the literal would cost the line's length at each).  Starts at or after
+ * limit cannot win.  Returns pcre2_match's status.
  */
 static int match_lead(struct report *rp, struct dc_format *f,
 		      const char *text, size_t tlen, size_t limit)
@@ -836,15 +839,19 @@ static int match_lead(struct report *rp, struct dc_format *f,
 
 	if (!re)
 		return dc_exec(rp->r, f->re, text, tlen, 0);
-	for (size_t i = 0; i < lp->npos && lp->pos[i] < limit; i++) {
+	for (size_t i = 0, eol = 0; i < lp->npos && lp->pos[i] < limit; i++) {
 		size_t at = lp->pos[i];
+		const char *nl;
 		int rc;
 
-		if (tlen - at < f->nlead || memcmp(text + at, f->lead, f->nlead))
+		if (at < eol || tlen - at < f->nlead ||
+		    memcmp(text + at, f->lead, f->nlead))
 			continue;
 		rc = dc_exec(rp->r, re, text, tlen, at);
 		if (rc != PCRE2_ERROR_NOMATCH)
 			return rc;
+		nl = memchr(text + at, '\n', tlen - at);
+		eol = nl ? (size_t)(nl - text) : tlen;
 	}
 	return PCRE2_ERROR_NOMATCH;
 }
