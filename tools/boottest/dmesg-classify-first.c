@@ -24,7 +24,7 @@
 #include <ctype.h>
 #include <string.h>
 
-#include "dmesg-classify.h"
+#include "dmesg-classify-rules.h"
 
 struct fparse {
 	const char *p;

@@ -3,35 +3,17 @@
  * dmesg-classify literal prefilter: which header literal a line holds.
  *
  * Every header literal of the rules (shipped or the user's) gets a window
- * of DC_WIN bytes, the rarest in console text, and one of 8 buckets.  A
- * table per window position maps a byte's low and high nibbles to bucket
- * bits; a text position whose DC_WIN bytes all carry the same bucket bit is
- * a candidate, and only the literals of that bucket are compared there.
- * With AVX2 the tables are applied to 32 positions at once (two byte
- * shuffles and two ANDs per window byte); elsewhere one position at a time.
- * The grouping puts literals with alike windows together, so that a
- * bucket's nibble sets admit few other bytes.
+ * of DC_WIN (3) bytes, the rarest in console text, and one of 8 buckets.
+ * A table per window position maps a byte to the buckets that have it
+ * there; a text position whose window bytes all carry the same bucket bit
+ * is a candidate, and only the literals of that bucket are compared there.  The grouping puts literals with alike windows together,
+ * so that a bucket admits few byte triples that none of its literals has.
  */
 #include <ctype.h>
 #include <string.h>
 
-#include "dmesg-classify.h"
+#include "dmesg-classify-match.h"
 #include "err.h"
-
-#ifdef DC_HAVE_AVX2
-#include <immintrin.h>
-
-bool dc_have_avx2(void)
-{
-	static int avx2 = -1;
-
-	if (avx2 < 0) {
-		__builtin_cpu_init();
-		avx2 = __builtin_cpu_supports("avx2");
-	}
-	return avx2;
-}
-#endif
 
 /*
  * Cost of a byte in a window: lower is rarer in logs.  The commonest
@@ -50,29 +32,35 @@ static int byte_cost(unsigned char c)
 	return 0;
 }
 
-/* How many byte triples a bucket admits: the product of its nibble sets. */
-static unsigned long bucket_size(const unsigned short set[DC_WIN][2])
+/* The bytes each window position of a bucket admits (a bit per byte). */
+struct wset {
+	unsigned long long bits[DC_WIN][4];
+};
+
+/* How many byte triples a bucket admits. */
+static unsigned long wset_size(const struct wset *w)
 {
 	unsigned long n = 1;
 
-	for (int k = 0; k < DC_WIN; k++)
-		n *= __builtin_popcount(set[k][0]) *
-		     __builtin_popcount(set[k][1]);
+	for (int k = 0; k < DC_WIN; k++) {
+		int c = 0;
+
+		for (int q = 0; q < 4; q++)
+			c += __builtin_popcountll(w->bits[k][q]);
+		n *= c;
+	}
 	return n;
 }
 
-void dc_lit_build(struct dc_rules *r)
+static void wset_add(struct wset *w, const unsigned char *win)
 {
-	unsigned short set[8][DC_WIN][2] = { 0 };
-	int *order = bt_calloc(r->nhdr + 1, sizeof(*order));
-	int *cost = bt_calloc(r->nhdr + 1, sizeof(*cost));
+	for (int k = 0; k < DC_WIN; k++)
+		w->bits[k][win[k] >> 6] |= 1ULL << (win[k] & 63);
+}
 
-	memset(r->lo, 0, sizeof(r->lo));
-	memset(r->hi, 0, sizeof(r->hi));
-	for (int b = 0; b < 8; b++)
-		r->bucket[b] = -1;
-	r->lits = bt_calloc(r->nhdr + 1, sizeof(*r->lits));
-	r->nlit = r->nhdr;
+/* The rarest window of each literal. */
+static void lit_windows(struct dc_rules *r, int *cost)
+{
 	for (int i = 0; i < r->nhdr; i++) {
 		struct dc_lit *l = &r->lits[i];
 		const unsigned char *s = (const unsigned char *)r->hdrs[i].lit;
@@ -92,8 +80,24 @@ void dc_lit_build(struct dc_rules *r)
 			}
 		}
 		cost[i] = best;
-		order[i] = i;
 	}
+}
+
+void dc_lit_build(struct dc_rules *r)
+{
+	struct wset set[8];
+	int *order = bt_calloc(r->nhdr + 1, sizeof(*order));
+	int *cost = bt_calloc(r->nhdr + 1, sizeof(*cost));
+
+	memset(set, 0, sizeof(set));
+	memset(r->win, 0, sizeof(r->win));
+	for (int b = 0; b < 8; b++)
+		r->bucket[b] = -1;
+	r->lits = bt_calloc(r->nhdr + 1, sizeof(*r->lits));
+	r->nlit = r->nhdr;
+	lit_windows(r, cost);
+	for (int i = 0; i < r->nhdr; i++)
+		order[i] = i;
 	/* rarest windows first, each into the bucket it widens least */
 	for (int i = 1; i < r->nhdr; i++)
 		for (int j = i; j > 0 && cost[order[j]] < cost[order[j - 1]]; j--) {
@@ -109,35 +113,22 @@ void dc_lit_build(struct dc_rules *r)
 		int bb = 0;
 
 		for (int b = 0; b < 8; b++) {
-			unsigned short t[DC_WIN][2];
+			struct wset t = set[b];
 			unsigned long old = r->bucket[b] < 0 ? 0 :
-					    bucket_size(set[b]);
+					    wset_size(&set[b]);
 
-			memcpy(t, set[b], sizeof(t));
-			for (int k = 0; k < DC_WIN; k++) {
-				t[k][0] |= 1U << (w[k] & 15);
-				t[k][1] |= 1U << (w[k] >> 4);
-			}
-			if (bucket_size(t) - old < best) {
-				best = bucket_size(t) - old;
+			wset_add(&t, w);
+			if (wset_size(&t) - old < best) {
+				best = wset_size(&t) - old;
 				bb = b;
 			}
 		}
-		for (int k = 0; k < DC_WIN; k++) {
-			set[bb][k][0] |= 1U << (w[k] & 15);
-			set[bb][k][1] |= 1U << (w[k] >> 4);
-		}
+		wset_add(&set[bb], w);
+		for (int k = 0; k < DC_WIN; k++)
+			r->win[k][w[k]] |= 1U << bb;
 		l->next = r->bucket[bb];
 		r->bucket[bb] = order[i];
 	}
-	for (int b = 0; b < 8; b++)
-		for (int k = 0; k < DC_WIN; k++)
-			for (int x = 0; x < 16; x++) {
-				if (set[b][k][0] & (1U << x))
-					r->lo[k][x] |= 1U << b;
-				if (set[b][k][1] & (1U << x))
-					r->hi[k][x] |= 1U << b;
-			}
 	free(order);
 	free(cost);
 }
@@ -172,98 +163,49 @@ static void verify(const struct dc_rules *r, const char *s, size_t n,
 	}
 }
 
+/*
+ * The first window position at or after from that some bucket admits (n
+ * when none), and the buckets in *mask.  Four windows are tested with one
+ * branch, and the loop is kept apart from the comparisons, so that its
+ * state stays in registers.
+ */
+static size_t lit_candidate(const struct dc_rules *r, const char *s,
+			    size_t n, size_t from, unsigned int *mask)
+{
+	const unsigned char *u = (const unsigned char *)s;
+	const unsigned char *w0 = r->win[0], *w1 = r->win[1], *w2 = r->win[2];
+	size_t i = from;
+
+	for (; n >= DC_WIN + 3 && i <= n - DC_WIN - 3; i += 4) {
+		unsigned int b0 = u[i], b1 = u[i + 1], b2 = u[i + 2];
+		unsigned int b3 = u[i + 3], b4 = u[i + 4], b5 = u[i + 5];
+		unsigned int m0 = w0[b0] & w1[b1] & w2[b2];
+		unsigned int m1 = w0[b1] & w1[b2] & w2[b3];
+		unsigned int m2 = w0[b2] & w1[b3] & w2[b4];
+		unsigned int m3 = w0[b3] & w1[b4] & w2[b5];
+
+		if (m0 | m1 | m2 | m3)
+			break;
+	}
+	for (; n >= DC_WIN && i <= n - DC_WIN; i++) {
+		unsigned int m = w0[u[i]] & w1[u[i + 1]] & w2[u[i + 2]];
+
+		if (m) {
+			*mask = m;
+			return i;
+		}
+	}
+	return n;
+}
+
 static void scan_scalar(const struct dc_rules *r, const char *s, size_t n,
 			struct hit *h)
 {
-	const unsigned char *u = (const unsigned char *)s;
+	unsigned int m;
 
-	for (size_t i = 0; i + DC_WIN <= n; i++) {
-		unsigned int m = 0xff;
-
-		for (int k = 0; k < DC_WIN && m; k++)
-			m &= r->lo[k][u[i + k] & 15] & r->hi[k][u[i + k] >> 4];
-		if (m)
-			verify(r, s, n, i, m, h);
-	}
+	for (size_t i = 0; (i = lit_candidate(r, s, n, i, &m)) < n; i++)
+		verify(r, s, n, i, m, h);
 }
-
-#ifdef DC_HAVE_AVX2
-/* The nibble tables, broadcast to both lanes, loaded once per scan. */
-struct vtab {
-	__m256i lo[DC_WIN], hi[DC_WIN];
-};
-
-__attribute__((target("avx2")))
-static inline void vtab_load(const struct dc_rules *r, struct vtab *t)
-{
-	for (int k = 0; k < DC_WIN; k++) {
-		t->lo[k] = _mm256_broadcastsi128_si256(
-			_mm_loadu_si128((const __m128i *)r->lo[k]));
-		t->hi[k] = _mm256_broadcastsi128_si256(
-			_mm_loadu_si128((const __m128i *)r->hi[k]));
-	}
-}
-
-/*
- * The windows starting at p[0..32) that some bucket admits: a bit per
- * window, and (when any) each window's bucket bits in mb[].  p[0..32 +
- * DC_WIN - 1) is read.
- */
-__attribute__((target("avx2")))
-static inline unsigned int block_hits(const struct vtab *t,
-				      const unsigned char *p,
-				      unsigned char mb[32])
-{
-	const __m256i nib = _mm256_set1_epi8(0x0f);
-	__m256i m = _mm256_set1_epi8(-1);
-	unsigned int bits;
-
-#pragma GCC unroll 4
-	for (int k = 0; k < DC_WIN; k++) {
-		__m256i v = _mm256_loadu_si256((const __m256i *)(p + k));
-
-		m = _mm256_and_si256(m, _mm256_and_si256(
-			_mm256_shuffle_epi8(t->lo[k], _mm256_and_si256(v, nib)),
-			_mm256_shuffle_epi8(t->hi[k], _mm256_and_si256(
-				_mm256_srli_epi16(v, 4), nib))));
-	}
-	bits = ~(unsigned int)_mm256_movemask_epi8(
-		_mm256_cmpeq_epi8(m, _mm256_setzero_si256()));
-	if (bits)
-		_mm256_storeu_si256((__m256i *)mb, m);
-	return bits;
-}
-
-__attribute__((target("avx2")))
-static void scan_avx2(const struct dc_rules *r, const char *s, size_t n,
-		      const char *limit, struct hit *h)
-{
-	unsigned char pad[32 + DC_WIN], mb[32];
-	struct vtab t;
-
-	vtab_load(r, &t);
-	for (size_t i = 0; i + DC_WIN <= n; i += 32) {
-		const unsigned char *p = (const unsigned char *)s + i;
-		unsigned int bits;
-
-		/* the last block is read from a padded copy */
-		if (!limit || (size_t)(limit - s) < i + sizeof(pad)) {
-			size_t k = n - i < sizeof(pad) ? n - i : sizeof(pad);
-
-			memset(pad, 0, sizeof(pad));
-			memcpy(pad, p, k);
-			p = pad;
-		}
-		for (bits = block_hits(&t, p, mb); bits; bits &= bits - 1) {
-			int j = __builtin_ctz(bits);
-
-			if (i + j + DC_WIN > n)
-				break;
-			verify(r, s, n, i + j, mb[j], h);
-		}
-	}
-}
-#endif
 
 /* Does a literal of the buckets in mask start at window position pos? */
 static bool any_lit(const struct dc_rules *r, const char *s, size_t n,
@@ -285,76 +227,27 @@ static bool any_lit(const struct dc_rules *r, const char *s, size_t n,
 	return false;
 }
 
-#ifdef DC_HAVE_AVX2
-__attribute__((target("avx2")))
-static size_t next_avx2(const struct dc_rules *r, const char *s, size_t n,
-			size_t from)
-{
-	unsigned char mb[32];
-	struct vtab t;
-	size_t i = from;
-
-	vtab_load(r, &t);
-	for (; i + 32 + DC_WIN <= n; i += 32) {
-		unsigned int bits = block_hits(&t, (const unsigned char *)s + i,
-					       mb);
-
-		for (; bits; bits &= bits - 1) {
-			int j = __builtin_ctz(bits);
-
-			if (any_lit(r, s, n, i + j, mb[j]))
-				return i + j;
-		}
-	}
-	return i;	/* the tail is left to the scalar scan */
-}
-#endif
-
 size_t dc_lit_next(const struct dc_rules *r, const char *s, size_t n,
 		   size_t from)
 {
-	const unsigned char *u = (const unsigned char *)s;
-	size_t i = from;
+	unsigned int m;
 
-#ifdef DC_HAVE_AVX2
-	if (dc_have_avx2())
-		i = next_avx2(r, s, n, from);
-#endif
-	for (; i + DC_WIN <= n; i++) {
-		unsigned int m = 0xff;
-
-		for (int k = 0; k < DC_WIN && m; k++)
-			m &= r->lo[k][u[i + k] & 15] & r->hi[k][u[i + k] >> 4];
-		if (m && any_lit(r, s, n, i, m))
+	for (size_t i = from; (i = lit_candidate(r, s, n, i, &m)) < n; i++)
+		if (any_lit(r, s, n, i, m))
 			return i;
-	}
 	return n;
 }
 
 int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
-		const char *limit, size_t *pos, bool *inside)
+		size_t *pos, bool *inside)
 {
 	struct hit h = { .best = -1 };
-#ifdef DC_HAVE_AVX2
-	if (dc_have_avx2())
-		scan_avx2(r, s, n, limit, &h);
-	else
-#endif
-		scan_scalar(r, s, n, &h);
-	(void)limit;	/* only the vector scan reads ahead */
+
+	scan_scalar(r, s, n, &h);
 	if (h.inside)
 		*inside = true;
 	*pos = h.pos;
 	return h.best;
-}
-
-/* A line of the input itself may be read past its end. */
-static const char *read_limit(const struct dc_log *log,
-			      const struct dc_line *ln)
-{
-	if (ln->text >= log->data && ln->text < log->data + log->bytes)
-		return log->data + log->bytes;
-	return NULL;
 }
 
 size_t dc_header_pos(const struct dc_rules *r, const struct dc_log *log,
@@ -363,7 +256,7 @@ size_t dc_header_pos(const struct dc_rules *r, const struct dc_log *log,
 	size_t pos = 0;
 	bool inside;
 
-	dc_lit_find(r, ln->text, ln->len, read_limit(log, ln), &pos, &inside);
+	dc_lit_find(r, ln->text, ln->len, &pos, &inside);
 	return pos;
 }
 
@@ -374,8 +267,7 @@ int dc_line_header(struct dc_rules *r, const struct dc_log *log,
 
 	if (ln->len < 4)
 		return -1;
-	best = dc_lit_find(r, ln->text, ln->len, read_limit(log, ln), pos,
-			   inside);
+	best = dc_lit_find(r, ln->text, ln->len, pos, inside);
 	if (best >= 0) {
 		const struct dc_header *h = &r->hdrs[best];
 
@@ -384,4 +276,35 @@ int dc_line_header(struct dc_rules *r, const struct dc_log *log,
 				return -1;
 	}
 	return best;
+}
+
+void dc_find_headers(struct dc_rules *r, struct dc_log *log)
+{
+	const char *data = log->data;
+	size_t hit = 0, pos;
+
+	if (!r->lits)
+		dc_lit_build(r);
+	log->nheaders = 0;
+	for (size_t i = 0; i < log->nlines; i++) {
+		struct dc_line *ln = &log->lines[i];
+		/* a cleaned copy is not in the input: it is read itself */
+		bool copy = ln->text < data || ln->text > data + log->bytes;
+		size_t at = ln->text - data;
+
+		ln->hdr = -1;
+		ln->inside = false;
+		if (ln->kmsg_cont)
+			continue;
+		/*
+		 * A line of the input is read only when the literals looked
+		 * for in the whole input put one in its text.
+		 */
+		if (!copy && hit < at)
+			hit = dc_lit_next(r, data, log->bytes, at);
+		if (copy || hit < at + ln->len)
+			ln->hdr = dc_line_header(r, log, ln, &pos, &ln->inside);
+		if (ln->hdr >= 0)
+			log->nheaders++;
+	}
 }

@@ -2,8 +2,9 @@
 /*
  * dmesg-classify crash finder: headers, report text, title and frame.
  *
- * 1. A literal prefilter (a table of rare byte pairs of every header
- *    literal) finds candidate lines; only those see a regexp.
+ * 1. The header lines are marked (dc_find_headers): a literal prefilter
+ *    (rare byte triples of every header literal) finds candidate lines;
+ *    only those see a regexp.
  * 2. A header line that no suppression of its header matches starts a
  *    report.  The report keeps the lines of the header's printk context
  *    (caller id, or "timestamped") and ends at the next header that may
@@ -16,12 +17,11 @@
  */
 #include <ctype.h>
 #include <limits.h>
-#include <pthread.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmesg-classify.h"
+#include "dmesg-classify-report.h"
 #include "err.h"
 #include "hash.h"
 #include "json.h"
@@ -767,7 +767,7 @@ static struct dc_span *stack_store(struct dc_result *res, struct frames *f)
 					      (res->nspan_blocks + 1) *
 					      sizeof(*res->span_blocks));
 		res->span_blocks[res->nspan_blocks++] =
-			dc_alloc_big(n * sizeof(struct dc_span));
+			bt_malloc(n * sizeof(struct dc_span));
 		res->span_used = 0;
 	}
 	v = res->span_blocks[res->nspan_blocks - 1] + res->span_used;
@@ -776,14 +776,22 @@ static struct dc_span *stack_store(struct dc_result *res, struct frames *f)
 	return v;
 }
 
-/* Offsets in text where the first bytes of lead occur (cached). */
+/*
+ * Offsets in text where the first bytes of lead occur (cached), the first
+ * LEAD_PER_LINE in each line only: a line is one message, and a console
+ * line that repeats a header thousands of times would have every format
+ * tried at each, a scan to the end of the line each time.
+ */
+#define LEAD_PER_LINE 4
+
 static struct lead_pos *lead_positions(struct report *rp, const char *lead,
 				       size_t nlead, const char *text,
 				       size_t tlen)
 {
 	size_t k = nlead < LEAD_KEY ? nlead : LEAD_KEY;
 	struct lead_pos *lp;
-	const char *p = text, *end = text + tlen;
+	const char *p = text, *end = text + tlen, *eol = text;
+	int inline_n = 0;
 
 	for (int i = 0; i < rp->nkeys; i++)
 		if (rp->keys[i].n == k && !memcmp(rp->keys[i].key, lead, k))
@@ -801,7 +809,14 @@ static struct lead_pos *lead_positions(struct report *rp, const char *lead,
 				lp->pos = bt_realloc(lp->pos, lp->cap *
 						     sizeof(*lp->pos));
 			}
+			if (p >= eol) {
+				eol = memchr(p, '\n', end - p);
+				eol = eol ? eol : end;
+				inline_n = 0;
+			}
 			lp->pos[lp->npos++] = p - text;
+			if (++inline_n == LEAD_PER_LINE)
+				p = eol;
 		}
 		p++;
 	}
@@ -811,8 +826,11 @@ static struct lead_pos *lead_positions(struct report *rp, const char *lead,
 /*
  * A format whose matches all start with a literal is tried, anchored, only
  * where the literal occurs, in text order: the first success is the match
- * an unanchored search finds (same start, same captures).  Starts at or
- * after limit cannot win.  Returns pcre2_match's status.
+ * an unanchored search finds (same start, same captures), but for a line
+ * holding the literal more than once, where only the first place is tried
+ * (an attempt may scan to the end of the line: a console line repeating
+ * the literal would cost the line's length at each).  Starts at or after
+ * limit cannot win.  Returns pcre2_match's status.
  */
 static int match_lead(struct report *rp, struct dc_format *f,
 		      const char *text, size_t tlen, size_t limit)
@@ -822,15 +840,19 @@ static int match_lead(struct report *rp, struct dc_format *f,
 
 	if (!re)
 		return dc_exec(rp->r, f->re, text, tlen, 0);
-	for (size_t i = 0; i < lp->npos && lp->pos[i] < limit; i++) {
+	for (size_t i = 0, eol = 0; i < lp->npos && lp->pos[i] < limit; i++) {
 		size_t at = lp->pos[i];
+		const char *nl;
 		int rc;
 
-		if (tlen - at < f->nlead || memcmp(text + at, f->lead, f->nlead))
+		if (at < eol || tlen - at < f->nlead ||
+		    memcmp(text + at, f->lead, f->nlead))
 			continue;
 		rc = dc_exec(rp->r, re, text, tlen, at);
 		if (rc != PCRE2_ERROR_NOMATCH)
 			return rc;
+		nl = memchr(text + at, '\n', tlen - at);
+		eol = nl ? (size_t)(nl - text) : tlen;
 	}
 	return PCRE2_ERROR_NOMATCH;
 }
@@ -1031,7 +1053,7 @@ static void count_range(struct dc_rules *r, struct dc_log *log,
 			line_list_add(hl, i);
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
-		if (lev < 0 && !log->has_prio && !log->levels_done) {
+		if (lev < 0 && !log->has_prio) {
 			lev = dc_line_level(r, ln);
 			ln->level = lev;
 		}
@@ -1073,42 +1095,33 @@ static size_t link_slot(const struct link *map, size_t cap, unsigned int ctx)
 }
 
 /*
- * The printk contexts of lines [from, to), walked back from the last: the
- * context's first line in the range is its entry in map.  With tails, the
- * lines that no later line of the range continues are listed there.
+ * For each line, the next line of the same printk context (nlines when
+ * none; NULL: not worth it, no header or too many lines): a report skips
+ * the lines of other contexts, often hundreds in a busy log.  The lines
+ * are walked back from the last: a context's latest line is its entry in
+ * an open-addressed map.
  */
-struct links {
-	struct link *map;
-	size_t cap, n;
-	struct line_list tails;
-	bool want_tails;
-};
-
-/*
- * For each line of [from, to), the next line of the same printk context
- * (nlines when none in the range): a report skips the lines of other
- * contexts, often hundreds in a busy log.
- */
-static void links_range(const struct dc_log *log, unsigned int *next,
-			size_t from, size_t to, struct links *lk)
+static unsigned int *ctx_links(const struct dc_log *log)
 {
 	struct link *map;
 	size_t cap = 1024, n = 0;
+	unsigned int *next;
 
+	if (!log->nheaders || log->nlines >= UINT_MAX)
+		return NULL;
+	next = bt_malloc(log->nlines * sizeof(*next));
 	map = bt_calloc(cap, sizeof(*map));
-	for (size_t j = to, k = 0; j-- > from;) {
+	for (size_t j = log->nlines, k = 0; j-- > 0;) {
 		unsigned int ctx = log->lines[j].ctx;
 
 		/* most lines are of the context of the line after them */
-		if (j + 1 == to || ctx != log->lines[j + 1].ctx)
+		if (j + 1 == log->nlines || ctx != log->lines[j + 1].ctx)
 			k = link_slot(map, cap, ctx);
 		next[j] = map[k].used ? map[k].line : log->nlines;
 		if (!map[k].used) {
 			map[k].used = true;
 			map[k].ctx = ctx;
 			n++;
-			if (lk->want_tails)
-				line_list_add(&lk->tails, j);
 		}
 		map[k].line = j;
 		if (2 * n > cap) {
@@ -1125,58 +1138,8 @@ static void links_range(const struct dc_log *log, unsigned int *next,
 			k = link_slot(map, cap, ctx);
 		}
 	}
-	lk->map = map;
-	lk->cap = cap;
-	lk->n = n;
-}
-
-/* Are the contexts worth linking?  Not without a header, or too many lines. */
-static bool links_wanted(const struct dc_log *log)
-{
-	return log->nheaders && log->nlines < UINT_MAX;
-}
-
-/* For each line, the next line of the same printk context (or NULL). */
-static unsigned int *ctx_links(const struct dc_log *log)
-{
-	struct links lk = { 0 };
-	unsigned int *next;
-
-	if (!links_wanted(log))
-		return NULL;
-	next = dc_alloc_big(log->nlines * sizeof(*next));
-	links_range(log, next, 0, log->nlines, &lk);
-	free(lk.map);
+	free(map);
 	return next;
-}
-
-/*
- * A log of many lines whose levels are known (from their priorities, or
- * matched by dc_log_parse) has its messages counted and its contexts
- * linked by two threads, each a half of the lines.
- */
-#ifndef DC_PAR_COUNT
-#define DC_PAR_COUNT 65536
-#endif
-
-struct counter {
-	struct dc_rules *r;
-	struct dc_log *log;
-	struct dc_result *res;	/* the counts and messages of the part */
-	struct line_list *hl;	/* and its header lines */
-	unsigned int *next;	/* NULL: no links */
-	struct links lk;
-	size_t from, to;
-};
-
-static void *count_part(void *arg)
-{
-	struct counter *c = arg;
-
-	if (c->next)
-		links_range(c->log, c->next, c->from, c->to, &c->lk);
-	count_range(c->r, c->log, c->res, c->hl, c->from, c->to);
-	return NULL;
 }
 
 /*
@@ -1187,57 +1150,10 @@ static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
 				    struct dc_result *res,
 				    struct line_list *hl)
 {
-	struct dc_rules r2;	/* a copy: match data and JIT memo of its own */
-	struct dc_result res2 = { 0 };
-	struct line_list hl2 = { 0 };
-	struct counter a = { .r = r, .log = log, .res = res, .hl = hl,
-			     .from = 0, .to = log->nlines / 2 };
-	struct counter b = { .r = &r2, .log = log, .res = &res2, .hl = &hl2,
-			     .from = a.to, .to = log->nlines };
-	unsigned int *next;
-
-	if (log->nlines < DC_PAR_COUNT ||
-	    (!log->has_prio && !log->levels_done) || !dc_two_cpus()) {
-		dc_msg_scan_init(r, log->data, log->bytes);
-		count_range(r, log, res, hl, 0, log->nlines);
-		r->mscan.data = NULL;
-		return ctx_links(log);
-	}
-	next = links_wanted(log) ?
-	       dc_alloc_big(log->nlines * sizeof(*next)) : NULL;
-	a.next = next;
-	b.next = next;
-	a.lk.want_tails = true;
-	dc_benign_prepare(r);
-	dc_rules_thread_copy(&r2, r);
-	dc_run_pair(count_part, &a, &b);
-	pcre2_match_data_free(r2.md);
-	/* the first half's last line of a context: the second's first */
-	for (size_t t = 0; next && t < a.lk.tails.n; t++) {
-		size_t j = a.lk.tails.v[t];
-		size_t k = link_slot(b.lk.map, b.lk.cap, log->lines[j].ctx);
-
-		if (b.lk.map[k].used)
-			next[j] = b.lk.map[k].line;
-	}
-	free(a.lk.map);
-	free(a.lk.tails.v);
-	free(b.lk.map);
-	for (int l = 0; l < 8; l++)
-		res->counts[l] += res2.counts[l];
-	res->benign += res2.benign;
-	if (res2.nmsg) {
-		res->msgs = dc_append(res->msgs, res->nmsg, res2.msgs,
-				      res2.nmsg, sizeof(*res->msgs));
-		res->nmsg += res2.nmsg;
-		free(res2.msgs);
-	}
-	if (hl2.n) {
-		hl->v = dc_append(hl->v, hl->n, hl2.v, hl2.n, sizeof(*hl->v));
-		hl->n += hl2.n;
-		free(hl2.v);
-	}
-	return next;
+	dc_msg_scan_init(r, log->data, log->bytes);
+	count_range(r, log, res, hl, 0, log->nlines);
+	r->mscan.data = NULL;
+	return ctx_links(log);
 }
 
 /* A crash whose title is still to be made: its header line. */
@@ -1293,21 +1209,12 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 	return end;
 }
 
-/*
- * Titles of jobs[0..n), taken TITLE_CHUNK at a time from *taken (shared
- * by the threads): reports differ in cost, and so do halves of a log.
- */
-#define TITLE_CHUNK 32
-
+/* What the titles of a log's crashes are made from. */
 struct titler {
-	struct dc_rules r;	/* a copy: match data and JIT memo of its own */
+	struct dc_rules *r;
 	struct dc_log *log;
-	const unsigned int *next;
-	struct dc_result *res;	/* crashes (shared, each its own) */
-	struct dc_result spans;	/* where the stacks of these are kept */
-	struct job *jobs;
-	size_t n;
-	size_t *taken;		/* jobs handed out so far */
+	const unsigned int *next;	/* ctx_links() */
+	struct dc_result *res;
 	const struct line_list *hl;	/* the header lines */
 };
 
@@ -1340,27 +1247,21 @@ static void title_job(struct titler *t, struct report *rp, struct job *jb)
 	const struct dc_line *hd = &t->log->lines[jb->line];
 	struct dc_crash *c = &t->res->crashes[jb->crash];
 
-	jb->end = report_lines(&t->r, t->log, t->next, jb->line, rp);
-	title_report(rp, &t->r.hdrs[hd->hdr], dc_header_pos(&t->r, t->log, hd),
-		     c, &t->spans);
-	job_extent(&t->r, t->log, t->hl, jb, c);
+	jb->end = report_lines(t->r, t->log, t->next, jb->line, rp);
+	title_report(rp, &t->r->hdrs[hd->hdr], dc_header_pos(t->r, t->log, hd),
+		     c, t->res);
+	job_extent(t->r, t->log, t->hl, jb, c);
 }
 
-static void *make_titles(void *arg)
+/* Titles are made from each report's own lines. */
+static void titles(struct titler *t, struct job *jobs, size_t n)
 {
-	struct titler *t = arg;
-	struct report rp = { .r = &t->r, .log = t->log };
-	size_t k;
+	struct report rp = { .r = t->r, .log = t->log };
 
 	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
-	while ((k = __atomic_fetch_add(t->taken, TITLE_CHUNK,
-				       __ATOMIC_RELAXED)) < t->n) {
-		size_t end = k + TITLE_CHUNK < t->n ? k + TITLE_CHUNK : t->n;
-
-		for (; k < end; k++)
-			title_job(t, &rp, &t->jobs[k]);
-	}
+	for (size_t k = 0; k < n; k++)
+		title_job(t, &rp, &jobs[k]);
 	free(rp.idx);
 	free(rp.ss);
 	sb_release(&rp.text);
@@ -1370,58 +1271,6 @@ static void *make_titles(void *arg)
 		free(rp.keys[i].pos);
 	free(rp.memo.v);
 	sb_release(&rp.memo.names);
-	return NULL;
-}
-
-/*
- * Titles are made from each report's own lines: with many, two threads
- * make them, each with its own copy of the rules' match state (the
- * regexps' lazy compilation is locked, see dc_jit()).
- */
-#ifndef DC_PAR_TITLES
-#define DC_PAR_TITLES 256
-#endif
-
-static void titles(struct dc_rules *r, struct dc_log *log,
-		   const unsigned int *next, const struct line_list *hl,
-		   struct dc_result *res, struct job *jobs, size_t n)
-{
-	struct titler t[2];
-	size_t taken = 0;
-
-	for (int k = 0; k < 2; k++) {
-		memset(&t[k], 0, sizeof(t[k]));
-		t[k].log = log;
-		t[k].next = next;
-		t[k].res = res;
-		t[k].jobs = jobs;
-		t[k].n = n;
-		t[k].taken = &taken;
-		t[k].hl = hl;
-	}
-	t[0].r = *r;
-	if (n >= DC_PAR_TITLES && dc_two_cpus()) {
-		dc_rules_thread_copy(&t[1].r, r);
-		dc_run_pair(make_titles, &t[0], &t[1]);
-		pcre2_match_data_free(t[1].r.md);
-	} else {
-		make_titles(&t[0]);
-	}
-	/* the rules' memo of JIT code goes on with what the copy learnt */
-	memcpy(r->jits, t[0].r.jits, sizeof(r->jits));
-	for (int k = 0; k < 2; k++) {
-		struct dc_result *sp = &t[k].spans;
-
-		if (!sp->nspan_blocks)
-			continue;
-		res->span_blocks = dc_append(res->span_blocks,
-					     res->nspan_blocks,
-					     sp->span_blocks,
-					     sp->nspan_blocks,
-					     sizeof(*sp->span_blocks));
-		res->nspan_blocks += sp->nspan_blocks;
-		free(sp->span_blocks);
-	}
 }
 
 void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
@@ -1434,7 +1283,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 
 	memset(res, 0, sizeof(*res));
 	next = count_messages(r, log, res, &hl);
-	res->crashes = dc_alloc_big((log->nheaders + 1) *
+	res->crashes = bt_malloc((log->nheaders + 1) *
 				    sizeof(*res->crashes));
 	jobs = bt_malloc((log->nheaders + 1) * sizeof(*jobs));
 
@@ -1483,7 +1332,8 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		add_crash(res, &c);
 		last = res->ncrash - 1;
 	}
-	titles(r, log, next, &hl, res, jobs, njob);
+	titles(&(struct titler){ .r = r, .log = log, .next = next,
+				 .res = res, .hl = &hl }, jobs, njob);
 	free(jobs);
 	free(hl.v);
 	/*

@@ -2,11 +2,14 @@
 # dmesg-classify: console-log crash classifier (PCRE2 with JIT).
 TOOLS += dmesg-classify
 dmesg-classify-main := dmesg-classify.o
+# layers, each using only those before it: input, rules (with the
+# first-byte filter), match (with the header prefilter), report, output
 dmesg-classify-objs := dmesg-classify-input.o dmesg-classify-rules.o \
+		       dmesg-classify-first.o dmesg-classify-match.o \
 		       dmesg-classify-lit.o dmesg-classify-report.o \
-		       dmesg-classify-first.o
-# libpcre2-8 needs no cflags; linked by name
-dmesg-classify-ldlibs := -lpcre2-8 -pthread
+		       dmesg-classify-output.o
+# libpcre2-8 needs no cflags; it is linked by name
+dmesg-classify-ldlibs := -lpcre2-8
 
 # Where the shipped rules are found when the program is not beside them.
 %/dmesg-classify.o: BT_CFLAGS += -DDC_RULES_DIR='"$(srcdir)"'
@@ -14,4 +17,4 @@ dmesg-classify-ldlibs := -lpcre2-8 -pthread
 
 FUZZERS += fuzz-classify
 fuzz-classify-objs := $(dmesg-classify-objs)
-fuzz-classify-ldlibs := -lpcre2-8 -pthread
+fuzz-classify-ldlibs := -lpcre2-8

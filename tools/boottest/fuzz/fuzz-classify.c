@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmesg-classify.h"
+#include "dmesg-classify-report.h"
 #include "err.h"
 #include "path.h"
 
@@ -111,7 +111,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!loaded)
 		load_rules();
 
-	dc_log_parse(&log, &rules, (const char *)data, size);
+	dc_log_parse(&log, (const char *)data, size);
+	dc_find_headers(&rules, &log);
 	dc_classify(&rules, &log, &res);
 	for (int i = 0; i < res.ncrash; i++)
 		if (!res.crashes[i].title || !res.crashes[i].category)

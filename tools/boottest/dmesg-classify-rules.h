@@ -1,12 +1,11 @@
 /* SPDX-License-Identifier: GPL-2.0 */
 /*
- * dmesg-classify: shared declarations of the input decoder, the rules
- * loader and the crash finder.
+ * dmesg-classify rules: what a crash looks like, loaded from rules files
+ * (headers, title formats, frame lists, message formats) and compiled.
  */
-#ifndef DMESG_CLASSIFY_H
-#define DMESG_CLASSIFY_H
+#ifndef DMESG_CLASSIFY_RULES_H
+#define DMESG_CLASSIFY_RULES_H
 
-#include <pthread.h>
 #include <stdbool.h>
 #include <stddef.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
@@ -17,14 +16,6 @@
 #define DC_WIN 3		/* bytes in a literal's prefilter window */
 /* Every regexp of the rules is compiled with these. */
 #define DC_RE_FLAGS (PCRE2_MULTILINE | PCRE2_UTF | PCRE2_MATCH_INVALID_UTF)
-
-#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
-#define DC_HAVE_AVX2 1
-/* The CPU runs AVX2 (checked once). */
-bool dc_have_avx2(void);
-#endif
-
-struct dc_rules;
 
 /*
  * Which bytes may be the first non-blank byte of a line that an anchored
@@ -73,68 +64,6 @@ static inline bool dc_first_may(const struct dc_first *f, const char *s,
 	return dc_first_lead(f, s, n) ||
 	       (f->nneedle && dc_first_needles(f, s, n));
 }
-
-/* One decoded input line; its number is its index + 1. */
-struct dc_line {
-	const char *text;	/* message text, prefixes stripped (len bytes) */
-	unsigned int len;
-	unsigned int ctx;	/* 0: bare, 1: timestamp, else printk caller */
-	signed char level;	/* 0 (emerg) .. 7 (debug), -1 unknown */
-	signed char facility;	/* syslog facility, -1 unknown, 0 kernel */
-	bool kmsg_cont;		/* /dev/kmsg " KEY=value" continuation */
-	bool inside;		/* an ignore-inside header */
-	bool nmi;		/* "Sending NMI from CPU" */
-	short hdr;		/* header index, -1 none */
-};
-
-struct dc_log {
-	const char *data;	/* the input */
-	char **chunks;		/* cleaned copies of lines that needed it */
-	size_t nchunks;
-	size_t chunk_used;
-	struct dc_line *lines;
-	size_t nlines;
-	size_t bytes;		/* input size */
-	size_t nheaders;	/* lines with a header */
-	bool has_prio;		/* some line carried a priority */
-	bool levels_done;	/* lines without a priority have their level */
-};
-
-/*
- * Inputs from this size on are read by two threads (5/8 and 3/8) and
- * decoded by two (each a half, in whole lines); a build for tests may
- * lower it.
- */
-#ifndef DC_PAR_MIN
-#define DC_PAR_MIN (4U << 20)
-#endif
-
-/* A large block in transparent huge pages (fewer page faults); free(). */
-void *dc_alloc_big(size_t n);
-void dc_run_pair(void *(*fn)(void *), void *a, void *b);
-/*
- * pthread_create() of a thread started on another CPU than this one (when
- * the process may use another), then free to move: a new thread was often
- * put on its creator's CPU, and the two shared it for a scheduler period
- * (3 ms here) before the new one moved; kept off it for good, it waited
- * behind other tasks on its own CPU while this one idled in the join.
- */
-int dc_thread_start(pthread_t *tid, void *(*fn)(void *), void *arg);
-/*
- * Decode a whole input buffer (any bytes) into lines; data must outlive
- * log.  With rules, each line's header is found too (while its text is in
- * the cache).
- */
-void dc_log_parse(struct dc_log *log, struct dc_rules *r, const char *data,
-		  size_t len);
-void dc_log_free(struct dc_log *log);
-/*
- * Whether a large log is worth a second thread: the process may run on
- * more than one CPU (its affinity mask, so `taskset -c 0` gives one).
- */
-bool dc_two_cpus(void);
-/* Append @m elements of @size at @src to the @n at @dst (realloc'd, returned). */
-void *dc_append(void *dst, size_t n, const void *src, size_t m, size_t size);
 
 enum dc_frame_mode {
 	DC_FRAME_NONE,		/* title has no frame */
@@ -260,10 +189,10 @@ struct dc_rules {
 	/*
 	 * Literal prefilter over the header literals: a rare 3-byte window
 	 * of each literal, in one of 8 buckets; a byte at window position k
-	 * may belong to bucket b when bit b is set in both lo[k][low nibble]
-	 * and hi[k][high nibble] (see dmesg-classify-lit.c).
+	 * may belong to bucket b when bit b is set in win[k][byte] (see
+	 * dmesg-classify-lit.c).
 	 */
-	unsigned char lo[DC_WIN][16], hi[DC_WIN][16];
+	unsigned char win[DC_WIN][256];
 	int bucket[8];			/* first literal of each bucket, -1 */
 	struct dc_lit *lits;
 	int nlit;
@@ -277,32 +206,9 @@ struct dc_lit {
 	int next;		/* next literal in the same bucket, -1 */
 };
 
-/* Build the literal prefilter from the headers (dc_rules_finish does). */
-void dc_lit_build(struct dc_rules *r);
-/*
- * The header whose literal occurs in s[0..n) (the first listed when
- * several do), or -1; *pos is where it starts.  Bytes up to limit may be
- * read past n (NULL: none).  *inside is set when any literal found belongs
- * to an ignore-inside header.
- */
-int dc_lit_find(const struct dc_rules *r, const char *s, size_t n,
-		const char *limit, size_t *pos, bool *inside);
-/*
- * Where the window of a header literal occurring in s[0..n) lies, at or
- * after from (n when none): the literal starts at most its length before.
- */
-size_t dc_lit_next(const struct dc_rules *r, const char *s, size_t n,
-		   size_t from);
-/* Where the header literal starts in a line found to hold a header. */
-size_t dc_header_pos(const struct dc_rules *r, const struct dc_log *log,
-		     const struct dc_line *ln);
-/* The header of a line, suppressions applied: its index or -1. */
-int dc_line_header(struct dc_rules *r, const struct dc_log *log,
-		   const struct dc_line *ln, size_t *pos, bool *inside);
-
 /* Load rules; path NULL loads nothing.  Returns 0 or -1 (message printed). */
 int dc_rules_load(struct dc_rules *r, const char *path);
-/* Compile the joined lists and the prefilter after the last load. */
+/* Compile the joined lists after the last load. */
 int dc_rules_finish(struct dc_rules *r);
 void dc_rules_free(struct dc_rules *r);
 /* Load from a NUL-terminated buffer (fuzzing, tests); name for messages. */
@@ -310,81 +216,10 @@ int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf);
 
 pcre2_code *dc_compile(const char *src, const char *what, const char *file,
 		       unsigned int lineno);
-/* A format's title regexp, anchored at the start offset (JIT-compiled). */
-pcre2_code *dc_anchored(struct dc_format *f);
-bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
 /*
- * A copy of the rules for another thread: match data and JIT memo of its
- * own (free dst->md after); the regexps are shared.
+ * Split the anchored benign rules in two when that matches the same lines
+ * (made on the first call).
  */
-void dc_rules_thread_copy(struct dc_rules *dst, const struct dc_rules *src);
-/*
- * Does a benign rule match the line?  On a thread's copy of r only after
- * dc_benign_prepare(r), which makes what the first call makes.
- */
-bool dc_benign(struct dc_rules *r, const struct dc_line *ln);
 void dc_benign_prepare(struct dc_rules *r);
-/* The level of a line without a priority, from the message formats: -1. */
-int dc_line_level(struct dc_rules *r, const struct dc_line *ln);
-/*
- * dc_line_level() on lines whose text lies in data[0..limit) (others are
- * searched one by one) looks for the formats' needles in data once: the
- * lines are best taken in order.
- */
-void dc_msg_scan_init(struct dc_rules *r, const char *data, size_t limit);
-/*
- * pcre2_match() of re (JIT-compiled on first use) on s[0..len) from off,
- * into r->md; the JIT's own entry when it compiled re.
- */
-int dc_exec(struct dc_rules *r, pcre2_code *re, const char *s, size_t len,
-	    size_t off);
-/* JIT-compile re on its first use; returns re. */
-pcre2_code *dc_jit(pcre2_code *re);
-
-/* A piece of the log's text (not NUL-terminated). */
-struct dc_span {
-	const char *s;
-	size_t n;
-};
-
-struct dc_crash {
-	char *category;
-	char *title;
-	char *frame;
-	char *alts[6];
-	int nalt;
-	size_t start;		/* line indexes */
-	size_t end;
-	bool panicked;
-	bool corrupted;
-	struct dc_span *stack;	/* spans of the log's text */
-	int nstack;
-	/* no span needs a JSON escape (found by the thread that made it) */
-	bool stack_plain;
-	bool known;		/* in the baseline */
-};
-
-struct dc_msg {
-	size_t line;
-	int level;
-	bool known;
-};
-
-struct dc_result {
-	struct dc_crash *crashes;
-	int ncrash;
-	struct dc_msg *msgs;
-	size_t nmsg;
-	size_t counts[8];
-	size_t benign;
-	struct dc_span **span_blocks;	/* storage of the crashes' stacks */
-	int nspan_blocks;
-	size_t span_used;		/* spans used in the last block */
-};
-
-void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res);
-void dc_result_free(struct dc_result *res);
-/* Apply the normalization rules to a title or message (new string). */
-char *dc_normalize(struct dc_rules *r, const char *s);
 
 #endif
