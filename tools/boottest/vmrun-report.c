@@ -507,8 +507,31 @@ static void write_junit_tap(const struct vm_opts *o, const struct vm_facts *f,
 		free(tc[k].msg);
 }
 
+/*
+ * RUN/report.html by report-html (a page of the run for people); returns
+ * its path, or NULL when the tool is not there or failed (said on stderr).
+ */
+static char *write_page(const struct vm_opts *o, const struct vm_facts *f)
+{
+	char *tool = vm_tool_path(o, "report-html");
+	char *argv[3] = { tool, f->run_dir, NULL };
+	char *page = NULL;
+	int rc;
+
+	if (!tool)
+		return NULL;
+	rc = bt_run(argv);
+	if (rc == 0)
+		page = bt_path_join(f->run_dir, "report.html");
+	else
+		bt_warn("report-html failed (%d): no report.html", rc);
+	free(tool);
+	return page;
+}
+
 static void summary(const struct vm_opts *o, const struct vm_facts *f,
-		    const struct vm_guest *g, const struct verdict *v)
+		    const struct vm_guest *g, const struct verdict *v,
+		    const char *page)
 {
 	size_t ncrash = v->crashes ? json_object_array_length(v->crashes) : 0, i;
 
@@ -543,6 +566,8 @@ static void summary(const struct vm_opts *o, const struct vm_facts *f,
 		printf("boottest: last console lines:\n%s", f->last_lines);
 	vm_postmortem_summary(o, f, v->crashes);
 	printf("boottest: results in %s\n", f->run_dir);
+	if (page)
+		printf("boottest: report %s\n", page);
 	fflush(stdout);
 }
 
@@ -556,6 +581,7 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	char *kout = bt_path_join(f->run_dir, "classify-kmsg.json");
 	char *res = bt_path_join(f->run_dir, "result.json");
 	struct json_object *kj = NULL;
+	char *page;
 
 	if (f->qemu_started) {
 		pid_t cpid = f->cls_pid, kpid = f->kcls_pid;
@@ -590,7 +616,9 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	decide(o, f, g, &v);
 	write_json(o, f, g, &v, res);
 	write_junit_tap(o, f, g, &v);
-	summary(o, f, g, &v);
+	page = write_page(o, f);
+	summary(o, f, g, &v, page);
+	free(page);
 
 	if (v.crashes)
 		json_object_put(v.crashes);
