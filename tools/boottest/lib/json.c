@@ -1,6 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /* JSON documents through json-c. */
 #include <errno.h>
+#include <math.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -162,6 +163,27 @@ void bt_json_add_double(struct json_object *o, const char *key, double v)
 	json_object_object_add(o, key, json_object_new_double(v));
 }
 
+struct json_object *bt_json_new_fixed(double v, int digits)
+{
+	char buf[64];
+	int n;
+
+	if (!isfinite(v) || digits < 1 || digits > 17)
+		return json_object_new_double(v);
+	n = snprintf(buf, sizeof(buf), "%.*f", digits, v);
+	if (n <= 0 || n >= (int)sizeof(buf))
+		return json_object_new_double(v);
+	while (buf[n - 1] == '0' && buf[n - 2] != '.')
+		buf[--n] = '\0';
+	return json_object_new_double_s(v, buf);
+}
+
+void bt_json_add_fixed(struct json_object *o, const char *key, double v,
+		       int digits)
+{
+	json_object_object_add(o, key, bt_json_new_fixed(v, digits));
+}
+
 const char *bt_json_get_str(struct json_object *o, const char *key)
 {
 	struct json_object *v;
@@ -200,4 +222,15 @@ struct json_object *bt_json_get_array(struct json_object *o, const char *key)
 	    !json_object_is_type(v, json_type_array))
 		return NULL;
 	return v;
+}
+
+double bt_json_get_double(struct json_object *o, const char *key, double def)
+{
+	struct json_object *v;
+
+	if (!o || !json_object_object_get_ex(o, key, &v) ||
+	    !(json_object_is_type(v, json_type_double) ||
+	      json_object_is_type(v, json_type_int)))
+		return def;
+	return json_object_get_double(v);
 }

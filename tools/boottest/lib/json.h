@@ -33,11 +33,21 @@ void bt_json_add_str(struct json_object *o, const char *key, const char *s);
 void bt_json_add_int(struct json_object *o, const char *key, long long v);
 void bt_json_add_bool(struct json_object *o, const char *key, bool v);
 void bt_json_add_double(struct json_object *o, const char *key, double v);
+/*
+ * A number written with at most digits decimals, trailing zeros dropped
+ * but one kept ("2.954", "3.0"): the digits the measurement has, not the
+ * 17 of the nearest double (2.9540000000000002).
+ */
+struct json_object *bt_json_new_fixed(double v, int digits);
+void bt_json_add_fixed(struct json_object *o, const char *key, double v,
+		       int digits);
 
 /* Readers: NULL / default when absent or of another type. */
 const char *bt_json_get_str(struct json_object *o, const char *key);
 long long bt_json_get_int(struct json_object *o, const char *key, long long def);
 bool bt_json_get_bool(struct json_object *o, const char *key, bool def);
 struct json_object *bt_json_get_array(struct json_object *o, const char *key);
+/* An int or a double; def when absent or of another type. */
+double bt_json_get_double(struct json_object *o, const char *key, double def);
 
 #endif
