@@ -224,10 +224,11 @@ static void fs_baseline(FILE *f, struct json_object *fs)
 	fputs("</table>\n", f);
 }
 
-bool rh_fstests_write(FILE *f, const char *run_dir)
+bool rh_fstests_write(FILE *f, const char *run_dir, struct json_object *doc)
 {
 	char *p = bt_path_join(run_dir, "fstests.json");
-	struct json_object *fs = bt_is_file(p) ? bt_json_load(p, 64u << 20) : NULL;
+	struct json_object *fs = doc ? json_object_get(doc) :
+				 bt_is_file(p) ? bt_json_load(p, 64u << 20) : NULL;
 	struct json_object *tests = bt_json_get_array(fs, "tests");
 
 	free(p);

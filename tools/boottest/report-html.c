@@ -28,6 +28,7 @@
 #include "json.h"
 #include "path.h"
 #include "report-html.h"
+#include "result.h"
 
 /*
  * The console log read for the page (longer ones are cut, and the page says
@@ -63,9 +64,8 @@ static void print_usage(FILE *f)
 
 struct page {
 	const char *dir;
-	struct json_object *res;	/* result.json */
+	struct bt_result res;		/* result.json */
 	struct json_object *cls;	/* classify.json of the console */
-	struct json_object *crashes;	/* result.json's, else the classifier's */
 	char *logbuf;
 	size_t loglen;
 	bool log_cut;
@@ -80,17 +80,6 @@ static struct json_object *get_obj(struct json_object *o, const char *key)
 
 	return o && json_object_object_get_ex(o, key, &v) &&
 	       json_object_is_type(v, json_type_object) ? v : NULL;
-}
-
-static double get_num(struct json_object *o, const char *key, double def)
-{
-	struct json_object *v;
-
-	if (!o || !json_object_object_get_ex(o, key, &v) ||
-	    !(json_object_is_type(v, json_type_double) ||
-	      json_object_is_type(v, json_type_int)))
-		return def;
-	return json_object_get_double(v);
 }
 
 static struct json_object *load_json(const char *dir, const char *name)
@@ -143,56 +132,52 @@ static void __printf(3, 4) factf(FILE *f, const char *name, const char *fmt, ...
 
 static void banner(FILE *f, struct page *pg)
 {
-	struct json_object *r = pg->res, *k = get_obj(r, "kernel"),
-			   *q = get_obj(r, "qemu"), *init = get_obj(r, "init"),
-			   *cmd = get_obj(r, "cmd"), *fs = get_obj(r, "fstests");
-	const char *v = bt_json_get_str(r, "verdict");
-	const char *fb = bt_json_get_str(q, "kvm_fallback");
-	size_t nc = pg->crashes ? json_object_array_length(pg->crashes) : 0;
+	const struct bt_result *r = &pg->res;
+	struct json_object *fs = r->fstests;
 	char *qc, *qcmd = NULL;
 	size_t qlen = 0;
 
-	fprintf(f, "<header class=\"%s\">\n<h1>", verdict_class(v));
-	rh_escs(f, v ? v : "no result.json");
+	fprintf(f, "<header class=\"%s\">\n<h1>", verdict_class(r->verdict));
+	rh_escs(f, r->verdict);
 	fputs(": ", f);
-	rh_escs(f, bt_json_get_str(r, "reason"));
+	rh_escs(f, r->reason);
 	fputs("</h1>\n<div class=\"facts\">\n", f);
-	factf(f, "exit status", "%.0f", get_num(r, "exit_status", -1));
-	fact(f, "kernel", bt_json_get_str(k, "release"));
-	fact(f, "arch", bt_json_get_str(k, "arch"));
-	fact(f, "accel", bt_json_get_str(q, "accel"));
-	if (fb)
-		fact(f, "KVM fallback", fb);
-	factf(f, "duration", "%.1f s", get_num(r, "duration_s", -1));
-	if (bt_json_get_bool(init, "reached", false))
-		factf(f, "init reached at", "%.1f s", get_num(init, "seconds", -1));
-	else if (init)
+	factf(f, "exit status", "%d", r->exit_status);
+	fact(f, "kernel", r->kernel.release);
+	fact(f, "arch", r->kernel.arch);
+	fact(f, "accel", r->qemu.accel);
+	if (r->qemu.kvm_fallback)
+		fact(f, "KVM fallback", r->qemu.kvm_fallback);
+	factf(f, "duration", "%.1f s", r->duration_s);
+	if (r->init.reached)
+		factf(f, "init reached at", "%.1f s", r->init.seconds);
+	else
 		fact(f, "init", "not reached");
-	if (bt_json_get_bool(r, "timed_out", false))
-		factf(f, "timed out after", "%.0f s", get_num(r, "timeout_s", -1));
-	if (cmd && get_num(cmd, "status", -1) >= 0)
-		factf(f, "CMD status", "%.0f", get_num(cmd, "status", -1));
-	else if (cmd)
+	if (r->timed_out)
+		factf(f, "timed out after", "%ld s", r->timeout_s);
+	if (r->cmd.present && r->cmd.status >= 0)
+		factf(f, "CMD status", "%d", r->cmd.status);
+	else if (r->cmd.present)
 		fact(f, "CMD status", "none (it did not finish)");
+	if (r->tests.present)
+		factf(f, "TESTS", "%ld/%ld passed", r->tests.passed, r->tests.total);
 	if (fs)
 		fact(f, "fstests", bt_json_get_str(fs, "verdict"));
-	factf(f, "errors", "%.0f", get_num(r, "errors", 0));
-	factf(f, "warnings", "%.0f", get_num(r, "warnings", 0));
+	factf(f, "errors", "%ld", r->errors);
+	factf(f, "warnings", "%ld", r->warnings);
 	fputs("</div>\n", f);
-	if (nc) {
-		struct json_object *c = json_object_array_get_idx(pg->crashes, 0);
-
+	if (r->ncrashes) {
 		fputs("<div>first crash: <a href=\"#crash1\">", f);
-		rh_escs(f, bt_json_get_str(c, "title"));
+		rh_escs(f, r->crashes[0].title);
 		fputs("</a>", f);
-		if (nc > 1)
-			fprintf(f, " (%zu crashes)", nc);
+		if (r->ncrashes > 1)
+			fprintf(f, " (%zu crashes)", r->ncrashes);
 		fputs("</div>\n", f);
 	}
 	fputs("</header>\n<section>\n", f);
-	if (cmd) {
+	if (r->cmd.present) {
 		fputs("<h3>CMD</h3><pre class=\"cmd\">", f);
-		rh_escs(f, bt_json_get_str(cmd, "command"));
+		rh_escs(f, r->cmd.command);
 		fputs("</pre>\n", f);
 	}
 	qc = bt_path_join(pg->dir, "qemu.cmdline");
@@ -219,92 +204,86 @@ static bool frame_is(const char *frame, const char *func)
 	return strlen(func) == n && !strncmp(frame, func, n);
 }
 
-static void crash_stack(FILE *f, struct json_object *c)
+static void crash_stack(FILE *f, const struct bt_result_crash *c)
 {
-	struct json_object *st = bt_json_get_array(c, "stack");
-	struct json_object *src = bt_json_get_array(c, "stack_sources");
-	const char *title_frame = bt_json_get_str(c, "frame");
-	size_t n = st ? json_object_array_length(st) : 0, i;
 	bool marked = false;
+	size_t i, k;
 
-	if (!n)
+	if (!c->nstack)
 		return;
 	fputs("<table><tr><th>#</th><th>frame</th><th>source</th></tr>\n", f);
-	for (i = 0; i < n; i++) {
-		const char *fr = json_object_get_string(json_object_array_get_idx(st, i));
-		struct json_object *s = src ? json_object_array_get_idx(src, i) : NULL;
-		struct json_object *inl = bt_json_get_array(s, "inlined");
-		bool first = !marked && frame_is(fr, title_frame);
-		size_t k;
+	for (i = 0; i < c->nstack; i++) {
+		const struct bt_result_source *s = i < c->nsources ? &c->sources[i] : NULL;
+		bool first = !marked && frame_is(c->stack[i], c->frame);
 
 		marked |= first;
 		fprintf(f, "<tr%s><td>%zu</td><td><code>", first ? " class=\"first\"" : "", i);
-		rh_escs(f, fr);
+		rh_escs(f, c->stack[i]);
 		fputs("</code></td><td><code>", f);
-		for (k = 0; inl && k < json_object_array_length(inl); k++) {
-			struct json_object *e = json_object_array_get_idx(inl, k);
-
-			rh_escs(f, bt_json_get_str(e, "function"));
+		for (k = 0; s && k < s->ninlined; k++) {
+			rh_escs(f, s->inlined[k].function);
 			fputs(" (inlined) ", f);
-			rh_escs(f, bt_json_get_str(e, "source"));
+			rh_escs(f, s->inlined[k].source);
 			fputs("<br>", f);
 		}
-		rh_escs(f, bt_json_get_str(s, "source"));
+		if (s)
+			rh_escs(f, s->source);
 		fputs("</code></td></tr>\n", f);
 	}
 	fputs("</table>\n", f);
-	if (title_frame)
+	if (marked)
 		fputs("<p class=\"muted\">highlighted: the frame the title names</p>\n", f);
-	if (!src)
+	if (!c->nsources)
 		fputs("<p class=\"muted\">no file:line: the run had no vmlinux with debug info (VMLINUX=, or the symbols profile)</p>\n", f);
 }
 
 /* Many crashes: one row each; the first CRASHES_SHOWN in full below. */
-static void crash_table(FILE *f, struct json_object *a)
+static void crash_table(FILE *f, const struct bt_result *r)
 {
-	size_t n = json_object_array_length(a), i;
+	size_t i;
 
 	fprintf(f, "<details><summary>%zu crashes: the first %d in full below, all of them in this table</summary>\n",
-		n, CRASHES_SHOWN);
+		r->ncrashes, CRASHES_SHOWN);
 	fputs("<table><tr><th>#</th><th>category</th><th>title</th><th>console</th></tr>\n", f);
-	for (i = 0; i < n; i++) {
-		struct json_object *c = json_object_array_get_idx(a, i);
-		long s = bt_json_get_int(c, "start_line", 0);
+	for (i = 0; i < r->ncrashes; i++) {
+		const struct bt_result_crash *c = &r->crashes[i];
 
 		fprintf(f, "<tr><td>%zu</td><td>", i + 1);
-		rh_escs(f, bt_json_get_str(c, "category"));
+		rh_escs(f, c->category);
 		fputs("</td><td>", f);
-		rh_escs(f, bt_json_get_str(c, "title"));
-		fprintf(f, "</td><td><a href=\"#L%ld\">line %ld</a></td></tr>\n", s, s);
+		rh_escs(f, c->title);
+		fprintf(f, "</td><td><a href=\"#L%ld\">line %ld</a></td></tr>\n",
+			c->start_line, c->start_line);
 	}
 	fputs("</table></details>\n", f);
 }
 
 static void crashes(FILE *f, struct page *pg)
 {
-	size_t n = pg->crashes ? json_object_array_length(pg->crashes) : 0, i;
+	const struct bt_result *r = &pg->res;
+	size_t i;
 
-	if (!n)
+	if (!r->ncrashes)
 		return;
 	fputs("<h2>Crashes</h2>\n<section>\n", f);
-	if (n > CRASHES_SHOWN)
-		crash_table(f, pg->crashes);
-	for (i = 0; i < n && i < CRASHES_SHOWN; i++) {
-		struct json_object *c = json_object_array_get_idx(pg->crashes, i);
-		long s = bt_json_get_int(c, "start_line", 0);
-		long e = bt_json_get_int(c, "end_line", s);
-		long l;
+	if (r->ncrashes > CRASHES_SHOWN)
+		crash_table(f, r);
+	for (i = 0; i < r->ncrashes && i < CRASHES_SHOWN; i++) {
+		const struct bt_result_crash *c = &r->crashes[i];
+		long s = c->start_line, e = c->end_line >= s ? c->end_line : s, l;
 
 		fprintf(f, "<div class=\"crash\" id=\"crash%zu\"><h3><span class=\"cat\">", i + 1);
-		rh_escs(f, bt_json_get_str(c, "category"));
+		rh_escs(f, c->category);
 		fputs("</span>", f);
-		rh_escs(f, bt_json_get_str(c, "title"));
+		rh_escs(f, c->title);
+		if (c->is_new >= 0)
+			fputs(c->is_new ? " <b>(new against the baseline)</b>" :
+			      " <span class=\"muted\">(known: in the baseline)</span>", f);
 		fputs("</h3>\n", f);
 		if (s > 0)
 			fprintf(f, "<p>console lines <a href=\"#L%ld\">%ld</a>-%ld%s%s</p>\n",
-				s, s, e,
-				bt_json_get_bool(c, "panicked", false) ? ", the kernel panicked" : "",
-				bt_json_get_bool(c, "corrupted", false) ? ", report corrupted" : "");
+				s, s, e, c->panicked ? ", the kernel panicked" : "",
+				c->corrupted ? ", report corrupted" : "");
 		crash_stack(f, c);
 		if (s > 0 && s <= (long)pg->log.n) {
 			fputs("<details open><summary>report lines</summary><pre class=\"log\">", f);
@@ -351,8 +330,8 @@ static void issues(FILE *f, struct page *pg)
 	size_t i;
 
 	fputs("<h2>Errors and warnings</h2>\n<section>\n", f);
-	fprintf(f, "<p>result.json: %.0f error and %.0f warning messages (the classifier's count, of kmsg.log when it came home).</p>\n",
-		get_num(pg->res, "errors", 0), get_num(pg->res, "warnings", 0));
+	fprintf(f, "<p>result.json: %ld error and %ld warning messages (the classifier's count, of kmsg.log when it came home).</p>\n",
+		pg->res.errors, pg->res.warnings);
 	if (cnt) {
 		fputs("<table><tr><th>console lines by level</th>", f);
 		for (i = 0; i < 6; i++)
@@ -371,27 +350,25 @@ static void issues(FILE *f, struct page *pg)
 
 static void timeline_section(FILE *f, struct page *pg)
 {
-	struct json_object *init = get_obj(pg->res, "init");
 	struct rh_log kmsg = { 0 };
 	char *kp = bt_path_join(pg->dir, "kmsg.log"), *kbuf = NULL;
-	size_t klen = 0, i, n = pg->crashes ? json_object_array_length(pg->crashes) : 0;
+	size_t klen = 0, i;
 	struct json_object *w = bt_json_get_array(pg->cls, "warnings");
-	double init_s = get_num(init, "seconds", -1);
+	double init_s = pg->res.init.reached ? pg->res.init.seconds : -1;
 	int e;
 
 	pg->tl.offset = -1;
-	pg->tl.qemu_end = get_num(pg->res, "duration_s", -1);
+	pg->tl.qemu_end = pg->res.duration_s > 0 ? pg->res.duration_s : -1;
 	rh_timeline_scan(&pg->tl, &pg->log);
 	if (init_s >= 0 && pg->tl.init_uptime >= 0)
 		pg->tl.offset = init_s - pg->tl.init_uptime;
 	if (pg->tl.offset < 0)
 		pg->tl.qemu_end = -1;
-	for (i = 0; i < n; i++) {
-		struct json_object *c = json_object_array_get_idx(pg->crashes, i);
-		long s = bt_json_get_int(c, "start_line", 0);
+	for (i = 0; i < pg->res.ncrashes; i++) {
+		const struct bt_result_crash *c = &pg->res.crashes[i];
 
-		rh_timeline_add(&pg->tl, bt_json_get_str(c, "title"),
-				rh_log_ts(&pg->log, s), s, RH_EV_CRASH);
+		rh_timeline_add(&pg->tl, c->title, rh_log_ts(&pg->log, c->start_line),
+				c->start_line, RH_EV_CRASH);
 	}
 	for (i = 0; w && i < json_object_array_length(w) && i < 40; i++) {
 		struct json_object *x = json_object_array_get_idx(w, i);
@@ -522,15 +499,14 @@ static void files_section(FILE *f, const char *dir)
 
 static void console_section(FILE *f, struct page *pg)
 {
-	size_t i, n = pg->crashes ? json_object_array_length(pg->crashes) : 0;
 	struct json_object *a = bt_json_get_array(pg->cls, "errors");
+	size_t i;
 
-	for (i = 0; i < n; i++) {
-		struct json_object *c = json_object_array_get_idx(pg->crashes, i);
-		long s = bt_json_get_int(c, "start_line", 0);
+	for (i = 0; i < pg->res.ncrashes; i++) {
+		const struct bt_result_crash *c = &pg->res.crashes[i];
 
-		if (s > 0)
-			rh_log_mark(&pg->log, s, bt_json_get_int(c, "end_line", s), RH_CRASH);
+		if (c->start_line > 0)
+			rh_log_mark(&pg->log, c->start_line, c->end_line, RH_CRASH);
 	}
 	for (i = 0; a && i < json_object_array_length(a); i++) {
 		long l = bt_json_get_int(json_object_array_get_idx(a, i), "line", 0);
@@ -549,18 +525,22 @@ static void console_section(FILE *f, struct page *pg)
 static int run_page(const char *dir, const char *out)
 {
 	struct page pg = { .dir = dir };
-	char *lp = bt_path_join(dir, "console.log"), *title;
+	char *lp = bt_path_join(dir, "console.log"), *title, *rp;
 	struct bt_atomic at;
 	FILE *f;
 	int ret = 0;
 
-	pg.res = load_json(dir, "result.json");
-	if (!pg.res) {
+	rp = bt_path_join(dir, "result.json");
+	if (!bt_is_file(rp) || bt_result_read(rp, &pg.res) < 0) {
+		if (!bt_is_file(rp))
+			bt_err("%s: no result.json (not a run directory of make boottest)", dir);
+		bt_result_free(&pg.res);
+		free(rp);
 		free(lp);
-		return bt_error("%s: no result.json (not a run directory of make boottest)", dir);
+		return -1;
 	}
+	free(rp);
 	pg.cls = load_json(dir, "classify.json");
-	pg.crashes = bt_json_get_array(pg.res, "crashes");
 	if (bt_read_file(lp, &pg.logbuf, &pg.loglen, LOG_MAX, &pg.log_cut) < 0)
 		pg.logbuf = NULL, pg.loglen = 0;
 	rh_log_parse(&pg.log, pg.logbuf ? pg.logbuf : "", pg.loglen);
@@ -576,16 +556,15 @@ static int run_page(const char *dir, const char *out)
 		goto done;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
-	title = bt_asprintf("boottest %s: %s",
-			    bt_json_get_str(pg.res, "verdict") ?: "?",
-			    bt_json_get_str(pg.res, "reason") ?: "");
+	title = bt_asprintf("boottest %s: %s", pg.res.verdict ?: "?",
+			    pg.res.reason ?: "");
 	rh_page_start(f, title);
 	free(title);
 	banner(f, &pg);
 	timeline_section(f, &pg);
 	crashes(f, &pg);
 	issues(f, &pg);
-	rh_fstests_write(f, dir);
+	rh_fstests_write(f, dir, pg.res.fstests);
 	console_section(f, &pg);
 	files_section(f, dir);
 	rh_page_end(f);
@@ -606,7 +585,7 @@ done:
 	rh_log_free(&pg.log);
 	free(pg.logbuf);
 	free(lp);
-	json_object_put(pg.res);
+	bt_result_free(&pg.res);
 	if (pg.cls)
 		json_object_put(pg.cls);
 	return ret;

@@ -97,8 +97,11 @@ void rh_timeline_free(struct rh_timeline *t);
 
 /* ---- fstests and bisect sections ---- */
 
-/* The fstests section from fstests-results' JSON; false when absent. */
-bool rh_fstests_write(FILE *f, const char *run_dir);
+/*
+ * The fstests section from fstests-results' document: doc (result.json's
+ * "fstests"), else RUN/fstests.json; false when neither is there.
+ */
+bool rh_fstests_write(FILE *f, const char *run_dir, struct json_object *doc);
 /* A page for a bisect directory (steps, git-bisect.out, step logs). */
 int rh_bisect_page(const char *dir, const char *out);
 /* The page's head (title escaped) and its end. */
