@@ -19,8 +19,10 @@
 #define RIGHT	14
 #define BAR_Y	34
 #define BAR_H	20
-#define AXIS_Y	118
-#define IC_Y	150
+#define AXIS_Y	128
+#define IC_Y	172
+#define LABEL_ROWS	4
+#define CHAR_W	6	/* width of a label character (11px sans) */
 #define IC_H	15
 
 static const char *const phase_fill[] = {
@@ -68,6 +70,7 @@ static void svg_text(FILE *f, int x, int y, const char *anchor, const char *fill
 
 static void phases(FILE *f, const struct rh_timeline *t, const struct axis *a)
 {
+	int row_end[LABEL_ROWS] = { -1000, -1000, -1000, -1000 };
 	double prev = t->offset >= 0 ? 0 : a->t0;
 	const char *prev_label = t->offset >= 0 ? "QEMU start" : NULL;
 	int i, k = 0;
@@ -96,19 +99,25 @@ static void phases(FILE *f, const struct rh_timeline *t, const struct axis *a)
 		prev = at;
 		prev_label = e ? e->label : NULL;
 	}
-	/* milestone lines, labels on three staggered rows */
-	for (i = 0, k = 0; i < t->nev; i++) {
+	/* milestone lines; each label on the first of 4 rows where it fits */
+	for (i = 0; i < t->nev; i++) {
 		const struct rh_event *e = &t->ev[i];
-		int x = xof(a, host(a, e->ts)), y = BAR_Y + BAR_H + 14 + 13 * (k++ % 3);
+		int x = xof(a, host(a, e->ts)), x0, y, row, len;
 		char lab[96];
 
 		if (e->kind != RH_EV_MILESTONE)
 			continue;
+		len = snprintf(lab, sizeof(lab), "%s %.2f s", e->label, host(a, e->ts));
+		len = len * CHAR_W;
+		x0 = x > W - 160 ? x - len : x < 160 ? x : x - len / 2;
+		for (row = 0; row < LABEL_ROWS - 1 && x0 < row_end[row] + 6; row++)
+			;
+		row_end[row] = x0 + len;
+		y = BAR_Y + BAR_H + 14 + 13 * row;
 		fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#333\" stroke-dasharray=\"2,2\"/>\n",
 			x, BAR_Y - 4, x, y - 9);
-		snprintf(lab, sizeof(lab), "%s %.2f s", e->label, host(a, e->ts));
 		svg_text(f, x, y, x > W - 160 ? "end" : x < 160 ? "start" : "middle",
-		     "#222", lab);
+			 "#222", lab);
 	}
 	if (t->offset >= 0) {
 		svg_text(f, LEFT, BAR_Y - 8, "start", "#222", "QEMU start");
