@@ -61,9 +61,16 @@ static char *relative(const char *from, const char *to)
 	return sb_detach(&r);
 }
 
-static void href_esc(FILE *f, const char *s)
+static void log_link(FILE *f, const char *dir, const char *name, const char *what)
 {
-	rh_escs(f, s);
+	char *p = bt_path_join(dir, name);
+
+	if (bt_is_file(p)) {
+		fputs("<a href=\"", f);
+		rh_href(f, name);
+		fprintf(f, "\">%s</a> ", what);
+	}
+	free(p);
 }
 
 static char *read_text(const char *dir, const char *name)
@@ -87,12 +94,13 @@ static void step_row(FILE *f, const char *dir, const char *out_text, int n,
 	char *boot = read_text(dir, blog), *titles = NULL;
 	const char *p;
 
-	subject = last_after(out_text, pre);
 	/* "step N: REV SUBJECT" then "step N: REV: ANSWER" */
 	{
-		char *colon = bt_asprintf("%s: ", pre);
+		char *space = bt_asprintf("%s ", pre), *colon = bt_asprintf("%s: ", pre);
 
+		subject = last_after(out_text, space);
 		answer = last_after(out_text, colon);
+		free(space);
 		free(colon);
 	}
 	if (boot) {
@@ -112,8 +120,7 @@ static void step_row(FILE *f, const char *dir, const char *out_text, int n,
 	fprintf(f, "<tr><td>%d</td><td><code>", n);
 	rh_escs(f, rev);
 	fputs("</code></td><td>", f);
-	if (subject && subject[0] == ' ')
-		rh_escs(f, subject + 1);
+	rh_escs(f, subject);
 	fputs("</td><td class=\"", f);
 	fputs(!answer ? "" : !strncmp(answer, "good", 4) ? "pass" :
 	      !strncmp(answer, "bad", 3) ? "fail" : "notrun", f);
@@ -134,17 +141,15 @@ static void step_row(FILE *f, const char *dir, const char *out_text, int n,
 			char *rel = relative(dir, page);
 
 			fputs("<a href=\"", f);
-			href_esc(f, rel);
+			rh_href(f, rel);
 			fputs("\">run page</a> ", f);
 			free(rel);
 		}
 		free(page);
 	}
-	fputs("<a href=\"", f);
-	href_esc(f, blog);
-	fputs("\">boot log</a> <a href=\"", f);
-	href_esc(f, klog);
-	fputs("\">build log</a></td></tr>\n", f);
+	log_link(f, dir, blog, "boot log");
+	log_link(f, dir, klog, "build log");
+	fputs("</td></tr>\n", f);
 	free(pre);
 	free(subject);
 	free(answer);

@@ -43,6 +43,23 @@ void rh_escs(FILE *f, const char *s)
 		rh_esc(f, s, strlen(s));
 }
 
+void rh_href(FILE *f, const char *path)
+{
+	static const char hex[] = "0123456789ABCDEF";
+	const unsigned char *p;
+
+	for (p = (const unsigned char *)path; *p; p++) {
+		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
+		    (*p >= '0' && *p <= '9') || strchr("-._/~", *p)) {
+			fputc(*p, f);
+		} else {
+			fputc('%', f);
+			fputc(hex[*p >> 4], f);
+			fputc(hex[*p & 15], f);
+		}
+	}
+}
+
 void rh_num(FILE *f, unsigned long v)
 {
 	char b[24];

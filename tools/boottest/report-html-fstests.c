@@ -111,6 +111,15 @@ static int by_time(const void *a, const void *b)
 	return (x < y) - (x > y);
 }
 
+static const char *status_fill(const char *st)
+{
+	if (st && !strcmp(st, "pass"))
+		return "#66bb6a";
+	if (st && !strcmp(st, "notrun"))
+		return "#bdbdbd";
+	return "#ef5350";
+}
+
 static void slowest(FILE *f, struct json_object *tests)
 {
 	size_t nt = json_object_array_length(tests), n, i;
@@ -138,7 +147,7 @@ static void slowest(FILE *f, struct json_object *tests)
 		rh_escs(f, bt_json_get_str(t[i], "name"));
 		fprintf(f, "</text><rect x=\"236\" y=\"%zu\" width=\"%d\" height=\"13\" fill=\"%s\"/>",
 			i * 18 + 5, w > 1 ? w : 1,
-			!strcmp(bt_json_get_str(t[i], "status") ?: "", "pass") ? "#66bb6a" : "#ef5350");
+			status_fill(bt_json_get_str(t[i], "status")));
 		fprintf(f, "<text x=\"%d\" y=\"%zu\" font-size=\"12\">%lld s</text>\n",
 			242 + w, i * 18 + 16, s);
 	}

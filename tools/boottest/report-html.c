@@ -134,13 +134,22 @@ static void banner(FILE *f, struct page *pg)
 {
 	const struct bt_result *r = &pg->res;
 	struct json_object *fs = r->fstests;
+	const char *fsv = fs ? bt_json_get_str(fs, "verdict") : NULL;
+	const char *cls = verdict_class(r->verdict);
 	char *qc, *qcmd = NULL;
 	size_t qlen = 0;
 
-	fprintf(f, "<header class=\"%s\">\n<h1>", verdict_class(r->verdict));
+	/* a kernel that stayed healthy under failing fstests: orange, not green */
+	if (fsv && strcmp(fsv, "pass") && !strcmp(cls, "v-clean"))
+		cls = "v-failed";
+	fprintf(f, "<header class=\"%s\">\n<h1>", cls);
 	rh_escs(f, r->verdict);
 	fputs(": ", f);
 	rh_escs(f, r->reason);
+	if (fsv) {
+		fputs("; fstests: ", f);
+		rh_escs(f, fsv);
+	}
 	fputs("</h1>\n<div class=\"facts\">\n", f);
 	factf(f, "exit status", "%d", r->exit_status);
 	fact(f, "kernel", r->kernel.release);
@@ -419,23 +428,6 @@ static void timeline_section(FILE *f, struct page *pg)
 
 /* ---- the run directory's files ---- */
 
-static void href(FILE *f, const char *path)
-{
-	static const char hex[] = "0123456789ABCDEF";
-	const unsigned char *p;
-
-	for (p = (const unsigned char *)path; *p; p++) {
-		if ((*p >= 'a' && *p <= 'z') || (*p >= 'A' && *p <= 'Z') ||
-		    (*p >= '0' && *p <= '9') || strchr("-._/~", *p)) {
-			fputc(*p, f);
-		} else {
-			fputc('%', f);
-			fputc(hex[*p >> 4], f);
-			fputc(hex[*p & 15], f);
-		}
-	}
-}
-
 static int name_cmp(const void *a, const void *b)
 {
 	return strcmp(*(char *const *)a, *(char *const *)b);
@@ -471,7 +463,7 @@ static void list_files(FILE *f, const char *dir, const char *rel, int depth,
 		} else if (*left > 0) {
 			(*left)--;
 			fputs("<li><a href=\"", f);
-			href(f, names[i]);
+			rh_href(f, names[i]);
 			fputs("\">", f);
 			rh_escs(f, names[i]);
 			fprintf(f, "</a> <span class=\"muted\">%lld bytes</span></li>\n",

@@ -19,6 +19,8 @@
 void rh_esc(FILE *f, const char *s, size_t n);
 /* The same for a NUL-terminated string; NULL writes nothing. */
 void rh_escs(FILE *f, const char *s);
+/* A relative path as a URL: bytes but [A-Za-z0-9._/~-] percent-encoded. */
+void rh_href(FILE *f, const char *path);
 /* A decimal number, faster than fprintf in the console's loop. */
 void rh_num(FILE *f, unsigned long v);
 /* Does the page text contain only tags this writer makes (rh_tags_ok)? */
