@@ -229,13 +229,14 @@ static void crash_stack(FILE *f, const struct bt_result_crash *c)
 		fprintf(f, "<tr%s><td>%zu</td><td><code>", first ? " class=\"first\"" : "", i);
 		rh_escs(f, c->stack[i]);
 		fputs("</code></td><td><code>", f);
+		/* an inlining chain as ksymbolize prints it: innermost first */
 		for (k = 0; s && k < s->ninlined; k++) {
 			rh_escs(f, s->inlined[k].function);
-			fputs(" (inlined) ", f);
+			fputc(' ', f);
 			rh_escs(f, s->inlined[k].source);
-			fputs("<br>", f);
+			fputs(k + 1 < s->ninlined ? " [inline]<br>" : "", f);
 		}
-		if (s)
+		if (s && !s->ninlined)
 			rh_escs(f, s->source);
 		fputs("</code></td></tr>\n", f);
 	}
