@@ -232,7 +232,10 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 # the environment); vmrun owns their defaults and checks them.
 bt-vm-settings = $(if $(MEM),--mem '$(MEM)') $(if $(CPUS),--cpus '$(CPUS)') \
 	$(if $(TIMEOUT),--timeout '$(TIMEOUT)')
-export BT_APPEND := $(APPEND)
+# BOOT_TIMELINE=1: initcall_debug, so that report.html draws the slowest
+# initcalls (printed at KERN_DEBUG: kmsg.log has them, the console does not;
+# a log buffer large enough to keep every one of them until it is read).
+export BT_APPEND := $(strip $(APPEND) $(if $(filter 1,$(BOOT_TIMELINE)),initcall_debug log_buf_len=8M))
 export BT_QEMU_OPTS := $(QEMU_OPTS)
 export BT_CMD := $(CMD)
 
@@ -601,6 +604,19 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-profile-ok) $(bt-boot-rootfs) $(bt-bootimg) $
 		|| { rc=$$?; echo "boottest: exit status $$rc" >&2; exit $$rc; }
 endif # BT_STAGE
 
+# make boottest-report [RUN=dir]: write RUN/report.html again (default: the
+# latest run; a bisect directory gets its page of steps).  vmrun, fstests-vm
+# and boottest-bisect write it at the end of every run.
+BOOTTEST_GOALS += boottest-report
+
+bt-report-run := $(if $(RUN),$(abspath $(RUN)),$(bt-runs)/latest)
+
+PHONY += boottest-report
+boottest-report: bt-tools-built
+	$(bt-Q)[ -d $(bt-report-run) ] || { echo 'boottest-report: error: $(bt-report-run): no such run directory (make boottest first, or give RUN=dir)' >&2; exit 2; }
+	$(bt-Q)$(bt-tools)/report-html $(bt-report-run)
+	$(bt-Q)echo "boottest-report: $$(readlink -f $(bt-report-run))/report.html"
+
 # --------------------------------------------------------------- fstests ----
 # make fstests-vm FSTESTS=/path/to/built/fstests [FSTYP=ext4|ext3|ext2|xfs|btrfs]
 #   [TESTS='-g quick' | TESTS='generic/001 ext4/003'] [EXCLUDE=file]
@@ -667,6 +683,8 @@ boottest-help:
 	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
 	@echo '                    EXTRA_MODULES=out-of-tree .ko files (modprobe NAME in CMD=)'
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='
+	@echo '                    BOOT_TIMELINE=1 (initcall_debug: slowest initcalls in report.html)'
+	@echo '  boottest-report - Write RUN/report.html again (RUN=dir, default: the latest run)'
 	@echo '  boottest-minimal  - BASE (default tinyconfig) + the boot profile + PROFILE='
 	@echo '                    from Kconfig.test, verified (exit 2 naming what is missing)'
 	@echo '  boottest-apply    - Merge the boot profile + PROFILE= into the existing .config'

@@ -218,6 +218,8 @@ diag "bisection in $((t1 - t0)) s"
 tree_restored "GOOD=A BAD=E"
 dir=$(readlink -f "$obj/.boottest/bisect/latest")
 like "$(cat "$dir/bisect.log" 2>&1)" "# first bad commit: \[$C\]" "git bisect log kept in .boottest/bisect/latest/bisect.log"
+like "$(cat "$dir/report.html" 2>&1)" "first bad commit: <code>$C</code>" "the bisection's report.html names C"
+like "$out" "boottest-bisect: report $dir/report.html" "... and the output names its path"
 steps=$(wc -l <"$dir/steps" 2>/dev/null)
 is "$(ls "$dir"/step-*.build.log 2>/dev/null | wc -l)/$(ls "$dir"/step-*.boot.log 2>/dev/null | wc -l)" \
 	"$steps/$steps" "a build and a boot log for each of the $steps steps"

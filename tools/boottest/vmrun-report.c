@@ -473,8 +473,31 @@ static void write_junit_tap(const struct vm_opts *o, const struct vm_facts *f,
 		free(tc[k].msg);
 }
 
+/*
+ * RUN/report.html by report-html (a page of the run for people); returns
+ * its path, or NULL when the tool is not there or failed (said on stderr).
+ */
+static char *write_page(const struct vm_opts *o, const struct vm_facts *f)
+{
+	char *tool = vm_tool_path(o, "report-html");
+	char *argv[3] = { tool, f->run_dir, NULL };
+	char *page = NULL;
+	int rc;
+
+	if (!tool)
+		return NULL;
+	rc = bt_run(argv);
+	if (rc == 0)
+		page = bt_path_join(f->run_dir, "report.html");
+	else
+		bt_warn("report-html failed (%d): no report.html", rc);
+	free(tool);
+	return page;
+}
+
 static void summary(const struct vm_opts *o, const struct vm_facts *f,
-		    const struct vm_guest *g, const struct bt_result *r)
+		    const struct vm_guest *g, const struct bt_result *r,
+		    const char *page)
 {
 	size_t i;
 
@@ -506,6 +529,8 @@ static void summary(const struct vm_opts *o, const struct vm_facts *f,
 		printf("boottest: last console lines:\n%s", f->last_lines);
 	vm_postmortem_summary(o, f, r);
 	printf("boottest: results in %s\n", f->run_dir);
+	if (page)
+		printf("boottest: report %s\n", page);
 	fflush(stdout);
 }
 
@@ -513,7 +538,7 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	      const struct vm_guest *g)
 {
 	char *res = bt_path_join(f->run_dir, "result.json");
-	char *cls_why = NULL;
+	char *cls_why = NULL, *page;
 	struct bt_result r;
 	int status;
 
@@ -524,10 +549,12 @@ int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	decide(o, f, g, cls_why, &r);
 	bt_result_write(res, &r);
 	write_junit_tap(o, f, g, &r);
-	summary(o, f, g, &r);
+	page = write_page(o, f);
+	summary(o, f, g, &r, page);
 	status = r.exit_status;
 	bt_result_free(&r);
 	free(cls_why);
+	free(page);
 	free(res);
 	return status;
 }
