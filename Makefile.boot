@@ -220,6 +220,9 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 #                run when the KVM boot shows no kernel line; vmrun-accel.c)
 #   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
 #   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
+#   RUNNER=lava  the boot as a LAVA job run by lava-run here (vmrun-lava.c);
+#                LAVA_JOB_ONLY=1 (or make boottest-lava-job) writes the job
+#                only, LAVA_ARTIFACTS_URL= its artifact URLs (default file://)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
 # kernel in $(bt-out)/kernel/<key>/: kinspect facts, extracted vmlinux (PVH
 # boot), initramfs with the root's modules.  vmrun's exit status: 0 clean,
@@ -243,9 +246,19 @@ bt-vmrun := $(bt-tools)/vmrun
 bt-kinspect := $(bt-tools)/kinspect
 bt-mkrootfs := $(bt-tools)/mkrootfs
 
-PHONY += boottest bt-boot-run
+PHONY += boottest bt-boot-run boottest-lava-job
 boottest: bt-tools-built bt-objtree-stub
 	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot BT_STAGE=boot bt-boot-run
+
+BOOTTEST_GOALS += boottest-lava-job
+boottest-lava-job: bt-tools-built bt-objtree-stub
+	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot BT_STAGE=boot LAVA_JOB_ONLY=1 bt-boot-run
+
+RUNNER ?= qemu
+export BT_LAVA_URL := $(LAVA_ARTIFACTS_URL)
+bt-runner-opts = $(if $(filter 1,$(LAVA_JOB_ONLY)),--lava-job-only --lava-url "$$BT_LAVA_URL",\
+	$(if $(filter lava,$(RUNNER)),--runner lava --lava-url "$$BT_LAVA_URL" \
+	--lava-device $(bt-srctree)/scripts/boottest/lava-device))
 
 ifeq ($(BT_STAGE),boot)
 # Second stage: the tools exist, so kernel facts can be read at parse time.
@@ -549,6 +562,7 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-boot-rootfs) $(bt-bootimg) $(bt-initrd)
 		$(if $(filter 1,$(DUMP)),--dump) \
 		$(if $(filter 1,$(GDB)),--gdb=$(if $(filter 0,$(GDB_WAIT)),nowait,wait)) \
 		$(if $(bt-vmlinux),--vmlinux '$(bt-vmlinux)') $(if $(bt-symmods),--modules-dir '$(bt-symmods)') \
+		$(bt-runner-opts) \
 		|| { rc=$$?; echo "boottest: exit status $$rc" >&2; exit $$rc; }
 endif # BT_STAGE
 
@@ -624,6 +638,8 @@ boottest-help:
 	@echo '                    ARCH=arm64 SYSROOT=dir (arm64 guest on an x86_64 host)'
 	@echo '                    EXTRA_MODULES=out-of-tree .ko files (modprobe NAME in CMD=)'
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='
+	@echo '                    RUNNER=lava (boot as a LAVA job through lava-run)'
+	@echo '  boottest-lava-job - Write the LAVA job of make boottest (no boot): LAVA_ARTIFACTS_URL='
 	@echo '  boottest-minimal  - BASE (default tinyconfig) + the boot profile + PROFILE='
 	@echo '                    from Kconfig.test, verified (exit 2 naming what is missing)'
 	@echo '  boottest-apply    - Merge the boot profile + PROFILE= into the existing .config'

@@ -84,7 +84,8 @@ static bool kvm_opens(const struct vm_arch *arch, char **why)
 	return true;
 }
 
-static char *cache_dir(void)
+/* $BOOTTEST_CACHE, else $XDG_CACHE_HOME/boottest, else ~/.cache/boottest. */
+char *vm_cache_dir(void)
 {
 	const char *c = getenv("BOOTTEST_CACHE"), *x, *h;
 
@@ -101,7 +102,7 @@ static char *cache_dir(void)
 
 char *vm_accel_record_path(void)
 {
-	char *dir = cache_dir(), *p;
+	char *dir = vm_cache_dir(), *p;
 
 	if (!dir)
 		return NULL;

@@ -22,6 +22,9 @@
  *   dump         DUMP=1: {path, size, load_bytes, vmcoreinfo, reason, seconds},
  *                or {path: null, why}
  *   gdb          GDB=1: {port, wait, command}
+ *   runner       "lava" when the boot was a LAVA job (else absent: QEMU)
+ *   lava         LAVA's own outcome, not the verdict: {result, error_msg,
+ *                error_type, seconds, cases: {action: result}}
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -417,6 +420,10 @@ static void write_json(const struct vm_opts *o, const struct vm_facts *f,
 	bt_json_add_str(c, "verdict", v->cls_verdict);
 	json_object_object_add(j, "classifier", c);
 	vm_postmortem_json(o, f, j);
+	if (f->lava) {
+		bt_json_add_str(j, "runner", "lava");
+		json_object_object_add(j, "lava", json_object_get(f->lava));
+	}
 	bt_json_save(path, j, true);
 	json_object_put(j);
 }

@@ -66,6 +66,11 @@ static void print_usage(FILE *fp)
 		"                    continues\n"
 		"  --vmlinux FILE    the kernel ELF with symbols (gdb, file:line in stacks)\n"
 		"  --modules-dir DIR  where NAME.ko with symbols are (its modules.order)\n"
+		"  --runner qemu|lava  qemu (default); lava: the boot as a LAVA job run\n"
+		"                    by lava-run on this host (RUN/job.yaml, RUN/lava/)\n"
+		"  --lava-job-only   write RUN/job.yaml (and keep RUN/results.ext4), no boot\n"
+		"  --lava-url URL    the job's artifact URLs: URL/<file> (default file://)\n"
+		"  --lava-device PROG  renders the device dictionary: PROG JOB > device.yaml\n"
 		"  --make-vars JSON  print kinspect --json facts as make variables\n"
 		"  -h, --help        this text\n"
 		"\n"
@@ -220,6 +225,10 @@ int main(int argc, char **argv)
 		{ "gdb", optional_argument, NULL, 'G' },
 		{ "vmlinux", required_argument, NULL, 'L' },
 		{ "modules-dir", required_argument, NULL, 'O' },
+		{ "runner", required_argument, NULL, 'N' },
+		{ "lava-job-only", no_argument, NULL, 'J' },
+		{ "lava-url", required_argument, NULL, 'W' },
+		{ "lava-device", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -327,6 +336,21 @@ int main(int argc, char **argv)
 		case 'O':
 			o.modules_dir = *optarg ? optarg : NULL;
 			break;
+		case 'N':
+			if (strcmp(optarg, "qemu") && strcmp(optarg, "lava"))
+				bt_die(BT_EXIT_USAGE, "RUNNER=%s: give qemu or lava",
+				       optarg);
+			o.lava = !strcmp(optarg, "lava");
+			break;
+		case 'J':
+			o.lava_job_only = true;
+			break;
+		case 'W':
+			o.lava_url = optarg;
+			break;
+		case 'E':
+			o.lava_device = optarg;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
@@ -386,7 +410,13 @@ int main(int argc, char **argv)
 		status = BT_EXIT_USAGE;
 		goto out;
 	}
-	if (vm_qemu_run(&o, arch, results, &f) < 0) {
+	if (o.lava_job_only) {
+		bt_cleanup_del(results);
+		status = vm_lava_job(&o, arch, results, &f) < 0 ? BT_EXIT_USAGE : 0;
+		goto out;
+	}
+	if ((o.lava ? vm_lava_run(&o, arch, results, &f) :
+	     vm_qemu_run(&o, arch, results, &f)) < 0) {
 		status = vm_report(&o, &f, &g);
 		goto out;
 	}
@@ -402,6 +432,8 @@ out:
 	free(f.kvm_fallback);
 	free(f.dump_why);
 	free(f.dump_path);
+	if (f.lava)
+		json_object_put(f.lava);
 	if (f.interrupted) {
 		int sig = vm_signal_pending();
 
