@@ -220,6 +220,7 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 #                run when the KVM boot shows no kernel line; vmrun-accel.c)
 #   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
 #   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
+#   KCIDB_ORIGIN=name  prefix of the ids in every run's kcidb.json (kcidb.c)
 #   RUNNER=lava  the boot as a LAVA job run by lava-run here (vmrun-lava.c);
 #                LAVA_JOB_ONLY=1 (or make boottest-lava-job) writes the job
 #                only, LAVA_ARTIFACTS_URL= its artifact URLs (default file://)
@@ -532,6 +533,14 @@ else
 bt-vmlinux := $(wildcard /usr/lib/debug/boot/vmlinux-$(bt-k-release))
 endif
 bt-symmods := $(or $(bt-symmods),$(wildcard /usr/lib/debug/lib/modules/$(bt-k-release)),$(bt-modules))
+
+# kcidb.json of every run (the kcidb tool, run by vmrun and fstests-vm):
+# the tree's git facts, the config and its name (the profiles when PROFILE=
+# is given, else the config file's name), KCIDB_ORIGIN= (default boottest).
+export KCIDB_ORIGIN
+export BT_SRCTREE := $(if $(KERNEL),,$(if $(filter y,$(bt-kernel-tree)),$(bt-srctree)))
+export BT_KCONFIG := $(bt-kconfig)
+export BT_CONFIG_NAME := $(if $(PROFILE),$(subst $(bt-space),+,$(strip $(bt-profiles))),$(notdir $(bt-kconfig)))
 
 # H4a's config check, when it exists, for tree kernels.
 bt-kconfig-check := $(wildcard $(bt-srctree)/scripts/boottest/kconfig)

@@ -6,7 +6,8 @@
  *
  * Makes DIR/<time>-<pid>/ (and DIR/latest), a results disk for the guest,
  * runs QEMU, reads the results back, classifies the console and writes
- * console.log, kmsg.log, result.json, junit.xml, result.tap, qemu.cmdline.
+ * console.log, kmsg.log, result.json, junit.xml, result.tap, qemu.cmdline,
+ * and kcidb.json (the kcidb tool).
  * Exit status: 0 clean, 1 the kernel or CMD/TESTS failed, 2 usage or
  * infrastructure (125 instead of 2 with --bisect).
  */
@@ -195,6 +196,27 @@ static int make_vars(const char *path)
 	make_var("ikconfig", bt_json_get_bool(j, "ikconfig", false) ? "y" : "");
 	json_object_put(j);
 	return 0;
+}
+
+/*
+ * Every run's KCIDB submission, RUN/kcidb.json, written by the kcidb tool
+ * from result.json (its options from the environment: KCIDB_ORIGIN,
+ * BT_SRCTREE, BT_KCONFIG, BT_CONFIG_NAME).  A failure is only a warning:
+ * the verdict stands.
+ */
+static void write_kcidb(const struct vm_opts *o, const char *run_dir)
+{
+	char *tool = vm_tool_path(o, "kcidb");
+	char *argv[3] = { tool, (char *)run_dir, NULL };
+	int status;
+
+	if (!tool)
+		return;
+	status = bt_run(argv);
+	if (status)
+		bt_warn("%s: kcidb.json not written (kcidb exited %d)", run_dir,
+			status);
+	free(tool);
 }
 
 int main(int argc, char **argv)
@@ -418,11 +440,13 @@ int main(int argc, char **argv)
 	if ((o.lava ? vm_lava_run(&o, arch, results, &f) :
 	     vm_qemu_run(&o, arch, results, &f)) < 0) {
 		status = vm_report(&o, &f, &g);
+		write_kcidb(&o, f.run_dir);
 		goto out;
 	}
 	if (!f.interrupted)
 		vm_guest_read_back(&o, f.run_dir, results, &g);
 	status = vm_report(&o, &f, &g);
+	write_kcidb(&o, f.run_dir);
 out:
 	bt_cleanup_now();
 	free(results);
