@@ -17,7 +17,8 @@
  *
  * LAVA copies file:// images into its job directory and removes them when
  * the job ends: the results disk the guest wrote is kept open from its copy
- * on and read back through that descriptor after lava-run exits.
+ * on and read back through that descriptor after lava-run exits
+ * (f->results_img, f->results_fd).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -566,22 +567,13 @@ int vm_lava_run(const struct vm_opts *o, const struct vm_arch *arch,
 	}
 	outcome(&r, f->duration_s);
 	if (r.results_fd >= 0) {
-		/* The copy the guest wrote replaces the disk vmrun made. */
-		char *src = bt_asprintf("/proc/self/fd/%d", r.results_fd);
-		int in = open(src, O_RDONLY | O_CLOEXEC);
-		int out = open(results_img, O_WRONLY | O_TRUNC | O_CLOEXEC);
-		char buf[65536];
-		ssize_t n;
-
-		while (in >= 0 && out >= 0 && (n = read(in, buf, sizeof(buf))) > 0)
-			if (bt_write_all(out, buf, n) < 0)
-				break;
-		if (in >= 0)
-			close(in);
-		if (out >= 0)
-			close(out);
-		close(r.results_fd);
-		free(src);
+		/*
+		 * The copy the guest wrote is read back through the descriptor
+		 * (by rootfs-extract, a child: this process's /proc entry).
+		 */
+		f->results_fd = r.results_fd;
+		f->results_img = bt_asprintf("/proc/%ld/fd/%d", (long)getpid(),
+					     r.results_fd);
 	} else if (r.qemu_ran) {
 		bt_warn("LAVA's copy of the results disk was not found in its log: the console only");
 	}

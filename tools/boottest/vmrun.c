@@ -258,7 +258,7 @@ int main(int argc, char **argv)
 		.arch = "x86_64", .mem = "1G", .cpus = 2, .timeout_s = 300,
 	};
 	struct vm_facts f = { .init_s = -1, .cls_pid = -1, .kcls_pid = -1,
-			      .cls_fd = -1, .kcls_fd = -1 };
+			      .cls_fd = -1, .kcls_fd = -1, .results_fd = -1 };
 	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
 	const struct vm_arch *arch;
 	bool print_accel = false;
@@ -444,7 +444,8 @@ int main(int argc, char **argv)
 		goto out;
 	}
 	if (!f.interrupted)
-		vm_guest_read_back(&o, f.run_dir, results, &g);
+		vm_guest_read_back(&o, f.run_dir,
+				   f.results_img ? f.results_img : results, &g);
 	status = vm_report(&o, &f, &g);
 	write_kcidb(&o, f.run_dir);
 out:
@@ -458,6 +459,9 @@ out:
 	free(f.dump_path);
 	if (f.lava)
 		json_object_put(f.lava);
+	if (f.results_fd >= 0)
+		close(f.results_fd);
+	free(f.results_img);
 	if (f.interrupted) {
 		int sig = vm_signal_pending();
 

@@ -108,6 +108,9 @@ struct vm_facts {
 	pid_t cls_pid, kcls_pid;
 	int cls_fd, kcls_fd;
 	struct json_object *lava; /* RUNNER=lava: LAVA's own outcome */
+	/* The results disk the guest wrote when not vmrun's (LAVA's copy). */
+	char *results_img;
+	int results_fd;		/* ... held open: -1 none */
 };
 
 /* Results read back from the results disk (guest-controlled data). */
