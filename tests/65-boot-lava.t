@@ -81,10 +81,20 @@ J=$(dirname "$(sed -n 's/^boottest: LAVA job: //p' "$T_TMP/job.log")")
 [ -s "$J/job.yaml" ] && [ -s "$J/results.ext4" ] && [ ! -e "$J/result.json" ]
 ok $? "it writes job.yaml and keeps the results disk, and no result" ||
 	diag "$(ls "$J"; cat "$T_TMP/job.log")"
+# (--validate leaves its job directory behind: this run's own id, removed)
+vid=boottest-validate-$$
 "$T_ROOT/scripts/boottest/lava-device" "$J/job.yaml" > "$T_TMP/device.yaml" &&
-	lava-run --validate --job-id 1 --output-dir "$T_TMP/validate" --device "$T_TMP/device.yaml" \
+	lava-run --validate --job-id "$vid" --output-dir "$T_TMP/validate" --device "$T_TMP/device.yaml" \
 		"$J/job.yaml" > "$T_TMP/validate.log" 2>&1
 ok $? "lava-run --validate accepts the job" || diag "$(grep -v progress "$T_TMP/validate.log" | tail -n 15)"
+rm -rf "/var/lib/lava/dispatcher/tmp/$vid"
+# A LAVA run's job id, and lava-run's directory, is its vmrun's pid.
+left=
+for d in "$O"/.boottest/runs/*/lava; do
+	r=${d%/lava}
+	[ -e "/var/lib/lava/dispatcher/tmp/${r##*-}" ] && left+=" ${r##*-}"
+done
+is "$left" "" "lava-run removed the job directories of this file's LAVA runs"
 make -s -f "$T_ROOT/Makefile.boot" boottest O="$O" LAVA_JOB_ONLY=1 \
 	LAVA_ARTIFACTS_URL=https://lab.example.org/boottest/ < /dev/null > "$T_TMP/job2.log" 2>&1
 J=$(dirname "$(sed -n 's/^boottest: LAVA job: //p' "$T_TMP/job2.log")")

@@ -403,6 +403,8 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return o.bisect ? 125 : BT_EXIT_USAGE;
 	}
+	if ((o.lava || o.lava_job_only) && (o.dump || o.gdb))
+		bt_die(BT_EXIT_USAGE, "RUNNER=lava: DUMP=1 and GDB=1 need QEMU's monitor and gdb stub, which a LAVA job does not give");
 	check_mem(o.mem);
 	arch = vm_arch_find(o.arch);
 	if (!arch)
