@@ -135,6 +135,50 @@ ok $? "SIGINT: the partial console log is kept"
 left=$(find "$run" -name 'results.ext4' -o -name '.*.tmp.*' -o -name '.results-stage')
 is "$left" "" "SIGINT: no temporary files left in the run directory"
 
+# --- a classifier that fails or hangs: an infrastructure error -----------
+# This checkout's vmrun run directly on the clean boot's kernel and root,
+# with a tools directory whose dmesg-classify is a stand-in script.
+direct_boot() { # NAME SCRIPT: sets D_RC, D_RUN, D_TOOLS
+	local name=$1 f k i root initrd
+	D_TOOLS=$T_TMP/tools-$name
+	mkdir -p "$D_TOOLS"
+	for f in "$BT_BIN"/*; do ln -s "$f" "$D_TOOLS/"; done
+	rm -f "$D_TOOLS/dmesg-classify"
+	printf '#!/bin/sh\n%s\n' "$2" > "$D_TOOLS/dmesg-classify"
+	chmod +x "$D_TOOLS/dmesg-classify"
+	k=$(jget "$clean_run/result.json" "['kernel']['path']")
+	i=$(jget "$clean_run/result.json" "['kernel']['initrd']")
+	root=$(python3 -c 'import json, sys
+argv = json.load(open(sys.argv[1]))["qemu"]["argv"]
+print([a for a in argv if "id=root" in a][0].split(",")[0][len("file="):])' \
+		"$clean_run/result.json")
+	initrd=()
+	[ "$i" = null ] || initrd=(--initrd "$i")
+	"$BT_BIN/vmrun" --kernel "$k" "${initrd[@]}" --rootfs "$root" \
+		--runs-dir "$T_TMP/runs-$name" --tools "$D_TOOLS" --arch x86_64 \
+		--timeout 240 --cmd true < /dev/null > "$T_TMP/$name.log" 2>&1
+	D_RC=$?
+	D_RUN=$(readlink -f "$T_TMP/runs-$name/latest")
+}
+direct_boot clsfail 'cat > /dev/null; exit 3'
+is "$D_RC" 2 "dmesg-classify exits 3: exit status 2" || diag "$(tail -5 "$T_TMP/clsfail.log")"
+r=$D_RUN/result.json
+is "$(jget "$r" "['verdict']")" infrastructure "... verdict infrastructure, no built-in stand-in"
+like "$(jget "$r" "['reason']")" "could not be classified: dmesg-classify exited with status 3 on .*console.log" \
+	"... the reason names the classifier and its status"
+is "$(jget "$r" "['crashes'].__len__()"),$(jget "$r" "['errors']")" "0,-1" "... no crash list, no counts"
+# It reads what it is given, then hangs: killed after the wait, named.
+direct_boot clshang 'echo $$ >> "$(dirname "$0")/pids"; [ "$2" = - ] && cat > /dev/null; exec sleep 900'
+is "$D_RC" 2 "dmesg-classify hangs: exit status 2" || diag "$(tail -5 "$T_TMP/clshang.log")"
+like "$(jget "$D_RUN/result.json" "['reason']")" "dmesg-classify did not finish .*console.log within 120 s; killed" \
+	"... the reason names the classifier's timeout"
+left=
+while read -r pid; do
+	kill -0 "$pid" 2> /dev/null && left+=" $pid" && kill "$pid"
+done < "$D_TOOLS/pids"
+[ -s "$D_TOOLS/pids" ] && [ -z "$left" ]
+ok $? "... and no hung classifier is left running" || diag "still running:$left"
+
 # --- TESTS=: BATS files run in the guest, TAP home ----------------------
 mkdir -p "$T_TMP/bats"
 cat > "$T_TMP/bats/guest.bats" <<'BATS'

@@ -40,7 +40,7 @@ is "$(jq -r '[.tests[] | "\(.name)=\(.status)"] | join(" ")' "$T_TMP/lo.json")" 
 # with the crash title, the rest not reached; regression against baseline.
 c=$data/crash
 "$fr" -o "$T_TMP/crash.json" --junit "$T_TMP/crash.xml" --console "$c/console.log" \
-	--kernel "$c/kernel.json" --baseline "$T_TMP/pass.json" "$c" > "$T_TMP/crash.out"
+	--kernel "$c/result.json" --baseline "$T_TMP/pass.json" "$c" > "$T_TMP/crash.out"
 is "$?" 1 "crash in the middle exits 1"
 j=$T_TMP/crash.json
 is "$(jq -r .verdict "$j")" crash "verdict crash"
@@ -61,7 +61,7 @@ like "$(cat "$T_TMP/crash.xml")" '<error message="the kernel crashed' "JUnit err
 mkdir -p "$T_TMP/to"
 cp -r "$c/ext4_4k" "$c/vm-plan" "$T_TMP/to/"
 sed '/sysrq/,$d' "$c/console.log" > "$T_TMP/to/console.log"
-echo '{"verdict":"timeout","timeout_s":60,"classify":{"verdict":"pass","crashes":[]}}' > "$T_TMP/to/result.json"
+echo '{"schema":"boottest-result/1","verdict":"timeout","timeout_s":60,"crashes":[]}' > "$T_TMP/to/result.json"
 "$fr" -o "$T_TMP/to.json" --junit "$T_TMP/to.xml" --console "$T_TMP/to/console.log" \
 	--kernel "$T_TMP/to/result.json" "$T_TMP/to" > "$T_TMP/to.out"
 is "$?" 1 "timeout in the middle exits 1"
@@ -175,6 +175,29 @@ is "$(jq -r '[.tests[] | "\(.name)=\(.status)"] | join(" ")' "$T_TMP/fx.json")" 
 is "$(jq -r .complete "$T_TMP/fx.json")" true "runner's done line: complete"
 like "$(jq -r '.tests[] | select(.name=="fixture/005") | .message' "$T_TMP/fx.json")" 'LKDTM not available' \
 	"WARN test not run on a kernel without LKDTM, with the reason"
+
+# --merge-into: the run's result.json read and written back (lib/result.c)
+# with an "fstests" key; its other keys kept, a key of a newer schema too.
+jq '.x_newer = {"a": [1, "b"]}' "$fx/result.json" > "$T_TMP/run.json"
+"$fr" -q -o "$T_TMP/fx2.json" --console "$fx/console.log" --kernel "$T_TMP/run.json" \
+	--merge-into "$T_TMP/run.json" "$fx/results"
+is "$?" 1 "--merge-into: exit status of the fstests verdict"
+is "$(jq -r '"\(.schema) \(.verdict) \(.kernel.release) \(.cmd.status) \(.fstests.verdict)"' "$T_TMP/run.json")" \
+	"boottest-result/1 clean 6.1.0-56-amd64 0 fail" "--merge-into: the run's keys kept, fstests added"
+is "$(jq -c .x_newer "$T_TMP/run.json")" '{"a":[1,"b"]}' "--merge-into: a key it does not know kept"
+like "$(grep '"duration_s"' "$T_TMP/run.json")" '"duration_s": 80.827,$' \
+	"--merge-into: seconds written with the digits the clock has"
+cmp -s <(jq -S . "$T_TMP/fx2.json") <(jq -S .fstests "$T_TMP/run.json")
+ok $? "--merge-into: the fstests key is the -o document"
+cp "$T_TMP/run.json" "$T_TMP/run2.json"
+"$fr" -q --kernel "$T_TMP/run.json" --merge-into "$T_TMP/run2.json" "$fx/results"
+cmp -s "$T_TMP/run.json" "$T_TMP/run2.json"
+ok $? "--merge-into twice: the same bytes"
+# --kernel wants a result.json, not the classifier's own JSON.
+"$BT_BIN/dmesg-classify" --json "$c/console.log" > "$T_TMP/dc.json" 2> /dev/null
+out=$("$fr" -q --kernel "$T_TMP/dc.json" "$c" 2>&1); st=$?
+is "$st" 2 "--kernel with dmesg-classify's JSON: exit 2"
+like "$out" 'not a boottest result.json \(schema missing' "... saying it is not a result.json"
 
 # Progress follower on a finished console log (plain mode).
 out=$("$fr" --progress --plain "$c/console.log")

@@ -7,7 +7,7 @@
 # `make boottest-help' names is described, every tool of tools/boottest/*.mk
 # has a subsection that mentions each long option of its --help, every
 # script of scripts/boottest/ is mentioned, every profile of Kconfig.test
-# is listed, every result.json key that vmrun's report writes and every
+# is listed, every result.json key lib/result.c writes and every
 # dmesg-classify category is described, and drop-in copies the file.  The
 # checks are also run on broken copies, which must fail.
 . "$(dirname "$0")/lib/tap.sh"
@@ -123,16 +123,20 @@ for p in $profiles; do
 done
 is "${m[*]}" "" "every Kconfig.test profile is listed (${profiles//$'\n'/ })"
 
-# result.json keys written by vmrun's report (bt_json_add_*(j, "KEY", ...)).
-keys=$(grep -oE 'bt_json_add_[a-z_]+\([a-z_]+, "[a-z_]+"' "$T_ROOT/tools/boottest/vmrun-report.c" |
-	sed 's/.*"\([a-z_]*\)"/\1/' | sort -u)
-[ -n "$keys" ] || diag "no JSON keys found in vmrun-report.c"
+# result.json keys written by its writer (lib/result.c: bt_json_add_*(j,
+# "KEY", ...), add_seconds(j, "KEY", ...), json_object_object_add(j, "KEY")),
+# each in the schema table as ``KEY``, ``PARENT.KEY``, ``KEY.CHILD`` or "KEY".
+keys=$(grep -oE '(bt_json_add_[a-z_]+|add_seconds|json_object_object_add)\([a-z_]+, "[a-z_]+"' \
+	"$T_ROOT/tools/boottest/lib/result.c" | sed 's/.*"\([a-z_]*\)"/\1/' | sort -u)
+[ "$(wc -w <<<"$keys")" -gt 40 ] || diag "too few JSON keys found in lib/result.c: $keys"
 sec=$(awk '/^result.json$/ { s = 1 } s && /^make fstests-vm$/ { exit } s' "$rst")
+bq='``'
 m=()
 for k in $keys; do
-	grep -qF -- "\"$k\"" <<<"$sec" || grep -qF -- "\`\`$k\`\`" <<<"$sec" || m+=("$k")
+	grep -qF -- "\"$k\"" <<<"$sec" ||
+		grep -qE -- "$bq([a-z_]+(\[\])?\.)?$k((\[\])?\.[a-z_]+)?$bq" <<<"$sec" || m+=("$k")
 done
-is "${m[*]}" "" "every result.json key vmrun writes is described"
+is "${m[*]}" "" "every result.json key the writer writes is in the schema table"
 
 # dmesg-classify's categories.
 cats=$(sed -n '/^Categories:/,/other\./p' < <("$BT_BIN/dmesg-classify" --help 2>&1 ||

@@ -16,10 +16,13 @@
 
 #include "err.h"
 #include "json.h"
+#include "junit.h"
 #include "num.h"
 #include "path.h"
 #include "proc.h"
+#include "result.h"
 #include "strbuf.h"
+#include "tap.h"
 
 static int num, failed;
 
@@ -237,6 +240,260 @@ static void test_normalize_size(void)
 	ok(bt_parse_size("2000T", &v) < 0, "parse_size refuses more than 2^50");
 }
 
+/* What a writer printed to a memory stream, as a string to free. */
+struct capture {
+	FILE *f;
+	char *buf;
+	size_t len;
+};
+
+static FILE *cap_open(struct capture *c)
+{
+	c->buf = NULL;
+	c->len = 0;
+	c->f = open_memstream(&c->buf, &c->len);
+	return c->f;
+}
+
+static char *cap_close(struct capture *c)
+{
+	fclose(c->f);
+	return c->buf;
+}
+
+static void is_fixed(double v, int digits, const char *want)
+{
+	struct json_object *j = bt_json_new_fixed(v, digits);
+	char *name = bt_asprintf("number %.17g with %d decimals is %s", v,
+				 digits, want);
+
+	is_str(bt_strdup(json_object_to_json_string(j)), want, name);
+	free(name);
+	json_object_put(j);
+}
+
+static void test_fixed(void)
+{
+	is_fixed(2.954, 3, "2.954");
+	is_fixed(80.826999999999998, 3, "80.827");
+	is_fixed(0.1 + 0.2, 3, "0.3");
+	is_fixed(3.0, 3, "3.0");
+	is_fixed(0, 3, "0.0");
+	is_fixed(-0.5, 3, "-0.5");
+	is_fixed(1764970000.1234567, 3, "1764970000.123");
+	is_fixed(12.0004, 3, "12.0");
+}
+
+/* A result with every key set, as vmrun writes one for a crashed boot. */
+static void fill_result(struct bt_result *r)
+{
+	static const char *const argv[] = { "qemu-system-x86_64", "-m", "2G" };
+	struct bt_result_crash *c;
+	struct bt_result_source *s;
+
+	bt_result_init(r);
+	r->verdict = bt_strdup("kasan");
+	r->exit_status = 1;
+	r->reason = bt_strdup("KASAN: use-after-free Read in f");
+	r->kernel.path = bt_strdup("/k/bzImage");
+	r->kernel.release = bt_strdup("6.1.0");
+	r->kernel.arch = bt_strdup("x86_64");
+	r->qemu.argc = 3;
+	r->qemu.argv = bt_calloc(3, sizeof(char *));
+	for (int i = 0; i < 3; i++)
+		r->qemu.argv[i] = bt_strdup(argv[i]);
+	r->qemu.accel = bt_strdup("tcg");
+	r->qemu.status = bt_strdup("exited with status 0");
+	r->qemu.cpu_s = 1.5;
+	r->qemu.started_at = 1764970000.25;
+	r->qemu.exited_at = 1764970003.2040001;
+	r->run_dir = bt_strdup("/runs/1");
+	r->nonce = bt_strdup("00ff");
+	r->timeout_s = 300;
+	r->duration_s = 2.9540000000000002;
+	r->init.reached = true;
+	r->init.seconds = 1.25;
+	r->cmd.present = true;
+	r->cmd.command = bt_strdup("true");
+	r->cmd.status = -1;
+	r->ncrashes = 1;
+	r->crashes = c = bt_calloc(1, sizeof(*c));
+	c->category = bt_strdup("kasan");
+	c->title = bt_strdup("KASAN: use-after-free Read in f");
+	c->nalt = 1;
+	c->alt = bt_calloc(1, sizeof(char *));
+	c->alt[0] = bt_strdup("bad-access in f");
+	c->frame = bt_strdup("f");
+	c->start_line = 10;
+	c->end_line = 20;
+	c->nstack = 2;
+	c->stack = bt_calloc(2, sizeof(char *));
+	c->stack[0] = bt_strdup("f+0x1/0x2");
+	c->stack[1] = bt_strdup("g+0x3/0x4 [m]");
+	c->is_new = -1;
+	c->nsources = 2;
+	c->sources = s = bt_calloc(2, sizeof(*s));
+	s->placed = true;
+	s->source = bt_strdup("a.c:1");
+	s->ninlined = 1;
+	s->inlined = bt_calloc(1, sizeof(*s->inlined));
+	s->inlined[0].function = bt_strdup("h");
+	s->inlined[0].source = bt_strdup("a.h:2");
+	c->extra = json_object_new_object();
+	json_object_object_add(c->extra, "newer", json_object_new_int(7));
+	r->errors = 3;
+	r->warnings = 0;
+	r->classifier.tool = bt_strdup("dmesg-classify");
+	r->classifier.verdict = bt_strdup("crash");
+	r->dump.present = true;
+	r->dump.why = bt_strdup("no crash and no timeout");
+	r->fstests = json_tokener_parse("{\"verdict\":\"pass\"}");
+}
+
+static char *file_text(const char *path)
+{
+	char *buf = NULL;
+	size_t len;
+
+	if (bt_read_file(path, &buf, &len, 1 << 20, NULL) < 0)
+		return bt_strdup("");
+	return buf;
+}
+
+static void put_file(const char *path, const char *text)
+{
+	FILE *f = fopen(path, "w");
+
+	if (f) {
+		fputs(text, f);
+		fclose(f);
+	}
+}
+
+static void test_result(const char *tmp)
+{
+	char *p1 = bt_path_join(tmp, "r1.json"), *p2 = bt_path_join(tmp, "r2.json");
+	char *t1, *t2, *bad = bt_path_join(tmp, "bad.json");
+	struct bt_result r, back;
+
+	fill_result(&r);
+	ok(bt_result_write(p1, &r) == 0, "result: written");
+	bt_result_free(&r);
+	ok(r.verdict == NULL && r.errors == -1, "result: free leaves an empty result");
+	ok(bt_result_read(p1, &back) == 0, "result: read back");
+	ok(back.verdict && !strcmp(back.verdict, "kasan") && back.exit_status == 1 &&
+	   back.qemu.argc == 3 && !strcmp(back.qemu.argv[2], "2G") &&
+	   back.timeout_s == 300 && back.init.seconds == 1.25 &&
+	   back.cmd.present && back.cmd.status == -1 && !back.tests.present &&
+	   back.ncrashes == 1 && back.crashes[0].start_line == 10 &&
+	   back.crashes[0].nstack == 2 && back.crashes[0].nsources == 2 &&
+	   back.crashes[0].sources[0].placed && !back.crashes[0].sources[1].placed &&
+	   !strcmp(back.crashes[0].sources[0].inlined[0].function, "h") &&
+	   back.crashes[0].is_new == -1 && back.errors == 3 && back.warnings == 0 &&
+	   back.dump.present && !back.dump.path && !back.gdb.present &&
+	   back.kernel.initrd == NULL && back.fstests,
+	   "result: every field read back");
+	ok(bt_result_write(p2, &back) == 0, "result: written again");
+	bt_result_free(&back);
+	t1 = file_text(p1);
+	t2 = file_text(p2);
+	ok(!strcmp(t1, t2), "result: write, read, write gives the same bytes");
+	ok(strstr(t1, "\"duration_s\": 2.954,\n") &&
+	   strstr(t1, "\"exited_at\": 1764970003.204\n") &&
+	   strstr(t1, "\"cpu_s\": 1.5,\n"),
+	   "result: seconds with their meaningful digits");
+	ok(strstr(t1, "\"exit_status\": 1,\n") && strstr(t1, "\"timeout_s\": 300,\n") &&
+	   strstr(t1, "\"status\": null\n"), "result: integers stay integers, unknown is null");
+	ok(strstr(t1, "\"stack_sources\": [") && strstr(t1, "\"newer\": 7\n") &&
+	   strstr(t1, "\"fstests\": {"), "result: sources, unknown crash keys, fstests written");
+	free(t1);
+	free(t2);
+
+	put_file(bad, "{\"schema\":\"boottest-result/2\",\"verdict\":\"clean\"}");
+	ok(bt_result_read(bad, &back) < 0 && !back.verdict, "result: another schema refused");
+	put_file(bad, "{\"schema\":\"boottest-result/1\",\"verdict\":3}");
+	ok(bt_result_read(bad, &back) < 0, "result: a known key of the wrong type refused");
+	put_file(bad, "{\"schema\":\"boottest-result/1\",\"verdict\":\"x\",\"crashes\":[{\"stack\":[1]}]}");
+	ok(bt_result_read(bad, &back) < 0, "result: a crash stack of numbers refused");
+	put_file(bad, "{\"schema\":\"boottest-result/1\",\"verdict\":\"clean\"}");
+	ok(bt_result_read(bad, &back) == 0 && back.errors == -1 && back.timeout_s == -1 &&
+	   back.init.seconds < 0 && !back.ncrashes, "result: absent keys read as unknown");
+	bt_result_free(&back);
+	free(p1);
+	free(p2);
+	free(bad);
+}
+
+static void test_junit_tap(void)
+{
+	struct capture c;
+	struct bt_junit j;
+
+	bt_junit_begin(&j, cap_open(&c), BT_JUNIT_OPEN_EMPTY);
+	bt_junit_suites(&j, NULL);
+	bt_junit_suite(&j, "s<1>", 2, 1, -1, -1, 1.5);
+	bt_junit_case(&j, "c", "a&b \"q\" 'x'", -1);
+	bt_junit_result(&j, BT_JUNIT_FAILURE, "oops", "line1\nctl\001\377");
+	bt_junit_text(&j, "<x>\n");
+	bt_junit_result_end(&j);
+	bt_junit_case_end(&j);
+	bt_junit_case(&j, "c", "pass", -1);
+	bt_junit_case_end(&j);
+	bt_junit_system_out(&j, "/r&d");
+	bt_junit_suite_end(&j);
+	bt_junit_suites_end(&j);
+	is_str(cap_close(&c),
+	       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	       "<testsuites>\n"
+	       "  <testsuite name=\"s&lt;1&gt;\" tests=\"2\" failures=\"1\" time=\"1.500\">\n"
+	       "    <testcase classname=\"c\" name=\"a&amp;b &quot;q&quot; &apos;x&apos;\">\n"
+	       "      <failure type=\"oops\" message=\"line1\nctl??\">&lt;x&gt;\n</failure>\n"
+	       "    </testcase>\n"
+	       "    <testcase classname=\"c\" name=\"pass\">\n"
+	       "    </testcase>\n"
+	       "    <system-out>/r&amp;d</system-out>\n"
+	       "  </testsuite>\n"
+	       "</testsuites>\n", "junit: escaping, nesting, an open empty test case");
+
+	bt_junit_begin(&j, cap_open(&c), BT_JUNIT_TYPE_LAST);
+	bt_junit_suite(&j, "s", 3, 0, 1, 1, -1);
+	bt_junit_case(&j, "c", "p", 4);
+	bt_junit_case_end(&j);
+	bt_junit_case(&j, "c", "e", 0);
+	bt_junit_result(&j, BT_JUNIT_ERROR, "crashed", "m");
+	bt_junit_result_end(&j);
+	bt_junit_case_end(&j);
+	bt_junit_case(&j, "c", "s", 0);
+	bt_junit_result(&j, BT_JUNIT_SKIPPED, NULL, "why");
+	bt_junit_result_end(&j);
+	bt_junit_case_end(&j);
+	bt_junit_suite_end(&j);
+	is_str(cap_close(&c),
+	       "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n"
+	       "<testsuite name=\"s\" tests=\"3\" failures=\"0\" errors=\"1\" skipped=\"1\">\n"
+	       "  <testcase classname=\"c\" name=\"p\" time=\"4\"/>\n"
+	       "  <testcase classname=\"c\" name=\"e\" time=\"0\">\n"
+	       "    <error message=\"m\" type=\"crashed\"/>\n"
+	       "  </testcase>\n"
+	       "  <testcase classname=\"c\" name=\"s\" time=\"0\">\n"
+	       "    <skipped message=\"why\"/>\n"
+	       "  </testcase>\n"
+	       "</testsuite>\n", "junit: no testsuites, type last, self-closed elements");
+
+	cap_open(&c);
+	bt_tap_plan(c.f, 2);
+	bt_tap_result(c.f, false, 1, "a # b\nc", NULL);
+	bt_tap_yaml_begin(c.f);
+	bt_tap_yaml(c.f, "start_line", "%d", 3);
+	bt_tap_yaml_end(c.f);
+	bt_tap_result(c.f, true, 2, "d", "not reached");
+	bt_tap_comment(c.f, "x\ty");
+	is_str(cap_close(&c),
+	       "TAP version 13\n1..2\n"
+	       "not ok 1 - a \\# b c\n  ---\n  start_line: 3\n  ...\n"
+	       "ok 2 - d # SKIP not reached\n# x y\n", "tap: escaping, YAML block, SKIP");
+}
+
 int main(int argc, char **argv)
 {
 	const char *tmp = argc > 1 ? argv[1] : "/tmp";
@@ -249,6 +506,9 @@ int main(int argc, char **argv)
 	test_proc();
 	test_strbuf_json(tmp);
 	test_normalize_size();
+	test_fixed();
+	test_result(tmp);
+	test_junit_tap();
 	printf("1..%d\n", num);
 	return failed ? 1 : 0;
 }

@@ -23,6 +23,7 @@
 
 #include "dmesg-classify.h"
 #include "err.h"
+#include "hash.h"
 #include "json.h"
 
 #define REPORT_MAX_LINES 400
@@ -406,7 +407,7 @@ static unsigned int name_hash(unsigned int h, const char *s, size_t n)
 		x ^= x >> 29;
 	}
 	for (; n; s++, n--)
-		x = (x ^ (unsigned char)*s) * 0x100000001b3ULL;
+		x = bt_fnv1a_byte(x, *s);
 	x ^= x >> 32;
 	return (unsigned int)x;
 }
@@ -419,7 +420,7 @@ static bool memo_match(struct report *rp, const void *key, bool skip,
 		       const struct dc_span *fn)
 {
 	struct skip_memo *m = &rp->memo;
-	unsigned int h = 2166136261U ^ (unsigned int)(uintptr_t)key ^ skip;
+	unsigned int h = BT_FNV32_OFFSET ^ (unsigned int)(uintptr_t)key ^ skip;
 	size_t i;
 
 	if (fn->n > 255)

@@ -55,8 +55,9 @@
 #include "dmesg-classify.h"
 #include "err.h"
 #include "json.h"
+#include "junit.h"
 #include "path.h"
-#include "xml.h"
+#include "tap.h"
 
 #ifndef DC_RULES_DIR
 #define DC_RULES_DIR "."
@@ -544,57 +545,62 @@ static void print_human(const char *name, struct dc_log *log,
 static void print_junit(const char *name, struct dc_log *log,
 			struct dc_result *res)
 {
-	printf("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-	printf("<testsuite name=\"dmesg-classify\" tests=\"%d\" failures=\"%d\">\n",
-	       res->ncrash ? res->ncrash : 1, res->ncrash);
+	struct bt_junit j;
+
+	bt_junit_begin(&j, stdout, 0);
+	bt_junit_suite(&j, "dmesg-classify", res->ncrash ? res->ncrash : 1,
+		       res->ncrash, -1, -1, -1);
 	if (!res->ncrash) {
-		printf("  <testcase classname=\"kernel\" name=\"");
-		bt_xml_escape(stdout, name);
-		printf(": no crash\"/>\n");
+		char *t = bt_asprintf("%s: no crash", name);
+
+		bt_junit_case(&j, "kernel", t, -1);
+		bt_junit_case_end(&j);
+		free(t);
 	}
 	for (int i = 0; i < res->ncrash; i++) {
 		struct dc_crash *c = &res->crashes[i];
+		char *cls = bt_asprintf("kernel.%s", c->category);
 
-		printf("  <testcase classname=\"kernel.%s\" name=\"",
-		       c->category);
-		bt_xml_escape(stdout, c->title);
-		printf("\">\n    <failure type=\"%s\" message=\"",
-		       c->category);
-		bt_xml_escape(stdout, c->title);
-		printf("\">");
-		for (size_t j = c->start; j <= c->end; j++) {
-			char *t = bt_strndup(log->lines[j].text,
-					     log->lines[j].len);
+		bt_junit_case(&j, cls, c->title, -1);
+		bt_junit_result(&j, BT_JUNIT_FAILURE, c->category, c->title);
+		for (size_t k = c->start; k <= c->end; k++) {
+			char *t = bt_strndup(log->lines[k].text,
+					     log->lines[k].len);
 
-			bt_xml_escape(stdout, t);
-			putchar('\n');
+			bt_junit_text(&j, t);
+			bt_junit_text(&j, "\n");
 			free(t);
 		}
-		printf("</failure>\n  </testcase>\n");
+		bt_junit_result_end(&j);
+		bt_junit_case_end(&j);
+		free(cls);
 	}
-	printf("</testsuite>\n");
+	bt_junit_suite_end(&j);
 }
 
 static void print_tap(const char *name, struct dc_result *res,
 		      struct dc_log *log)
 {
-	int n = res->ncrash ? res->ncrash : 1;
-
-	printf("TAP version 13\n1..%d\n", n);
+	bt_tap_plan(stdout, res->ncrash ? res->ncrash : 1);
 	if (!res->ncrash) {
-		printf("ok 1 - ");
-		bt_tap_escape(stdout, name);
-		printf(": no crash\n");
+		char *t = bt_asprintf("%s: no crash", name);
+
+		bt_tap_result(stdout, true, 1, t, NULL);
+		free(t);
 	}
 	for (int i = 0; i < res->ncrash; i++) {
 		struct dc_crash *c = &res->crashes[i];
 
-		printf("not ok %d - ", i + 1);
-		bt_tap_escape(stdout, c->title);
-		printf("\n  ---\n  category: %s\n  start_line: %u\n  end_line: %u\n  panicked: %s\n  ...\n",
-		       c->category, (unsigned int)(c->start + 1),
-		       (unsigned int)(c->end + 1),
-		       c->panicked ? "true" : "false");
+		bt_tap_result(stdout, false, i + 1, c->title, NULL);
+		bt_tap_yaml_begin(stdout);
+		bt_tap_yaml(stdout, "category", "%s", c->category);
+		bt_tap_yaml(stdout, "start_line", "%u",
+			    (unsigned int)(c->start + 1));
+		bt_tap_yaml(stdout, "end_line", "%u",
+			    (unsigned int)(c->end + 1));
+		bt_tap_yaml(stdout, "panicked", "%s",
+			    c->panicked ? "true" : "false");
+		bt_tap_yaml_end(stdout);
 	}
 }
 

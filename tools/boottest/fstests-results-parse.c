@@ -13,6 +13,7 @@
 #include "err.h"
 #include "fstests-results.h"
 #include "json.h"
+#include "result.h"
 #include "strbuf.h"
 
 void fr_init(struct fr_run *r)
@@ -759,53 +760,27 @@ void fr_parse_console(struct fr_run *r, const char *buf, size_t len)
 
 /* ---- kernel verdict ---- */
 
-static struct json_object *find_crashes(struct json_object *o, int depth)
+void fr_parse_kernel(struct fr_run *r, const struct bt_result *k)
 {
-	struct json_object *a;
-
-	if (!o || depth > 3 || !json_object_is_type(o, json_type_object))
-		return NULL;
-	a = bt_json_get_array(o, "crashes");
-	if (a)
-		return a;
-	json_object_object_foreach(o, key, val) {
-		(void)key;
-		a = find_crashes(val, depth + 1);
-		if (a)
-			return a;
-	}
-	return NULL;
-}
-
-void fr_parse_kernel(struct fr_run *r, struct json_object *o)
-{
-	struct json_object *a = find_crashes(o, 0);
-	const char *v = bt_json_get_str(o, "verdict");
-	size_t i, n;
-
-	/* vmrun's result.json: the run was stopped by TIMEOUT= */
-	if (v && !strcmp(v, "timeout")) {
+	/* the run was stopped by TIMEOUT= */
+	if (k->verdict && !strcmp(k->verdict, "timeout")) {
 		r->timed_out = true;
-		r->timeout_s = bt_json_get_int(o, "timeout_s", -1);
+		r->timeout_s = k->timeout_s;
 	}
-	if (!a)
-		return;
-	n = json_object_array_length(a);
-	for (i = 0; i < n && r->ncrash < 1000; i++) {
-		struct json_object *c = json_object_array_get_idx(a, i);
-		const char *title = bt_json_get_str(c, "title");
-		const char *cat = bt_json_get_str(c, "category");
-		struct fr_crash *k;
+	for (size_t i = 0; i < k->ncrashes && r->ncrash < 1000; i++) {
+		const struct bt_result_crash *c = &k->crashes[i];
+		struct fr_crash *fc;
 
-		if (!title)
+		if (!c->title)
 			continue;
 		r->crash = bt_realloc(r->crash,
 				      (r->ncrash + 1) * sizeof(*r->crash));
-		k = &r->crash[r->ncrash++];
-		memset(k, 0, sizeof(*k));
-		k->title = bt_strndup(title, 512);
-		k->category = bt_strndup(cat ? cat : "other", 64);
-		k->line = bt_json_get_int(c, "start_line", 0);
-		k->panicked = bt_json_get_bool(c, "panicked", false);
+		fc = &r->crash[r->ncrash++];
+		memset(fc, 0, sizeof(*fc));
+		fc->title = bt_strndup(c->title, 512);
+		fc->category = bt_strndup(c->category ? c->category : "other",
+					  64);
+		fc->line = c->start_line;
+		fc->panicked = c->panicked;
 	}
 }

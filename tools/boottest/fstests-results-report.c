@@ -10,7 +10,7 @@
 #include "fstests-results.h"
 #include "json.h"
 #include "strbuf.h"
-#include "xml.h"
+#include "junit.h"
 
 enum { C_PASS, C_FAIL, C_NOTRUN, C_EXPUNGED, C_CRASHED, C_TIMEOUT, C_NOTREACHED, C_N };
 
@@ -315,68 +315,65 @@ int fr_exit_status(struct json_object *out)
 
 /* ---- JUnit ---- */
 
-static void junit_case(FILE *f, const struct fr_test *t)
+static void junit_case(struct bt_junit *j, const struct fr_test *t)
 {
-	fprintf(f, "    <testcase classname=\"fstests.");
-	bt_xml_escape(f, t->section);
-	fprintf(f, "\" name=\"");
-	bt_xml_escape(f, t->name);
-	fprintf(f, "\" time=\"%ld\"", t->time > 0 ? t->time : 0);
+	char *cls = bt_asprintf("fstests.%s", t->section);
+
+	bt_junit_case(j, cls, t->name, t->time > 0 ? t->time : 0);
+	free(cls);
 	switch (t->status) {
 	case FR_PASS:
-		fprintf(f, "/>\n");
-		return;
+		break;
 	case FR_NOTRUN:
 	case FR_EXPUNGED:
-		fprintf(f, ">\n      <skipped message=\"");
-		bt_xml_escape(f, t->message ? t->message :
-			      fr_status_str(t->status));
-		fprintf(f, "\"/>\n");
+		bt_junit_result(j, BT_JUNIT_SKIPPED, NULL, t->message ?
+				t->message : fr_status_str(t->status));
+		bt_junit_result_end(j);
 		break;
 	case FR_FAIL:
-		fprintf(f, ">\n      <failure message=\"");
-		bt_xml_escape(f, t->message ? t->message : "failed");
-		fprintf(f, "\" type=\"TestFail\">");
-		if (t->diff)
-			bt_xml_escape(f, t->diff);
+		bt_junit_result(j, BT_JUNIT_FAILURE, "TestFail",
+				t->message ? t->message : "failed");
+		bt_junit_text(j, t->diff ? t->diff : "");
 		if (t->dmesg)
-			bt_xml_escape(f, t->dmesg);
-		fprintf(f, "</failure>\n");
+			bt_junit_text(j, t->dmesg);
+		bt_junit_result_end(j);
 		break;
 	default:
-		fprintf(f, ">\n      <error message=\"");
-		bt_xml_escape(f, t->message ? t->message :
-			      fr_status_str(t->status));
-		fprintf(f, "\" type=\"%s\"/>\n", fr_status_str(t->status));
+		bt_junit_result(j, BT_JUNIT_ERROR, fr_status_str(t->status),
+				t->message ? t->message :
+				fr_status_str(t->status));
+		bt_junit_result_end(j);
 		break;
 	}
-	fprintf(f, "    </testcase>\n");
+	bt_junit_case_end(j);
 }
 
 void fr_write_junit(FILE *f, const struct fr_run *r)
 {
+	struct bt_junit jw;
 	size_t i, j;
 
-	fprintf(f, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuites name=\"fstests\">\n");
+	bt_junit_begin(&jw, f, BT_JUNIT_TYPE_LAST);
+	bt_junit_suites(&jw, "fstests");
 	for (i = 0; i < r->nsec; i++) {
 		long c[C_N] = { 0 };
+		char *name = bt_asprintf("fstests.%s", r->sec[i].name);
 
 		for (j = 0; j < r->nt; j++)
 			if (!strcmp(r->t[j].section, r->sec[i].name))
 				c[cidx(r->t[j].status)]++;
-		fprintf(f, "  <testsuite name=\"fstests.");
-		bt_xml_escape(f, r->sec[i].name);
-		fprintf(f, "\" tests=\"%ld\" failures=\"%ld\" errors=\"%ld\" skipped=\"%ld\">\n",
-			c[C_PASS] + c[C_FAIL] + c[C_NOTRUN] + c[C_EXPUNGED] +
-			c[C_CRASHED] + c[C_TIMEOUT] + c[C_NOTREACHED], c[C_FAIL],
-			c[C_CRASHED] + c[C_TIMEOUT] + c[C_NOTREACHED],
-			c[C_NOTRUN] + c[C_EXPUNGED]);
+		bt_junit_suite(&jw, name,
+			       c[C_PASS] + c[C_FAIL] + c[C_NOTRUN] + c[C_EXPUNGED] +
+			       c[C_CRASHED] + c[C_TIMEOUT] + c[C_NOTREACHED],
+			       c[C_FAIL], c[C_CRASHED] + c[C_TIMEOUT] + c[C_NOTREACHED],
+			       c[C_NOTRUN] + c[C_EXPUNGED], -1);
+		free(name);
 		for (j = 0; j < r->nt; j++)
 			if (!strcmp(r->t[j].section, r->sec[i].name))
-				junit_case(f, &r->t[j]);
-		fprintf(f, "  </testsuite>\n");
+				junit_case(&jw, &r->t[j]);
+		bt_junit_suite_end(&jw);
 	}
-	fprintf(f, "</testsuites>\n");
+	bt_junit_suites_end(&jw);
 }
 
 /* ---- text summary ---- */

@@ -4,15 +4,15 @@
  * verdict: result.json, JUnit, a summary, and a comparison with a baseline.
  *
  *   fstests-results [-o JSON] [--junit FILE] [--console LOG]
- *                   [--kernel VERDICT.json] [--baseline PREV.json]
+ *                   [--kernel RUN.json] [--baseline PREV.json]
  *                   [--merge-into RUN.json] [-q] RESULTS_DIR
  *   fstests-results --progress [--pid PID] [--tty|--plain] CONSOLE_LOG
  *
  * RESULTS_DIR is fstests' RESULT_BASE as copied home (check.log, check.time,
  * result.xml, per-test files, per section).  --console adds the guest
  * runner's progress lines and check's "run fstests X at" kernel lines, so
- * the test running when the guest died is named; --kernel is the
- * classifier's JSON (dmesg-classify --json) of the same console log.
+ * the test running when the guest died is named; --kernel is vmrun's
+ * result.json of the same boot (its crashes, whether TIMEOUT= stopped it).
  *
  * Exit: 0 every test that ran passed, the run finished, the kernel stayed
  * healthy and nothing regressed; 1 otherwise; 2 usage, unreadable input,
@@ -29,11 +29,12 @@
 #include "fstests-results.h"
 #include "json.h"
 #include "path.h"
+#include "result.h"
 
 static void print_usage(FILE *f)
 {
 	fprintf(f,
-		"usage: %s [-o JSON] [--junit FILE] [--console LOG] [--kernel VERDICT.json]\n"
+		"usage: %s [-o JSON] [--junit FILE] [--console LOG] [--kernel RUN.json]\n"
 		"          [--baseline PREV.json] [--merge-into RUN.json] [-q] RESULTS_DIR\n"
 		"       %s --progress [--pid PID] [--tty|--plain] CONSOLE_LOG\n"
 		"\n"
@@ -46,7 +47,7 @@ static void print_usage(FILE *f)
 		"  --junit FILE          also write JUnit XML, one test case per test\n"
 		"  --console LOG         the guest's console: where each test started,\n"
 		"                        which one was running at a crash\n"
-		"  --kernel VERDICT.json dmesg-classify --json of the console: crashes\n"
+		"  --kernel RUN.json     the boot's result.json (vmrun): its crashes\n"
 		"                        are put on the test they happened in\n"
 		"  --baseline PREV.json  an earlier output: new failures, fixed, still\n"
 		"                        failing, newly not run, not reached\n"
@@ -205,12 +206,12 @@ int main(int argc, char **argv)
 			argv[optind]);
 	}
 	if (kernel) {
-		struct json_object *k = bt_json_load(kernel, FR_MAX_FILE);
+		struct bt_result k;
 
-		if (!k)
+		if (bt_result_read(kernel, &k) < 0)
 			goto out;
-		fr_parse_kernel(&r, k);
-		json_object_put(k);
+		fr_parse_kernel(&r, &k);
+		bt_result_free(&k);
 	}
 	fr_finish(&r);
 	out = fr_to_json(&r);
@@ -226,14 +227,15 @@ int main(int argc, char **argv)
 	if (json_out && bt_json_save(json_out, out, true) < 0)
 		goto out;
 	if (merge) {
-		struct json_object *m = bt_json_load(merge, FR_MAX_FILE);
-		int rc = -1;
+		struct bt_result m;
+		int rc = bt_result_read(merge, &m);
 
-		if (m && json_object_is_type(m, json_type_object)) {
-			json_object_object_add(m, "fstests", json_object_get(out));
-			rc = bt_json_save(merge, m, true);
+		if (rc == 0) {
+			json_object_put(m.fstests);
+			m.fstests = json_object_get(out);
+			rc = bt_result_write(merge, &m);
 		}
-		json_object_put(m);
+		bt_result_free(&m);
 		if (rc < 0)
 			goto out;
 	}

@@ -113,8 +113,9 @@ void fr_parse_check_time(struct fr_run *r, const char *section,
 			 const char *buf, size_t len);
 void fr_parse_plan(struct fr_run *r, const char *buf, size_t len);
 void fr_parse_console(struct fr_run *r, const char *buf, size_t len);
-/* Kernel verdict: dmesg-classify JSON, or an object holding one. */
-void fr_parse_kernel(struct fr_run *r, struct json_object *o);
+/* The boot's verdict (vmrun's result.json): crashes, TIMEOUT=. */
+struct bt_result;
+void fr_parse_kernel(struct fr_run *r, const struct bt_result *k);
 
 /* Read a results tree (RESULT_BASE). Returns 0, or -1 if unreadable. */
 int fr_read_tree(struct fr_run *r, const char *dir);

@@ -16,6 +16,7 @@
 
 #include "elf-closure.h"
 #include "err.h"
+#include "hash.h"
 #include "mkrootfs-tree.h"
 #include "path.h"
 #include "proc.h"
@@ -25,10 +26,8 @@
 
 static uint64_t hash_str(const char *s)
 {
-	uint64_t h = 0xcbf29ce484222325ULL;
+	uint64_t h = bt_fnv1a_str(BT_FNV64_OFFSET, s);
 
-	while (*s)
-		h = (h ^ (unsigned char)*s++) * 0x100000001b3ULL;
 	return h ^ (h >> 29);
 }
 
@@ -881,8 +880,8 @@ static void dg_add(struct digest *d, const void *p, size_t len)
 	size_t i;
 
 	for (i = 0; i < len; i++) {
-		d->a = (d->a ^ c[i]) * 0x100000001b3ULL;
-		d->b = (d->b ^ c[i]) * 0x100000001b3ULL + (d->a >> 29);
+		d->a = bt_fnv1a_byte(d->a, c[i]);
+		d->b = bt_fnv1a_byte(d->b, c[i]) + (d->a >> 29);
 	}
 }
 
@@ -954,7 +953,8 @@ static int digest_node(struct rnode *n, void *arg)
 
 int rt_digest(struct rtree *t, unsigned char out[16])
 {
-	struct digest d = { 0xcbf29ce484222325ULL, 0x84222325cbf29ce4ULL };
+	/* the second lane starts from the offset with its halves swapped */
+	struct digest d = { BT_FNV64_OFFSET, 0x84222325cbf29ce4ULL };
 	int i, ret;
 
 	ret = rt_walk(t, digest_node, &d);

@@ -24,6 +24,7 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "hash.h"
 #include "json.h"
 #include "path.h"
 #include "proc.h"
@@ -356,18 +358,17 @@ static int write_device(const struct vm_opts *o, const char *dir,
 {
 	char *dev = bt_path_join(dir, "device.yaml"), *cache = vm_cache_dir();
 	char *cached = NULL, *tpl, *text = NULL;
-	unsigned long long h = 14695981039346656037ULL;
+	uint64_t h = bt_fnv1a_str(BT_FNV64_OFFSET, ctx);
 	struct stat st;
 	size_t len;
 	int ret;
 
 	if (cache) {
 		tpl = bt_path_join(cache, "lava/device-types/qemu.jinja2");
-		for (const char *p = ctx; *p; p++)
-			h = (h ^ (unsigned char)*p) * 1099511628211ULL;
 		if (stat(tpl, &st) == 0)
-			h ^= (unsigned long long)st.st_mtime * 1099511628211ULL;
-		cached = bt_asprintf("%s/lava/device-%016llx.yaml", cache, h);
+			h = bt_fnv1a_str(h, ctime(&st.st_mtime));
+		cached = bt_asprintf("%s/lava/device-%016llx.yaml", cache,
+				     (unsigned long long)h);
 		free(tpl);
 	}
 	if (cached && !bt_is_file(cached)) {

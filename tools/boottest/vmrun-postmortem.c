@@ -11,6 +11,7 @@
 #include "err.h"
 #include "json.h"
 #include "path.h"
+#include "result.h"
 #include "ksymbolize.h"
 #include "vmrun.h"
 
@@ -25,71 +26,57 @@ static char *gdb_command(const struct vm_opts *o, const struct vm_facts *f)
 			   o->vmlinux ? o->vmlinux : o->kernel, f->gdb_port);
 }
 
-void vm_postmortem_json(const struct vm_opts *o, const struct vm_facts *f,
-			struct json_object *j)
+void vm_postmortem_result(const struct vm_opts *o, const struct vm_facts *f,
+			  struct bt_result *r)
 {
-	struct json_object *d;
-
 	if (o->dump) {
-		d = json_object_new_object();
-		bt_json_add_str(d, "path", f->dump_path);
+		r->dump.present = true;
 		if (f->dump_path) {
-			bt_json_add_int(d, "size", f->dump_size);
-			bt_json_add_int(d, "load_bytes", f->dump_load_bytes);
-			bt_json_add_bool(d, "vmcoreinfo", f->dump_vmcoreinfo);
-			bt_json_add_str(d, "reason", f->dump_reason);
-			bt_json_add_double(d, "seconds", f->dump_seconds);
+			r->dump.path = bt_strdup(f->dump_path);
+			r->dump.size = f->dump_size;
+			r->dump.load_bytes = f->dump_load_bytes;
+			r->dump.vmcoreinfo = f->dump_vmcoreinfo;
+			r->dump.reason = f->dump_reason ?
+					 bt_strdup(f->dump_reason) : NULL;
+			r->dump.seconds = f->dump_seconds;
 		} else {
-			bt_json_add_str(d, "why", f->dump_why ? f->dump_why :
-					f->interrupted ? "interrupted" :
-					"no crash and no timeout");
+			r->dump.why = bt_strdup(f->dump_why ? f->dump_why :
+						f->interrupted ? "interrupted" :
+						"no crash and no timeout");
 		}
-		json_object_object_add(j, "dump", d);
 	}
 	if (o->gdb && f->gdb_port) {
-		char *cmd = gdb_command(o, f);
-
-		d = json_object_new_object();
-		bt_json_add_int(d, "port", f->gdb_port);
-		bt_json_add_bool(d, "wait", o->gdb_wait);
-		bt_json_add_str(d, "command", cmd);
-		json_object_object_add(j, "gdb", d);
-		free(cmd);
+		r->gdb.present = true;
+		r->gdb.port = f->gdb_port;
+		r->gdb.wait = o->gdb_wait;
+		r->gdb.command = gdb_command(o, f);
 	}
 }
 
 /* The first crash's stack with file:line, when it has them. */
-static void stack_summary(struct json_object *crashes)
+static void stack_summary(const struct bt_result *r)
 {
-	size_t nc = crashes ? json_object_array_length(crashes) : 0, c, i, k;
+	for (size_t c = 0; c < r->ncrashes; c++) {
+		const struct bt_result_crash *crash = &r->crashes[c];
 
-	for (c = 0; c < nc; c++) {
-		struct json_object *crash = json_object_array_get_idx(crashes, c);
-		struct json_object *st = bt_json_get_array(crash, "stack");
-		struct json_object *src = bt_json_get_array(crash, "stack_sources");
-
-		if (!st || !src)
+		if (!crash->nsources)
 			continue;
-		printf("boottest: stack of \"%s\":\n", bt_json_get_str(crash, "title"));
-		for (i = 0; i < json_object_array_length(st) && i < 32; i++) {
-			struct json_object *s = json_object_array_get_idx(src, i);
-			struct json_object *inl = s ? bt_json_get_array(s, "inlined") : NULL;
-			size_t n = inl ? json_object_array_length(inl) : 0;
+		printf("boottest: stack of \"%s\":\n", crash->title);
+		for (size_t i = 0; i < crash->nstack && i < 32; i++) {
+			const struct bt_result_source *s =
+				i < crash->nsources ? &crash->sources[i] : NULL;
+			size_t n = s ? s->ninlined : 0;
 
 			/* Inlined functions first, innermost first, as syzbot does. */
-			for (k = 0; k + 1 < n; k++) {
-				struct json_object *e = json_object_array_get_idx(inl, k);
-
+			for (size_t k = 0; k + 1 < n; k++)
 				printf("boottest:   %s %s [inline]\n",
-				       bt_json_get_str(e, "function"),
-				       bt_json_get_str(e, "source"));
-			}
-			printf("boottest:   %s", json_object_get_string(json_object_array_get_idx(st, i)));
+				       s->inlined[k].function,
+				       s->inlined[k].source);
+			printf("boottest:   %s", crash->stack[i]);
 			if (n)
-				printf(" %s", bt_json_get_str(json_object_array_get_idx(inl, n - 1),
-							      "source"));
-			else if (s && bt_json_get_str(s, "source"))
-				printf(" %s", bt_json_get_str(s, "source"));
+				printf(" %s", s->inlined[n - 1].source);
+			else if (s && s->source)
+				printf(" %s", s->source);
 			printf("\n");
 		}
 		return;
@@ -97,9 +84,9 @@ static void stack_summary(struct json_object *crashes)
 }
 
 void vm_postmortem_summary(const struct vm_opts *o, const struct vm_facts *f,
-			   struct json_object *crashes)
+			   const struct bt_result *r)
 {
-	stack_summary(crashes);
+	stack_summary(r);
 	if (!o->dump)
 		return;
 	if (!f->dump_path) {

@@ -4,29 +4,13 @@
  * kmsg), combine it with what vmrun saw and what the guest wrote, and write
  * result.json, junit.xml, result.tap and a summary.  Returns the exit status.
  *
- * result.json (schema "boottest-result/1"):
- *   verdict      "clean" | a crash category (panic, oops, bug, warning, ...) |
- *                "timeout" | "no-init" | "init-died" | "cmd-failed" |
- *                "tests-failed" | "interrupted" | "infrastructure"
- *   exit_status  0 clean, 1 kernel/test failure, 2 infrastructure
- *   reason       one line saying why
- *   kernel       {path, initrd, release, arch}
- *   qemu         {argv: [...], accel, kvm_fallback, status, killed}
- *   run_dir, nonce, timeout_s, duration_s, timed_out
- *   init         {reached, seconds, finished}
- *   cmd          {command, status} (status null when unknown)
- *   tests        {path, status, total, passed, failed, skipped, failed_names}
- *   crashes      the classifier's crash list (category, title, ...)
- *   errors, warnings  counts (from kmsg.log when the guest saved it)
- *   classifier   {tool, verdict}
- *   dump         DUMP=1: {path, size, load_bytes, vmcoreinfo, reason, seconds},
- *                or {path: null, why}
- *   gdb          GDB=1: {port, wait, command}
- *   runner       "lava" when the boot was a LAVA job (else absent: QEMU)
- *   lava         LAVA's own outcome, not the verdict: {result, error_msg,
- *                error_type, seconds, cases: {action: result}}
+ * result.json is struct bt_result (lib/result.h); a classifier that fails
+ * or is still running CLASSIFY_WAIT_MS after QEMU exits (then killed)
+ * makes the run an infrastructure error: nothing is known of the kernel.
+ * A LAVA run (RUNNER=lava) adds two keys of its own: "runner": "lava" and
+ * "lava", LAVA's own outcome ({result, error_msg, error_type, seconds,
+ * cases: {action: result}}), which is not the verdict.
  */
-#include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdio.h>
@@ -37,25 +21,22 @@
 
 #include "err.h"
 #include "json.h"
+#include "junit.h"
 #include "path.h"
 #include "proc.h"
-#include "strbuf.h"
+#include "result.h"
+#include "tap.h"
 #include "vmrun.h"
-#include "xml.h"
 
 #define MAX_JSON	(64L << 20)
 #define MAX_LOG		(256L << 20)
+/* How long the classifiers may take after QEMU exits. */
+#define CLASSIFY_WAIT_MS	120000
 
-struct verdict {
-	const char *verdict;
-	char *reason;
-	int exit_status;
-	struct json_object *crashes;	/* array */
-	long errors, warnings;
-	const char *tool;
-	const char *cls_verdict;
-	struct json_object *cls;	/* console classification */
-};
+static char *dup_or_null(const char *s)
+{
+	return s ? bt_strdup(s) : NULL;
+}
 
 /*
  * Start dmesg-classify --json LOG > OUT; returns its pid, or -1 when the
@@ -166,117 +147,119 @@ static bool classifier_feed_file(int fd, const char *path)
 	return ok;
 }
 
-/* Wait for classifier_start's child; returns the parsed JSON or NULL. */
+/*
+ * Wait for classifier_start's child until deadline (bt_now_ms()); one that
+ * is still running then is killed.  Returns the parsed JSON, or NULL with
+ * *why saying what went wrong (the run is then an infrastructure error:
+ * without the classifier nothing is known about the kernel's health).
+ */
 static struct json_object *classifier_finish(pid_t pid, const char *log,
-					     const char *out)
+					     const char *out,
+					     long long deadline, char **why)
 {
+	long long left = deadline - bt_now_ms();
+	struct json_object *j;
 	int status;
 
-	if (pid < 0)
+	if (pid < 0) {
+		*why = bt_asprintf("dmesg-classify could not be started on %s",
+				   log);
 		return NULL;
-	if (bt_wait(pid, &status, 120000) == 0 && WIFEXITED(status) &&
-	    WEXITSTATUS(status) <= 1)
-		return bt_json_load(out, MAX_JSON);
-	bt_warn("%s: dmesg-classify failed; using the built-in checks", log);
-	return NULL;
-}
-
-/*
- * Built-in stand-in when dmesg-classify is not there: the crash headers
- * every kernel prints, first match per line.
- */
-static const struct {
-	const char *needle, *category;
-} builtin_rules[] = {
-	{ "Kernel panic - not syncing", "panic" },
-	{ "BUG: KASAN:", "kasan" },
-	{ "UBSAN:", "ubsan" },
-	{ "BUG: soft lockup", "soft_lockup" },
-	{ "BUG: unable to handle", "page_fault" },
-	{ "kernel BUG at", "bug" },
-	{ "general protection fault", "gpf" },
-	{ "WARNING: CPU:", "warning" },
-	{ "WARNING: possible", "lockdep" },
-	{ "blocked for more than", "hung_task" },
-	{ "rcu_sched detected stalls", "rcu_stall" },
-	{ "rcu_preempt detected stalls", "rcu_stall" },
-	{ "Oops:", "oops" },
-	{ "BUG: ", "bug" },
-};
-
-static struct json_object *builtin_classify(const char *log)
-{
-	struct json_object *j = json_object_new_object();
-	struct json_object *crashes = json_object_new_array();
-	char *buf = NULL;
-	size_t len = 0, pos = 0;
-	long line = 0;
-	bool panicked = false;
-
-	if (bt_read_file(log, &buf, &len, MAX_LOG, NULL) < 0)
-		buf = NULL;
-	while (buf && pos < len) {
-		char *s = buf + pos, *nl = memchr(s, '\n', len - pos);
-		size_t l = nl ? (size_t)(nl - s) : len - pos;
-		unsigned int i;
-
-		pos += l + 1;
-		line++;
-		if (nl)
-			*nl = '\0';
-		/* Userspace lines (no "<N>" prefix) are not kernel reports. */
-		if (s[0] != '<')
-			continue;
-		for (i = 0; i < ARRAY_SIZE(builtin_rules); i++) {
-			char *hit = strstr(s, builtin_rules[i].needle);
-			struct json_object *c;
-
-			if (!hit)
-				continue;
-			if (!strcmp(builtin_rules[i].category, "panic"))
-				panicked = true;
-			c = json_object_new_object();
-			bt_json_add_str(c, "category", builtin_rules[i].category);
-			bt_json_add_str(c, "title", hit);
-			bt_json_add_int(c, "start_line", line);
-			bt_json_add_bool(c, "panicked", false);
-			json_object_array_add(crashes, c);
-			break;
-		}
 	}
-	if (panicked) {
-		size_t n = json_object_array_length(crashes), i;
-
-		for (i = 0; i < n; i++)
-			bt_json_add_bool(json_object_array_get_idx(crashes, i),
-					 "panicked", true);
+	if (bt_wait(pid, &status, left > 0 ? left : 0) != 0) {
+		kill(pid, SIGKILL);
+		bt_wait(pid, &status, -1);
+		*why = bt_asprintf("dmesg-classify did not finish %s within %d s; killed",
+				   log, CLASSIFY_WAIT_MS / 1000);
+		return NULL;
 	}
-	free(buf);
-	bt_json_add_str(j, "verdict",
-			json_object_array_length(crashes) ? "crash" : "clean");
-	json_object_object_add(j, "crashes", crashes);
-	json_object_object_add(j, "errors", json_object_new_array());
-	json_object_object_add(j, "warnings", json_object_new_array());
+	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
+		*why = bt_asprintf("dmesg-classify %s on %s",
+				   bt_wait_str(status), log);
+		return NULL;
+	}
+	j = bt_json_load(out, MAX_JSON);
+	if (!j)
+		*why = bt_asprintf("dmesg-classify wrote no valid JSON to %s",
+				   out);
 	return j;
 }
 
 static long array_len(struct json_object *j, const char *key)
 {
-	struct json_object *a = j ? bt_json_get_array(j, key) : NULL;
+	struct json_object *a = bt_json_get_array(j, key);
 
 	return a ? (long)json_object_array_length(a) : -1;
 }
 
-static void decide(const struct vm_opts *o, const struct vm_facts *f,
-		   const struct vm_guest *g, struct verdict *v)
+/*
+ * Classify console.log (and kmsg.log when the guest saved it): the crashes
+ * with file:line where the kernel has line tables, the message counts.
+ * Returns NULL, or why the classification failed.
+ */
+static char *run_classifiers(const struct vm_opts *o, const struct vm_facts *f,
+			     struct bt_result *r)
 {
-	size_t ncrash = v->crashes ? json_object_array_length(v->crashes) : 0;
+	char *log = bt_path_join(f->run_dir, "console.log");
+	char *kmsg = bt_path_join(f->run_dir, "kmsg.log");
+	char *out = bt_path_join(f->run_dir, "classify.json");
+	char *kout = bt_path_join(f->run_dir, "classify-kmsg.json");
+	long long deadline = bt_now_ms() + CLASSIFY_WAIT_MS;
+	struct json_object *cj, *kj = NULL, *crashes;
+	pid_t cpid = f->cls_pid, kpid = f->kcls_pid;
+	int kfd = f->kcls_fd;
+	bool have_kmsg = bt_is_file(kmsg);
+	char *why = NULL;
 
-	v->exit_status = 1;
+	if (kfd >= 0 && (!have_kmsg || !classifier_feed_file(kfd, kmsg)))
+		classifier_drop(&kpid, &kfd);
+	if (kfd >= 0)
+		close(kfd);
+	if (cpid < 0)
+		cpid = classifier_start(o, log, out, -1);
+	if (kpid < 0 && have_kmsg)
+		kpid = classifier_start(o, kmsg, kout, -1);
+
+	cj = classifier_finish(cpid, log, out, deadline, &why);
+	if (have_kmsg) {
+		char *kwhy = NULL;
+
+		kj = classifier_finish(kpid, kmsg, kout, deadline, &kwhy);
+		if (why)
+			free(kwhy);
+		else
+			why = kwhy;
+	}
+	if (cj && !why) {
+		crashes = bt_json_get_array(cj, "crashes");
+		vm_postmortem_symbolize(o, log, crashes);
+		if (bt_result_add_crashes(r, crashes, out) < 0)
+			why = bt_asprintf("%s: not dmesg-classify's crash list",
+					  out);
+		r->classifier.verdict = dup_or_null(bt_json_get_str(cj, "verdict"));
+		r->errors = array_len(kj ? kj : cj, "errors");
+		r->warnings = array_len(kj ? kj : cj, "warnings");
+	}
+	json_object_put(cj);
+	json_object_put(kj);
+	free(log);
+	free(kmsg);
+	free(out);
+	free(kout);
+	return why;
+}
+
+static void decide(const struct vm_opts *o, const struct vm_facts *f,
+		   const struct vm_guest *g, const char *cls_why,
+		   struct bt_result *r)
+{
+	const char *v;
+
+	r->exit_status = 1;
 	if (f->interrupted) {
-		v->verdict = "interrupted";
-		v->reason = bt_strdup("interrupted by a signal; QEMU stopped, partial log kept");
-		v->exit_status = 2;
+		v = "interrupted";
+		r->reason = bt_strdup("interrupted by a signal; QEMU stopped, partial log kept");
+		r->exit_status = 2;
 	} else if (!f->qemu_started ||
 		   (!f->qemu_killed && !(WIFEXITED(f->qemu_status) &&
 					 WEXITSTATUS(f->qemu_status) == 0))) {
@@ -285,147 +268,118 @@ static void decide(const struct vm_opts *o, const struct vm_facts *f,
 
 		if (nl)
 			*nl = '\0';
-		v->verdict = "infrastructure";
-		v->reason = f->qemu_started ?
+		v = "infrastructure";
+		r->reason = f->qemu_started ?
 			bt_asprintf("QEMU %s: %s", bt_wait_str(f->qemu_status), e) :
 			bt_strdup("QEMU could not be started");
-		v->exit_status = 2;
+		r->exit_status = 2;
 		free(e);
-	} else if (ncrash) {
-		struct json_object *c = json_object_array_get_idx(v->crashes, 0);
-		const char *cat = bt_json_get_str(c, "category");
-		const char *title = bt_json_get_str(c, "title");
+	} else if (cls_why) {
+		v = "infrastructure";
+		r->reason = bt_asprintf("the console log could not be classified: %s",
+					cls_why);
+		r->exit_status = 2;
+	} else if (r->ncrashes) {
+		const struct bt_result_crash *c = &r->crashes[0];
 		size_t i;
 
 		/* A panic that follows another report names the first one. */
-		for (i = 0; i < ncrash; i++) {
-			struct json_object *ci = json_object_array_get_idx(v->crashes, i);
-			const char *cc = bt_json_get_str(ci, "category");
-
-			if (cc && !strcmp(cc, "panic") && !f->init_reached) {
-				c = ci;
-				cat = cc;
-				title = bt_json_get_str(ci, "title");
+		for (i = 0; i < r->ncrashes && !f->init_reached; i++) {
+			if (r->crashes[i].category &&
+			    !strcmp(r->crashes[i].category, "panic")) {
+				c = &r->crashes[i];
 				break;
 			}
 		}
-		v->verdict = cat ? cat : "other";
+		v = c->category ? c->category : "other";
 		if (!f->init_reached)
-			v->reason = bt_asprintf("init not reached: %s", title ? title : "crash");
+			r->reason = bt_asprintf("init not reached: %s",
+						c->title ? c->title : "crash");
 		else
-			v->reason = bt_strdup(title ? title : "crash");
+			r->reason = bt_strdup(c->title ? c->title : "crash");
 	} else if (f->timed_out) {
-		v->verdict = "timeout";
-		v->reason = bt_asprintf("no result within TIMEOUT=%ld s (%s)", o->timeout_s,
+		v = "timeout";
+		r->reason = bt_asprintf("no result within TIMEOUT=%ld s (%s)", o->timeout_s,
 					f->init_reached ? "init running, CMD did not finish" :
 					"init never reached");
 	} else if (!f->init_reached) {
-		v->verdict = "no-init";
-		v->reason = bt_strdup("the kernel stopped before init started (see console.log)");
+		v = "no-init";
+		r->reason = bt_strdup("the kernel stopped before init started (see console.log)");
 	} else if (!f->finished && !g->done) {
-		v->verdict = "init-died";
-		v->reason = bt_strdup("init started but did not finish");
+		v = "init-died";
+		r->reason = bt_strdup("init started but did not finish");
 	} else if (o->cmd && *o->cmd && g->cmd_status != 0) {
-		v->verdict = "cmd-failed";
-		v->reason = g->cmd_status < 0 ?
+		v = "cmd-failed";
+		r->reason = g->cmd_status < 0 ?
 			bt_strdup("CMD status unknown (results disk unreadable)") :
 			bt_asprintf("CMD exited with status %d", g->cmd_status);
 	} else if (o->tests && *o->tests &&
 		   (g->tests_status != 0 || g->tests_fail || !g->tests_total)) {
-		v->verdict = "tests-failed";
-		v->reason = bt_asprintf("TESTS: %ld of %ld failed (bats status %d)",
+		v = "tests-failed";
+		r->reason = bt_asprintf("TESTS: %ld of %ld failed (bats status %d)",
 					g->tests_fail, g->tests_total, g->tests_status);
 	} else {
-		v->verdict = "clean";
-		v->reason = bt_strdup("booted clean");
-		v->exit_status = 0;
+		v = "clean";
+		r->reason = bt_strdup("booted clean");
+		r->exit_status = 0;
 	}
+	r->verdict = bt_strdup(v);
 }
 
-static struct json_object *str_array(char **v)
+/* What vmrun saw and what the guest wrote, before the verdict. */
+static void facts(const struct vm_opts *o, const struct vm_facts *f,
+		  const struct vm_guest *g, struct bt_result *r)
 {
-	struct json_object *a = json_object_new_array();
+	size_t n = 0;
 
-	for (; v && *v; v++)
-		json_object_array_add(a, json_object_new_string(*v));
-	return a;
-}
-
-static void write_json(const struct vm_opts *o, const struct vm_facts *f,
-		       const struct vm_guest *g, const struct verdict *v,
-		       const char *path)
-{
-	struct json_object *j = json_object_new_object(), *k, *q, *i, *c, *t;
-
-	bt_json_add_str(j, "schema", "boottest-result/1");
-	bt_json_add_str(j, "verdict", v->verdict);
-	bt_json_add_int(j, "exit_status", v->exit_status);
-	bt_json_add_str(j, "reason", v->reason);
-	k = json_object_new_object();
-	bt_json_add_str(k, "path", o->kernel);
-	bt_json_add_str(k, "initrd", o->initrd);
-	bt_json_add_str(k, "release", o->release);
-	bt_json_add_str(k, "arch", o->arch);
-	json_object_object_add(j, "kernel", k);
-	q = json_object_new_object();
-	json_object_object_add(q, "argv", str_array(f->argv));
-	bt_json_add_str(q, "accel", f->accel);
-	bt_json_add_str(q, "kvm_fallback", f->kvm_fallback);
-	bt_json_add_str(q, "status", f->qemu_started && !f->qemu_killed ?
-			bt_wait_str(f->qemu_status) : NULL);
-	bt_json_add_bool(q, "killed", f->qemu_killed);
-	bt_json_add_double(q, "cpu_s", f->qemu_cpu_s);
-	bt_json_add_double(q, "started_at", f->qemu_start_epoch);
-	bt_json_add_double(q, "exited_at", f->qemu_exit_epoch);
-	json_object_object_add(j, "qemu", q);
-	bt_json_add_str(j, "run_dir", f->run_dir);
-	bt_json_add_str(j, "nonce", f->nonce);
-	bt_json_add_int(j, "timeout_s", o->timeout_s);
-	bt_json_add_double(j, "duration_s", f->duration_s);
-	bt_json_add_bool(j, "timed_out", f->timed_out);
-	i = json_object_new_object();
-	bt_json_add_bool(i, "reached", f->init_reached);
-	if (f->init_reached)
-		bt_json_add_double(i, "seconds", f->init_s);
-	else
-		json_object_object_add(i, "seconds", NULL);
-	bt_json_add_bool(i, "finished", f->finished || g->done);
-	json_object_object_add(j, "init", i);
+	r->kernel.path = dup_or_null(o->kernel);
+	r->kernel.initrd = dup_or_null(o->initrd);
+	r->kernel.release = dup_or_null(o->release);
+	r->kernel.arch = dup_or_null(o->arch);
+	while (f->argv && f->argv[n])
+		n++;
+	r->qemu.argv = n ? bt_calloc(n, sizeof(char *)) : NULL;
+	for (r->qemu.argc = 0; r->qemu.argc < n; r->qemu.argc++)
+		r->qemu.argv[r->qemu.argc] = bt_strdup(f->argv[r->qemu.argc]);
+	r->qemu.accel = dup_or_null(f->accel);
+	r->qemu.kvm_fallback = dup_or_null(f->kvm_fallback);
+	r->qemu.status = f->qemu_started && !f->qemu_killed ?
+			 bt_strdup(bt_wait_str(f->qemu_status)) : NULL;
+	r->qemu.killed = f->qemu_killed;
+	r->qemu.cpu_s = f->qemu_cpu_s;
+	r->qemu.started_at = f->qemu_start_epoch;
+	r->qemu.exited_at = f->qemu_exit_epoch;
+	r->run_dir = dup_or_null(f->run_dir);
+	r->nonce = bt_strdup(f->nonce);
+	r->timeout_s = o->timeout_s;
+	r->duration_s = f->duration_s;
+	r->timed_out = f->timed_out;
+	r->init.reached = f->init_reached;
+	r->init.seconds = f->init_reached ? f->init_s : -1;
+	r->init.finished = f->finished || g->done;
 	if (o->cmd && *o->cmd) {
-		c = json_object_new_object();
-		bt_json_add_str(c, "command", o->cmd);
-		if (g->cmd_status >= 0)
-			bt_json_add_int(c, "status", g->cmd_status);
-		else
-			json_object_object_add(c, "status", NULL);
-		json_object_object_add(j, "cmd", c);
+		r->cmd.present = true;
+		r->cmd.command = bt_strdup(o->cmd);
+		r->cmd.status = g->cmd_status;
 	}
 	if (o->tests && *o->tests) {
-		t = json_object_new_object();
-		bt_json_add_str(t, "path", o->tests);
-		bt_json_add_int(t, "status", g->tests_status);
-		bt_json_add_int(t, "total", g->tests_total);
-		bt_json_add_int(t, "passed", g->tests_pass);
-		bt_json_add_int(t, "failed", g->tests_fail);
-		bt_json_add_int(t, "skipped", g->tests_skip);
-		bt_json_add_str(t, "failed_names", g->tests_failed_names);
-		json_object_object_add(j, "tests", t);
+		r->tests.present = true;
+		r->tests.path = bt_strdup(o->tests);
+		r->tests.status = g->tests_status;
+		r->tests.total = g->tests_total;
+		r->tests.passed = g->tests_pass;
+		r->tests.failed = g->tests_fail;
+		r->tests.skipped = g->tests_skip;
+		r->tests.failed_names = dup_or_null(g->tests_failed_names);
 	}
-	json_object_object_add(j, "crashes", v->crashes ?
-			       json_object_get(v->crashes) : json_object_new_array());
-	bt_json_add_int(j, "errors", v->errors);
-	bt_json_add_int(j, "warnings", v->warnings);
-	c = json_object_new_object();
-	bt_json_add_str(c, "tool", v->tool);
-	bt_json_add_str(c, "verdict", v->cls_verdict);
-	json_object_object_add(j, "classifier", c);
-	vm_postmortem_json(o, f, j);
+	r->classifier.tool = bt_strdup("dmesg-classify");
+	vm_postmortem_result(o, f, r);
 	if (f->lava) {
-		bt_json_add_str(j, "runner", "lava");
-		json_object_object_add(j, "lava", json_object_get(f->lava));
+		if (!r->extra)
+			r->extra = json_object_new_object();
+		bt_json_add_str(r->extra, "runner", "lava");
+		json_object_object_add(r->extra, "lava", json_object_get(f->lava));
 	}
-	bt_json_save(path, j, true);
-	json_object_put(j);
 }
 
 struct tcase {
@@ -435,19 +389,67 @@ struct tcase {
 	char *msg;
 };
 
+static void write_junit(const struct vm_facts *f, const char *verdict,
+			const struct tcase *tc, int n, int fails)
+{
+	char *p = bt_path_join(f->run_dir, "junit.xml");
+	FILE *fp = fopen(p, "w");
+	struct bt_junit j;
+
+	free(p);
+	if (!fp)
+		return;
+	bt_junit_begin(&j, fp, BT_JUNIT_OPEN_EMPTY);
+	bt_junit_suites(&j, NULL);
+	bt_junit_suite(&j, "boottest", n, fails, -1, -1, f->duration_s);
+	for (int k = 0; k < n; k++) {
+		bt_junit_case(&j, "boottest", tc[k].name, -1);
+		if (tc[k].skip)
+			bt_junit_result(&j, BT_JUNIT_SKIPPED, NULL,
+					"not reached: the boot failed");
+		else if (tc[k].fail)
+			bt_junit_result(&j, BT_JUNIT_FAILURE, verdict,
+					tc[k].msg);
+		if (tc[k].skip || tc[k].fail)
+			bt_junit_result_end(&j);
+		bt_junit_case_end(&j);
+	}
+	bt_junit_system_out(&j, f->run_dir);
+	bt_junit_suite_end(&j);
+	bt_junit_suites_end(&j);
+	fclose(fp);
+}
+
+static void write_tap(const struct vm_facts *f, const struct tcase *tc,
+		      int n)
+{
+	char *p = bt_path_join(f->run_dir, "result.tap");
+	FILE *fp = fopen(p, "w");
+
+	free(p);
+	if (!fp)
+		return;
+	bt_tap_plan(fp, n);
+	for (int k = 0; k < n; k++) {
+		bt_tap_result(fp, !tc[k].fail || tc[k].skip, k + 1, tc[k].name,
+			      tc[k].skip ? "not reached" : NULL);
+		bt_tap_comment(fp, tc[k].msg);
+	}
+	fclose(fp);
+}
+
+/* Test cases boot, cmd (CMD=) and tests (TESTS=) as JUnit and TAP. */
 static void write_junit_tap(const struct vm_opts *o, const struct vm_facts *f,
-			    const struct vm_guest *g, const struct verdict *v)
+			    const struct vm_guest *g, const struct bt_result *r)
 {
 	struct tcase tc[3];
 	int n = 0, fails = 0, k;
-	char *p;
-	FILE *fp;
-	bool boot_bad = strcmp(v->verdict, "clean") &&
-			strcmp(v->verdict, "cmd-failed") &&
-			strcmp(v->verdict, "tests-failed");
+	bool boot_bad = strcmp(r->verdict, "clean") &&
+			strcmp(r->verdict, "cmd-failed") &&
+			strcmp(r->verdict, "tests-failed");
 
 	tc[n++] = (struct tcase){ "boot", boot_bad, false,
-		boot_bad ? bt_strdup(v->reason) :
+		boot_bad ? bt_strdup(r->reason) :
 		bt_asprintf("booted, init reached at %.1f s", f->init_s) };
 	if (o->cmd && *o->cmd) {
 		tc[n++] = (struct tcase){
@@ -465,61 +467,18 @@ static void write_junit_tap(const struct vm_opts *o, const struct vm_facts *f,
 	for (k = 0; k < n; k++)
 		if (tc[k].fail && !tc[k].skip)
 			fails++;
-
-	p = bt_path_join(f->run_dir, "junit.xml");
-	fp = fopen(p, "w");
-	if (fp) {
-		fprintf(fp, "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-		fprintf(fp, "<testsuites>\n  <testsuite name=\"boottest\" tests=\"%d\" failures=\"%d\" time=\"%.3f\">\n",
-			n, fails, f->duration_s);
-		for (k = 0; k < n; k++) {
-			fprintf(fp, "    <testcase classname=\"boottest\" name=\"%s\">\n",
-				tc[k].name);
-			if (tc[k].skip) {
-				fprintf(fp, "      <skipped message=\"");
-				bt_xml_escape(fp, "not reached: the boot failed");
-				fprintf(fp, "\"/>\n");
-			} else if (tc[k].fail) {
-				fprintf(fp, "      <failure type=\"%s\" message=\"", v->verdict);
-				bt_xml_escape(fp, tc[k].msg);
-				fprintf(fp, "\"/>\n");
-			}
-			fprintf(fp, "    </testcase>\n");
-		}
-		fprintf(fp, "    <system-out>");
-		bt_xml_escape(fp, f->run_dir);
-		fprintf(fp, "</system-out>\n  </testsuite>\n</testsuites>\n");
-		fclose(fp);
-	}
-	free(p);
-
-	p = bt_path_join(f->run_dir, "result.tap");
-	fp = fopen(p, "w");
-	if (fp) {
-		fprintf(fp, "TAP version 13\n1..%d\n", n);
-		for (k = 0; k < n; k++) {
-			fprintf(fp, "%sok %d - %s", tc[k].fail && !tc[k].skip ? "not " : "",
-				k + 1, tc[k].name);
-			if (tc[k].skip)
-				fprintf(fp, " # SKIP not reached");
-			fputc('\n', fp);
-			fprintf(fp, "# ");
-			bt_tap_escape(fp, tc[k].msg);
-			fputc('\n', fp);
-		}
-		fclose(fp);
-	}
-	free(p);
+	write_junit(f, r->verdict, tc, n, fails);
+	write_tap(f, tc, n);
 	for (k = 0; k < n; k++)
 		free(tc[k].msg);
 }
 
 static void summary(const struct vm_opts *o, const struct vm_facts *f,
-		    const struct vm_guest *g, const struct verdict *v)
+		    const struct vm_guest *g, const struct bt_result *r)
 {
-	size_t ncrash = v->crashes ? json_object_array_length(v->crashes) : 0, i;
+	size_t i;
 
-	printf("boottest: verdict: %s: %s\n", v->verdict, v->reason);
+	printf("boottest: verdict: %s: %s\n", r->verdict, r->reason);
 	printf("boottest: kernel %s (%s), %s, %.1f s",
 	       o->release ? o->release : "(release unknown)", o->arch,
 	       f->accel ? f->accel : "-", f->duration_s);
@@ -536,19 +495,16 @@ static void summary(const struct vm_opts *o, const struct vm_facts *f,
 	if (o->tests && *o->tests)
 		printf(", tests %ld/%ld passed", g->tests_pass, g->tests_total);
 	printf("\n");
-	for (i = 0; i < ncrash && i < 10; i++) {
-		struct json_object *c = json_object_array_get_idx(v->crashes, i);
-
-		printf("boottest: crash: [%s] %s\n", bt_json_get_str(c, "category"),
-		       bt_json_get_str(c, "title"));
-	}
-	if (ncrash > 10)
-		printf("boottest: ... %zu crashes in all\n", ncrash);
+	for (i = 0; i < r->ncrashes && i < 10; i++)
+		printf("boottest: crash: [%s] %s\n", r->crashes[i].category,
+		       r->crashes[i].title);
+	if (r->ncrashes > 10)
+		printf("boottest: ... %zu crashes in all\n", r->ncrashes);
 	printf("boottest: %ld error and %ld warning messages (%s)\n",
-	       v->errors, v->warnings, v->tool);
-	if (!strcmp(v->verdict, "no-init") && f->last_lines && *f->last_lines)
+	       r->errors, r->warnings, r->classifier.tool);
+	if (!strcmp(r->verdict, "no-init") && f->last_lines && *f->last_lines)
 		printf("boottest: last console lines:\n%s", f->last_lines);
-	vm_postmortem_summary(o, f, v->crashes);
+	vm_postmortem_summary(o, f, r);
 	printf("boottest: results in %s\n", f->run_dir);
 	fflush(stdout);
 }
@@ -556,60 +512,22 @@ static void summary(const struct vm_opts *o, const struct vm_facts *f,
 int vm_report(const struct vm_opts *o, const struct vm_facts *f,
 	      const struct vm_guest *g)
 {
-	struct verdict v = { .tool = "dmesg-classify", .errors = -1, .warnings = -1 };
-	char *log = bt_path_join(f->run_dir, "console.log");
-	char *kmsg = bt_path_join(f->run_dir, "kmsg.log");
-	char *out = bt_path_join(f->run_dir, "classify.json");
-	char *kout = bt_path_join(f->run_dir, "classify-kmsg.json");
 	char *res = bt_path_join(f->run_dir, "result.json");
-	struct json_object *kj = NULL;
+	char *cls_why = NULL;
+	struct bt_result r;
+	int status;
 
-	if (f->qemu_started) {
-		pid_t cpid = f->cls_pid, kpid = f->kcls_pid;
-		int kfd = f->kcls_fd;
-		bool have_kmsg = bt_is_file(kmsg);
-
-		if (kfd >= 0 && (!have_kmsg || !classifier_feed_file(kfd, kmsg)))
-			classifier_drop(&kpid, &kfd);
-		if (kfd >= 0)
-			close(kfd);
-		if (cpid < 0)
-			cpid = classifier_start(o, log, out, -1);
-		if (kpid < 0)
-			kpid = cpid >= 0 && have_kmsg ?
-			       classifier_start(o, kmsg, kout, -1) : -1;
-
-		v.cls = classifier_finish(cpid, log, out);
-		kj = classifier_finish(kpid, kmsg, kout);
-		if (!v.cls) {
-			v.tool = "builtin";
-			v.cls = builtin_classify(log);
-			if (kj)
-				json_object_put(kj);
-			kj = NULL;
-		}
-		v.crashes = json_object_get(bt_json_get_array(v.cls, "crashes"));
-		vm_postmortem_symbolize(o, log, v.crashes);
-		v.cls_verdict = bt_json_get_str(v.cls, "verdict");
-		v.errors = array_len(kj ? kj : v.cls, "errors");
-		v.warnings = array_len(kj ? kj : v.cls, "warnings");
-	}
-	decide(o, f, g, &v);
-	write_json(o, f, g, &v, res);
-	write_junit_tap(o, f, g, &v);
-	summary(o, f, g, &v);
-
-	if (v.crashes)
-		json_object_put(v.crashes);
-	if (v.cls)
-		json_object_put(v.cls);
-	if (kj)
-		json_object_put(kj);
-	free(v.reason);
-	free(log);
-	free(kmsg);
-	free(out);
-	free(kout);
+	bt_result_init(&r);
+	facts(o, f, g, &r);
+	if (f->qemu_started)
+		cls_why = run_classifiers(o, f, &r);
+	decide(o, f, g, cls_why, &r);
+	bt_result_write(res, &r);
+	write_junit_tap(o, f, g, &r);
+	summary(o, f, g, &r);
+	status = r.exit_status;
+	bt_result_free(&r);
+	free(cls_why);
 	free(res);
-	return v.exit_status;
+	return status;
 }

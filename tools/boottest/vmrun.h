@@ -184,10 +184,11 @@ int vm_qmp_reply_result(struct json_object *reply, char **errmsg);
 int vm_dump_take(struct vm_qmp *q, struct vm_facts *f, const char *why);
 
 /* vmrun-postmortem.c: result.json keys, summary lines, file:line */
-void vm_postmortem_json(const struct vm_opts *o, const struct vm_facts *f,
-			struct json_object *j);
+struct bt_result;
+void vm_postmortem_result(const struct vm_opts *o, const struct vm_facts *f,
+			  struct bt_result *r);
 void vm_postmortem_summary(const struct vm_opts *o, const struct vm_facts *f,
-			   struct json_object *crashes);
+			   const struct bt_result *r);
 void vm_postmortem_symbolize(const struct vm_opts *o, const char *console_log,
 			     struct json_object *crashes);
 

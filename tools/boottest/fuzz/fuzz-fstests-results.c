@@ -11,6 +11,7 @@
 
 #include "fstests-results.h"
 #include "json.h"
+#include "result.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
@@ -20,6 +21,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	size_t lens[6] = { 0 }, i;
 	struct json_object *out, *j = NULL;
 	struct fr_run r;
+	struct bt_result k;
 	FILE *devnull;
 
 	for (i = 0; i < 6; i++) {
@@ -40,8 +42,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 		j = json_tokener_parse_ex(tok, parts[5], (int)lens[5]);
 		json_tokener_free(tok);
-		if (j)
-			fr_parse_kernel(&r, j);
+		if (j && bt_result_from_json(j, "fuzz", &k) == 0) {
+			fr_parse_kernel(&r, &k);
+			bt_result_free(&k);
+		}
 	}
 	fr_finish(&r);
 	out = fr_to_json(&r);
