@@ -220,6 +220,10 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 #                run when the KVM boot shows no kernel line; vmrun-accel.c)
 #   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
 #   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
+#   KCIDB_ORIGIN=name  prefix of the ids in every run's kcidb.json (kcidb.c)
+#   RUNNER=lava  the boot as a LAVA job run by lava-run here (vmrun-lava.c);
+#                LAVA_JOB_ONLY=1 (or make boottest-lava-job) writes the job
+#                only, LAVA_ARTIFACTS_URL= its artifact URLs (default file://)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per
 # kernel in $(bt-out)/kernel/<release>-<build id>/: extracted vmlinux (PVH
 # boot), initramfs with the root's modules.  vmrun's exit status: 0 clean,
@@ -244,9 +248,19 @@ bt-vmrun := $(bt-tools)/vmrun
 bt-kinspect := $(bt-tools)/kinspect
 bt-mkrootfs := $(bt-tools)/mkrootfs
 
-PHONY += boottest bt-boot-run
+PHONY += boottest bt-boot-run boottest-lava-job
 boottest: bt-tools-built bt-objtree-stub
 	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot BT_STAGE=boot bt-boot-run
+
+BOOTTEST_GOALS += boottest-lava-job
+boottest-lava-job: bt-tools-built bt-objtree-stub
+	+$(bt-Q)$(MAKE) -f $(bt-srctree)/Makefile.boot BT_STAGE=boot LAVA_JOB_ONLY=1 bt-boot-run
+
+RUNNER ?= qemu
+export BT_LAVA_URL := $(LAVA_ARTIFACTS_URL)
+bt-runner-opts = $(if $(filter 1,$(LAVA_JOB_ONLY)),--lava-job-only --lava-url "$$BT_LAVA_URL",\
+	$(if $(filter lava,$(RUNNER)),--runner lava --lava-url "$$BT_LAVA_URL" \
+	--lava-device $(bt-srctree)/scripts/boottest/lava-device))
 
 ifeq ($(BT_STAGE),boot)
 # Second stage: the tools exist, so kernel facts can be read at parse time.
@@ -549,6 +563,14 @@ bt-vmlinux := $(wildcard /usr/lib/debug/boot/vmlinux-$(bt-k-release))
 endif
 bt-symmods := $(or $(bt-symmods),$(wildcard /usr/lib/debug/lib/modules/$(bt-k-release)),$(bt-modules))
 
+# kcidb.json of every run (the kcidb tool, run by vmrun and fstests-vm):
+# the tree's git facts, the config and its name (the profiles when PROFILE=
+# is given, else the config file's name), KCIDB_ORIGIN= (default boottest).
+export KCIDB_ORIGIN
+export BT_SRCTREE := $(if $(KERNEL),,$(if $(filter y,$(bt-kernel-tree)),$(bt-srctree)))
+export BT_KCONFIG := $(bt-kconfig)
+export BT_CONFIG_NAME := $(if $(PROFILE),$(subst $(bt-space),+,$(strip $(bt-profiles))),$(notdir $(bt-kconfig)))
+
 # Tree kernels: the config is checked against the boot profile
 # (scripts/boottest/kconfig check).
 bt-kconfig-check := $(wildcard $(bt-srctree)/scripts/boottest/kconfig)
@@ -601,6 +623,7 @@ bt-boot-run: $(bt-kconfig-ok) $(bt-profile-ok) $(bt-boot-rootfs) $(bt-bootimg) $
 		$(if $(filter 1,$(DUMP)),--dump) \
 		$(if $(filter 1,$(GDB)),--gdb=$(if $(filter 0,$(GDB_WAIT)),nowait,wait)) \
 		$(if $(bt-vmlinux),--vmlinux '$(bt-vmlinux)') $(if $(bt-symmods),--modules-dir '$(bt-symmods)') \
+		$(bt-runner-opts) \
 		|| { rc=$$?; echo "boottest: exit status $$rc" >&2; exit $$rc; }
 endif # BT_STAGE
 
@@ -685,6 +708,8 @@ boottest-help:
 	@echo '                    DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX='
 	@echo '                    BOOT_TIMELINE=1 (initcall_debug: slowest initcalls in report.html)'
 	@echo '  boottest-report - Write RUN/report.html again (RUN=dir, default: the latest run)'
+	@echo '                    RUNNER=lava (boot as a LAVA job through lava-run)'
+	@echo '  boottest-lava-job - Write the LAVA job of make boottest (no boot): LAVA_ARTIFACTS_URL='
 	@echo '  boottest-minimal  - BASE (default tinyconfig) + the boot profile + PROFILE='
 	@echo '                    from Kconfig.test, verified (exit 2 naming what is missing)'
 	@echo '  boottest-apply    - Merge the boot profile + PROFILE= into the existing .config'

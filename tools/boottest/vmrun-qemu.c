@@ -121,53 +121,12 @@ static const char *qemu_bin(const struct vm_arch *arch)
 	return q && *q ? q : arch->qemu;
 }
 
-static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
-		      const char *results_img, struct vm_facts *f,
-		      const char *qmp_path, bool kvm, struct argv_buf *a)
+/* The kernel command line of a boot (QEMU's -append, a LAVA job's too). */
+char *vm_kernel_cmdline(const struct vm_opts *o, const struct vm_arch *arch,
+			const struct vm_facts *f, bool kvm)
 {
 	struct strbuf cmdline = STRBUF_INIT;
-	long cpus = o->cpus;
 
-	add(a, qemu_bin(arch));
-	add(a, "-nodefaults");
-	add(a, "-display");
-	add(a, "none");
-	add(a, "-no-reboot");
-	add(a, "-machine");
-	add(a, arch->machine);
-	add(a, "-accel");
-	if (kvm) {
-		add(a, "kvm");
-		add(a, "-cpu");
-		add(a, "host");
-		f->accel = "kvm";
-	} else {
-		add(a, "tcg");
-		add(a, "-cpu");
-		add(a, arch->cpu);
-		f->accel = "tcg";
-		if (o->tcg_cpus)
-			cpus = o->tcg_cpus;
-	}
-	add(a, "-m");
-	add(a, o->mem);
-	add(a, "-smp");
-	/*
-	 * x86: one socket per CPU.  QEMU 7.2 puts the CPUs of -smp N in the
-	 * cores of one socket, and SeaBIOS's MP table lists only the first CPU
-	 * of each package: a kernel without ACPI (tinyconfig with the profiles
-	 * of Kconfig.test) brought up 1 CPU of CPUS=2.
-	 */
-	if (!strcmp(arch->name, "x86_64"))
-		addf(a, "%ld,sockets=%ld", cpus, cpus);
-	else
-		addf(a, "%ld", cpus);
-	add(a, "-kernel");
-	add(a, o->kernel);
-	if (o->initrd) {
-		add(a, "-initrd");
-		add(a, o->initrd);
-	}
 	sb_addf(&cmdline, "console=%s console_msg_format=syslog panic=-1 ",
 		arch->console);
 	/*
@@ -216,9 +175,60 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 		sb_addstr(&cmdline, " nokaslr");
 	if (o->append && *o->append)
 		sb_addf(&cmdline, " %s", o->append);
+	return sb_detach(&cmdline);
+}
+
+static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
+		      const char *results_img, struct vm_facts *f,
+		      const char *qmp_path, bool kvm, struct argv_buf *a)
+{
+	char *cmdline;
+	long cpus = o->cpus;
+
+	add(a, qemu_bin(arch));
+	add(a, "-nodefaults");
+	add(a, "-display");
+	add(a, "none");
+	add(a, "-no-reboot");
+	add(a, "-machine");
+	add(a, arch->machine);
+	add(a, "-accel");
+	if (kvm) {
+		add(a, "kvm");
+		add(a, "-cpu");
+		add(a, "host");
+		f->accel = "kvm";
+	} else {
+		add(a, "tcg");
+		add(a, "-cpu");
+		add(a, arch->cpu);
+		f->accel = "tcg";
+		if (o->tcg_cpus)
+			cpus = o->tcg_cpus;
+	}
+	add(a, "-m");
+	add(a, o->mem);
+	add(a, "-smp");
+	/*
+	 * x86: one socket per CPU.  QEMU 7.2 puts the CPUs of -smp N in the
+	 * cores of one socket, and SeaBIOS's MP table lists only the first CPU
+	 * of each package: a kernel without ACPI (tinyconfig with the profiles
+	 * of Kconfig.test) brought up 1 CPU of CPUS=2.
+	 */
+	if (!strcmp(arch->name, "x86_64"))
+		addf(a, "%ld,sockets=%ld", cpus, cpus);
+	else
+		addf(a, "%ld", cpus);
+	add(a, "-kernel");
+	add(a, o->kernel);
+	if (o->initrd) {
+		add(a, "-initrd");
+		add(a, o->initrd);
+	}
+	cmdline = vm_kernel_cmdline(o, arch, f, kvm);
 	add(a, "-append");
-	add(a, sb_str(&cmdline));
-	sb_release(&cmdline);
+	add(a, cmdline);
+	free(cmdline);
 	/* Serial console on QEMU's stdout, which is our pipe; stdin is /dev/null. */
 	add(a, "-chardev");
 	add(a, "stdio,id=con,signal=off");
@@ -271,7 +281,7 @@ static int build_argv(const struct vm_opts *o, const struct vm_arch *arch,
 }
 
 /* Console line handling: log, echo, markers. */
-struct console {
+struct vm_console {
 	const struct vm_opts *o;
 	struct vm_facts *f;
 	int log_fd;
@@ -305,7 +315,7 @@ static int kernel_prio(const char *s)
 	return -1;
 }
 
-static void echo_line(struct console *c, const char *s)
+static void echo_line(struct vm_console *c, const char *s)
 {
 	int prio = kernel_prio(s);
 
@@ -334,7 +344,7 @@ static bool kernel_line(const char *s)
 	return n > 1 && s[1 + n] == '.';
 }
 
-static void console_line(struct console *c)
+static void console_line(struct vm_console *c)
 {
 	char *s = c->line.buf ? c->line.buf : (char *)"";
 	size_t len = c->line.len;
@@ -364,7 +374,7 @@ static void console_line(struct console *c)
 }
 
 /* Console bytes to console.log and the classifier. */
-static void console_out(struct console *c, const char *buf, size_t n)
+static void console_out(struct vm_console *c, const char *buf, size_t n)
 {
 	if (c->log_fd >= 0 && bt_write_all(c->log_fd, buf, n) < 0) {
 		bt_warn("console.log: write failed: %s; the log is incomplete",
@@ -376,7 +386,7 @@ static void console_out(struct console *c, const char *buf, size_t n)
 }
 
 /* The end of a KVM try that worked: what was held goes out. */
-static void console_release(struct console *c)
+static void console_release(struct vm_console *c)
 {
 	c->probing = false;
 	if (c->held.len)
@@ -384,7 +394,7 @@ static void console_release(struct console *c)
 	sb_release(&c->held);
 }
 
-static void console_data(struct console *c, const char *buf, size_t n)
+static void console_data(struct vm_console *c, const char *buf, size_t n)
 {
 	size_t i, from = 0;
 
@@ -410,7 +420,7 @@ static void console_data(struct console *c, const char *buf, size_t n)
 		console_release(c);
 }
 
-static char *console_tail(struct console *c)
+static char *console_tail(struct vm_console *c)
 {
 	struct strbuf sb = STRBUF_INIT;
 	unsigned int i;
@@ -425,6 +435,45 @@ static char *console_tail(struct console *c)
 		}
 	}
 	return sb_detach(&sb);
+}
+
+/*
+ * The console of a boot that another program runs (a LAVA job): the same
+ * line handling (console.log, the classifier, init's markers, the tail).
+ */
+struct vm_console *vm_console_open(const struct vm_opts *o, struct vm_facts *f)
+{
+	struct vm_console *c = bt_calloc(1, sizeof(*c));
+	char *log_path = bt_path_join(f->run_dir, "console.log");
+
+	c->o = o;
+	c->f = f;
+	c->log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (c->log_fd < 0)
+		bt_warn("%s: cannot create: %s", log_path, strerror(errno));
+	free(log_path);
+	c->m_started = bt_asprintf("boottest-init: started %s", f->nonce);
+	c->m_finished = bt_asprintf("boottest-init: finished %s", f->nonce);
+	return c;
+}
+
+void vm_console_data(struct vm_console *c, const char *buf, size_t n)
+{
+	console_data(c, buf, n);
+}
+
+void vm_console_close(struct vm_console *c)
+{
+	if (c->line.len)
+		console_line(c);
+	if (c->log_fd >= 0)
+		close(c->log_fd);
+	free(c->f->last_lines);
+	c->f->last_lines = console_tail(c);
+	sb_release(&c->line);
+	free(c->m_started);
+	free(c->m_finished);
+	free(c);
 }
 
 static void save_cmdline(const char *run_dir, char **argv)
@@ -478,7 +527,7 @@ static double epoch_now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-static void console_drain(struct console *c, int fd)
+static void console_drain(struct vm_console *c, int fd)
 {
 	struct pollfd p = { .fd = fd, .events = POLLIN };
 	char buf[65536];
@@ -498,7 +547,7 @@ static void console_drain(struct console *c, int fd)
  * init's normal end, and tell QEMU to quit.  Returns true when it did.
  */
 static bool postmortem_step(struct vm_qmp *q, struct vm_facts *f,
-			    struct console *c, int con_fd, long long deadline)
+			    struct vm_console *c, int con_fd, long long deadline)
 {
 	unsigned int ev = vm_qmp_events(q);
 	long long now = bt_now_ms();
@@ -536,7 +585,7 @@ static int run_once(const struct vm_opts *o, const struct vm_arch *arch,
 {
 	struct argv_buf a = { 0 };
 	struct bt_spawn sp = BT_SPAWN_INIT;
-	struct console c = { .o = o, .f = f, .log_fd = -1 };
+	struct vm_console c = { .o = o, .f = f, .log_fd = -1 };
 	struct strbuf err = STRBUF_INIT;
 	int out[2], errp[2], ret = 0;
 	bool out_open = true, err_open = true, exited = false;

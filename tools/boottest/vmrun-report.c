@@ -7,6 +7,9 @@
  * result.json is struct bt_result (lib/result.h); a classifier that fails
  * or is still running CLASSIFY_WAIT_MS after QEMU exits (then killed)
  * makes the run an infrastructure error: nothing is known of the kernel.
+ * A LAVA run (RUNNER=lava) adds two keys of its own: "runner": "lava" and
+ * "lava", LAVA's own outcome ({result, error_msg, error_type, seconds,
+ * cases: {action: result}}), which is not the verdict.
  */
 #include <fcntl.h>
 #include <signal.h>
@@ -380,6 +383,12 @@ static void facts(const struct vm_opts *o, const struct vm_facts *f,
 	}
 	r->classifier.tool = bt_strdup("dmesg-classify");
 	vm_postmortem_result(o, f, r);
+	if (f->lava) {
+		if (!r->extra)
+			r->extra = json_object_new_object();
+		bt_json_add_str(r->extra, "runner", "lava");
+		json_object_object_add(r->extra, "lava", json_object_get(f->lava));
+	}
 }
 
 struct tcase {

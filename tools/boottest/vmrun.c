@@ -6,7 +6,8 @@
  *
  * Makes DIR/<time>-<pid>/ (and DIR/latest), a results disk for the guest,
  * runs QEMU, reads the results back, classifies the console and writes
- * console.log, kmsg.log, result.json, junit.xml, result.tap, qemu.cmdline.
+ * console.log, kmsg.log, result.json, junit.xml, result.tap, qemu.cmdline,
+ * and kcidb.json (the kcidb tool).
  * Exit status: 0 clean, 1 the kernel or CMD/TESTS failed, 2 usage or
  * infrastructure (scripts/boottest/run turns 2 into 125 under BISECT=1).
  */
@@ -67,6 +68,11 @@ static void print_usage(FILE *fp)
 		"                    continues\n"
 		"  --vmlinux FILE    the kernel ELF with symbols (gdb, file:line in stacks)\n"
 		"  --modules-dir DIR  where NAME.ko with symbols are (its modules.order)\n"
+		"  --runner qemu|lava  qemu (default); lava: the boot as a LAVA job run\n"
+		"                    by lava-run on this host (RUN/job.yaml, RUN/lava/)\n"
+		"  --lava-job-only   write RUN/job.yaml (and keep RUN/results.ext4), no boot\n"
+		"  --lava-url URL    the job's artifact URLs: URL/<file> (default file://)\n"
+		"  --lava-device PROG  renders the device dictionary: PROG JOB > device.yaml\n"
 		"  -h, --help        this text\n"
 		"\n"
 		"Examples:\n"
@@ -217,6 +223,27 @@ static char *make_run_dir(const char *runs)
 	return dir;
 }
 
+/*
+ * Every run's KCIDB submission, RUN/kcidb.json, written by the kcidb tool
+ * from result.json (its options from the environment: KCIDB_ORIGIN,
+ * BT_SRCTREE, BT_KCONFIG, BT_CONFIG_NAME).  A failure is only a warning:
+ * the verdict stands.
+ */
+static void write_kcidb(const struct vm_opts *o, const char *run_dir)
+{
+	char *tool = vm_tool_path(o, "kcidb");
+	char *argv[3] = { tool, (char *)run_dir, NULL };
+	int status;
+
+	if (!tool)
+		return;
+	status = bt_run(argv);
+	if (status)
+		bt_warn("%s: kcidb.json not written (kcidb exited %d)", run_dir,
+			status);
+	free(tool);
+}
+
 int main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
@@ -244,13 +271,17 @@ int main(int argc, char **argv)
 		{ "gdb", optional_argument, NULL, 'G' },
 		{ "vmlinux", required_argument, NULL, 'L' },
 		{ "modules-dir", required_argument, NULL, 'O' },
+		{ "runner", required_argument, NULL, 'N' },
+		{ "lava-job-only", no_argument, NULL, 'J' },
+		{ "lava-url", required_argument, NULL, 'u' },
+		{ "lava-device", required_argument, NULL, 'E' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	struct vm_opts o = { .arch = "x86_64" };
 	const struct vm_workload *work = &workloads[0];
 	struct vm_facts f = { .init_s = -1, .cls_pid = -1, .kcls_pid = -1,
-			      .cls_fd = -1, .kcls_fd = -1 };
+			      .cls_fd = -1, .kcls_fd = -1, .results_fd = -1 };
 	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
 	const struct vm_arch *arch;
 	bool print_accel = false;
@@ -339,6 +370,21 @@ int main(int argc, char **argv)
 		case 'O':
 			o.modules_dir = *optarg ? optarg : NULL;
 			break;
+		case 'N':
+			if (strcmp(optarg, "qemu") && strcmp(optarg, "lava"))
+				bt_die(BT_EXIT_USAGE, "RUNNER=%s: give qemu or lava",
+				       optarg);
+			o.lava = !strcmp(optarg, "lava");
+			break;
+		case 'J':
+			o.lava_job_only = true;
+			break;
+		case 'u':
+			o.lava_url = optarg;
+			break;
+		case 'E':
+			o.lava_device = optarg;
+			break;
 		case 'h':
 			print_usage(stdout);
 			return 0;
@@ -370,6 +416,8 @@ int main(int argc, char **argv)
 		print_usage(stderr);
 		return BT_EXIT_USAGE;
 	}
+	if ((o.lava || o.lava_job_only) && (o.dump || o.gdb))
+		bt_die(BT_EXIT_USAGE, "RUNNER=lava: DUMP=1 and GDB=1 need QEMU's monitor and gdb stub, which a LAVA job does not give");
 	check_mem(o.mem);
 	arch = vm_arch_find(o.arch);
 	if (!arch)
@@ -402,13 +450,22 @@ int main(int argc, char **argv)
 		status = BT_EXIT_USAGE;
 		goto out;
 	}
-	if (vm_qemu_run(&o, arch, results, &f) < 0) {
+	if (o.lava_job_only) {
+		bt_cleanup_del(results);
+		status = vm_lava_job(&o, arch, results, &f) < 0 ? BT_EXIT_USAGE : 0;
+		goto out;
+	}
+	if ((o.lava ? vm_lava_run(&o, arch, results, &f) :
+	     vm_qemu_run(&o, arch, results, &f)) < 0) {
 		status = vm_report(&o, &f, &g);
+		write_kcidb(&o, f.run_dir);
 		goto out;
 	}
 	if (!f.interrupted)
-		vm_guest_read_back(&o, f.run_dir, results, &g);
+		vm_guest_read_back(&o, f.run_dir,
+				   f.results_img ? f.results_img : results, &g);
 	status = vm_report(&o, &f, &g);
+	write_kcidb(&o, f.run_dir);
 out:
 	bt_cleanup_now();
 	free(results);
@@ -418,6 +475,11 @@ out:
 	free(f.kvm_fallback);
 	free(f.dump_why);
 	free(f.dump_path);
+	if (f.lava)
+		json_object_put(f.lava);
+	if (f.results_fd >= 0)
+		close(f.results_fd);
+	free(f.results_img);
 	if (f.interrupted) {
 		int sig = vm_signal_pending();
 

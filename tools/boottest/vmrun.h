@@ -11,6 +11,8 @@
  *   vmrun-qmp.c      QMP client (QEMU's monitor) for DUMP=1
  *   vmrun-qmp-msg.c  QMP messages: lines, events, replies (untrusted)
  *   vmrun-dump.c     DUMP=1: the guest's memory as an ELF core
+ *   vmrun-lava.c     RUNNER=lava: the boot as a LAVA job run by lava-run
+ *   vmrun-lava-log.c LAVA's job log (YAML lines): console, results (untrusted)
  */
 #ifndef BOOTTEST_VMRUN_H
 #define BOOTTEST_VMRUN_H
@@ -61,6 +63,10 @@ struct vm_opts {
 	const char *modules_dir; /* .ko files with symbols (modules.order) */
 	bool host_tsc;		/* x86_64 TCG: the guest told the TSC rate */
 	int accel;		/* enum vm_accel */
+	bool lava;		/* RUNNER=lava: boot through lava-run */
+	bool lava_job_only;	/* write the LAVA job, do not run it */
+	const char *lava_url;	/* artifacts' URL prefix (default file://) */
+	const char *lava_device; /* the program rendering device.yaml */
 };
 
 /* What happened while QEMU ran. */
@@ -100,6 +106,10 @@ struct vm_facts {
 	 */
 	pid_t cls_pid, kcls_pid;
 	int cls_fd, kcls_fd;
+	struct json_object *lava; /* RUNNER=lava: LAVA's own outcome */
+	/* The results disk the guest wrote when not vmrun's (LAVA's copy). */
+	char *results_img;
+	int results_fd;		/* ... held open: -1 none */
 };
 
 /* Results read back from the results disk (guest-controlled data). */
@@ -122,6 +132,12 @@ char *vm_accel_record_path(void);
 char *vm_accel_which(const char *prog);
 
 /* vmrun-qemu.c */
+char *vm_kernel_cmdline(const struct vm_opts *o, const struct vm_arch *arch,
+			const struct vm_facts *f, bool kvm);
+struct vm_console;
+struct vm_console *vm_console_open(const struct vm_opts *o, struct vm_facts *f);
+void vm_console_data(struct vm_console *c, const char *buf, size_t n);
+void vm_console_close(struct vm_console *c);
 int vm_qemu_run(const struct vm_opts *o, const struct vm_arch *arch,
 		const char *results_img, struct vm_facts *f);
 void vm_signals_install(void);
@@ -173,6 +189,34 @@ void vm_postmortem_summary(const struct vm_opts *o, const struct vm_facts *f,
 			   const struct bt_result *r);
 void vm_postmortem_symbolize(const struct vm_opts *o, const char *console_log,
 			     struct json_object *crashes);
+
+/* vmrun-lava.c */
+int vm_lava_job(const struct vm_opts *o, const struct vm_arch *arch,
+		const char *results_img, struct vm_facts *f);
+int vm_lava_run(const struct vm_opts *o, const struct vm_arch *arch,
+		const char *results_img, struct vm_facts *f);
+
+/* vmrun-lava-log.c: one line of lava-run's log */
+enum vm_lava_kind {
+	VM_LAVA_OTHER,
+	VM_LAVA_CONSOLE,	/* text: a console line (target, feedback) */
+	VM_LAVA_RESULT,		/* an action's result */
+	VM_LAVA_SAVED,		/* text: where a download was saved */
+	VM_LAVA_MESSAGE,	/* text: any other message */
+};
+struct vm_lava_rec {
+	enum vm_lava_kind kind;
+	const char *text;	/* not NUL-free for console lines: use len */
+	size_t len;
+	const char *rcase, *result, *error_msg, *error_type, *label;
+	void *doc;		/* the parsed line, which the strings are in */
+};
+/*
+ * Parse one line (-1: not a YAML mapping, r->kind OTHER); the strings of *r
+ * live until vm_lava_rec_free(r), which is due after a 0 return.
+ */
+int vm_lava_parse(const char *line, size_t len, struct vm_lava_rec *r);
+void vm_lava_rec_free(struct vm_lava_rec *r);
 
 /* vmrun-report.c */
 void vm_classify_start(const struct vm_opts *o, struct vm_facts *f);
