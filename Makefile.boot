@@ -335,8 +335,9 @@ $(bt-kcache)/facts.mk: $(bt-kernel) $(wildcard $(bt-kinspect))
 		$(bt-vmrun) --make-vars $(@D)/kinspect.json > $@.tmp; \
 	else \
 		rm -f $(@D)/kinspect.json.tmp; \
-		{ printf 'bt-k-refused := '; sed -n '/error:/h; $${x;s/[$$]/$$$$/g;s/#/\\#/g;p;}' \
-			$(@D)/kinspect.err; } > $@.tmp; \
+		{ printf 'bt-k-refused := '; { cat $(@D)/kinspect.err; echo; } | \
+			sed -n '/error:/h; $${x;s|^$$|kinspect failed on $< without a message|;s/[$$]/$$$$/g;s/#/\\#/g;p;}'; \
+		} > $@.tmp; \
 	fi && mv $@.tmp $@
 -include $(bt-kcache)/facts.mk
 ifneq ($(bt-k-refused),)
