@@ -349,8 +349,9 @@ $(bt-kfacts): $(bt-kernel) $(wildcard $(bt-kinspect))
 	if [ ! -x $(bt-kinspect) ]; then \
 		echo '# kinspect not built: no facts' > $@.tmp; \
 	elif ! $(bt-kinspect) --make-vars $< > $@.tmp 2> $@.err; then \
-		{ printf 'bt-k-refused := '; sed -n '/error:/h; $${x;s/[$$]/$$$$/g;s/#/\\#/g;p;}' \
-			$@.err; } > $@.tmp; \
+		{ printf 'bt-k-refused := '; { cat $@.err; echo; } | \
+			sed -n '/error:/h; $${x;s|^$$|kinspect failed on $< without a message|;s/[$$]/$$$$/g;s/#/\\#/g;p;}'; \
+		} > $@.tmp; \
 	fi && rm -f $@.err && mv $@.tmp $@ && \
 	if [ -n "$$old" ] && ! grep -rqx --include='*.mk' "bt-k-id := $$old" $(bt-out)/kernel/by-path; then \
 		rm -rf $(bt-out)/kernel/$$old; \

@@ -14,6 +14,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <elfutils/libdw.h>
 #include <elfutils/libdwfl.h>
@@ -53,10 +54,16 @@ static int file_open(struct ksym_file *f, const char *name, const char *path)
 {
 	Dwarf_Addr bias;
 	Dwarf_Off next;
+	struct stat st;
 	size_t hsize;
 	Dwarf *dw;
 
 	f->name = bt_strdup(name);
+	/* Only a file: libdw's open of a FIFO would block. */
+	if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+		bt_err("%s: cannot read: not a regular file", path);
+		return -1;
+	}
 	f->dwfl = dwfl_begin(&offline_cb);
 	if (!f->dwfl)
 		return bt_error("libdw: %s", dwfl_errmsg(-1));

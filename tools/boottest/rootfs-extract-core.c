@@ -507,6 +507,7 @@ int rx_extract(const char *image, const char *guestdir, const char *destdir,
 	size_t ll = strlen(label);
 	struct strbuf rel = STRBUF_INIT;
 	struct ext2_inode in;
+	struct stat sb;
 	ext2_ino_t ino;
 	errcode_t err;
 	size_t i;
@@ -515,6 +516,14 @@ int rx_extract(const char *image, const char *guestdir, const char *destdir,
 	while (ll && label[ll - 1] == '/')
 		label[--ll] = '\0';
 	x.image = label;
+	/* Only a file or a disk: a FIFO would block libext2fs' open. */
+	if (stat(image, &sb) == 0 && !S_ISREG(sb.st_mode) &&
+	    !S_ISBLK(sb.st_mode)) {
+		bt_err("%s: cannot open the ext4 image: not a regular file or block device",
+		       image);
+		free(label);
+		return 1;
+	}
 	err = ext2fs_open2(image, NULL, EXT2_FLAG_64BITS |
 			   EXT2_FLAG_IGNORE_CSUM_ERRORS, 0, 0, unix_io_manager,
 			   &x.fs);
