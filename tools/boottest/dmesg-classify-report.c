@@ -70,6 +70,7 @@ struct report {
 	size_t ntext;		/* lines in text: the first TITLE_LINES */
 	const struct dc_format *fmt;
 	bool stack_seen;
+	size_t scan_end;		/* lines read for frames: [0, scan_end) */
 	struct frames fr, entries;	/* reused from crash to crash */
 	struct lead_pos keys[LEAD_KEYS];	/* of the current text */
 	int nkeys;
@@ -319,6 +320,8 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 
 		if (got && (got >= MAX_FRAMES || is_stack_start(rp, j)))
 			break;
+		if (j + 1 > rp->scan_end)
+			rp->scan_end = j + 1;
 		if (!parse_frame(ln->text, ln->len, &fn, &fl, &entry))
 			continue;
 		got++;
@@ -329,7 +332,12 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 	}
 }
 
-static const char *rip_func(const char *s, size_t len, size_t *fl)
+/*
+ * The function of a RIP/pc line, or NULL; *is_rip tells whether the line
+ * is one at all (a user-space "RIP: 0033:0x4403c9" names no function).
+ */
+static const char *rip_func(const char *s, size_t len, size_t *fl,
+			    bool *is_rip)
 {
 	static const struct {
 		const char *s;
@@ -343,6 +351,7 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 	};
 	const char *p = NULL, *end = s + len, *q;
 
+	*is_rip = false;
 	while (s < end && *s == ' ')
 		s++;
 	/* every prefix starts with one of these */
@@ -359,6 +368,7 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 	}
 	if (!p)
 		return NULL;
+	*is_rip = true;
 	while (p < end && *p == ' ')
 		p++;
 	/* "0010:" segment */
@@ -512,7 +522,9 @@ static long find_line(struct report *rp, size_t k, pcre2_code *re)
 /*
  * Candidate frames: with rip, the function of the first RIP/pc line and
  * the frames after it; otherwise (or when none follow) the first stack.
- * A format's "after" regexp moves the start to the line it matches.
+ * A format's "after" regexp moves the start to the line it matches: no
+ * such line, no frames.  Without a stack start, a stack is not searched
+ * for (lines that look like frames elsewhere are no call trace).
  */
 static void collect(struct report *rp, bool rip, struct frames *f,
 		    struct frames *entries)
@@ -522,21 +534,28 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 	long s = find_stack_start(rp);
 
 	rp->stack_seen = s >= 0;
+	rp->scan_end = 0;
+	if (rp->fmt->after && a < 0)
+		return;
 	if (rip) {
 		for (size_t j = base; j < rp->n; j++) {
 			const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
 			const char *fn;
 			size_t fl;
+			bool is_rip;
 
-			fn = rip_func(ln->text, ln->len, &fl);
-			if (!fn)
+			fn = rip_func(ln->text, ln->len, &fl, &is_rip);
+			if (!is_rip)
 				continue;
-			frames_add(f, fn, fl);
-			if (entries)
-				frames_add(entries, fn,
-					   ln->text + ln->len - fn);
+			rp->scan_end = j + 1;
+			if (fn) {
+				frames_add(f, fn, fl);
+				if (entries)
+					frames_add(entries, fn,
+						   ln->text + ln->len - fn);
+			}
 			read_stack(rp, j + 1, f, entries);
-			if (f->n > 1) {
+			if (f->n > (fn ? 1 : 0)) {
 				rp->stack_seen = true;
 				return;
 			}
@@ -549,25 +568,42 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 			rp->stack_seen = true;
 		return;
 	}
-	read_stack(rp, s >= 0 ? s + 1 : 1, f, entries);
+	if (s >= 0)
+		read_stack(rp, s + 1, f, entries);
 }
 
+/*
+ * The frame above the first stall anchor among the usable frames (the
+ * first usable one when that is an anchor); an anchor that names the
+ * stall itself gives the text its stall-self rule matched.  No anchor:
+ * no frame.
+ */
 static char *frame_stall(struct report *rp, struct frames *f)
 {
-	const struct dc_span *last = NULL;
+	const struct dc_span *prev = NULL;
 
 	for (int i = 0; i < f->n; i++) {
 		const struct dc_span *fn = &f->v[i];
 
+		if (skipped(rp, fn))
+			continue;
+		if (!prev)
+			prev = fn;
 		if (name_match(rp, rp->r->anchors, fn)) {
-			if (name_match(rp, rp->r->stall_self, fn))
-				return bt_strndup(fn->s, fn->n);
-			return last ? bt_strndup(last->s, last->n) : NULL;
+			if (rp->r->stall_self &&
+			    dc_exec(rp->r, rp->r->stall_self, fn->s, fn->n,
+				    0) >= 0) {
+				PCRE2_SIZE *ov =
+					pcre2_get_ovector_pointer(rp->r->md);
+
+				return bt_strndup(fn->s + ov[0],
+						  ov[1] - ov[0]);
+			}
+			return bt_strndup(prev->s, prev->n);
 		}
-		if (!skipped(rp, fn))
-			last = fn;
+		prev = fn;
 	}
-	return first_usable(rp, f, 0);
+	return NULL;
 }
 
 static char *frame_hang(struct report *rp, struct frames *f)
@@ -834,6 +870,23 @@ static int match_lead(struct report *rp, struct dc_format *f,
 	return PCRE2_ERROR_NOMATCH;
 }
 
+/* Does a frame line read for the title show another stack mixed in? */
+static bool mixed_stack(struct report *rp)
+{
+	if (!rp->r->corrupt)
+		return false;
+	for (size_t j = 0; j < rp->scan_end; j++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		struct dc_span fn;
+		const char *entry;
+
+		if (parse_frame(ln->text, ln->len, &fn.s, &fn.n, &entry) &&
+		    name_match(rp, rp->r->corrupt, &fn))
+			return true;
+	}
+	return false;
+}
+
 static void title_report(struct report *rp, const struct dc_header *h,
 			 size_t hpos, struct dc_crash *c, struct dc_result *res)
 {
@@ -897,13 +950,10 @@ static void title_report(struct report *rp, const struct dc_header *h,
 			   bestov[2 * fg + 1] - bestov[2 * fg]);
 	collect(rp, best->mode == DC_FRAME_RIP || best->mode ==
 		DC_FRAME_STALL, fr, entries);
-	/* another stack mixed into this one: no frame can be trusted */
-	for (int i = 0; r->corrupt && best->mode != DC_FRAME_NONE &&
-	     i < fr->n; i++) {
-		if (name_match(rp, r->corrupt, &fr->v[i])) {
-			c->corrupted = true;
-			goto expand;
-		}
+	/* another stack mixed into the lines read: no frame can be trusted */
+	if (best->mode != DC_FRAME_NONE && mixed_stack(rp)) {
+		c->corrupted = true;
+		goto expand;
 	}
 	switch (best->mode) {
 	case DC_FRAME_NONE:
