@@ -1037,6 +1037,14 @@ static bool is_panic_line(const struct dc_line *ln)
 	return find_lit(ln->text, ln->len, "Kernel panic - not syncing", 26);
 }
 
+/* A lockdep splat, which a crash's own handling may set off. */
+static bool is_lockdep_line(const struct dc_line *ln)
+{
+	return find_lit(ln->text, ln->len,
+			"WARNING: possible circular locking dependency detected",
+			54);
+}
+
 /* Line indexes (the lines that hold a header, ascending). */
 struct line_list {
 	size_t *v;
@@ -1300,8 +1308,12 @@ struct job {
 /*
  * The lines of the report that header line i starts: the lines of its
  * printk context (other contexts are stepped over, until an NMI line)
- * up to the next header that may start a report.  With rp, they are
- * added to it; returns the index of the last one.
+ * up to the next header that may start a report; returns the index of
+ * the last one.  With rp, they are added to it; when the lines carry a
+ * printk caller (one task's or CPU's lines), the title's text goes on
+ * past such a header (a Rust panic's stack follows the BUG it raises),
+ * to an end mark or, in a long report, to a panic or lockdep splat that
+ * the crash itself set off.
  */
 static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 			   const unsigned int *next, size_t i,
@@ -1309,7 +1321,7 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 {
 	const struct dc_line *hl = &log->lines[i];
 	size_t j, end = i, n = 1;
-	bool nmi = false;
+	bool nmi = false, past = false;
 
 	if (rp) {
 		rp->n = 0;
@@ -1327,17 +1339,22 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 		if (ln->hdr >= 0) {
 			const struct dc_header *h2 = &r->hdrs[ln->hdr];
 
-			if (h2->endmark || !ln->inside)
+			if (h2->endmark || (n > 22 && (is_panic_line(ln) ||
+						       is_lockdep_line(ln))))
 				break;
-			if (n > 22 && is_panic_line(ln))
-				break;
+			if (!ln->inside) {
+				if (!rp || hl->ctx < 2)
+					break;
+				past = true;
+			}
 		}
 		if (ln->nmi)
 			nmi = true;
 		if (rp)
 			report_add(rp, j);
 		n++;
-		end = j;
+		if (!past)
+			end = j;
 	}
 	return end;
 }
