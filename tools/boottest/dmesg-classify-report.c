@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libiberty/demangle.h>
+
 #include "dmesg-classify.h"
 #include "err.h"
 #include "json.h"
@@ -273,10 +275,43 @@ static void frames_free(struct frames *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/*
+ * The demangled name of a C++ ("_Z...") or Rust ("_R...", "_ZN...E")
+ * symbol without its parameters (a new string), or NULL: C names and
+ * what libiberty cannot demangle stay as they are.
+ */
+static char *demangle(const char *s, size_t n)
+{
+	char *raw, *out;
+
+	if (n < 4 || s[0] != '_' || (s[1] != 'Z' && s[1] != 'R'))
+		return NULL;
+	raw = bt_strndup(s, n);
+	out = cplus_demangle(raw, DMGL_AUTO);
+	free(raw);
+	return out;
+}
+
+/* A frame's name as titles show it (a new string). */
+static char *frame_name(const struct dc_span *fn)
+{
+	char *d = demangle(fn->s, fn->n);
+
+	return d ? d : bt_strndup(fn->s, fn->n);
+}
+
+/* Rules apply to a frame's demangled name. */
 static bool span_match(struct dc_rules *r, pcre2_code *re,
 		       const struct dc_span *sp)
 {
-	return dc_match(r, re, sp->s, sp->n);
+	char *d = demangle(sp->s, sp->n);
+	bool m;
+
+	if (!d)
+		return dc_match(r, re, sp->s, sp->n);
+	m = dc_match(r, re, d, strlen(d));
+	free(d);
+	return m;
 }
 
 static bool line_stack_start(struct report *rp, size_t k)
@@ -503,7 +538,7 @@ static char *first_usable(struct report *rp, struct frames *f, int from)
 {
 	for (int i = from; i < f->n; i++)
 		if (!skipped(rp, &f->v[i]))
-			return bt_strndup(f->v[i].s, f->v[i].n);
+			return frame_name(&f->v[i]);
 	return NULL;
 }
 
@@ -599,7 +634,7 @@ static char *frame_stall(struct report *rp, struct frames *f)
 				return bt_strndup(fn->s + ov[0],
 						  ov[1] - ov[0]);
 			}
-			return bt_strndup(prev->s, prev->n);
+			return frame_name(prev);
 		}
 		prev = fn;
 	}
@@ -615,7 +650,7 @@ static char *frame_hang(struct report *rp, struct frames *f)
 	for (int i = 0; i < f->n; i++)
 		if (!span_match(rp->r, rp->r->hang_skip, &f->v[i]) &&
 		    !skipped(rp, &f->v[i]))
-			return bt_strndup(f->v[i].s, f->v[i].n);
+			return frame_name(&f->v[i]);
 	return NULL;
 }
 

@@ -5,8 +5,9 @@ dmesg-classify-main := dmesg-classify.o
 dmesg-classify-objs := dmesg-classify-input.o dmesg-classify-rules.o \
 		       dmesg-classify-lit.o dmesg-classify-report.o \
 		       dmesg-classify-first.o
-# libpcre2-8 needs no cflags; linked by name (see the report to the lead)
-dmesg-classify-ldlibs := -lpcre2-8 -pthread
+# libpcre2-8 needs no cflags; libiberty (C++ and Rust demangling) has no
+# .pc file: both linked by name
+dmesg-classify-ldlibs := -lpcre2-8 -liberty -pthread
 
 # Where the shipped rules are found when the program is not beside them.
 %/dmesg-classify.o: BT_CFLAGS += -DDC_RULES_DIR='"$(srcdir)"'
@@ -14,4 +15,4 @@ dmesg-classify-ldlibs := -lpcre2-8 -pthread
 
 FUZZERS += fuzz-classify
 fuzz-classify-objs := $(dmesg-classify-objs)
-fuzz-classify-ldlibs := -lpcre2-8 -pthread
+fuzz-classify-ldlibs := -lpcre2-8 -liberty -pthread
