@@ -905,6 +905,72 @@ static int match_lead(struct report *rp, struct dc_format *f,
 	return PCRE2_ERROR_NOMATCH;
 }
 
+/* A frame line, reliable or not (" ? func+0x1/0x2"). */
+static bool any_frame(const struct dc_line *ln)
+{
+	const char *p = ln->text, *end = ln->text + ln->len, *fn, *entry;
+	size_t fl;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	p = skip_pcs(p, end);
+	if (end - p >= 2 && p[0] == '?' && p[1] == ' ')
+		p += 2;
+	return parse_frame(p, end - p, &fn, &fl, &entry);
+}
+
+/*
+ * A report that should carry a stack lost it: it has no stack start, or
+ * one is followed by no frame, reliable or not, in the next 15 lines.  Lockdep's "stack backtrace:" only
+ * announces the stack start that follows it.
+ */
+static bool stack_broken(struct report *rp)
+{
+	bool any = false;
+
+	for (size_t j = 0; j < rp->n; j++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		bool frame = false;
+
+		if (!is_stack_start(rp, j) ||
+		    memmem(ln->text, ln->len, "stack backtrace:", 16))
+			continue;
+		any = true;
+		for (size_t k = j + 1; k < rp->n && k <= j + 15 && !frame;
+		     k++) {
+			ln = &rp->log->lines[rp->idx[k]];
+			frame = any_frame(ln) ||
+				memmem(ln->text, ln->len,
+				       "(stack is not available)", 24);
+		}
+		if (!frame)
+			return true;
+	}
+	return !any;
+}
+
+/* A "[  12.345678]" time stamp: two messages merged into the title. */
+static bool has_timestamp(const char *t)
+{
+	for (const char *p = strchr(t, '['); p; p = strchr(p + 1, '[')) {
+		const char *q = p + 1;
+
+		while (*q == ' ')
+			q++;
+		if (!isdigit((unsigned char)*q))
+			continue;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (*q++ != '.' || !isdigit((unsigned char)*q))
+			continue;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (*q == ']')
+			return true;
+	}
+	return false;
+}
+
 /* Does a frame line read for the title show another stack mixed in? */
 static bool mixed_stack(struct report *rp)
 {
@@ -1023,12 +1089,10 @@ expand:
 		c->corrupted = true;
 		goto stack;
 	}
-	if (best->mode != DC_FRAME_NONE) {
-		if (!frame)
-			c->corrupted = true;
-		if (!best->nostack && !rp->stack_seen)
-			c->corrupted = true;
-	}
+	if (best->mode != DC_FRAME_NONE && !frame)
+		c->corrupted = true;
+	if (!best->nostack && stack_broken(rp))
+		c->corrupted = true;
 	if (best->corrupted)
 		c->corrupted = true;
 	if (frame) {
@@ -1039,6 +1103,8 @@ expand:
 	}
 	t = expand(best->title ? best->title : "%0", text, bestov, bestn,
 		   frame, frame2);
+	if (has_timestamp(t))
+		c->corrupted = true;
 	c->title = dc_normalize(r, t);
 	free(t);
 	for (int i = 0; i < best->nalt; i++) {
