@@ -59,6 +59,18 @@ echo >> "$T_TMP/cr.log"
 is "$(json "$T_TMP/cr.log" "'%d %d' % (len(j['crashes']), j['counts']['lines'])")" \
 	"1 1" "4000 headers separated by CR: one line, one report"
 
+# --- rarer title formats ---------------------------------------------
+is "$(json "$data/rust-panic.log" "'%s|%s' % (j['crashes'][0]['category'], j['crashes'][0]['title'])")" \
+	"panic|attempt to add with overflow in <ashmem_rust::Ashmem as kernel::miscdevice::MiscDevice>::mmap" \
+	"Rust panic: the message line, the first frame past the panic path, demangled; the stack read past the BUG it raises"
+is "$(json "$data/rust-panic.log" "'%d-%d' % (j['crashes'][0]['start_line'], j['crashes'][0]['end_line'])")" "1-3" \
+	"Rust panic: the crash still ends before the BUG it raises"
+is "$(json "$data/rare-formats.log" "'; '.join(c['title'] for c in j['crashes'])")" \
+	"WARNING in shim::Device::probe; INFO: task hung in jbd2_journal_commit_transaction; KASAN: slab-out-of-bounds in tcp_v4_rcv.part.NUM at addr ADDR" \
+	"C++-mangled frame demangled; hung task blocked in I/O wait; old KASAN header without an access line"
+is "$(json "$data/rare-formats.log" "j['crashes'][2]['corrupted']")" "True" \
+	"old KASAN header without an access line: corrupted"
+
 # --- false alarms from the issue -----------------------------------
 "$dc" "$data/benign-boot.log" > /dev/null
 is "$?" "0" "benign boot lines (tsc, i8042, cfg80211, RETBleed/SRSO/MDS, userspace traps, lockdep off, ODEBUG): exit 0"

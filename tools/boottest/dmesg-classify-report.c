@@ -21,6 +21,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include <libiberty/demangle.h>
+
 #include "dmesg-classify-report.h"
 #include "err.h"
 #include "hash.h"
@@ -71,6 +73,7 @@ struct report {
 	size_t ntext;		/* lines in text: the first TITLE_LINES */
 	const struct dc_format *fmt;
 	bool stack_seen;
+	size_t scan_end;		/* lines read for frames: [0, scan_end) */
 	struct frames fr, entries;	/* reused from crash to crash */
 	struct lead_pos keys[LEAD_KEYS];	/* of the current text */
 	int nkeys;
@@ -273,10 +276,43 @@ static void frames_free(struct frames *f)
 	memset(f, 0, sizeof(*f));
 }
 
+/*
+ * The demangled name of a C++ ("_Z...") or Rust ("_R...", "_ZN...E")
+ * symbol without its parameters (a new string), or NULL: C names and
+ * what libiberty cannot demangle stay as they are.
+ */
+static char *demangle(const char *s, size_t n)
+{
+	char *raw, *out;
+
+	if (n < 4 || s[0] != '_' || (s[1] != 'Z' && s[1] != 'R'))
+		return NULL;
+	raw = bt_strndup(s, n);
+	out = cplus_demangle(raw, DMGL_AUTO);
+	free(raw);
+	return out;
+}
+
+/* A frame's name as titles show it (a new string). */
+static char *frame_name(const struct dc_span *fn)
+{
+	char *d = demangle(fn->s, fn->n);
+
+	return d ? d : bt_strndup(fn->s, fn->n);
+}
+
+/* Rules apply to a frame's demangled name. */
 static bool span_match(struct dc_rules *r, pcre2_code *re,
 		       const struct dc_span *sp)
 {
-	return dc_match(r, re, sp->s, sp->n);
+	char *d = demangle(sp->s, sp->n);
+	bool m;
+
+	if (!d)
+		return dc_match(r, re, sp->s, sp->n);
+	m = dc_match(r, re, d, strlen(d));
+	free(d);
+	return m;
 }
 
 static bool line_stack_start(struct report *rp, size_t k)
@@ -320,6 +356,8 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 
 		if (got && (got >= MAX_FRAMES || is_stack_start(rp, j)))
 			break;
+		if (j + 1 > rp->scan_end)
+			rp->scan_end = j + 1;
 		if (!parse_frame(ln->text, ln->len, &fn, &fl, &entry))
 			continue;
 		got++;
@@ -330,7 +368,12 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 	}
 }
 
-static const char *rip_func(const char *s, size_t len, size_t *fl)
+/*
+ * The function of a RIP/pc line, or NULL; *is_rip tells whether the line
+ * is one at all (a user-space "RIP: 0033:0x4403c9" names no function).
+ */
+static const char *rip_func(const char *s, size_t len, size_t *fl,
+			    bool *is_rip)
 {
 	static const struct {
 		const char *s;
@@ -344,6 +387,7 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 	};
 	const char *p = NULL, *end = s + len, *q;
 
+	*is_rip = false;
 	while (s < end && *s == ' ')
 		s++;
 	/* every prefix starts with one of these */
@@ -360,6 +404,7 @@ static const char *rip_func(const char *s, size_t len, size_t *fl)
 	}
 	if (!p)
 		return NULL;
+	*is_rip = true;
 	while (p < end && *p == ' ')
 		p++;
 	/* "0010:" segment */
@@ -494,7 +539,7 @@ static char *first_usable(struct report *rp, struct frames *f, int from)
 {
 	for (int i = from; i < f->n; i++)
 		if (!skipped(rp, &f->v[i]))
-			return bt_strndup(f->v[i].s, f->v[i].n);
+			return frame_name(&f->v[i]);
 	return NULL;
 }
 
@@ -513,7 +558,9 @@ static long find_line(struct report *rp, size_t k, pcre2_code *re)
 /*
  * Candidate frames: with rip, the function of the first RIP/pc line and
  * the frames after it; otherwise (or when none follow) the first stack.
- * A format's "after" regexp moves the start to the line it matches.
+ * A format's "after" regexp moves the start to the line it matches: no
+ * such line, no frames.  Without a stack start, a stack is not searched
+ * for (lines that look like frames elsewhere are no call trace).
  */
 static void collect(struct report *rp, bool rip, struct frames *f,
 		    struct frames *entries)
@@ -523,21 +570,28 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 	long s = find_stack_start(rp);
 
 	rp->stack_seen = s >= 0;
+	rp->scan_end = 0;
+	if (rp->fmt->after && a < 0)
+		return;
 	if (rip) {
 		for (size_t j = base; j < rp->n; j++) {
 			const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
 			const char *fn;
 			size_t fl;
+			bool is_rip;
 
-			fn = rip_func(ln->text, ln->len, &fl);
-			if (!fn)
+			fn = rip_func(ln->text, ln->len, &fl, &is_rip);
+			if (!is_rip)
 				continue;
-			frames_add(f, fn, fl);
-			if (entries)
-				frames_add(entries, fn,
-					   ln->text + ln->len - fn);
+			rp->scan_end = j + 1;
+			if (fn) {
+				frames_add(f, fn, fl);
+				if (entries)
+					frames_add(entries, fn,
+						   ln->text + ln->len - fn);
+			}
 			read_stack(rp, j + 1, f, entries);
-			if (f->n > 1) {
+			if (f->n > (fn ? 1 : 0)) {
 				rp->stack_seen = true;
 				return;
 			}
@@ -550,25 +604,42 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 			rp->stack_seen = true;
 		return;
 	}
-	read_stack(rp, s >= 0 ? s + 1 : 1, f, entries);
+	if (s >= 0)
+		read_stack(rp, s + 1, f, entries);
 }
 
+/*
+ * The frame above the first stall anchor among the usable frames (the
+ * first usable one when that is an anchor); an anchor that names the
+ * stall itself gives the text its stall-self rule matched.  No anchor:
+ * no frame.
+ */
 static char *frame_stall(struct report *rp, struct frames *f)
 {
-	const struct dc_span *last = NULL;
+	const struct dc_span *prev = NULL;
 
 	for (int i = 0; i < f->n; i++) {
 		const struct dc_span *fn = &f->v[i];
 
+		if (skipped(rp, fn))
+			continue;
+		if (!prev)
+			prev = fn;
 		if (name_match(rp, rp->r->anchors, fn)) {
-			if (name_match(rp, rp->r->stall_self, fn))
-				return bt_strndup(fn->s, fn->n);
-			return last ? bt_strndup(last->s, last->n) : NULL;
+			if (rp->r->stall_self &&
+			    dc_exec(rp->r, rp->r->stall_self, fn->s, fn->n,
+				    0) >= 0) {
+				PCRE2_SIZE *ov =
+					pcre2_get_ovector_pointer(rp->r->md);
+
+				return bt_strndup(fn->s + ov[0],
+						  ov[1] - ov[0]);
+			}
+			return frame_name(prev);
 		}
-		if (!skipped(rp, fn))
-			last = fn;
+		prev = fn;
 	}
-	return first_usable(rp, f, 0);
+	return NULL;
 }
 
 static char *frame_hang(struct report *rp, struct frames *f)
@@ -580,7 +651,7 @@ static char *frame_hang(struct report *rp, struct frames *f)
 	for (int i = 0; i < f->n; i++)
 		if (!span_match(rp->r, rp->r->hang_skip, &f->v[i]) &&
 		    !skipped(rp, &f->v[i]))
-			return bt_strndup(f->v[i].s, f->v[i].n);
+			return frame_name(&f->v[i]);
 	return NULL;
 }
 
@@ -857,6 +928,89 @@ static int match_lead(struct report *rp, struct dc_format *f,
 	return PCRE2_ERROR_NOMATCH;
 }
 
+/* A frame line, reliable or not (" ? func+0x1/0x2"). */
+static bool any_frame(const struct dc_line *ln)
+{
+	const char *p = ln->text, *end = ln->text + ln->len, *fn, *entry;
+	size_t fl;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	p = skip_pcs(p, end);
+	if (end - p >= 2 && p[0] == '?' && p[1] == ' ')
+		p += 2;
+	return parse_frame(p, end - p, &fn, &fl, &entry);
+}
+
+/*
+ * A report that should carry a stack lost it: it has no stack start, or
+ * one is followed by no frame, reliable or not, in the next 15 lines.  Lockdep's "stack backtrace:" only
+ * announces the stack start that follows it.
+ */
+static bool stack_broken(struct report *rp)
+{
+	bool any = false;
+
+	for (size_t j = 0; j < rp->n; j++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		bool frame = false;
+
+		if (!is_stack_start(rp, j) ||
+		    memmem(ln->text, ln->len, "stack backtrace:", 16))
+			continue;
+		any = true;
+		for (size_t k = j + 1; k < rp->n && k <= j + 15 && !frame;
+		     k++) {
+			ln = &rp->log->lines[rp->idx[k]];
+			frame = any_frame(ln) ||
+				memmem(ln->text, ln->len,
+				       "(stack is not available)", 24);
+		}
+		if (!frame)
+			return true;
+	}
+	return !any;
+}
+
+/* A "[  12.345678]" time stamp: two messages merged into the title. */
+static bool has_timestamp(const char *t)
+{
+	for (const char *p = strchr(t, '['); p; p = strchr(p + 1, '[')) {
+		const char *q = p + 1;
+
+		while (*q == ' ')
+			q++;
+		if (!isdigit((unsigned char)*q))
+			continue;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (*q++ != '.' || !isdigit((unsigned char)*q))
+			continue;
+		while (isdigit((unsigned char)*q))
+			q++;
+		if (*q == ']')
+			return true;
+	}
+	return false;
+}
+
+/* Does a frame line read for the title show another stack mixed in? */
+static bool mixed_stack(struct report *rp)
+{
+	if (!rp->r->corrupt)
+		return false;
+	for (size_t j = 0; j < rp->scan_end; j++) {
+		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		struct dc_span fn;
+		const char *entry;
+
+		if (parse_frame(ln->text, ln->len, &fn.s, &fn.n, &entry) &&
+		    name_match(rp, rp->r->corrupt, &fn))
+			return true;
+	}
+	return false;
+}
+
 static void title_report(struct report *rp, const struct dc_header *h,
 			 size_t hpos, struct dc_crash *c, struct dc_result *res)
 {
@@ -920,13 +1074,10 @@ static void title_report(struct report *rp, const struct dc_header *h,
 			   bestov[2 * fg + 1] - bestov[2 * fg]);
 	collect(rp, best->mode == DC_FRAME_RIP || best->mode ==
 		DC_FRAME_STALL, fr, entries);
-	/* another stack mixed into this one: no frame can be trusted */
-	for (int i = 0; r->corrupt && best->mode != DC_FRAME_NONE &&
-	     i < fr->n; i++) {
-		if (name_match(rp, r->corrupt, &fr->v[i])) {
-			c->corrupted = true;
-			goto expand;
-		}
+	/* another stack mixed into the lines read: no frame can be trusted */
+	if (best->mode != DC_FRAME_NONE && mixed_stack(rp)) {
+		c->corrupted = true;
+		goto expand;
 	}
 	switch (best->mode) {
 	case DC_FRAME_NONE:
@@ -961,12 +1112,10 @@ expand:
 		c->corrupted = true;
 		goto stack;
 	}
-	if (best->mode != DC_FRAME_NONE) {
-		if (!frame)
-			c->corrupted = true;
-		if (!best->nostack && !rp->stack_seen)
-			c->corrupted = true;
-	}
+	if (best->mode != DC_FRAME_NONE && !frame)
+		c->corrupted = true;
+	if (!best->nostack && stack_broken(rp))
+		c->corrupted = true;
 	if (best->corrupted)
 		c->corrupted = true;
 	if (frame) {
@@ -977,6 +1126,8 @@ expand:
 	}
 	t = expand(best->title ? best->title : "%0", text, bestov, bestn,
 		   frame, frame2);
+	if (has_timestamp(t))
+		c->corrupted = true;
 	c->title = dc_normalize(r, t);
 	free(t);
 	for (int i = 0; i < best->nalt; i++) {
@@ -1008,6 +1159,14 @@ static void add_crash(struct dc_result *res, struct dc_crash *c)
 static bool is_panic_line(const struct dc_line *ln)
 {
 	return find_lit(ln->text, ln->len, "Kernel panic - not syncing", 26);
+}
+
+/* A lockdep splat, which a crash's own handling may set off. */
+static bool is_lockdep_line(const struct dc_line *ln)
+{
+	return find_lit(ln->text, ln->len,
+			"WARNING: possible circular locking dependency detected",
+			54);
 }
 
 /* Line indexes (the lines that hold a header, ascending). */
@@ -1167,8 +1326,12 @@ struct job {
 /*
  * The lines of the report that header line i starts: the lines of its
  * printk context (other contexts are stepped over, until an NMI line)
- * up to the next header that may start a report.  With rp, they are
- * added to it; returns the index of the last one.
+ * up to the next header that may start a report; returns the index of
+ * the last one.  With rp, they are added to it; when the lines carry a
+ * printk caller (one task's or CPU's lines), the title's text goes on
+ * past such a header (a Rust panic's stack follows the BUG it raises),
+ * to an end mark or, in a long report, to a panic or lockdep splat that
+ * the crash itself set off.
  */
 static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 			   const unsigned int *next, size_t i,
@@ -1176,7 +1339,7 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 {
 	const struct dc_line *hl = &log->lines[i];
 	size_t j, end = i, n = 1;
-	bool nmi = false;
+	bool nmi = false, past = false;
 
 	if (rp) {
 		rp->n = 0;
@@ -1194,17 +1357,22 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 		if (ln->hdr >= 0) {
 			const struct dc_header *h2 = &r->hdrs[ln->hdr];
 
-			if (h2->endmark || !ln->inside)
+			if (h2->endmark || (n > 22 && (is_panic_line(ln) ||
+						       is_lockdep_line(ln))))
 				break;
-			if (n > 22 && is_panic_line(ln))
-				break;
+			if (!ln->inside) {
+				if (!rp || hl->ctx < 2)
+					break;
+				past = true;
+			}
 		}
 		if (ln->nmi)
 			nmi = true;
 		if (rp)
 			report_add(rp, j);
 		n++;
-		end = j;
+		if (!past)
+			end = j;
 	}
 	return end;
 }

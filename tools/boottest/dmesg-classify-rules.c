@@ -10,6 +10,7 @@
  */
 #include <errno.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -108,23 +109,6 @@ static const char *const level_names[] = {
 	"emerg", "alert", "crit", "err", "warn", "notice", "info", "debug"
 };
 
-static struct strbuf *list_for(struct dc_rules *r, const char *key)
-{
-	if (!strcmp(key, "frame-skip"))
-		return &r->frame_skip_src;
-	if (!strcmp(key, "stall-anchor"))
-		return &r->anchors_src;
-	if (!strcmp(key, "hang-skip"))
-		return &r->hang_skip_src;
-	if (!strcmp(key, "stack-start"))
-		return &r->stack_start_src;
-	if (!strcmp(key, "stall-self"))
-		return &r->stall_self_src;
-	if (!strcmp(key, "corrupt-frame"))
-		return &r->corrupt_src;
-	return &r->benign_src;
-}
-
 static const struct {
 	const char *name;
 	enum dc_frame_mode mode;
@@ -150,248 +134,331 @@ static bool known_category(const char *s)
 	return false;
 }
 
+/* Where the lines of a rules file being loaded go. */
+struct load {
+	struct dc_rules *r;
+	struct dc_header *h;	/* the last header (or end mark) */
+	struct dc_format *f;	/* its last format */
+	const char *name;	/* of the file, for messages */
+	unsigned int lineno;
+	const char *key;
+};
+
+enum load_need { NEED_NONE, NEED_HEADER, NEED_FORMAT };
+
+struct load_key {
+	const char *key;
+	enum load_need need;
+	int (*fn)(struct load *ld, char *val, size_t off);
+	size_t off;		/* the field the handler fills */
+};
+
+static int compile_into(struct load *ld, const char *val, const char *what,
+			pcre2_code **re)
+{
+	*re = dc_compile(val, what, ld->name, ld->lineno);
+	return *re ? 0 : -1;
+}
+
+/* header LIT / endmark LIT: a header, new or seen before. */
+static int key_header(struct load *ld, char *val, size_t endmark)
+{
+	struct dc_rules *r = ld->r;
+
+	if (!*val) {
+		bt_err("%s:%u: '%s' needs a value", ld->name, ld->lineno,
+		       ld->key);
+		return -1;
+	}
+	ld->h = find_header(r, val);
+	if (!ld->h) {
+		r->hdrs = bt_realloc(r->hdrs, (r->nhdr + 1) * sizeof(*r->hdrs));
+		ld->h = &r->hdrs[r->nhdr++];
+		memset(ld->h, 0, sizeof(*ld->h));
+		ld->h->lit = bt_strdup(val);
+		ld->h->len = strlen(val);
+	}
+	if (endmark)
+		ld->h->endmark = true;
+	ld->f = NULL;
+	return 0;
+}
+
+static int key_ignore_inside(struct load *ld, char *val, size_t off)
+{
+	ld->h->ignore_inside = true;
+	return 0;
+}
+
+static int bad_category(struct load *ld, const char *val)
+{
+	bt_err("%s:%u: unknown category '%s'; use panic, oops, bug, warning, kasan, ubsan, kcsan, kmsan, kfence, lockdep, hung_task, rcu_stall, soft_lockup, hard_lockup, gpf, page_fault, null_deref, oom or other",
+	       ld->name, ld->lineno, val);
+	return -1;
+}
+
+static int key_default_category(struct load *ld, char *val, size_t off)
+{
+	if (!known_category(val))
+		return bad_category(ld, val);
+	free(ld->h->category);
+	ld->h->category = bt_strdup(val);
+	return 0;
+}
+
+static int key_suppress(struct load *ld, char *val, size_t off)
+{
+	struct dc_header *h = ld->h;
+	pcre2_code *re;
+
+	if (compile_into(ld, val, "suppression", &re))
+		return -1;
+	h->supp = bt_realloc(h->supp, (h->nsupp + 1) * sizeof(*h->supp));
+	h->supp[h->nsupp++] = re;
+	return 0;
+}
+
+static int key_format(struct load *ld, char *val, size_t off)
+{
+	struct dc_header *h = ld->h;
+	struct dc_format *f;
+	pcre2_code *re;
+
+	if (compile_into(ld, val, "title", &re))
+		return -1;
+	h->fmts = bt_realloc(h->fmts, (h->nfmt + 1) * sizeof(*h->fmts));
+	f = &h->fmts[h->nfmt++];
+	memset(f, 0, sizeof(*f));
+	f->re = re;
+	f->mode = DC_FRAME_NONE;
+	f->lead = lead_literal(val, &f->nlead);
+	if (f->lead)
+		f->src = bt_strdup(val);
+	ld->f = f;
+	return 0;
+}
+
+/* report, skip, after: a regexp of the format. */
+static int key_format_re(struct load *ld, char *val, size_t off)
+{
+	pcre2_code **re = (pcre2_code **)((char *)ld->f + off);
+
+	pcre2_code_free(*re);
+	return compile_into(ld, val, ld->key, re);
+}
+
+/* title, category: a string of the format. */
+static int key_format_str(struct load *ld, char *val, size_t off)
+{
+	char **s = (char **)((char *)ld->f + off);
+
+	free(*s);
+	*s = bt_strdup(val);
+	return 0;
+}
+
+static int key_category(struct load *ld, char *val, size_t off)
+{
+	if (!known_category(val))
+		return bad_category(ld, val);
+	return key_format_str(ld, val, offsetof(struct dc_format, category));
+}
+
+/* corrupted, nostack, noframe-raw: a flag of the format. */
+static int key_format_flag(struct load *ld, char *val, size_t off)
+{
+	*(bool *)((char *)ld->f + off) = true;
+	return 0;
+}
+
+static int key_alt(struct load *ld, char *val, size_t off)
+{
+	struct dc_format *f = ld->f;
+
+	if (f->nalt < (int)ARRAY_SIZE(f->alt))
+		f->alt[f->nalt++] = bt_strdup(val);
+	return 0;
+}
+
+static int key_frame(struct load *ld, char *val, size_t off)
+{
+	for (size_t i = 0; i < ARRAY_SIZE(modes); i++) {
+		if (!strcmp(val, modes[i].name)) {
+			ld->f->mode = modes[i].mode;
+			return 0;
+		}
+	}
+	bt_err("%s:%u: unknown frame mode '%s'; use none, trace, rip, stall, hang, lockdep or origin",
+	       ld->name, ld->lineno, val);
+	return -1;
+}
+
+/* frame-skip, stall-anchor, ...: one more branch of a joined list. */
+static int key_list(struct load *ld, char *val, size_t off)
+{
+	struct strbuf *sb = (struct strbuf *)((char *)ld->r + off);
+	pcre2_code *re;
+
+	if (compile_into(ld, val, ld->key, &re))
+		return -1;
+	pcre2_code_free(re);	/* the list is compiled joined at the end */
+	list_add(sb, val);
+	return 0;
+}
+
+static int key_benign(struct load *ld, char *val, size_t off)
+{
+	struct dc_rules *r = ld->r;
+	struct dc_first bf;
+
+	if (!dc_src_anchored(val))
+		return key_list(ld, val, offsetof(struct dc_rules, benign_src));
+	if (key_list(ld, val, offsetof(struct dc_rules, benign_anch_src)))
+		return -1;
+	dc_first_build(&bf, val);
+	list_add(&r->benign_part_src[bf.any || bf.nneedle], val);
+	return 0;
+}
+
+static int key_strip_prefix(struct load *ld, char *val, size_t off)
+{
+	struct dc_rules *r = ld->r;
+
+	r->prefixes = bt_realloc(r->prefixes, (r->nprefix + 1) *
+				 sizeof(*r->prefixes));
+	r->prefixes[r->nprefix++] = bt_strdup(val);
+	return 0;
+}
+
+/* normalize, hang-pick: REGEXP<TAB>REPLACEMENT pairs. */
+static int key_subst(struct load *ld, char *val, size_t off)
+{
+	struct dc_rules *r = ld->r;
+	bool norm = off == offsetof(struct dc_rules, norm);
+	struct dc_subst **v = norm ? &r->norm : &r->hang_pick;
+	int *nv = norm ? &r->nnorm : &r->nhang_pick;
+	char *tab = strchr(val, '\t');
+	pcre2_code *re;
+
+	if (!tab) {
+		bt_err("%s:%u: %s needs REGEXP<TAB>REPLACEMENT; add the tab",
+		       ld->name, ld->lineno, ld->key);
+		return -1;
+	}
+	*tab++ = '\0';
+	if (compile_into(ld, val, ld->key, &re))
+		return -1;
+	*v = bt_realloc(*v, (*nv + 1) * sizeof(**v));
+	(*v)[*nv].re = re;
+	(*v)[(*nv)++].repl = bt_strdup(tab);
+	return 0;
+}
+
+static int key_message(struct load *ld, char *val, size_t off)
+{
+	char *sp = strchr(val, ' ');
+	int lev = -1;
+
+	if (sp) {
+		*sp++ = '\0';
+		for (int i = 0; i < 8; i++)
+			if (!strcmp(val, level_names[i]))
+				lev = i;
+	}
+	if (lev < 0) {
+		bt_err("%s:%u: message needs LEVEL REGEXP (LEVEL: emerg ... debug)",
+		       ld->name, ld->lineno);
+		return -1;
+	}
+	return key_list(ld, sp, offsetof(struct dc_rules, msg_src) +
+			lev * sizeof(struct strbuf));
+}
+
+#define FMT(field) offsetof(struct dc_format, field)
+#define RULES(field) offsetof(struct dc_rules, field)
+
+static const struct load_key load_keys[] = {
+	{ "header", NEED_NONE, key_header, 0 },
+	{ "endmark", NEED_NONE, key_header, 1 },
+	{ "ignore-inside", NEED_HEADER, key_ignore_inside, 0 },
+	{ "default-category", NEED_HEADER, key_default_category, 0 },
+	{ "suppress", NEED_HEADER, key_suppress, 0 },
+	{ "format", NEED_HEADER, key_format, 0 },
+	{ "report", NEED_FORMAT, key_format_re, FMT(report) },
+	{ "skip", NEED_FORMAT, key_format_re, FMT(skip) },
+	{ "after", NEED_FORMAT, key_format_re, FMT(after) },
+	{ "title", NEED_FORMAT, key_format_str, FMT(title) },
+	{ "category", NEED_FORMAT, key_category, 0 },
+	{ "alt", NEED_FORMAT, key_alt, 0 },
+	{ "frame", NEED_FORMAT, key_frame, 0 },
+	{ "corrupted", NEED_FORMAT, key_format_flag, FMT(corrupted) },
+	{ "nostack", NEED_FORMAT, key_format_flag, FMT(nostack) },
+	{ "noframe-raw", NEED_FORMAT, key_format_flag, FMT(noframe_raw) },
+	{ "frame-skip", NEED_NONE, key_list, RULES(frame_skip_src) },
+	{ "stall-anchor", NEED_NONE, key_list, RULES(anchors_src) },
+	{ "stall-self", NEED_NONE, key_list, RULES(stall_self_src) },
+	{ "hang-skip", NEED_NONE, key_list, RULES(hang_skip_src) },
+	{ "stack-start", NEED_NONE, key_list, RULES(stack_start_src) },
+	{ "corrupt-frame", NEED_NONE, key_list, RULES(corrupt_src) },
+	{ "benign", NEED_NONE, key_benign, 0 },
+	{ "strip-prefix", NEED_NONE, key_strip_prefix, 0 },
+	{ "normalize", NEED_NONE, key_subst, RULES(norm) },
+	{ "hang-pick", NEED_NONE, key_subst, RULES(hang_pick) },
+	{ "message", NEED_NONE, key_message, 0 },
+};
+
+/* One "KEY VALUE" line (blanks and comments aside): 0 or -1. */
+static int load_line(struct load *ld, char *line)
+{
+	const struct load_key *k = NULL;
+	char *key = line, *val;
+
+	while (*key == ' ' || *key == '\t')
+		key++;
+	if (!*key || *key == '#')
+		return 0;
+	val = key;
+	while (*val && *val != ' ' && *val != '\t')
+		val++;
+	if (*val)
+		*val++ = '\0';
+	for (size_t i = 0; i < ARRAY_SIZE(load_keys); i++)
+		if (!strcmp(key, load_keys[i].key))
+			k = &load_keys[i];
+	if (!k) {
+		bt_err("%s:%u: unknown keyword '%s'; see the head of dmesg-classify.rules",
+		       ld->name, ld->lineno, key);
+		return -1;
+	}
+	if ((k->need == NEED_HEADER && !ld->h) ||
+	    (k->need == NEED_FORMAT && !ld->f)) {
+		bt_err("%s:%u: '%s' before any '%s' line", ld->name,
+		       ld->lineno, key,
+		       k->need == NEED_HEADER ? "header" : "format");
+		return -1;
+	}
+	ld->key = key;
+	return k->fn(ld, val, k->off);
+}
+
 int dc_rules_load_buf(struct dc_rules *r, const char *name, const char *buf)
 {
-	struct dc_header *h = NULL;
-	struct dc_format *f = NULL;
-	unsigned int lineno = 0;
+	struct load ld = { .r = r, .name = name };
 	const char *p = buf;
 	int ret = 0;
 
-	while (*p) {
+	while (*p && !ret) {
 		const char *nl = strchr(p, '\n');
 		size_t n = nl ? (size_t)(nl - p) : strlen(p);
-		char *line = bt_strndup(p, n), *key, *val;
-		pcre2_code *re = NULL;
+		char *line = bt_strndup(p, n);
 
 		p += n + (nl ? 1 : 0);
-		lineno++;
+		ld.lineno++;
 		while (n && (line[n - 1] == '\r' || line[n - 1] == ' ' ||
 			     line[n - 1] == '\t'))
 			line[--n] = '\0';
-		key = line;
-		while (*key == ' ' || *key == '\t')
-			key++;
-		if (!*key || *key == '#') {
-			free(line);
-			continue;
-		}
-		val = key;
-		while (*val && *val != ' ' && *val != '\t')
-			val++;
-		if (*val)
-			*val++ = '\0';
-
-		if (!strcmp(key, "header") || !strcmp(key, "endmark")) {
-			if (!*val)
-				goto no_value;
-			h = find_header(r, val);
-			if (!h) {
-				r->hdrs = bt_realloc(r->hdrs, (r->nhdr + 1) *
-						     sizeof(*r->hdrs));
-				h = &r->hdrs[r->nhdr++];
-				memset(h, 0, sizeof(*h));
-				h->lit = bt_strdup(val);
-				h->len = strlen(val);
-			}
-			if (key[0] == 'e')
-				h->endmark = true;
-			f = NULL;
-		} else if (!strcmp(key, "ignore-inside")) {
-			if (!h)
-				goto no_header;
-			h->ignore_inside = true;
-		} else if (!strcmp(key, "default-category")) {
-			if (!h)
-				goto no_header;
-			if (!known_category(val))
-				goto bad_category;
-			free(h->category);
-			h->category = bt_strdup(val);
-		} else if (!strcmp(key, "suppress")) {
-			if (!h)
-				goto no_header;
-			re = dc_compile(val, "suppression", name, lineno);
-			if (!re)
-				goto fail;
-			h->supp = bt_realloc(h->supp, (h->nsupp + 1) *
-					     sizeof(*h->supp));
-			h->supp[h->nsupp++] = re;
-		} else if (!strcmp(key, "format")) {
-			if (!h)
-				goto no_header;
-			re = dc_compile(val, "title", name, lineno);
-			if (!re)
-				goto fail;
-			h->fmts = bt_realloc(h->fmts, (h->nfmt + 1) *
-					     sizeof(*h->fmts));
-			f = &h->fmts[h->nfmt++];
-			memset(f, 0, sizeof(*f));
-			f->re = re;
-			f->mode = DC_FRAME_NONE;
-			f->lead = lead_literal(val, &f->nlead);
-			if (f->lead)
-				f->src = bt_strdup(val);
-		} else if (!strcmp(key, "report")) {
-			if (!f)
-				goto no_format;
-			re = dc_compile(val, "report", name, lineno);
-			if (!re)
-				goto fail;
-			f->report = re;
-		} else if (!strcmp(key, "skip")) {
-			if (!f)
-				goto no_format;
-			re = dc_compile(val, "skip", name, lineno);
-			if (!re)
-				goto fail;
-			f->skip = re;
-		} else if (!strcmp(key, "after")) {
-			if (!f)
-				goto no_format;
-			re = dc_compile(val, "after", name, lineno);
-			if (!re)
-				goto fail;
-			f->after = re;
-		} else if (!strcmp(key, "title")) {
-			if (!f)
-				goto no_format;
-			free(f->title);
-			f->title = bt_strdup(val);
-		} else if (!strcmp(key, "alt")) {
-			if (!f)
-				goto no_format;
-			if (f->nalt < (int)ARRAY_SIZE(f->alt))
-				f->alt[f->nalt++] = bt_strdup(val);
-		} else if (!strcmp(key, "category")) {
-			if (!f)
-				goto no_format;
-			if (!known_category(val))
-				goto bad_category;
-			free(f->category);
-			f->category = bt_strdup(val);
-		} else if (!strcmp(key, "frame")) {
-			size_t i;
-
-			if (!f)
-				goto no_format;
-			for (i = 0; i < ARRAY_SIZE(modes); i++)
-				if (!strcmp(val, modes[i].name))
-					break;
-			if (i == ARRAY_SIZE(modes)) {
-				bt_err("%s:%u: unknown frame mode '%s'; use none, trace, rip, stall, hang, lockdep or origin",
-				       name, lineno, val);
-				goto fail;
-			}
-			f->mode = modes[i].mode;
-		} else if (!strcmp(key, "corrupted")) {
-			if (!f)
-				goto no_format;
-			f->corrupted = true;
-		} else if (!strcmp(key, "noframe-raw")) {
-			if (!f)
-				goto no_format;
-			f->noframe_raw = true;
-		} else if (!strcmp(key, "nostack")) {
-			if (!f)
-				goto no_format;
-			f->nostack = true;
-		} else if (!strcmp(key, "frame-skip") ||
-			   !strcmp(key, "stall-anchor") ||
-
-			   !strcmp(key, "hang-skip") ||
-			   !strcmp(key, "stack-start") ||
-			   !strcmp(key, "stall-self") ||
-			   !strcmp(key, "corrupt-frame") ||
-			   !strcmp(key, "benign")) {
-			struct strbuf *sb = list_for(r, key);
-
-			if (!strcmp(key, "benign") && dc_src_anchored(val))
-				sb = &r->benign_anch_src;
-
-			re = dc_compile(val, key, name, lineno);
-			if (!re)
-				goto fail;
-			pcre2_code_free(re);
-			re = NULL;
-			list_add(sb, val);
-			if (sb == &r->benign_anch_src) {
-				struct dc_first bf;
-
-				dc_first_build(&bf, val);
-				list_add(&r->benign_part_src[bf.any ||
-							     bf.nneedle], val);
-			}
-		} else if (!strcmp(key, "strip-prefix")) {
-			r->prefixes = bt_realloc(r->prefixes, (r->nprefix + 1) *
-						 sizeof(*r->prefixes));
-			r->prefixes[r->nprefix++] = bt_strdup(val);
-		} else if (!strcmp(key, "normalize") ||
-			   !strcmp(key, "hang-pick")) {
-			char *tab = strchr(val, '\t');
-			struct dc_subst **v = key[0] == 'n' ? &r->norm :
-					      &r->hang_pick;
-			int *nv = key[0] == 'n' ? &r->nnorm : &r->nhang_pick;
-
-			if (!tab) {
-				bt_err("%s:%u: %s needs REGEXP<TAB>REPLACEMENT; add the tab",
-				       name, lineno, key);
-				goto fail;
-			}
-			*tab++ = '\0';
-			re = dc_compile(val, key, name, lineno);
-			if (!re)
-				goto fail;
-			*v = bt_realloc(*v, (*nv + 1) * sizeof(**v));
-			(*v)[*nv].re = re;
-			(*v)[(*nv)++].repl = bt_strdup(tab);
-		} else if (!strcmp(key, "message")) {
-			char *sp = strchr(val, ' ');
-			int lev = -1;
-
-			if (sp) {
-				*sp++ = '\0';
-				for (int i = 0; i < 8; i++)
-					if (!strcmp(val, level_names[i]))
-						lev = i;
-			}
-			if (lev < 0) {
-				bt_err("%s:%u: message needs LEVEL REGEXP (LEVEL: emerg ... debug)",
-				       name, lineno);
-				goto fail;
-			}
-			val = sp;
-			re = dc_compile(val, "message", name, lineno);
-			if (!re)
-				goto fail;
-			pcre2_code_free(re);	/* joined per level at the end */
-			re = NULL;
-			list_add(&r->msg_src[lev], val);
-		} else {
-			bt_err("%s:%u: unknown keyword '%s'; see the head of dmesg-classify.rules",
-			       name, lineno, key);
-			goto fail;
-		}
+		ret = load_line(&ld, line);
 		free(line);
-		continue;
-no_value:
-		bt_err("%s:%u: '%s' needs a value", name, lineno, key);
-		goto fail;
-no_header:
-		bt_err("%s:%u: '%s' before any 'header' line", name, lineno,
-		       key);
-		goto fail;
-no_format:
-		bt_err("%s:%u: '%s' before any 'format' line", name, lineno,
-		       key);
-		goto fail;
-bad_category:
-		bt_err("%s:%u: unknown category '%s'; use panic, oops, bug, warning, kasan, ubsan, kcsan, kmsan, kfence, lockdep, hung_task, rcu_stall, soft_lockup, hard_lockup, gpf, page_fault, null_deref, oom or other",
-		       name, lineno, val);
-fail:
-		free(line);
-		ret = -1;
-		break;
 	}
 	return ret;
 }

@@ -8,8 +8,9 @@ dmesg-classify-objs := dmesg-classify-input.o dmesg-classify-rules.o \
 		       dmesg-classify-first.o dmesg-classify-match.o \
 		       dmesg-classify-lit.o dmesg-classify-report.o \
 		       dmesg-classify-output.o
-# libpcre2-8 needs no cflags; it is linked by name
-dmesg-classify-ldlibs := -lpcre2-8
+# libpcre2-8 needs no cflags; libiberty (C++ and Rust demangling) has no
+# .pc file: both linked by name
+dmesg-classify-ldlibs := -lpcre2-8 -liberty
 
 # Where the shipped rules are found when the program is not beside them.
 %/dmesg-classify.o: BT_CFLAGS += -DDC_RULES_DIR='"$(srcdir)"'
@@ -17,4 +18,4 @@ dmesg-classify-ldlibs := -lpcre2-8
 
 FUZZERS += fuzz-classify
 fuzz-classify-objs := $(dmesg-classify-objs)
-fuzz-classify-ldlibs := -lpcre2-8
+fuzz-classify-ldlibs := -lpcre2-8 -liberty
