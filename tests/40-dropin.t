@@ -61,6 +61,13 @@ out=$("$dropin" "$f1" 2>&1)
 like "$out" ": 0 added, 0 updated, 0 removed" "running it again changes nothing"
 is "$(make -s -C "$f1" kernelversion 2>&1)" "9.9.9" "kernel goals still reach the kernel's Makefile through GNUmakefile"
 like "$(make -s -C "$f1" boottest-profiles 2>&1)" "crash" "boottest goals reach Makefile.boot"
+# a file that changed is written with a new time stamp, not the checkout's:
+# what the tree built from the old one must look out of date to make
+echo changed >"$f1/Kconfig.test"
+touch -d '2 seconds ago' "$T_TMP/before"
+"$dropin" -q "$f1" >/dev/null 2>&1
+cmp -s "$T_ROOT/Kconfig.test" "$f1/Kconfig.test" && [ "$f1/Kconfig.test" -nt "$T_TMP/before" ]
+ok $? "an updated file is newer than the run, whatever its time stamp in the checkout"
 # a file we no longer ship is removed on the next run
 echo stale >"$f1/scripts/boottest/old-helper"
 echo scripts/boottest/old-helper >>"$f1/scripts/boottest/.dropped-in"
