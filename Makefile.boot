@@ -646,14 +646,16 @@ boottest-report: bt-tools-built
 #   [TESTS='-g quick' | TESTS='generic/001 ext4/003'] [EXCLUDE=file]
 #   [CONFIG=4k,1k,xfs/4k,...] [BASELINE=result.json|name] [BASELINE_SAVE=name]
 #   [FSTESTS_DISK_SIZE=12G] [FSTESTS_POOL=4] [FSTESTS_EXTRA_PROGS=...]
-#   [EXTRA_MODULES='a.ko ...'] [TIMEOUT=] [MEM=] [CPUS=] and the kernel
-#   choice of make boottest
+#   [EXTRA_MODULES='a.ko ...'] [TIMEOUT=] [MEM=] [CPUS=] [JOBS=N|auto] and
+#   the kernel choice of make boottest
 # fstests in the guest on sparse TEST/SCRATCH disks (btrfs: a SCRATCH_DEV_POOL),
 # results home in the run directory: fstests.json, fstests-junit.xml,
 # guest/out/fstests/, and an "fstests" key in result.json.  Exit (printed;
 # make reports a failed recipe as 2): 0 all tests that ran passed and the
 # kernel stayed healthy, 1 a test failed / regression / crash, 2 usage or
-# infrastructure.  The host side is scripts/boottest/fstests/vm.
+# infrastructure.  The host side is scripts/boottest/fstests/vm; JOBS=N boots
+# N VMs that take the tests from one queue (scripts/boottest/fstests/shards)
+# and merges their results into one.
 
 PHONY += fstests-vm
 fstests-vm: bt-tools-built
@@ -724,5 +726,6 @@ boottest-help:
 	@echo '                    EXCLUDE= BASELINE= BASELINE_SAVE= FSTESTS_DISK_SIZE= TIMEOUT= MEM= CPUS='
 	@echo '                    ACCEL='
 	@echo '                    EXTRA_MODULES='
+	@echo '                    JOBS=N: N VMs take the tests from one queue (default auto: 1 under TCG)'
 
 .PHONY: $(PHONY)

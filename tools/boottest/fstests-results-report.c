@@ -82,6 +82,8 @@ struct json_object *fr_to_json(const struct fr_run *r)
 		bt_json_add_str(jt, "section", t->section);
 		bt_json_add_str(jt, "name", t->name);
 		bt_json_add_str(jt, "status", fr_status_str(t->status));
+		if (t->shard)
+			bt_json_add_int(jt, "shard", t->shard);
 		if (t->time >= 0)
 			bt_json_add_int(jt, "time", t->time);
 		if (t->message)
@@ -139,6 +141,8 @@ struct json_object *fr_to_json(const struct fr_run *r)
 		bt_json_add_bool(jk, "panicked", k->panicked);
 		bt_json_add_str(jk, "section", k->section);
 		bt_json_add_str(jk, "test", k->test);
+		if (k->shard)
+			bt_json_add_int(jk, "shard", k->shard);
 		json_object_array_add(kern, jk);
 	}
 
@@ -160,6 +164,8 @@ struct json_object *fr_to_json(const struct fr_run *r)
 	bt_json_add_str(o, "verdict", verdict);
 	bt_json_add_bool(o, "complete", complete);
 	bt_json_add_bool(o, "timed_out", r->timed_out && !r->done);
+	if (r->nshards)
+		bt_json_add_int(o, "shards", r->nshards);
 	if (r->check_status >= 0)
 		bt_json_add_int(o, "check_status", r->check_status);
 	else
@@ -321,6 +327,13 @@ static void junit_case(struct bt_junit *j, const struct fr_test *t)
 
 	bt_junit_case(j, cls, t->name, t->time > 0 ? t->time : 0);
 	free(cls);
+	/* merged shards: which VM ran it */
+	if (t->shard) {
+		char v[16];
+
+		snprintf(v, sizeof(v), "%d", t->shard);
+		bt_junit_property(j, "shard", v);
+	}
 	switch (t->status) {
 	case FR_PASS:
 		break;
@@ -405,9 +418,13 @@ static void indent(FILE *f, const char *s)
 
 void fr_write_text(FILE *f, struct json_object *out)
 {
+	long long shards = bt_json_get_int(out, "shards", 0);
 	struct json_object *a, *b;
 	size_t i, n;
 
+	if (shards)
+		fprintf(f, "fstests: %lld VMs took their tests from one queue; merged:\n",
+			shards);
 	a = bt_json_get_array(out, "sections");
 	n = a ? json_object_array_length(a) : 0;
 	for (i = 0; i < n; i++) {
@@ -439,14 +456,22 @@ void fr_write_text(FILE *f, struct json_object *out)
 		struct json_object *t = json_object_array_get_idx(a, i);
 		const char *st = bt_json_get_str(t, "status");
 
+		long long sh = bt_json_get_int(t, "shard", 0);
+
+		/* shards: a test no shard reached says why (the queue's reason) */
 		if (!st || (strcmp(st, "fail") && strcmp(st, "crashed") &&
-			    strcmp(st, "timeout")))
+			    strcmp(st, "timeout") &&
+			    (strcmp(st, "notreached") || !shards)))
 			continue;
-		fprintf(f, "fstests: %s %s [%s]: %s\n",
+		fprintf(f, "fstests: %s %s [%s]: %s",
 			!strcmp(st, "fail") ? "FAIL" :
-			!strcmp(st, "timeout") ? "TIMEOUT" : "CRASHED",
+			!strcmp(st, "timeout") ? "TIMEOUT" :
+			!strcmp(st, "notreached") ? "NOT REACHED" : "CRASHED",
 			bt_json_get_str(t, "name"), bt_json_get_str(t, "section"),
 			bt_json_get_str(t, "message") ? bt_json_get_str(t, "message") : "");
+		if (sh)
+			fprintf(f, " (shard %lld)", sh);
+		fputc('\n', f);
 		indent(f, bt_json_get_str(t, "diff"));
 		indent(f, bt_json_get_str(t, "dmesg"));
 	}
@@ -455,9 +480,12 @@ void fr_write_text(FILE *f, struct json_object *out)
 	for (i = 0; i < n; i++) {
 		struct json_object *k = json_object_array_get_idx(a, i);
 
-		fprintf(f, "fstests: kernel: %s%s%s\n", bt_json_get_str(k, "title"),
+		fprintf(f, "fstests: kernel: %s%s%s", bt_json_get_str(k, "title"),
 			bt_json_get_str(k, "test") ? " during " : "",
 			bt_json_get_str(k, "test") ? bt_json_get_str(k, "test") : "");
+		if (bt_json_get_int(k, "shard", 0))
+			fprintf(f, " (shard %lld)", bt_json_get_int(k, "shard", 0));
+		fputc('\n', f);
 	}
 	if (json_object_object_get_ex(out, "baseline", &b)) {
 		print_list(f, b, "new_failures", "new failures");

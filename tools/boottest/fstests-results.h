@@ -43,6 +43,8 @@ struct fr_test {
 	unsigned int files;
 	bool started;		/* seen starting on the console */
 	bool known;		/* some source gave its outcome */
+	int shard;		/* merged shards: the one whose outcome this is */
+	int tries;		/* merged shards: how many were handed the test */
 };
 
 struct fr_section {
@@ -63,6 +65,7 @@ struct fr_crash {
 	bool panicked;
 	char *section;		/* test it happened in, or NULL */
 	char *test;
+	int shard;		/* merged shards: whose kernel, else 0 */
 };
 
 struct fr_run {
@@ -86,6 +89,7 @@ struct fr_run {
 	long full_kib;
 	/* console: line number at which each test started */
 	long *start_line;	/* parallel to t[] */
+	int nshards;		/* shards merged into this run (0: one VM) */
 };
 
 /* Limits on untrusted input. */
@@ -123,6 +127,14 @@ int fr_read_tree(struct fr_run *r, const char *dir);
 /* After all sources: decide crashed / not reached, attribute crashes. */
 void fr_finish(struct fr_run *r);
 
+/*
+ * Shards (make fstests-vm JOBS=N): merge a finished shard's run (shard
+ * numbers from 1); then the queue's "SECTION TEST REASON" lines of tests
+ * no shard started.  The merged run needs no fr_finish.
+ */
+void fr_merge_shard(struct fr_run *r, const struct fr_run *s, int shard);
+void fr_parse_unrun(struct fr_run *r, const char *buf, size_t len);
+
 /* Reports. */
 struct json_object *fr_to_json(const struct fr_run *r);
 /* Compare with a baseline result.json; adds "baseline" to out. */
@@ -135,7 +147,11 @@ int fr_exit_status(struct json_object *out);
 
 const char *fr_status_str(enum fr_status s);
 
-/* Console progress follower (fstests-results --progress). */
-int fr_progress(const char *log, long pid, int tty);
+/*
+ * Console progress follower (fstests-results --progress): one log, or the
+ * logs of shards with the run's TOTAL number of tests.
+ */
+int fr_progress(const char *const *logs, int nlogs, long total, long pid,
+		int tty);
 
 #endif

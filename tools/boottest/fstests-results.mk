@@ -4,10 +4,11 @@
 TOOLS += fstests-results
 fstests-results-main := fstests-results.o
 fstests-results-objs := fstests-results-parse.o fstests-results-tree.o \
-			fstests-results-report.o fstests-results-progress.o
+			fstests-results-report.o fstests-results-progress.o \
+			fstests-results-shards.o
 fstests-results-pkgs := json-c
 
 FUZZERS += fuzz-fstests-results
 fuzz-fstests-results-objs := fstests-results-parse.o fstests-results-tree.o \
-			     fstests-results-report.o
+			     fstests-results-report.o fstests-results-shards.o
 fuzz-fstests-results-pkgs := json-c

@@ -2,7 +2,9 @@
 /*
  * libFuzzer target for fstests-results' parsers: the input is split at
  * "\n@@\n" into result.xml, check.log, check.time, the plan, the console
- * log and a baseline/kernel JSON document, all parsed into one run.
+ * log, a baseline/kernel JSON document and a queue's unrun list, all
+ * parsed into one run; that run is then merged twice as two shards, with
+ * the unrun list, and reported again.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -17,14 +19,14 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	const char *p = (const char *)data, *end = p + size, *parts[6];
-	size_t lens[6] = { 0 }, i;
-	struct json_object *out, *j = NULL;
-	struct fr_run r;
+	const char *p = (const char *)data, *end = p + size, *parts[7];
+	size_t lens[7] = { 0 }, i;
+	struct json_object *out, *mout, *j = NULL;
+	struct fr_run r, m;
 	struct bt_result k;
 	FILE *devnull;
 
-	for (i = 0; i < 6; i++) {
+	for (i = 0; i < 7; i++) {
 		const char *sep = memmem(p, end - p, "\n@@\n", 4);
 
 		parts[i] = p;
@@ -49,16 +51,26 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	}
 	fr_finish(&r);
 	out = fr_to_json(&r);
+	fr_init(&m);
+	fr_merge_shard(&m, &r, 1);
+	fr_merge_shard(&m, &r, 2);
+	fr_parse_unrun(&m, parts[6], lens[6]);
+	mout = fr_to_json(&m);
 	if (j)
 		fr_baseline(out, j, "fuzz", false);
 	devnull = fopen("/dev/null", "w");
 	if (devnull) {
 		fr_write_junit(devnull, &r);
 		fr_write_text(devnull, out);
+		fr_write_junit(devnull, &m);
+		fr_write_text(devnull, mout);
 		fclose(devnull);
 	}
 	fr_exit_status(out);
+	fr_exit_status(mout);
 	json_object_put(out);
+	json_object_put(mout);
+	fr_free(&m);
 	json_object_put(j);
 	fr_free(&r);
 	return 0;

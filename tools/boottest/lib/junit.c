@@ -107,6 +107,19 @@ void bt_junit_case(struct bt_junit *j, const char *classname,
 	j->case_body = false;
 }
 
+void bt_junit_property(struct bt_junit *j, const char *name,
+		       const char *value)
+{
+	if (!j->case_body)
+		fputs(">\n", j->f);
+	j->case_body = true;
+	indent(j, 1);
+	fputs("<properties><property", j->f);
+	attr(j, "name", name);
+	attr(j, "value", value);
+	fputs("/></properties>\n", j->f);
+}
+
 void bt_junit_result(struct bt_junit *j, enum bt_junit_kind kind,
 		     const char *type, const char *message)
 {

@@ -8,6 +8,7 @@
  *     <testsuite name="S" tests="3" failures="1" [errors= skipped= time=]>
  *       <testcase classname="C" name="T" [time="S"]/>
  *       <testcase classname="C" name="T">
+ *         <properties><property name="P" value="V"/></properties>
  *         <failure type="X" message="M">TEXT</failure>
  *       </testcase>
  *       <system-out>TEXT</system-out>
@@ -53,6 +54,9 @@ void bt_junit_suite_end(struct bt_junit *j);
 /* <testcase>: time (whole seconds) left out when < 0. */
 void bt_junit_case(struct bt_junit *j, const char *classname,
 		   const char *name, long time);
+/* <properties> of the open test case with one property, before any result. */
+void bt_junit_property(struct bt_junit *j, const char *name,
+		       const char *value);
 /* A result of the open test case; type NULL: no type attribute. */
 void bt_junit_result(struct bt_junit *j, enum bt_junit_kind kind,
 		     const char *type, const char *message);
