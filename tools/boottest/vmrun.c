@@ -475,6 +475,9 @@ out:
 	free(f.kvm_fallback);
 	free(f.dump_why);
 	free(f.dump_path);
+	for (size_t i = 0; f.argv && f.argv[i]; i++)
+		free(f.argv[i]);
+	free(f.argv);
 	if (f.lava)
 		json_object_put(f.lava);
 	if (f.results_fd >= 0)
