@@ -129,6 +129,17 @@ static void boot_start(struct json_object *id, struct json_object *params,
 	boot.started_ms = boot.progress_ms = bt_now_ms();
 }
 
+/* Without a pidfd (old kernels): has the boot exited?  (Not reaped.) */
+static bool boot_exited(void)
+{
+	siginfo_t si = { 0 };
+
+	if (boot.pidfd >= 0)
+		return false;
+	return waitid(P_PID, boot.pid, &si, WEXITED | WNOHANG | WNOWAIT) == 0 &&
+	       si.si_pid == boot.pid;
+}
+
 /* The boot's process exited: answer its request. */
 static void boot_finish(void)
 {
@@ -410,7 +421,7 @@ int main(int argc, char **argv)
 				continue;
 			bt_die(BT_EXIT_USAGE, "poll: %s", strerror(errno));
 		}
-		if (boot.pid && pfd[1].revents)
+		if (boot.pid && (pfd[1].revents || boot_exited()))
 			boot_finish();
 		if (boot.pid)
 			boot_progress();
