@@ -31,6 +31,8 @@ reply() {
 
 # --- raw JSON-RPC through scripts/boottest/mcp -----------------------------------
 log=tests/data/dmesg/debian-6.1-sysrq-crash.log
+# A symbolic link in the object tree to a file outside every allowed place.
+ln -sfn /etc/passwd "$out/outside-link"
 {
 	echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}'
 	echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
@@ -48,6 +50,8 @@ log=tests/data/dmesg/debian-6.1-sysrq-crash.log
 	echo '{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"classify_log","arguments":{"path":"'"$log"'"}}}'
 	echo '{"jsonrpc":"2.0","id":12,"method":"initialize","params":{"protocolVersion":"1999-01-01"}}'
 	echo '{"jsonrpc":"2.0","id":13,"method":"tools/call","params":{"name":"classify_log","arguments":{"path":"/nonexistent.log"}}}'
+	echo '{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"kernel_info","arguments":{"path":"/etc/passwd"}}}'
+	echo '{"jsonrpc":"2.0","id":16,"method":"tools/call","params":{"name":"boot_test","arguments":{"kernel":"'"$out"'/outside-link"}}}'
 	echo '{"jsonrpc":"2.0","id":14,"method":"ping"}'
 } > "$T_TMP/raw.in"
 scripts/boottest/mcp O="$out" < "$T_TMP/raw.in" > "$T_TMP/raw.out" 2> "$T_TMP/raw.err"
@@ -82,10 +86,16 @@ is "$(jq -r .result.structuredContent.crashes[0].title <<< "$r")" "kernel panic:
 	"after all that, classify_log still answers: the sysrq panic's title"
 like "$(jq -r .result.content[0].text <<< "$r")" '"title": "kernel panic: sysrq triggered crash"' \
 	"... and the same as text content"
-is "$(reply "$T_TMP/raw.out" 13 | jq -c '[.result.isError, .result.content[0].text]')" \
-	'[true,"classify_log: /nonexistent.log: no such file"]' "a missing log: a tool error naming the path"
+is "$(reply "$T_TMP/raw.out" 13 | jq -c .error)" \
+	'{"code":-32602,"message":"invalid arguments for classify_log: arguments.path: /nonexistent.log: No such file or directory"}' \
+	"a missing log: -32602 naming the argument and the path"
+like "$(reply "$T_TMP/raw.out" 15 | jq -r .error.message)" \
+	"^invalid arguments for kernel_info: arguments.path: /etc/passwd is outside the tree \\($T_ROOT\\), the object tree \\($out\\) and the boottest cache" \
+	"a file outside the tree, the object tree and the cache is refused"
+like "$(reply "$T_TMP/raw.out" 16 | jq -r .error.message)" "arguments.kernel: $out/outside-link is outside the tree" \
+	"... also behind a symbolic link in the object tree (boot_test's kernel)"
 is "$(reply "$T_TMP/raw.out" 14 | jq -c .result)" '{}' "the session is alive at the end: ping answered"
-is "$(grep -c . "$T_TMP/raw.out")" 16 "one answer for each of the 16 requests and malformed lines, none for the notification"
+is "$(grep -c . "$T_TMP/raw.out")" 18 "one answer for each of the 18 requests and malformed lines, none for the notification"
 ! grep -qE 'AddressSanitizer|runtime error' "$T_TMP/raw.err"
 ok $? "no sanitizer report" || diag "$(grep -A5 -E 'AddressSanitizer|runtime error' "$T_TMP/raw.err")"
 

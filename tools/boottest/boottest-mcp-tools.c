@@ -428,6 +428,40 @@ struct json_object *mcp_boot_result(const char *log, int wstatus)
 	return mcp_tool_result(o, false);
 }
 
+/* ---- files the tools may read ---- */
+
+static bool below(const char *path, const char *dir)
+{
+	char *d = dir ? realpath(dir, NULL) : NULL;
+	size_t n = d ? strlen(d) : 0;
+	bool in = d && !strncmp(path, d, n) &&
+		  (path[n] == '/' || path[n] == '\0' || (n == 1 && *d == '/'));
+
+	free(d);
+	return in;
+}
+
+int mcp_path_check(const struct mcp_env *env, const char *path,
+		   const char *where, char *err, size_t errlen)
+{
+	char *real = realpath(path, NULL), *cache = bt_cache_dir();
+	int ret = 0;
+
+	if (!real) {
+		snprintf(err, errlen, "%s: %s: %s", where, path, strerror(errno));
+		ret = -1;
+	} else if (!below(real, env->root) && !below(real, env->out) &&
+		   !below(real, cache)) {
+		snprintf(err, errlen,
+			 "%s: %s is outside the tree (%s), the object tree (%s) and the boottest cache (%s)",
+			 where, path, env->root, env->out, cache ? cache : "none");
+		ret = -1;
+	}
+	free(real);
+	free(cache);
+	return ret;
+}
+
 /* ---- the table ---- */
 
 /* A property of an inputSchema: type, description, bounds (0: none). */
@@ -497,13 +531,20 @@ static const char list_profiles_desc[] =
 static const char kernel_info_desc[] =
 	"Facts of a kernel image (bzImage, Image, vmlinux; compressed or not): architecture, release, build, compression, modules.";
 
+static const char *const kernel_arg[] = { "kernel", NULL };
+static const char *const path_arg[] = { "path", NULL };
+
 const struct mcp_tool mcp_tools[] = {
-	{ "boot_test", boot_test_desc, schema_boot_test, true, NULL },
-	{ "classify_log", classify_log_desc, schema_classify_log, false,
-	  tool_classify_log },
-	{ "list_profiles", list_profiles_desc, NULL, false, tool_list_profiles },
-	{ "kernel_info", kernel_info_desc, schema_kernel_info, false,
-	  tool_kernel_info },
+	{ .name = "boot_test", .description = boot_test_desc,
+	  .schema = schema_boot_test, .boots = true, .paths = kernel_arg },
+	{ .name = "classify_log", .description = classify_log_desc,
+	  .schema = schema_classify_log, .paths = path_arg,
+	  .run = tool_classify_log },
+	{ .name = "list_profiles", .description = list_profiles_desc,
+	  .run = tool_list_profiles },
+	{ .name = "kernel_info", .description = kernel_info_desc,
+	  .schema = schema_kernel_info, .paths = path_arg,
+	  .run = tool_kernel_info },
 	{ NULL },
 };
 

@@ -242,6 +242,22 @@ static void do_initialize(struct json_object *id, struct json_object *params)
 static const char refused[] =
 	"%s: refused: a boot is already running (request %s); one boot at a time, never two QEMUs on one run directory: wait for it or cancel it";
 
+static int check_paths(const struct mcp_tool *t, struct json_object *args,
+		       char *err, size_t errlen)
+{
+	const char *const *p;
+	char where[64];
+
+	for (p = t->paths; p && *p; p++) {
+		const char *path = bt_json_get_str(args, *p);
+
+		snprintf(where, sizeof(where), "arguments.%s", *p);
+		if (path && mcp_path_check(&env, path, where, err, errlen))
+			return -1;
+	}
+	return 0;
+}
+
 static void do_tools_call(struct json_object *id, struct json_object *params)
 {
 	const char *name = bt_json_get_str(params, "name");
@@ -267,7 +283,7 @@ static void do_tools_call(struct json_object *id, struct json_object *params)
 		own_args = true;
 	}
 	if (mcp_schema_check(mcp_tool_schema(t), args, "arguments", err,
-			     sizeof(err))) {
+			     sizeof(err)) || check_paths(t, args, err, sizeof(err))) {
 		msg = bt_asprintf("invalid arguments for %s: %s", name, err);
 		send_error(id, MCP_INVALID_PARAMS, msg);
 		free(msg);
@@ -402,6 +418,10 @@ int main(int argc, char **argv)
 			bt_die(BT_EXIT_USAGE, "%s: not VAR=VALUE", argv[c]);
 	env.vars = argv + optind;
 	env.nvars = argc - optind;
+	env.out = env.root;
+	for (c = 0; c < env.nvars; c++)
+		if (!strncmp(env.vars[c], "O=", 2) && env.vars[c][2])
+			env.out = env.vars[c] + 2;
 	signal(SIGPIPE, SIG_IGN);
 	boot.pidfd = -1;
 	bt_note("serving MCP %s on stdio", MCP_PROTOCOL_LATEST);

@@ -73,6 +73,7 @@ struct json_object *mcp_result_new(struct json_object *id,
 struct mcp_env {
 	const char *root;	/* the boottest checkout (scripts/boottest/) */
 	const char *tools;	/* the built tools */
+	const char *out;	/* the object tree (O=; default root) */
 	char **vars;		/* make variables for every run (O=...) */
 	int nvars;
 };
@@ -83,10 +84,20 @@ struct mcp_tool {
 	/* Adds the tool's properties to an empty object schema (NULL: none). */
 	void (*schema)(struct json_object *schema);
 	bool boots;		/* starts a VM: one at a time */
+	/* Arguments naming files: they must lie in the places mcp_path_check allows. */
+	const char *const *paths;
 	/* Quick tools: the result object ({content, structuredContent}). */
 	struct json_object *(*run)(const struct mcp_env *env,
 				   struct json_object *args);
 };
+
+/*
+ * A file argument must resolve (symbolic links followed) below the tree
+ * (root), the object tree (out) or boottest's cache.  Returns 0, or -1
+ * with the reason in err.
+ */
+int mcp_path_check(const struct mcp_env *env, const char *path,
+		   const char *where, char *err, size_t errlen);
 
 extern const struct mcp_tool mcp_tools[];
 const struct mcp_tool *mcp_tool_find(const char *name);
