@@ -136,18 +136,21 @@ static struct json_object *tool_classify_log(const struct mcp_env *env,
 	char *prog = bt_path_join(env->tools, "dmesg-classify");
 	char *argv[6] = { prog, "--json", "--color", "never" };
 	struct json_object *j, *r;
-	char tmpl[] = "/tmp/boottest-mcp-log.XXXXXX";
+	char *tmpl = bt_asprintf("%s/boottest-mcp-log.XXXXXX",
+				 getenv("TMPDIR") ?: "/tmp");
 	char *why = NULL;
 	int fd = -1, status;
 
 	if (!path == !text) {
 		free(prog);
+		free(tmpl);
 		return mcp_tool_error("classify_log: give either \"path\" or \"text\"");
 	}
 	if (path) {
 		if (!bt_is_file(path)) {
 			free(prog);
-			return mcp_tool_error("classify_log: %s: no such file", path);
+			free(tmpl);
+			return mcp_tool_error("classify_log: %s: not a file", path);
 		}
 		argv[4] = (char *)path;
 	} else {
@@ -159,6 +162,7 @@ static struct json_object *tool_classify_log(const struct mcp_env *env,
 				unlink(tmpl);
 			}
 			free(prog);
+			free(tmpl);
 			return mcp_tool_error("classify_log: cannot write a temporary file: %s",
 					      strerror(errno));
 		}
@@ -169,6 +173,7 @@ static struct json_object *tool_classify_log(const struct mcp_env *env,
 	if (fd >= 0)
 		close(fd);
 	free(prog);
+	free(tmpl);
 	if (!j) {
 		r = mcp_tool_error("classify_log: %s", why);
 		free(why);
@@ -231,7 +236,7 @@ static struct json_object *tool_kernel_info(const struct mcp_env *env,
 
 	if (!bt_is_file(path)) {
 		free(prog);
-		return mcp_tool_error("kernel_info: %s: no such file", path);
+		return mcp_tool_error("kernel_info: %s: not a file", path);
 	}
 	j = run_json(argv, -1, &status, &why);
 	free(prog);

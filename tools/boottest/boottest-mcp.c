@@ -13,6 +13,7 @@
  * Started by scripts/boottest/mcp, which builds the tools first.
  */
 #include <errno.h>
+#include <limits.h>
 #include <getopt.h>
 #include <poll.h>
 #include <signal.h>
@@ -40,7 +41,7 @@ struct boot {
 	int pidfd;
 	struct json_object *id;		/* the tools/call request */
 	struct json_object *token;	/* its progressToken, or NULL */
-	char log[64];			/* the run's output */
+	char log[PATH_MAX];		/* the run's output */
 	long long started_ms, progress_ms;
 };
 
@@ -96,7 +97,8 @@ static void boot_start(struct json_object *id, struct json_object *params,
 	char **argv;
 	int fd, i;
 
-	snprintf(boot.log, sizeof(boot.log), "/tmp/boottest-mcp-run.XXXXXX");
+	snprintf(boot.log, sizeof(boot.log), "%s/boottest-mcp-run.XXXXXX",
+		 getenv("TMPDIR") ?: "/tmp");
 	fd = mkstemp(boot.log);
 	if (fd < 0) {
 		send_msg(mcp_result_new(id, mcp_tool_error(
@@ -373,7 +375,9 @@ static void print_usage(FILE *f)
 		"  boottest-mcp --root ~/boottest --tools obj/.boottest/tools O=obj\n"
 		"  scripts/boottest/mcp O=../obj      (builds the tools, then this)\n"
 		"\n"
-		"Environment: none (the boots read make's: see make boottest).\n"
+		"Environment:\n"
+		"  TMPDIR        where a run's output and classify_log's text are kept\n"
+		"                while the tool runs (default /tmp)\n"
 		"\n"
 		"Exit: 0 at the end of stdin, 2 usage error.\n");
 }
