@@ -1,0 +1,209 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+#
+# boottest-mcp, the MCP server: raw JSON-RPC lines through scripts/boottest/mcp
+# (version negotiation, malformed and invalid messages answered with errors
+# while the session goes on, nothing but protocol on stdout), then the
+# official MCP TypeScript SDK client (npm, installed into the suite's cache)
+# driving it: tools/list, classify_log on a corpus log, list_profiles,
+# kernel_info, unknown tools and schema violations, boot_test of Debian's
+# kernel clean (with progress) and with a sysrq panic, a second boot refused
+# while one runs, and a running boot cancelled with no QEMU left.  Then the
+# message parser's libFuzzer target.
+. "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/boot.sh"
+. "$(dirname "$0")/lib/fuzz.sh"
+
+# The SDK release the client part runs (npm's cache keeps it offline later).
+MCP_SDK=@modelcontextprotocol/sdk@1.32.2
+
+command -v jq > /dev/null || skip_all "jq missing (scripts/boottest/setup)"
+server=$BT_BIN/boottest-mcp
+[ -x "$server" ] || skip_all "$server not built (make -C tools/boottest)"
+out=${BT_TEST_BUILD:-$T_TMP}/boot-mcp
+mkdir -p "$out"
+cd "$T_ROOT" || exit 1
+
+# reply FILE ID: the answer to request ID among the server's output lines.
+reply() {
+	jq -c --argjson id "$2" 'select(.id == $id)' "$1"
+}
+
+# --- raw JSON-RPC through scripts/boottest/mcp -----------------------------------
+log=tests/data/dmesg/debian-6.1-sysrq-crash.log
+# A symbolic link in the object tree to a file outside every allowed place.
+ln -sfn /etc/passwd "$out/outside-link"
+{
+	echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}'
+	echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
+	echo 'this is not JSON {'
+	echo '{"jsonrpc":"2.0","id":2,"method":"ping"} trailing'
+	echo '[{"jsonrpc":"2.0","id":3,"method":"ping"}]'
+	echo '{"jsonrpc":"1.0","id":4,"method":"ping"}'
+	echo '{"jsonrpc":"2.0","id":{"x":1},"method":"ping"}'
+	echo '{"jsonrpc":"2.0","id":6,"method":"no/such/method"}'
+	echo '{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"no_such_tool"}}'
+	echo '{"jsonrpc":"2.0","id":8,"method":"tools/call","params":{"name":"boot_test","arguments":{"cpus":0}}}'
+	echo '{"jsonrpc":"2.0","id":9,"method":"tools/call","params":{"name":"kernel_info","arguments":{}}}'
+	echo '{"jsonrpc":"2.0","id":10,"method":"tools/call","params":"x"}'
+	printf '\x00\xff\xfe garbage\n'
+	echo '{"jsonrpc":"2.0","id":11,"method":"tools/call","params":{"name":"classify_log","arguments":{"path":"'"$log"'"}}}'
+	echo '{"jsonrpc":"2.0","id":12,"method":"initialize","params":{"protocolVersion":"1999-01-01"}}'
+	echo '{"jsonrpc":"2.0","id":13,"method":"tools/call","params":{"name":"classify_log","arguments":{"path":"/nonexistent.log"}}}'
+	echo '{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"kernel_info","arguments":{"path":"/etc/passwd"}}}'
+	echo '{"jsonrpc":"2.0","id":16,"method":"tools/call","params":{"name":"boot_test","arguments":{"kernel":"'"$out"'/outside-link"}}}'
+	echo '{"jsonrpc":"2.0","id":14,"method":"ping"}'
+} > "$T_TMP/raw.in"
+scripts/boottest/mcp O="$out" < "$T_TMP/raw.in" > "$T_TMP/raw.out" 2> "$T_TMP/raw.err"
+is "$?" 0 "scripts/boottest/mcp: exit 0 at the end of input" || diag "$(tail -n 20 "$T_TMP/raw.err")"
+jq -e . "$T_TMP/raw.out" > /dev/null && ! grep -qv '^{"jsonrpc":"2.0",' "$T_TMP/raw.out"
+ok $? "stdout holds only JSON-RPC messages (make's output and logs on stderr)" ||
+	diag "$(head -c 2000 "$T_TMP/raw.out")"
+is "$(reply "$T_TMP/raw.out" 1 | jq -r .result.protocolVersion)" 2024-11-05 \
+	"initialize: a client asking for 2024-11-05 gets 2024-11-05"
+is "$(reply "$T_TMP/raw.out" 12 | jq -r .result.protocolVersion)" 2025-06-18 \
+	"initialize: an unknown revision is answered with 2025-06-18"
+is "$(jq -c 'select(.id == null) | .error.code' "$T_TMP/raw.out" | sort | uniq -c | awk '{ printf "%s:%s ", $2, $1 }')" \
+	"-32600:2 -32700:3 " "three parse errors (not JSON, trailing text, binary) and two invalid requests without a usable id (batch, object id), answered with id null"
+like "$(jq -r 'select(.id == null) | .error.message' "$T_TMP/raw.out" | tr '\n' '|')" \
+	"parse error.*batches are not part of this protocol revision.*\"id\" must be a string or an integer.*NUL byte" \
+	"... with messages saying what is wrong"
+is "$(reply "$T_TMP/raw.out" 4 | jq -c .error)" '{"code":-32600,"message":"invalid request: \"jsonrpc\" must be \"2.0\""}' \
+	"jsonrpc 1.0: invalid request, answered with its id"
+is "$(reply "$T_TMP/raw.out" 6 | jq -c .error)" '{"code":-32601,"message":"method not found: no/such/method"}' \
+	"an unknown method: -32601 naming it"
+is "$(reply "$T_TMP/raw.out" 7 | jq -c .error)" '{"code":-32602,"message":"unknown tool: no_such_tool"}' \
+	"an unknown tool: -32602 naming it"
+is "$(reply "$T_TMP/raw.out" 8 | jq -r .error.message)" \
+	"invalid arguments for boot_test: arguments.cpus: 0 is below the minimum 1" \
+	"a schema violation: -32602 naming the argument and the bound"
+is "$(reply "$T_TMP/raw.out" 9 | jq -r .error.message)" \
+	'invalid arguments for kernel_info: arguments: "path" is required' \
+	"a missing required argument is named"
+is "$(reply "$T_TMP/raw.out" 10 | jq -r .error.code)" -32600 "params that are not an object: invalid request"
+r=$(reply "$T_TMP/raw.out" 11)
+is "$(jq -r .result.structuredContent.crashes[0].title <<< "$r")" "kernel panic: sysrq triggered crash" \
+	"after all that, classify_log still answers: the sysrq panic's title"
+like "$(jq -r .result.content[0].text <<< "$r")" '"title": "kernel panic: sysrq triggered crash"' \
+	"... and the same as text content"
+is "$(reply "$T_TMP/raw.out" 13 | jq -c .error)" \
+	'{"code":-32602,"message":"invalid arguments for classify_log: arguments.path: /nonexistent.log: No such file or directory"}' \
+	"a missing log: -32602 naming the argument and the path"
+like "$(reply "$T_TMP/raw.out" 15 | jq -r .error.message)" \
+	"^invalid arguments for kernel_info: arguments.path: /etc/passwd is outside the tree \\($T_ROOT\\), the object tree \\($out\\) and the boottest cache" \
+	"a file outside the tree, the object tree and the cache is refused"
+like "$(reply "$T_TMP/raw.out" 16 | jq -r .error.message)" "arguments.kernel: $out/outside-link is outside the tree" \
+	"... also behind a symbolic link in the object tree (boot_test's kernel)"
+is "$(reply "$T_TMP/raw.out" 14 | jq -c .result)" '{}' "the session is alive at the end: ping answered"
+is "$(grep -c . "$T_TMP/raw.out")" 18 "one answer for each of the 18 requests and malformed lines, none for the notification"
+! grep -qE 'AddressSanitizer|runtime error' "$T_TMP/raw.err"
+ok $? "no sanitizer report" || diag "$(grep -A5 -E 'AddressSanitizer|runtime error' "$T_TMP/raw.err")"
+
+# --- the MCP TypeScript SDK client ------------------------------------------------
+run_sdk() {
+	if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
+		skip "node or npm missing: scripts/boottest/setup installs Debian's nodejs and npm"
+		return
+	fi
+	local npm=${BT_TEST_BUILD:-$T_TMP}/npm
+	mkdir -p "$npm"
+	(
+		flock 9
+		pkg=$npm/node_modules/@modelcontextprotocol/sdk/package.json
+		if [ "$(jq -r .version "$pkg" 2> /dev/null)" != "${MCP_SDK##*@}" ]; then
+			nice npm install --prefix "$npm" --no-audit --no-fund --no-save "$MCP_SDK"
+		fi
+	) 9> "$npm.lock" > "$T_TMP/npm.log" 2>&1
+	if ! ok $? "npm installs $MCP_SDK into the test cache"; then
+		diag "$(tail -n 20 "$T_TMP/npm.log")"
+		return
+	fi
+	need_boot_env_sdk || return
+	local dk kernel
+	dk=$(scripts/boottest/debian-kernel --print)
+	kernel=$(find "$dk"/boot -name 'vmlinuz-*' | sort | head -n 1)
+	MCP_KERNEL=$kernel MCP_LOG=$T_ROOT/$log MCP_OUT=$out MCP_TIMEOUT=900 \
+		node tests/lib/mcp-client.cjs "$npm" "$T_TMP/sdk.json" \
+		"$server" --root "$T_ROOT" --tools "$BT_BIN" O="$out" \
+		2> "$T_TMP/sdk.err"
+	ok $? "the SDK client's session runs to its end" ||
+		diag "$(jq -r .exception "$T_TMP/sdk.json" 2> /dev/null; tail -n 30 "$T_TMP/sdk.err")"
+	sdk_asserts "$T_TMP/sdk.json"
+	! grep -qE 'AddressSanitizer|runtime error' "$T_TMP/sdk.err"
+	ok $? "SDK session: no sanitizer report in the server's log" ||
+		diag "$(grep -A5 -E 'AddressSanitizer|runtime error' "$T_TMP/sdk.err")"
+}
+
+need_boot_env_sdk() {
+	command -v qemu-system-x86_64 > /dev/null || {
+		skip "qemu-system-x86_64 missing: install qemu-system-x86 (scripts/boottest/setup)"
+		return 1
+	}
+	ls "$(scripts/boottest/debian-kernel --print 2> /dev/null)"/boot/vmlinuz-* > /dev/null 2>&1 || {
+		skip "Debian's kernel is not cached: run scripts/boottest/setup"
+		return 1
+	}
+}
+
+sdk_asserts() {
+	local j=$1
+	g() { jq -r "$1" "$j"; }
+	is "$(g .server.name)" boottest "initialize through the SDK: serverInfo.name boottest"
+	is "$(g '[.tools[].name] | sort | join(" ")')" "boot_test classify_log kernel_info list_profiles" \
+		"tools/list: the four tools"
+	is "$(g '[.tools[] | select(.inputSchema.type == "object")] | length')" 4 "... each with an object inputSchema"
+	is "$(g .classify.structuredContent.crashes[0].title)" "kernel panic: sysrq triggered crash" \
+		"classify_log (path) of the corpus log: the panic's title"
+	is "$(g .classify.structuredContent.crashes[0].category)" panic "... category panic"
+	is "$(g .classify_text.structuredContent.crashes[0].title)" "kernel panic: sysrq triggered crash" \
+		"classify_log (text): the same title"
+	like "$(g '[.profiles.structuredContent.profiles[].name] | join(" ")')" "^boot crash .*debug-kasan" \
+		"list_profiles: Kconfig.test's profiles"
+	like "$(g .kernel_info.structuredContent.arch)" "x86" "kernel_info of Debian's kernel: x86"
+	is "$(g .unknown_tool.code)" -32602 "an unknown tool: the SDK gets error -32602"
+	like "$(g .unknown_tool.message)" "unknown tool: no_such_tool" "... naming the tool"
+	like "$(g .bad_args.message)" "arguments.timeout: expected integer, got string" \
+		"a schema violation: the SDK gets the argument named"
+	like "$(g .extra_arg.message)" 'unknown property "colour"' "an unknown argument is refused"
+
+	is "$(g .clean.structuredContent.verdict)" clean "boot_test of Debian's kernel: verdict clean" ||
+		diag "$(g .clean.content[0].text | head -n 30)"
+	is "$(g .clean.structuredContent.exit_status)" 0 "... exit status 0"
+	is "$(g .clean.structuredContent.cmd_status)" 0 "... cmd's status 0"
+	is "$(g '.clean.structuredContent.crashes | length')" 0 "... no crash"
+	[ -f "$(g .clean.structuredContent.run_dir)/console.log" ]
+	ok $? "... the run directory it names has console.log"
+	is "$(g .clean.structuredContent.release)" \
+		"$(jq -r .kernel.release "$(g .clean.structuredContent.result_json)")" \
+		"... release as the run's result.json says"
+	[ "$(g '.progress | length')" -ge 1 ]
+	ok $? "... progress notifications came during the boot ($(g '.progress | length'))"
+
+	is "$(g .panic.structuredContent.verdict)" panic "boot_test with CMD='echo c > /proc/sysrq-trigger': verdict panic" ||
+		diag "$(g .panic.content[0].text | head -n 30)"
+	is "$(g .panic.structuredContent.exit_status)" 1 "... exit status 1"
+	is "$(g .panic.structuredContent.crashes[0].title)" "kernel panic: sysrq triggered crash" \
+		"... the crash's title"
+	like "$(g '.panic.structuredContent.crashes[0].report | join("\n")')" "sysrq triggered crash" \
+		"... its report lines from console.log"
+
+	is "$(g .second.isError)" true "a second boot_test while one runs: refused"
+	like "$(g .second.content[0].text)" "a boot is already running" "... with the reason"
+	is "$(g .qemu_before_cancel)" true "the boot to cancel had started QEMU"
+	like "$(g .cancelled.message)" "test cancels the boot|abort" "cancelling: the SDK's call is aborted"
+	is "$(g .ping_after_cancel)" "{}" "the session goes on after the cancellation"
+	is "$(g .qemu_after_cancel)" "" "no QEMU left after the cancellation"
+	local last
+	last=$(find "$out"/.boottest/runs -maxdepth 1 -name '2*' | sort | tail -n 1)
+	is "$(jq -r .verdict "$last/result.json" 2> /dev/null)" interrupted \
+		"the cancelled run stopped cleanly: its result.json says interrupted"
+	is "$(g .classify_after_cancel.structuredContent.verdict)" crash "tools still answer after it"
+	is "$(g .done)" true "the client closed the session"
+	is "$(qemu_of "$out/")" "" "no QEMU of this test's runs left at the end"
+}
+
+run_sdk
+
+# --- the message parser under libFuzzer -------------------------------------------
+fuzz_run fuzz-mcp mcp 15
+done_testing

@@ -1,0 +1,126 @@
+// SPDX-License-Identifier: GPL-2.0
+//
+// Drive boottest-mcp with the official MCP TypeScript SDK client, for
+// tests/*-mcp.t.  Prints one JSON document of what the server answered;
+// the test makes the assertions.
+//
+//   node mcp-client.cjs NPMDIR RESULT.json SERVER ARGS...
+//
+// Environment: MCP_KERNEL (the kernel image to boot), MCP_LOG (a console
+// log for classify_log), MCP_OUT (the O= of the boots: no QEMU of it may
+// be left after a cancellation), MCP_TIMEOUT (seconds a boot may take).
+'use strict';
+
+const fs = require('fs');
+const path = require('path');
+const { execFileSync } = require('child_process');
+const { createRequire } = require('module');
+
+const [npmdir, out, command, ...args] = process.argv.slice(2);
+const sdk = createRequire(path.join(npmdir, 'package.json'));
+const { Client } = sdk('@modelcontextprotocol/sdk/client/index.js');
+const { StdioClientTransport } = sdk('@modelcontextprotocol/sdk/client/stdio.js');
+
+const timeout = Number(process.env.MCP_TIMEOUT || 900);
+const long = { timeout: (timeout + 600) * 1000 };
+const res = {};
+
+function save() {
+	fs.writeFileSync(out, JSON.stringify(res, null, 2) + '\n');
+}
+
+function qemuLeft() {
+	try {
+		// No shell: its own command line would match the pattern.
+		return execFileSync('pgrep', ['-f', `^qemu-system.*${process.env.MCP_OUT}/`])
+			.toString().trim();
+	} catch (e) {
+		return '';
+	}
+}
+
+function sleep(ms) {
+	return new Promise((resolve) => setTimeout(resolve, ms));
+}
+
+// A call that must fail: its JSON-RPC error code and message.
+async function failing(p) {
+	try {
+		const r = await p;
+		return { resolved: r };
+	} catch (e) {
+		return { code: e.code, message: e.message };
+	}
+}
+
+async function main() {
+	const client = new Client({ name: 'boottest-test', version: '1' });
+	const transport = new StdioClientTransport({
+		command, args, env: process.env, stderr: 'inherit',
+	});
+
+	await client.connect(transport);
+	res.server = client.getServerVersion();
+	res.capabilities = client.getServerCapabilities();
+	res.tools = (await client.listTools()).tools;
+	save();
+
+	res.classify = await client.callTool({ name: 'classify_log',
+		arguments: { path: process.env.MCP_LOG } });
+	res.classify_text = await client.callTool({ name: 'classify_log',
+		arguments: { text: fs.readFileSync(process.env.MCP_LOG, 'utf8') } });
+	res.profiles = await client.callTool({ name: 'list_profiles', arguments: {} });
+	res.kernel_info = await client.callTool({ name: 'kernel_info',
+		arguments: { path: process.env.MCP_KERNEL } });
+	res.unknown_tool = await failing(client.callTool({ name: 'no_such_tool', arguments: {} }));
+	res.bad_args = await failing(client.callTool({ name: 'boot_test',
+		arguments: { timeout: 'soon' } }));
+	res.extra_arg = await failing(client.callTool({ name: 'boot_test',
+		arguments: { kernel: process.env.MCP_KERNEL, colour: 'blue' } }));
+	save();
+
+	// A clean boot, with progress notifications.
+	res.progress = [];
+	res.clean = await client.callTool({ name: 'boot_test', arguments: {
+		kernel: process.env.MCP_KERNEL, timeout, mem: '512M', cpus: 1,
+		cmd: 'uname -r' } }, undefined, { ...long,
+		onprogress: (p) => res.progress.push(p) });
+	save();
+
+	// A panic.
+	res.panic = await client.callTool({ name: 'boot_test', arguments: {
+		kernel: process.env.MCP_KERNEL, timeout,
+		cmd: 'echo c > /proc/sysrq-trigger' } }, undefined, long);
+	save();
+
+	// A boot cancelled while it runs (its CMD would keep it running until
+	// the timeout); a second one is refused meanwhile.
+	const ac = new AbortController();
+	const running = failing(client.callTool({ name: 'boot_test', arguments: {
+		kernel: process.env.MCP_KERNEL, timeout, cmd: `sleep ${timeout}` } }, undefined,
+		{ ...long, signal: ac.signal }));
+	res.second = await client.callTool({ name: 'boot_test', arguments: {
+		kernel: process.env.MCP_KERNEL, timeout } });
+	// Wait for its QEMU (a few minutes at most), then cancel.
+	for (let i = 0; i < 600 && !qemuLeft(); i++)
+		await sleep(1000);
+	res.qemu_before_cancel = qemuLeft() !== '';
+	await sleep(5000);
+	ac.abort('test cancels the boot');
+	res.cancelled = await running;
+	// The server stops the boot before it reads the next message.
+	res.ping_after_cancel = await client.ping();
+	res.qemu_after_cancel = qemuLeft();
+	res.classify_after_cancel = await client.callTool({ name: 'classify_log',
+		arguments: { path: process.env.MCP_LOG } });
+	save();
+	await client.close();
+	res.done = true;
+	save();
+}
+
+main().catch((e) => {
+	res.exception = String(e && e.stack || e);
+	save();
+	process.exit(1);
+});

@@ -1,0 +1,597 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * boottest-mcp: the tools.  Each runs one of boottest's own programs and
+ * turns its JSON into a tool result: structuredContent, and the same
+ * document as text for clients that read only text.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "boottest-mcp.h"
+#include "err.h"
+#include "json.h"
+#include "path.h"
+#include "proc.h"
+#include "result.h"
+#include "strbuf.h"
+
+/* Output of a tool's --json larger than this is refused. */
+#define MCP_TOOL_OUTPUT_MAX	(64 << 20)
+/* Lines of a crash report quoted from console.log. */
+#define MCP_REPORT_LINES	40
+
+struct json_object *mcp_tool_result(struct json_object *structured,
+				    bool is_error)
+{
+	struct json_object *r = json_object_new_object();
+	struct json_object *content = json_object_new_array();
+	struct json_object *text = json_object_new_object();
+
+	json_object_object_add(text, "type", json_object_new_string("text"));
+	json_object_object_add(text, "text", json_object_new_string(
+		json_object_to_json_string_ext(structured,
+			JSON_C_TO_STRING_PRETTY | JSON_C_TO_STRING_SPACED |
+			JSON_C_TO_STRING_NOSLASHESCAPE)));
+	json_object_array_add(content, text);
+	json_object_object_add(r, "content", content);
+	json_object_object_add(r, "structuredContent", structured);
+	json_object_object_add(r, "isError", json_object_new_boolean(is_error));
+	return r;
+}
+
+struct json_object *mcp_tool_error(const char *fmt, ...)
+{
+	struct json_object *r = json_object_new_object();
+	struct json_object *content = json_object_new_array();
+	struct json_object *text = json_object_new_object();
+	struct strbuf sb = STRBUF_INIT;
+	va_list ap;
+
+	va_start(ap, fmt);
+	sb_vaddf(&sb, fmt, ap);
+	va_end(ap);
+	json_object_object_add(text, "type", json_object_new_string("text"));
+	json_object_object_add(text, "text", json_object_new_string(sb_str(&sb)));
+	json_object_array_add(content, text);
+	json_object_object_add(r, "content", content);
+	json_object_object_add(r, "isError", json_object_new_boolean(true));
+	sb_release(&sb);
+	return r;
+}
+
+/*
+ * Run argv with stdin from in_fd (-1: /dev/null), stdout captured, stderr
+ * to ours (the log).  Returns the wait status, or -1.
+ */
+static int capture(char *const argv[], int in_fd, struct strbuf *out)
+{
+	struct bt_spawn opt = BT_SPAWN_INIT;
+	char buf[65536];
+	int pfd[2], status;
+	ssize_t n;
+	pid_t pid;
+
+	if (pipe2(pfd, O_CLOEXEC) < 0)
+		return bt_error("cannot create a pipe: %s", strerror(errno));
+	opt.fd_in = in_fd;
+	opt.fd_out = pfd[1];
+	opt.fd_err = STDERR_FILENO;
+	pid = bt_spawn(argv, &opt);
+	close(pfd[1]);
+	if (pid < 0) {
+		close(pfd[0]);
+		return -1;
+	}
+	for (;;) {
+		n = read(pfd[0], buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		if (out->len + (size_t)n <= MCP_TOOL_OUTPUT_MAX)
+			sb_add(out, buf, (size_t)n);
+	}
+	close(pfd[0]);
+	if (bt_wait(pid, &status, -1) < 0)
+		return -1;
+	return status;
+}
+
+/* Run a tool printing JSON; the parsed document or NULL with *why set. */
+static struct json_object *run_json(char *const argv[], int in_fd,
+				    int *status, char **why)
+{
+	struct strbuf out = STRBUF_INIT;
+	struct json_object *j = NULL;
+	int st = capture(argv, in_fd, &out);
+
+	*status = st;
+	if (st == -1) {
+		*why = bt_asprintf("cannot run %s", argv[0]);
+	} else if (!WIFEXITED(st) || WEXITSTATUS(st) > 1) {
+		*why = bt_asprintf("%s %s (its messages are in the server's log)",
+				   argv[0], bt_wait_str(st));
+	} else {
+		j = json_tokener_parse(sb_str(&out));
+		if (!j)
+			*why = bt_asprintf("%s printed no JSON", argv[0]);
+	}
+	sb_release(&out);
+	return j;
+}
+
+/* ---- classify_log ---- */
+
+static struct json_object *tool_classify_log(const struct mcp_env *env,
+					     struct json_object *args)
+{
+	const char *path = bt_json_get_str(args, "path");
+	const char *text = bt_json_get_str(args, "text");
+	char *prog = bt_path_join(env->tools, "dmesg-classify");
+	char *argv[6] = { prog, "--json", "--color", "never" };
+	struct json_object *j, *r;
+	char *tmpl = bt_asprintf("%s/boottest-mcp-log.XXXXXX",
+				 getenv("TMPDIR") ?: "/tmp");
+	char *why = NULL;
+	int fd = -1, status;
+
+	if (!path == !text) {
+		free(prog);
+		free(tmpl);
+		return mcp_tool_error("classify_log: give either \"path\" or \"text\"");
+	}
+	if (path) {
+		if (!bt_is_file(path)) {
+			free(prog);
+			free(tmpl);
+			return mcp_tool_error("classify_log: %s: not a file", path);
+		}
+		argv[4] = (char *)path;
+	} else {
+		fd = mkstemp(tmpl);
+		if (fd < 0 || bt_write_all(fd, text, strlen(text)) < 0 ||
+		    lseek(fd, 0, SEEK_SET) < 0) {
+			if (fd >= 0) {
+				close(fd);
+				unlink(tmpl);
+			}
+			free(prog);
+			free(tmpl);
+			return mcp_tool_error("classify_log: cannot write a temporary file: %s",
+					      strerror(errno));
+		}
+		unlink(tmpl);
+		argv[4] = "-";
+	}
+	j = run_json(argv, fd, &status, &why);
+	if (fd >= 0)
+		close(fd);
+	free(prog);
+	free(tmpl);
+	if (!j) {
+		r = mcp_tool_error("classify_log: %s", why);
+		free(why);
+		return r;
+	}
+	return mcp_tool_result(j, false);
+}
+
+/* ---- list_profiles ---- */
+
+static struct json_object *tool_list_profiles(const struct mcp_env *env,
+					      struct json_object *args)
+{
+	char *prog = bt_path_join(env->root, "scripts/boottest/kconfig");
+	char *argv[3] = { prog, "list" };
+	struct strbuf out = STRBUF_INIT;
+	struct json_object *o, *list;
+	char *line, *save = NULL, *p;
+	int st = capture(argv, -1, &out);
+
+	free(prog);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st)) {
+		sb_release(&out);
+		return mcp_tool_error("list_profiles: scripts/boottest/kconfig list %s",
+				      st == -1 ? "did not run" : bt_wait_str(st));
+	}
+	list = json_object_new_array();
+	for (line = strtok_r(out.buf ? out.buf : (char *)"", "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save)) {
+		struct json_object *e;
+
+		line += strspn(line, " \t");
+		p = line + strcspn(line, " \t");
+		if (p == line)
+			continue;
+		e = json_object_new_object();
+		json_object_object_add(e, "name",
+				       json_object_new_string_len(line, (int)(p - line)));
+		p += strspn(p, " \t");
+		json_object_object_add(e, "description", json_object_new_string(p));
+		json_object_array_add(list, e);
+	}
+	sb_release(&out);
+	o = json_object_new_object();
+	json_object_object_add(o, "profiles", list);
+	return mcp_tool_result(o, false);
+}
+
+/* ---- kernel_info ---- */
+
+static struct json_object *tool_kernel_info(const struct mcp_env *env,
+					    struct json_object *args)
+{
+	const char *path = bt_json_get_str(args, "path");
+	char *prog = bt_path_join(env->tools, "kinspect");
+	char *argv[4] = { prog, "--json", (char *)path };
+	struct json_object *j, *r;
+	char *why = NULL;
+	int status;
+
+	if (!bt_is_file(path)) {
+		free(prog);
+		return mcp_tool_error("kernel_info: %s: not a file", path);
+	}
+	j = run_json(argv, -1, &status, &why);
+	free(prog);
+	if (!j) {
+		r = mcp_tool_error("kernel_info: %s", why);
+		free(why);
+		return r;
+	}
+	return mcp_tool_result(j, false);
+}
+
+/* ---- boot_test ---- */
+
+char **mcp_boot_argv(const struct mcp_env *env, struct json_object *args)
+{
+	static const struct {
+		const char *key, *var;
+	} map[] = {
+		{ "kernel", "KERNEL" }, { "cmd", "CMD" }, { "timeout", "TIMEOUT" },
+		{ "mem", "MEM" }, { "cpus", "CPUS" },
+	};
+	char **argv = bt_calloc((size_t)env->nvars + 12, sizeof(*argv));
+	struct json_object *v;
+	int n = 0, i;
+	size_t k;
+
+	/*
+	 * make itself, not scripts/boottest/run: run tees make's output, and a
+	 * tee killed by the group's SIGINT would cut vmrun's cleanup short.
+	 * The exit status is read from result.json, not from make.
+	 */
+	argv[n++] = bt_strdup("make");
+	argv[n++] = bt_strdup("-s");
+	if (!bt_is_file("GNUmakefile")) {
+		argv[n++] = bt_strdup("-f");
+		argv[n++] = bt_path_join(env->root, "Makefile.boot");
+	}
+	argv[n++] = bt_strdup("boottest");
+	for (i = 0; i < env->nvars; i++)
+		argv[n++] = bt_strdup(env->vars[i]);
+	for (k = 0; k < sizeof(map) / sizeof(*map); k++) {
+		if (!json_object_object_get_ex(args, map[k].key, &v))
+			continue;
+		if (json_object_is_type(v, json_type_string))
+			argv[n++] = bt_asprintf("%s=%s", map[k].var,
+						json_object_get_string(v));
+		else
+			argv[n++] = bt_asprintf("%s=%lld", map[k].var,
+						(long long)json_object_get_int64(v));
+	}
+	return argv;
+}
+
+/* The run directory the run printed ("boottest: results in DIR"). */
+static char *run_dir_of(const char *log)
+{
+	static const char tag[] = "boottest: results in ";
+	char *buf = NULL, *p, *end, *dir = NULL;
+	size_t len;
+
+	if (bt_read_file(log, &buf, &len, MCP_TOOL_OUTPUT_MAX, NULL) < 0)
+		return NULL;
+	for (p = buf; (p = strstr(p, tag)); p = end) {
+		p += sizeof(tag) - 1;
+		end = p + strcspn(p, "\r\n");
+		free(dir);
+		dir = bt_strndup(p, (size_t)(end - p));
+	}
+	free(buf);
+	return dir;
+}
+
+/* The last lines of the run's output, for a run that left no result. */
+static char *log_tail(const char *log, int lines)
+{
+	char *buf = NULL, *p, *t;
+	size_t len;
+
+	if (bt_read_file(log, &buf, &len, MCP_TOOL_OUTPUT_MAX, NULL) < 0)
+		return bt_strdup("");
+	p = buf + len;
+	while (p > buf && lines >= 0) {
+		p--;
+		if (*p == '\n')
+			lines--;
+	}
+	t = bt_strdup(p == buf ? p : p + 1);
+	free(buf);
+	return t;
+}
+
+/* console.log lines first..last (1-based), at most MCP_REPORT_LINES. */
+static struct json_object *report_lines(const char *console, long first,
+					long last)
+{
+	struct json_object *a = json_object_new_array();
+	char *line = NULL;
+	size_t cap = 0;
+	ssize_t n;
+	long no = 0;
+	FILE *f;
+
+	if (first < 1)
+		return a;
+	f = fopen(console, "r");
+	if (!f)
+		return a;
+	if (last < first || last - first >= MCP_REPORT_LINES)
+		last = first + MCP_REPORT_LINES - 1;
+	while ((n = getline(&line, &cap, f)) >= 0 && ++no <= last) {
+		if (no < first)
+			continue;
+		while (n > 0 && (line[n - 1] == '\n' || line[n - 1] == '\r'))
+			line[--n] = '\0';
+		json_object_array_add(a, json_object_new_string_len(line, (int)n));
+	}
+	free(line);
+	fclose(f);
+	return a;
+}
+
+static struct json_object *strv_json(char **v, size_t n)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		json_object_array_add(a, json_object_new_string(v[i]));
+	return a;
+}
+
+struct json_object *mcp_boot_result(const char *log, int wstatus)
+{
+	struct json_object *o, *crashes;
+	struct bt_result r;
+	char *dir, *path, *console, *tail;
+	size_t i;
+
+	dir = run_dir_of(log);
+	path = dir ? bt_path_join(dir, "result.json") : NULL;
+	if (!path || bt_result_read(path, &r) < 0) {
+		tail = log_tail(log, 20);
+		o = mcp_tool_error("boot_test: the run %s and left no result.json%s%s\n%s",
+				   bt_wait_str(wstatus), dir ? " in " : "",
+				   dir ? dir : "", tail);
+		free(tail);
+		free(path);
+		free(dir);
+		bt_result_free(&r);
+		return o;
+	}
+	console = bt_path_join(dir, "console.log");
+	o = json_object_new_object();
+	bt_json_add_str(o, "verdict", r.verdict);
+	bt_json_add_int(o, "exit_status", r.exit_status);
+	bt_json_add_str(o, "reason", r.reason);
+	bt_json_add_fixed(o, "duration_s", r.duration_s, 3);
+	bt_json_add_str(o, "kernel", r.kernel.path);
+	bt_json_add_str(o, "release", r.kernel.release);
+	if (r.cmd.present) {
+		bt_json_add_str(o, "cmd", r.cmd.command);
+		if (r.cmd.status >= 0)
+			bt_json_add_int(o, "cmd_status", r.cmd.status);
+		else
+			bt_json_add_str(o, "cmd_status", NULL);
+	}
+	crashes = json_object_new_array();
+	for (i = 0; i < r.ncrashes; i++) {
+		const struct bt_result_crash *c = &r.crashes[i];
+		struct json_object *e = json_object_new_object();
+
+		bt_json_add_str(e, "title", c->title);
+		bt_json_add_str(e, "category", c->category);
+		bt_json_add_bool(e, "panicked", c->panicked);
+		bt_json_add_int(e, "start_line", c->start_line);
+		bt_json_add_int(e, "end_line", c->end_line);
+		json_object_object_add(e, "report",
+				       report_lines(console, c->start_line, c->end_line));
+		json_object_object_add(e, "stack", strv_json(c->stack, c->nstack));
+		json_object_array_add(crashes, e);
+	}
+	json_object_object_add(o, "crashes", crashes);
+	if (r.errors >= 0)
+		bt_json_add_int(o, "errors", r.errors);
+	if (r.warnings >= 0)
+		bt_json_add_int(o, "warnings", r.warnings);
+	bt_json_add_str(o, "run_dir", dir);
+	bt_json_add_str(o, "result_json", path);
+	bt_json_add_str(o, "console_log", console);
+	bt_result_free(&r);
+	free(console);
+	free(path);
+	free(dir);
+	return mcp_tool_result(o, false);
+}
+
+/* ---- files the tools may read ---- */
+
+static bool below(const char *path, const char *dir)
+{
+	char *d = dir ? realpath(dir, NULL) : NULL;
+	size_t n = d ? strlen(d) : 0;
+	bool in = d && !strncmp(path, d, n) &&
+		  (path[n] == '/' || path[n] == '\0' || (n == 1 && *d == '/'));
+
+	free(d);
+	return in;
+}
+
+int mcp_path_check(const struct mcp_env *env, const char *path,
+		   const char *where, char *err, size_t errlen)
+{
+	char *real = realpath(path, NULL), *cache = bt_cache_dir();
+	int ret = 0;
+
+	if (!real) {
+		snprintf(err, errlen, "%s: %s: %s", where, path, strerror(errno));
+		ret = -1;
+	} else if (!below(real, env->root) && !below(real, env->out) &&
+		   !below(real, cache)) {
+		snprintf(err, errlen,
+			 "%s: %s is outside the tree (%s), the object tree (%s) and the boottest cache (%s)",
+			 where, path, env->root, env->out, cache ? cache : "none");
+		ret = -1;
+	}
+	free(real);
+	free(cache);
+	return ret;
+}
+
+/* ---- the table ---- */
+
+/* A property of an inputSchema: type, description, bounds (0: none). */
+static void prop(struct json_object *schema, const char *name,
+		 const char *type, const char *desc, long lo, long hi)
+{
+	struct json_object *props, *p = json_object_new_object();
+	bool str = !strcmp(type, "string");
+
+	json_object_object_get_ex(schema, "properties", &props);
+	json_object_object_add(p, "type", json_object_new_string(type));
+	json_object_object_add(p, "description", json_object_new_string(desc));
+	if (lo)
+		json_object_object_add(p, str ? "minLength" : "minimum",
+				       json_object_new_int64(lo));
+	if (hi)
+		json_object_object_add(p, str ? "maxLength" : "maximum",
+				       json_object_new_int64(hi));
+	json_object_object_add(props, name, p);
+}
+
+static struct json_object *object_schema(void)
+{
+	struct json_object *o = json_object_new_object();
+
+	json_object_object_add(o, "type", json_object_new_string("object"));
+	json_object_object_add(o, "properties", json_object_new_object());
+	json_object_object_add(o, "additionalProperties",
+			       json_object_new_boolean(false));
+	return o;
+}
+
+static void schema_boot_test(struct json_object *s)
+{
+	prop(s, "kernel", "string",
+	     "kernel image (default: the tree's; Debian's outside a kernel tree)", 1, 0);
+	prop(s, "cmd", "string",
+	     "shell command the guest runs after boot; its status is part of the verdict",
+	     0, 0);
+	prop(s, "timeout", "integer", "seconds before the boot counts as hung",
+	     1, 86400);
+	prop(s, "mem", "string", "guest memory, e.g. 512M or 2G", 1, 16);
+	prop(s, "cpus", "integer", "guest CPUs", 1, 64);
+}
+
+static void schema_classify_log(struct json_object *s)
+{
+	prop(s, "path", "string", "a console or dmesg log file", 1, 0);
+	prop(s, "text", "string", "the log itself (instead of path)", 0, 0);
+}
+
+static void schema_kernel_info(struct json_object *s)
+{
+	struct json_object *req = json_object_new_array();
+
+	prop(s, "path", "string", "the kernel image (bzImage, Image, vmlinux)", 1, 0);
+	json_object_array_add(req, json_object_new_string("path"));
+	json_object_object_add(s, "required", req);
+}
+
+static const char boot_test_desc[] =
+	"Boot a Linux kernel in QEMU and return the verdict (clean, panic, oops, BUG, WARNING, KASAN, lockdep, hung task, timeout, ...), the exit status, the crashes with syzbot-style titles and report lines, error and warning counts and the run directory. Slow (minutes without KVM); one boot at a time.";
+static const char classify_log_desc[] =
+	"Find kernel crashes in a console log (panic, Oops, BUG, WARNING, KASAN, lockdep, hung task, RCU stall, ...) with syzbot-style titles, and its error and warning messages by level. Give the log's path or its text. No boot.";
+static const char list_profiles_desc[] =
+	"The kernel configuration profiles of Kconfig.test (boot, crash, debug-kasan, fstests-ext4, ...) and what each is for.";
+static const char kernel_info_desc[] =
+	"Facts of a kernel image (bzImage, Image, vmlinux; compressed or not): architecture, release, build, compression, modules.";
+
+static const char *const kernel_arg[] = { "kernel", NULL };
+static const char *const path_arg[] = { "path", NULL };
+
+const struct mcp_tool mcp_tools[] = {
+	{ .name = "boot_test", .description = boot_test_desc,
+	  .schema = schema_boot_test, .boots = true, .paths = kernel_arg },
+	{ .name = "classify_log", .description = classify_log_desc,
+	  .schema = schema_classify_log, .paths = path_arg,
+	  .run = tool_classify_log },
+	{ .name = "list_profiles", .description = list_profiles_desc,
+	  .run = tool_list_profiles },
+	{ .name = "kernel_info", .description = kernel_info_desc,
+	  .schema = schema_kernel_info, .paths = path_arg,
+	  .run = tool_kernel_info },
+	{ NULL },
+};
+
+const struct mcp_tool *mcp_tool_find(const char *name)
+{
+	const struct mcp_tool *t;
+
+	for (t = mcp_tools; name && t->name; t++)
+		if (!strcmp(t->name, name))
+			return t;
+	return NULL;
+}
+
+struct json_object *mcp_tool_schema(const struct mcp_tool *t)
+{
+	static struct json_object *cache[sizeof(mcp_tools) / sizeof(*mcp_tools)];
+	size_t i = (size_t)(t - mcp_tools);
+
+	if (!cache[i]) {
+		cache[i] = object_schema();
+		if (t->schema)
+			t->schema(cache[i]);
+	}
+	return cache[i];
+}
+
+struct json_object *mcp_tools_list(void)
+{
+	struct json_object *o = json_object_new_object();
+	struct json_object *a = json_object_new_array();
+	const struct mcp_tool *t;
+
+	for (t = mcp_tools; t->name; t++) {
+		struct json_object *e = json_object_new_object();
+
+		json_object_object_add(e, "name", json_object_new_string(t->name));
+		json_object_object_add(e, "description",
+				       json_object_new_string(t->description));
+		json_object_object_add(e, "inputSchema",
+				       json_object_get(mcp_tool_schema(t)));
+		json_object_array_add(a, e);
+	}
+	json_object_object_add(o, "tools", a);
+	return o;
+}
