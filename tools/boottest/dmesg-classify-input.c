@@ -285,7 +285,7 @@ stamp:
 			p++;
 	}
 done:
-	ln->text = p;
+	ln->off = p - (ln->cleaned ? log->clean : log->data);
 	ln->len = end - p;
 }
 
@@ -314,7 +314,6 @@ static const char *next_byte(struct next_byte *nb, const char *p,
 struct parse_state {
 	struct dc_log *log;
 	struct next_byte cr, nul, esc;
-	size_t arena;		/* bytes left in the last chunk */
 	size_t cap;		/* lines allocated */
 };
 
@@ -348,18 +347,16 @@ static const char *parse_line(struct parse_state *ps, const char *p)
 	dirty = line_dirty(ps, p, nl);
 	n = nl - p;
 	if (dirty) {
-		if (ps->arena < n + 1) {
-			ps->arena = n + 1 > 65536 ? n + 1 : 65536;
-			log->chunks = bt_realloc(log->chunks,
-				(log->nchunks + 1) * sizeof(*log->chunks));
-			log->chunks[log->nchunks++] = bt_malloc(ps->arena);
-			log->chunk_used = 0;
-		}
-		s = log->chunks[log->nchunks - 1] + log->chunk_used;
+		/*
+		 * The copies are no longer than the input: one buffer of its
+		 * size holds them all, its pages touched only as they fill.
+		 */
+		if (!log->clean)
+			log->clean = bt_malloc(log->bytes + 1);
+		s = log->clean + log->clean_used;
 		n = clean_copy(s, p, n);
 		s[n] = '\0';
-		log->chunk_used += n + 1;
-		ps->arena -= n + 1;
+		log->clean_used += n + 1;
 	} else {
 		s = (char *)p;
 		if (n && s[n - 1] == '\r')
@@ -371,34 +368,37 @@ static const char *parse_line(struct parse_state *ps, const char *p)
 					ps->cap * sizeof(*log->lines));
 	}
 	ln = &log->lines[log->nlines];
+	ln->cleaned = dirty;
 	decode_line(log, ln, s, n);
 	ln->inside = false;
 	ln->hdr = -1;
-	ln->nmi = ln->len > 20 && ln->text[0] == 'S' &&
-		  !memcmp(ln->text, "Sending NMI from CPU", 20);
+	s = (char *)dc_text(log, ln);
+	ln->nmi = ln->len > 20 && s[0] == 'S' &&
+		  !memcmp(s, "Sending NMI from CPU", 20);
 	log->nlines++;
 	return nl + 1;
 }
 
-void dc_log_parse(struct dc_log *log, const char *data, size_t len)
+int dc_log_parse(struct dc_log *log, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
 	struct parse_state ps = { .log = log, .cr.c = '\r', .esc.c = 0x1b };
 
 	memset(log, 0, sizeof(*log));
+	if (len > DC_LOG_MAX)
+		return -1;
 	log->data = data;
 	log->bytes = len;
 	ps.cap = len / 64 + 16;
 	log->lines = bt_malloc(ps.cap * sizeof(*log->lines));
 	while (p < end)
 		p = parse_line(&ps, p);
+	return 0;
 }
 
 void dc_log_free(struct dc_log *log)
 {
-	for (size_t i = 0; i < log->nchunks; i++)
-		free(log->chunks[i]);
-	free(log->chunks);
+	free(log->clean);
 	free(log->lines);
 	memset(log, 0, sizeof(*log));
 }

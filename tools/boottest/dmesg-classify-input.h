@@ -6,27 +6,34 @@
 #ifndef DMESG_CLASSIFY_INPUT_H
 #define DMESG_CLASSIFY_INPUT_H
 
+#include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
 
+/*
+ * The largest input: line texts are 32-bit offsets, so that a line's
+ * record takes 16 bytes (a log of bare newlines has a record a byte).
+ */
+#define DC_LOG_MAX ((size_t)UINT_MAX)
+
 /* One decoded input line; its number is its index + 1. */
 struct dc_line {
-	const char *text;	/* message text, prefixes stripped (len bytes) */
+	unsigned int off;	/* message text, prefixes stripped: dc_text() */
 	unsigned int len;
 	unsigned int ctx;	/* 0: bare, 1: timestamp, else printk caller */
-	signed char level;	/* 0 (emerg) .. 7 (debug), -1 unknown */
-	signed char facility;	/* syslog facility, -1 unknown, 0 kernel */
-	bool kmsg_cont;		/* /dev/kmsg " KEY=value" continuation */
-	bool inside;		/* an ignore-inside header */
-	bool nmi;		/* "Sending NMI from CPU" */
-	short hdr;		/* header index, -1 none (dc_find_headers) */
+	signed int level:4;	/* 0 (emerg) .. 7 (debug), -1 unknown */
+	signed int facility:8;	/* syslog facility, -1 unknown, 0 kernel */
+	bool cleaned:1;		/* text in dc_log.clean, not in its data */
+	bool kmsg_cont:1;	/* /dev/kmsg " KEY=value" continuation */
+	bool inside:1;		/* an ignore-inside header */
+	bool nmi:1;		/* "Sending NMI from CPU" */
+	signed int hdr:16;	/* header index, -1 none (dc_find_headers) */
 };
 
 struct dc_log {
 	const char *data;	/* the input */
-	char **chunks;		/* cleaned copies of lines that needed it */
-	size_t nchunks;
-	size_t chunk_used;
+	char *clean;		/* cleaned copies of lines that needed it */
+	size_t clean_used;
 	struct dc_line *lines;
 	size_t nlines;
 	size_t bytes;		/* input size */
@@ -34,8 +41,18 @@ struct dc_log {
 	bool has_prio;		/* some line carried a priority */
 };
 
-/* Decode a whole input buffer (any bytes) into lines; data must outlive log. */
-void dc_log_parse(struct dc_log *log, const char *data, size_t len);
+/* A line's text (ln->len bytes). */
+static inline const char *dc_text(const struct dc_log *log,
+				  const struct dc_line *ln)
+{
+	return (ln->cleaned ? log->clean : log->data) + ln->off;
+}
+
+/*
+ * Decode a whole input buffer (any bytes) into lines; data must outlive
+ * log.  Returns -1 when len is over DC_LOG_MAX.
+ */
+int dc_log_parse(struct dc_log *log, const char *data, size_t len);
 void dc_log_free(struct dc_log *log);
 
 #endif

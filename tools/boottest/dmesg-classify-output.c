@@ -20,7 +20,7 @@ static const char *const level_names[] = {
 void dc_line_text(const struct dc_log *log, size_t i, const char **s,
 		  size_t *n)
 {
-	*s = log->lines[i].text;
+	*s = dc_text(log, &log->lines[i]);
 	*n = log->lines[i].len;
 }
 
@@ -311,7 +311,7 @@ void dc_print_junit(const char *name, struct dc_log *log,
 		bt_junit_case(&j, cls, c->title, -1);
 		bt_junit_result(&j, BT_JUNIT_FAILURE, c->category, c->title);
 		for (size_t k = c->start; k <= c->end; k++) {
-			char *t = bt_strndup(log->lines[k].text,
+			char *t = bt_strndup(dc_text(log, &log->lines[k]),
 					     log->lines[k].len);
 
 			bt_junit_text(&j, t);

@@ -94,15 +94,15 @@ static bool same_ctx(const struct dc_line *a, const struct dc_line *b,
 static void text_add(struct report *rp, const struct dc_line *ln)
 {
 	const struct dc_log *log = rp->log;
+	const char *text = dc_text(log, ln);
 
 	/* most lines of the input are followed by their newline there */
-	if (ln->text >= log->data &&
-	    ln->text + ln->len < log->data + log->bytes &&
-	    ln->text[ln->len] == '\n') {
-		sb_add(&rp->text, ln->text, ln->len + 1);
+	if (!ln->cleaned && ln->off + ln->len < log->bytes &&
+	    text[ln->len] == '\n') {
+		sb_add(&rp->text, text, ln->len + 1);
 		return;
 	}
-	sb_add(&rp->text, ln->text, ln->len);
+	sb_add(&rp->text, text, ln->len);
 	sb_addch(&rp->text, '\n');
 }
 
@@ -318,11 +318,12 @@ static bool span_match(struct dc_rules *r, pcre2_code *re,
 static bool line_stack_start(struct report *rp, size_t k)
 {
 	const struct dc_line *ln = &rp->log->lines[rp->idx[k]];
+	const char *text = dc_text(rp->log, ln);
 
 	/* every stack-start line ends in ':' (cheap test first) */
-	return ln->len && dc_first_may(&rp->r->stack_first, ln->text, ln->len) &&
-	       memchr(ln->text, ':', ln->len) &&
-	       dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
+	return ln->len && dc_first_may(&rp->r->stack_first, text, ln->len) &&
+	       memchr(text, ':', ln->len) &&
+	       dc_match(rp->r, rp->r->stack_start, text, ln->len);
 }
 
 static bool is_stack_start(struct report *rp, size_t k)
@@ -351,20 +352,19 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 
 	for (size_t j = k; j < rp->n; j++) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
-		const char *fn, *entry;
+		const char *text = dc_text(rp->log, ln), *fn, *entry;
 		size_t fl;
 
 		if (got && (got >= MAX_FRAMES || is_stack_start(rp, j)))
 			break;
 		if (j + 1 > rp->scan_end)
 			rp->scan_end = j + 1;
-		if (!parse_frame(ln->text, ln->len, &fn, &fl, &entry))
+		if (!parse_frame(text, ln->len, &fn, &fl, &entry))
 			continue;
 		got++;
 		frames_add(out, fn, fl);
 		if (entries)
-			frames_add(entries, entry,
-				   ln->text + ln->len - entry);
+			frames_add(entries, entry, text + ln->len - entry);
 	}
 }
 
@@ -549,7 +549,7 @@ static long find_line(struct report *rp, size_t k, pcre2_code *re)
 	for (size_t j = k; j < rp->n; j++) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
 
-		if (dc_match(rp->r, re, ln->text, ln->len))
+		if (dc_match(rp->r, re, dc_text(rp->log, ln), ln->len))
 			return j;
 	}
 	return -1;
@@ -576,11 +576,11 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 	if (rip) {
 		for (size_t j = base; j < rp->n; j++) {
 			const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
-			const char *fn;
+			const char *text = dc_text(rp->log, ln), *fn;
 			size_t fl;
 			bool is_rip;
 
-			fn = rip_func(ln->text, ln->len, &fl, &is_rip);
+			fn = rip_func(text, ln->len, &fl, &is_rip);
 			if (!is_rip)
 				continue;
 			rp->scan_end = j + 1;
@@ -588,7 +588,7 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 				frames_add(f, fn, fl);
 				if (entries)
 					frames_add(entries, fn,
-						   ln->text + ln->len - fn);
+						   text + ln->len - fn);
 			}
 			read_stack(rp, j + 1, f, entries);
 			if (f->n > (fn ? 1 : 0)) {
@@ -659,8 +659,9 @@ static char *frame_lockdep(struct report *rp, struct frames *f)
 {
 	for (size_t j = 0; j < rp->n; j++) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
-		const char *at = memmem(ln->text, ln->len, "at: ", 4);
-		const char *p, *q, *end = ln->text + ln->len;
+		const char *text = dc_text(rp->log, ln);
+		const char *at = memmem(text, ln->len, "at: ", 4);
+		const char *p, *q, *end = text + ln->len;
 
 		if (!at) {
 			at = ln->len >= 3 && !memcmp(end - 3, "at:", 3) ?
@@ -668,8 +669,8 @@ static char *frame_lockdep(struct report *rp, struct frames *f)
 			if (!at || j + 1 >= rp->n)
 				continue;
 			ln = &rp->log->lines[rp->idx[j + 1]];
-			end = ln->text + ln->len;
-			at = ln->text;
+			at = dc_text(rp->log, ln);
+			end = at + ln->len;
 			while (at < end && *at == ' ')
 				at++;
 			at -= 4;	/* as if "at: " preceded it */
@@ -701,7 +702,7 @@ static char *frame_origin(struct report *rp)
 			struct frames f = { 0 };
 			char *fn;
 
-			if (!memmem(ln->text, ln->len, marks[m],
+			if (!memmem(dc_text(rp->log, ln), ln->len, marks[m],
 				    strlen(marks[m])))
 				continue;
 			read_stack(rp, j + 1, &f, NULL);
@@ -929,9 +930,9 @@ static int match_lead(struct report *rp, struct dc_format *f,
 }
 
 /* A frame line, reliable or not (" ? func+0x1/0x2"). */
-static bool any_frame(const struct dc_line *ln)
+static bool any_frame(const struct dc_log *log, const struct dc_line *ln)
 {
-	const char *p = ln->text, *end = ln->text + ln->len, *fn, *entry;
+	const char *p = dc_text(log, ln), *end = p + ln->len, *fn, *entry;
 	size_t fl;
 
 	while (p < end && (*p == ' ' || *p == '\t'))
@@ -956,14 +957,14 @@ static bool stack_broken(struct report *rp)
 		bool frame = false;
 
 		if (!is_stack_start(rp, j) ||
-		    memmem(ln->text, ln->len, "stack backtrace:", 16))
+		    memmem(dc_text(rp->log, ln), ln->len, "stack backtrace:", 16))
 			continue;
 		any = true;
 		for (size_t k = j + 1; k < rp->n && k <= j + 15 && !frame;
 		     k++) {
 			ln = &rp->log->lines[rp->idx[k]];
-			frame = any_frame(ln) ||
-				memmem(ln->text, ln->len,
+			frame = any_frame(rp->log, ln) ||
+				memmem(dc_text(rp->log, ln), ln->len,
 				       "(stack is not available)", 24);
 		}
 		if (!frame)
@@ -1004,7 +1005,8 @@ static bool mixed_stack(struct report *rp)
 		struct dc_span fn;
 		const char *entry;
 
-		if (parse_frame(ln->text, ln->len, &fn.s, &fn.n, &entry) &&
+		if (parse_frame(dc_text(rp->log, ln), ln->len, &fn.s, &fn.n,
+				&entry) &&
 		    name_match(rp, rp->r->corrupt, &fn))
 			return true;
 	}
@@ -1057,7 +1059,8 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	}
 	if (!best) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
-		char *raw = bt_strndup(ln->text + hpos, ln->len - hpos);
+		char *raw = bt_strndup(dc_text(rp->log, ln) + hpos,
+				       ln->len - hpos);
 
 		c->title = dc_normalize(r, raw);
 		free(raw);
@@ -1103,7 +1106,8 @@ static void title_report(struct report *rp, const struct dc_header *h,
 expand:
 	if (best->noframe_raw && !frame) {
 		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
-		char *raw = bt_strndup(ln->text + hpos, ln->len - hpos);
+		char *raw = bt_strndup(dc_text(rp->log, ln) + hpos,
+				       ln->len - hpos);
 
 		c->title = dc_normalize(r, raw);
 		free(raw);
@@ -1156,15 +1160,17 @@ static void add_crash(struct dc_result *res, struct dc_crash *c)
 	res->crashes[res->ncrash++] = *c;
 }
 
-static bool is_panic_line(const struct dc_line *ln)
+static bool is_panic_line(const struct dc_log *log,
+			  const struct dc_line *ln)
 {
-	return find_lit(ln->text, ln->len, "Kernel panic - not syncing", 26);
+	return find_lit(dc_text(log, ln), ln->len, "Kernel panic - not syncing", 26);
 }
 
 /* A lockdep splat, which a crash's own handling may set off. */
-static bool is_lockdep_line(const struct dc_line *ln)
+static bool is_lockdep_line(const struct dc_log *log,
+			    const struct dc_line *ln)
 {
-	return find_lit(ln->text, ln->len,
+	return find_lit(dc_text(log, ln), ln->len,
 			"WARNING: possible circular locking dependency detected",
 			54);
 }
@@ -1213,7 +1219,7 @@ static void count_range(struct dc_rules *r, struct dc_log *log,
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
 		if (lev < 0 && !log->has_prio) {
-			lev = dc_line_level(r, ln);
+			lev = dc_line_level(r, log, ln);
 			ln->level = lev;
 		}
 		if (lev < 0 || ln->facility > 0)
@@ -1221,7 +1227,7 @@ static void count_range(struct dc_rules *r, struct dc_log *log,
 		res->counts[lev]++;
 		if (lev > 4)
 			continue;
-		if (dc_benign(r, ln)) {
+		if (dc_benign(r, log, ln)) {
 			res->benign++;
 			continue;
 		}
@@ -1357,8 +1363,8 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 		if (ln->hdr >= 0) {
 			const struct dc_header *h2 = &r->hdrs[ln->hdr];
 
-			if (h2->endmark || (n > 22 && (is_panic_line(ln) ||
-						       is_lockdep_line(ln))))
+			if (h2->endmark || (n > 22 && (is_panic_line(log, ln) ||
+						is_lockdep_line(log, ln))))
 				break;
 			if (!ln->inside) {
 				if (!rp || hl->ctx < 2)
@@ -1402,7 +1408,7 @@ static void job_extent(const struct dc_rules *r, const struct dc_log *log,
 		if (hl->v[m] > jb->end && !ln->inside &&
 		    !r->hdrs[ln->hdr].endmark)
 			break;
-		if (is_panic_line(ln)) {
+		if (is_panic_line(log, ln)) {
 			c->panicked = true;
 			break;
 		}
@@ -1471,7 +1477,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 		if (h->endmark)
 			continue;
 		if (i + 1 < log->nlines &&
-		    find_lit(log->lines[i + 1].text, log->lines[i + 1].len,
+		    find_lit(dc_text(log, &log->lines[i + 1]), log->lines[i + 1].len,
 			     "** replaying previous printk message **", 39))
 			continue;
 		if (hd->inside && last >= 0) {
@@ -1484,7 +1490,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 						       NULL);
 			if (pc->end + 64 >= i || jb->end + 64 >= i) {
 				pc->end = i;
-				if (is_panic_line(hd))
+				if (is_panic_line(log, hd))
 					pc->panicked = true;
 				continue;
 			}

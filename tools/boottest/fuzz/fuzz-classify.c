@@ -39,9 +39,10 @@ static void check_first(const struct dc_first *f, pcre2_code *re,
 
 	for (size_t i = 0; re && i < log->nlines; i++) {
 		const struct dc_line *ln = &log->lines[i];
+		const char *text = dc_text(log, ln);
 
-		if (!dc_first_may(f, ln->text, ln->len) &&
-		    pcre2_match(re, (PCRE2_SPTR)ln->text, ln->len, 0, 0, md,
+		if (!dc_first_may(f, text, ln->len) &&
+		    pcre2_match(re, (PCRE2_SPTR)text, ln->len, 0, 0, md,
 				NULL) >= 0)
 			abort();
 	}
@@ -65,7 +66,7 @@ static void check_anchored(const char *src, pcre2_code *re,
 		abort();
 	for (size_t i = 0; i < log->nlines; i++) {
 		const struct dc_line *ln = &log->lines[i];
-		PCRE2_SPTR s = (PCRE2_SPTR)ln->text;
+		PCRE2_SPTR s = (PCRE2_SPTR)dc_text(log, ln);
 
 		if ((pcre2_match(re, s, ln->len, 0, 0, md, NULL) >= 0) !=
 		    (pcre2_match(anch, s, ln->len, 0, 0, md, NULL) >= 0))
@@ -111,7 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!loaded)
 		load_rules();
 
-	dc_log_parse(&log, (const char *)data, size);
+	if (dc_log_parse(&log, (const char *)data, size) < 0)
+		return 0;
 	dc_find_headers(&rules, &log);
 	dc_classify(&rules, &log, &res);
 	for (int i = 0; i < res.ncrash; i++)
