@@ -203,17 +203,17 @@ static bool skip_journal(const char **pp, const char *end)
 	return true;
 }
 
+/*
+ * Decode s[0..len) into ln (which says where s lies, and no level nor
+ * facility); prev is the previous line's record.
+ */
 static void decode_line(struct dc_log *log, struct dc_line *ln,
-			const char *s, size_t len)
+			const struct dc_line *prev, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len, *q;
 	unsigned long pri, v;
 	int fac, lev;
 
-	ln->level = -1;
-	ln->facility = -1;
-	ln->ctx = 0;
-	ln->kmsg_cont = false;
 	/* the common case: "[ 1.2] text"; none of the forms below starts so */
 	if (len && *s == '[')
 		goto stamp;
@@ -238,8 +238,8 @@ static void decode_line(struct dc_log *log, struct dc_line *ln,
 			}
 		}
 	}
-	if (len > 1 && s[0] == ' ' && log->nlines && ln[-1].ctx == 1 &&
-	    (ln[-1].facility >= 0 || ln[-1].kmsg_cont) &&
+	if (len > 1 && s[0] == ' ' && prev->ctx == 1 &&
+	    (prev->facility >= 0 || prev->kmsg_cont) &&
 	    isupper((unsigned char)s[1]) && memchr(s, '=', len) &&
 	    !memchr(s, '[', len)) {
 		ln->kmsg_cont = true;
@@ -314,7 +314,8 @@ static const char *next_byte(struct next_byte *nb, const char *p,
 struct parse_state {
 	struct dc_log *log;
 	struct next_byte cr, nul, esc;
-	size_t cap;		/* lines allocated */
+	size_t cap;		/* records allocated */
+	size_t prev;		/* the previous line's record */
 };
 
 /*
@@ -362,19 +363,27 @@ static const char *parse_line(struct parse_state *ps, const char *p)
 		if (n && s[n - 1] == '\r')
 			n--;
 	}
-	if (log->nlines == ps->cap) {
-		ps->cap *= 2;
-		log->lines = bt_realloc(log->lines,
-					ps->cap * sizeof(*log->lines));
+	if (log->nlines % 64 == 0)
+		log->before[log->nlines / 64] = log->nrecs - 1;
+	/* a blank line keeps no record: it reads recs[0] */
+	if (!n) {
+		ps->prev = 0;
+		log->nlines++;
+		return nl + 1;
 	}
-	ln = &log->lines[log->nlines];
-	ln->cleaned = dirty;
-	decode_line(log, ln, s, n);
-	ln->inside = false;
-	ln->hdr = -1;
+	if (log->nrecs == ps->cap) {
+		ps->cap *= 2;
+		log->recs = bt_realloc(log->recs, ps->cap * sizeof(*log->recs));
+	}
+	ln = &log->recs[log->nrecs];
+	*ln = (struct dc_line){ .level = -1, .facility = -1, .hdr = -1,
+				.cleaned = dirty };
+	decode_line(log, ln, &log->recs[ps->prev], s, n);
 	s = (char *)dc_text(log, ln);
 	ln->nmi = ln->len > 20 && s[0] == 'S' &&
 		  !memcmp(s, "Sending NMI from CPU", 20);
+	log->kept[log->nlines / 64] |= (uint64_t)1 << log->nlines % 64;
+	ps->prev = log->nrecs++;
 	log->nlines++;
 	return nl + 1;
 }
@@ -390,7 +399,14 @@ int dc_log_parse(struct dc_log *log, const char *data, size_t len)
 	log->data = data;
 	log->bytes = len;
 	ps.cap = len / 64 + 16;
-	log->lines = bt_malloc(ps.cap * sizeof(*log->lines));
+	log->recs = bt_malloc(ps.cap * sizeof(*log->recs));
+	/* the blank line's record */
+	log->recs[0] = (struct dc_line){ .level = -1, .facility = -1,
+					 .hdr = -1 };
+	log->nrecs = 1;
+	/* a line takes a byte at least */
+	log->kept = bt_calloc(len / 64 + 1, sizeof(*log->kept));
+	log->before = bt_calloc(len / 64 + 1, sizeof(*log->before));
 	while (p < end)
 		p = parse_line(&ps, p);
 	return 0;
@@ -399,6 +415,8 @@ int dc_log_parse(struct dc_log *log, const char *data, size_t len)
 void dc_log_free(struct dc_log *log)
 {
 	free(log->clean);
-	free(log->lines);
+	free(log->recs);
+	free(log->kept);
+	free(log->before);
 	memset(log, 0, sizeof(*log));
 }

@@ -9,6 +9,7 @@
 #include <limits.h>
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 
 /*
  * The largest input: line texts are 32-bit offsets, so that a line's
@@ -16,7 +17,7 @@
  */
 #define DC_LOG_MAX ((size_t)UINT_MAX)
 
-/* One decoded input line; its number is its index + 1. */
+/* One decoded input line (dc_line()). */
 struct dc_line {
 	unsigned int off;	/* message text, prefixes stripped: dc_text() */
 	unsigned int len;
@@ -34,12 +35,46 @@ struct dc_log {
 	const char *data;	/* the input */
 	char *clean;		/* cleaned copies of lines that needed it */
 	size_t clean_used;
-	struct dc_line *lines;
+	/*
+	 * The records of the lines that are not blank, after recs[0]: that
+	 * of every blank line (no byte but a CR, or bytes cleaning drops).  Bit i % 64 of
+	 * kept[i / 64] is set when line i has a record of its own, and
+	 * before[i / 64] counts those of the lines before line i & ~63.
+	 */
+	struct dc_line *recs;
+	size_t nrecs;
+	uint64_t *kept;
+	unsigned int *before;
 	size_t nlines;
 	size_t bytes;		/* input size */
 	size_t nheaders;	/* lines with a header (dc_find_headers) */
 	bool has_prio;		/* some line carried a priority */
 };
+
+/* Line i (0 .. nlines - 1), whose number is i + 1. */
+static inline struct dc_line *dc_line(const struct dc_log *log, size_t i)
+{
+	struct dc_line *first = log->recs + 1 + log->before[i / 64];
+	uint64_t kept = log->kept[i / 64];
+	unsigned int bit = i % 64;
+
+	/* most logs have few blank lines: all 64 kept, no count */
+	if (kept == ~(uint64_t)0)
+		return first + bit;
+	if (!(kept >> bit & 1))
+		return log->recs;
+	kept &= ((uint64_t)1 << bit) - 1;
+	return first + __builtin_popcountll(kept);
+}
+
+/*
+ * Has line i a record of its own (is it not blank)?  A walk over the
+ * lines in order reads the records in order: recs[1], recs[2], ...
+ */
+static inline bool dc_line_kept(const struct dc_log *log, size_t i)
+{
+	return log->kept[i / 64] >> (i % 64) & 1;
+}
 
 /* A line's text (ln->len bytes). */
 static inline const char *dc_text(const struct dc_log *log,

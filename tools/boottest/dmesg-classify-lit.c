@@ -287,8 +287,9 @@ void dc_find_headers(struct dc_rules *r, struct dc_log *log)
 	if (!r->lits)
 		dc_lit_build(r);
 	log->nheaders = 0;
-	for (size_t i = 0; i < log->nlines; i++) {
-		struct dc_line *ln = &log->lines[i];
+	for (size_t i = 0, k = 1; i < log->nlines; i++) {
+		struct dc_line *ln = dc_line_kept(log, i) ? &log->recs[k++] :
+				     log->recs;
 		/* a cleaned copy is not in the input: it is read itself */
 		bool copy = ln->cleaned;
 		size_t at = ln->off;

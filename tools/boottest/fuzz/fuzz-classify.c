@@ -38,7 +38,7 @@ static void check_first(const struct dc_first *f, pcre2_code *re,
 	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
 
 	for (size_t i = 0; re && i < log->nlines; i++) {
-		const struct dc_line *ln = &log->lines[i];
+		const struct dc_line *ln = dc_line(log, i);
 		const char *text = dc_text(log, ln);
 
 		if (!dc_first_may(f, text, ln->len) &&
@@ -65,7 +65,7 @@ static void check_anchored(const char *src, pcre2_code *re,
 	if (!anch)
 		abort();
 	for (size_t i = 0; i < log->nlines; i++) {
-		const struct dc_line *ln = &log->lines[i];
+		const struct dc_line *ln = dc_line(log, i);
 		PCRE2_SPTR s = (PCRE2_SPTR)dc_text(log, ln);
 
 		if ((pcre2_match(re, s, ln->len, 0, 0, md, NULL) >= 0) !=
