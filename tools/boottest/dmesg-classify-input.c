@@ -203,17 +203,17 @@ static bool skip_journal(const char **pp, const char *end)
 	return true;
 }
 
+/*
+ * Decode s[0..len) into ln (which says where s lies, and no level nor
+ * facility); prev is the previous line's record.
+ */
 static void decode_line(struct dc_log *log, struct dc_line *ln,
-			const char *s, size_t len)
+			const struct dc_line *prev, const char *s, size_t len)
 {
 	const char *p = s, *end = s + len, *q;
 	unsigned long pri, v;
 	int fac, lev;
 
-	ln->level = -1;
-	ln->facility = -1;
-	ln->ctx = 0;
-	ln->kmsg_cont = false;
 	/* the common case: "[ 1.2] text"; none of the forms below starts so */
 	if (len && *s == '[')
 		goto stamp;
@@ -238,8 +238,8 @@ static void decode_line(struct dc_log *log, struct dc_line *ln,
 			}
 		}
 	}
-	if (len > 1 && s[0] == ' ' && log->nlines && ln[-1].ctx == 1 &&
-	    (ln[-1].facility >= 0 || ln[-1].kmsg_cont) &&
+	if (len > 1 && s[0] == ' ' && prev->ctx == 1 &&
+	    (prev->facility >= 0 || prev->kmsg_cont) &&
 	    isupper((unsigned char)s[1]) && memchr(s, '=', len) &&
 	    !memchr(s, '[', len)) {
 		ln->kmsg_cont = true;
@@ -285,7 +285,7 @@ stamp:
 			p++;
 	}
 done:
-	ln->text = p;
+	ln->off = p - (ln->cleaned ? log->clean : log->data);
 	ln->len = end - p;
 }
 
@@ -314,8 +314,8 @@ static const char *next_byte(struct next_byte *nb, const char *p,
 struct parse_state {
 	struct dc_log *log;
 	struct next_byte cr, nul, esc;
-	size_t arena;		/* bytes left in the last chunk */
-	size_t cap;		/* lines allocated */
+	size_t cap;		/* records allocated */
+	size_t prev;		/* the previous line's record */
 };
 
 /*
@@ -348,57 +348,75 @@ static const char *parse_line(struct parse_state *ps, const char *p)
 	dirty = line_dirty(ps, p, nl);
 	n = nl - p;
 	if (dirty) {
-		if (ps->arena < n + 1) {
-			ps->arena = n + 1 > 65536 ? n + 1 : 65536;
-			log->chunks = bt_realloc(log->chunks,
-				(log->nchunks + 1) * sizeof(*log->chunks));
-			log->chunks[log->nchunks++] = bt_malloc(ps->arena);
-			log->chunk_used = 0;
-		}
-		s = log->chunks[log->nchunks - 1] + log->chunk_used;
+		/*
+		 * The copies are no longer than the input: one buffer of its
+		 * size holds them all, its pages touched only as they fill.
+		 */
+		if (!log->clean)
+			log->clean = bt_malloc(log->bytes + 1);
+		s = log->clean + log->clean_used;
 		n = clean_copy(s, p, n);
 		s[n] = '\0';
-		log->chunk_used += n + 1;
-		ps->arena -= n + 1;
+		log->clean_used += n + 1;
 	} else {
 		s = (char *)p;
 		if (n && s[n - 1] == '\r')
 			n--;
 	}
-	if (log->nlines == ps->cap) {
-		ps->cap *= 2;
-		log->lines = bt_realloc(log->lines,
-					ps->cap * sizeof(*log->lines));
+	if (log->nlines % 64 == 0)
+		log->before[log->nlines / 64] = log->nrecs - 1;
+	/* a blank line keeps no record: it reads recs[0] */
+	if (!n) {
+		ps->prev = 0;
+		log->nlines++;
+		return nl + 1;
 	}
-	ln = &log->lines[log->nlines];
-	decode_line(log, ln, s, n);
-	ln->inside = false;
-	ln->hdr = -1;
-	ln->nmi = ln->len > 20 && ln->text[0] == 'S' &&
-		  !memcmp(ln->text, "Sending NMI from CPU", 20);
+	if (log->nrecs == ps->cap) {
+		ps->cap *= 2;
+		log->recs = bt_realloc(log->recs, ps->cap * sizeof(*log->recs));
+	}
+	ln = &log->recs[log->nrecs];
+	*ln = (struct dc_line){ .level = -1, .facility = -1, .hdr = -1,
+				.cleaned = dirty };
+	decode_line(log, ln, &log->recs[ps->prev], s, n);
+	s = (char *)dc_text(log, ln);
+	ln->nmi = ln->len > 20 && s[0] == 'S' &&
+		  !memcmp(s, "Sending NMI from CPU", 20);
+	log->kept[log->nlines / 64] |= (uint64_t)1 << log->nlines % 64;
+	ps->prev = log->nrecs++;
 	log->nlines++;
 	return nl + 1;
 }
 
-void dc_log_parse(struct dc_log *log, const char *data, size_t len)
+int dc_log_parse(struct dc_log *log, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
 	struct parse_state ps = { .log = log, .cr.c = '\r', .esc.c = 0x1b };
 
 	memset(log, 0, sizeof(*log));
+	if (len > DC_LOG_MAX)
+		return -1;
 	log->data = data;
 	log->bytes = len;
 	ps.cap = len / 64 + 16;
-	log->lines = bt_malloc(ps.cap * sizeof(*log->lines));
+	log->recs = bt_malloc(ps.cap * sizeof(*log->recs));
+	/* the blank line's record */
+	log->recs[0] = (struct dc_line){ .level = -1, .facility = -1,
+					 .hdr = -1 };
+	log->nrecs = 1;
+	/* a line takes a byte at least */
+	log->kept = bt_calloc(len / 64 + 1, sizeof(*log->kept));
+	log->before = bt_calloc(len / 64 + 1, sizeof(*log->before));
 	while (p < end)
 		p = parse_line(&ps, p);
+	return 0;
 }
 
 void dc_log_free(struct dc_log *log)
 {
-	for (size_t i = 0; i < log->nchunks; i++)
-		free(log->chunks[i]);
-	free(log->chunks);
-	free(log->lines);
+	free(log->clean);
+	free(log->recs);
+	free(log->kept);
+	free(log->before);
 	memset(log, 0, sizeof(*log));
 }

@@ -256,23 +256,24 @@ size_t dc_header_pos(const struct dc_rules *r, const struct dc_log *log,
 	size_t pos = 0;
 	bool inside;
 
-	dc_lit_find(r, ln->text, ln->len, &pos, &inside);
+	dc_lit_find(r, dc_text(log, ln), ln->len, &pos, &inside);
 	return pos;
 }
 
 int dc_line_header(struct dc_rules *r, const struct dc_log *log,
 		   const struct dc_line *ln, size_t *pos, bool *inside)
 {
+	const char *text = dc_text(log, ln);
 	int best;
 
 	if (ln->len < 4)
 		return -1;
-	best = dc_lit_find(r, ln->text, ln->len, pos, inside);
+	best = dc_lit_find(r, text, ln->len, pos, inside);
 	if (best >= 0) {
 		const struct dc_header *h = &r->hdrs[best];
 
 		for (int j = 0; j < h->nsupp; j++)
-			if (dc_match(r, h->supp[j], ln->text, ln->len))
+			if (dc_match(r, h->supp[j], text, ln->len))
 				return -1;
 	}
 	return best;
@@ -286,11 +287,12 @@ void dc_find_headers(struct dc_rules *r, struct dc_log *log)
 	if (!r->lits)
 		dc_lit_build(r);
 	log->nheaders = 0;
-	for (size_t i = 0; i < log->nlines; i++) {
-		struct dc_line *ln = &log->lines[i];
+	for (size_t i = 0, k = 1; i < log->nlines; i++) {
+		struct dc_line *ln = dc_line_kept(log, i) ? &log->recs[k++] :
+				     log->recs;
 		/* a cleaned copy is not in the input: it is read itself */
-		bool copy = ln->text < data || ln->text > data + log->bytes;
-		size_t at = ln->text - data;
+		bool copy = ln->cleaned;
+		size_t at = ln->off;
 
 		ln->hdr = -1;
 		ln->inside = false;
@@ -302,8 +304,12 @@ void dc_find_headers(struct dc_rules *r, struct dc_log *log)
 		 */
 		if (!copy && hit < at)
 			hit = dc_lit_next(r, data, log->bytes, at);
-		if (copy || hit < at + ln->len)
-			ln->hdr = dc_line_header(r, log, ln, &pos, &ln->inside);
+		if (copy || hit < at + ln->len) {
+			bool inside = false;
+
+			ln->hdr = dc_line_header(r, log, ln, &pos, &inside);
+			ln->inside = inside;
+		}
 		if (ln->hdr >= 0)
 			log->nheaders++;
 	}

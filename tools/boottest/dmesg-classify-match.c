@@ -103,22 +103,23 @@ static size_t needle_next(const struct dc_first *f, int i, const char *data,
 static bool msg_scanned(const struct dc_msg_scan *sc,
 			const struct dc_line *ln, size_t *a)
 {
-	if (!sc->data || ln->text < sc->data || ln->len > sc->limit ||
-	    (size_t)(ln->text - sc->data) > sc->limit - ln->len)
+	if (!sc->data || ln->cleaned || ln->len > sc->limit ||
+	    ln->off > sc->limit - ln->len)
 		return false;
-	*a = ln->text - sc->data;
+	*a = ln->off;
 	return true;
 }
 
 /* dc_first_needles() of level k on a line, from the scan when it can. */
-static bool msg_needles(struct dc_rules *r, int k, const struct dc_line *ln)
+static bool msg_needles(struct dc_rules *r, int k, const struct dc_line *ln,
+			const char *text)
 {
 	const struct dc_first *f = &r->msg_first[k];
 	struct dc_msg_scan *sc = &r->mscan;
 	size_t a, end;
 
 	if (!msg_scanned(sc, ln, &a))
-		return dc_first_needles(f, ln->text, ln->len);
+		return dc_first_needles(f, text, ln->len);
 	end = a + ln->len;
 	/*
 	 * Every needle's next occurrence is the first from the line's start
@@ -165,48 +166,55 @@ static bool msg_needles(struct dc_rules *r, int k, const struct dc_line *ln)
  * No level's first bytes start the line and no needle of any level is in
  * it (the scan as it stands tells): no level.  False when not known.
  */
-static bool msg_none(const struct dc_rules *r, const struct dc_line *ln)
+static bool msg_none(const struct dc_rules *r, const struct dc_line *ln,
+		     const char *text)
 {
 	const struct dc_msg_scan *sc = &r->mscan;
 	size_t a;
 
 	if (!r->msg_quick ||
-	    (ln->len && r->msg_lead[(unsigned char)ln->text[0]]) ||
+	    (ln->len && r->msg_lead[(unsigned char)text[0]]) ||
 	    !msg_scanned(sc, ln, &a))
 		return false;
 	return sc->all_from_max <= a && a <= sc->all_next_min &&
 	       a + ln->len < sc->all_end_min;
 }
 
-int dc_line_level(struct dc_rules *r, const struct dc_line *ln)
+int dc_line_level(struct dc_rules *r, const struct dc_log *log,
+		  const struct dc_line *ln)
 {
-	if (msg_none(r, ln))
+	const char *text = dc_text(log, ln);
+
+	if (msg_none(r, ln, text))
 		return -1;
 	for (int j = 0; j < r->nmsg_lev; j++) {
 		int k = r->msg_lev[j];
 		const struct dc_first *f = &r->msg_first[k];
 
-		if ((dc_first_lead(f, ln->text, ln->len) ||
-		     (f->nneedle && msg_needles(r, k, ln))) &&
-		    dc_match(r, r->msg_re[k], ln->text, ln->len))
+		if ((dc_first_lead(f, text, ln->len) ||
+		     (f->nneedle && msg_needles(r, k, ln, text))) &&
+		    dc_match(r, r->msg_re[k], text, ln->len))
 			return k;
 	}
 	return -1;
 }
 
-bool dc_benign(struct dc_rules *r, const struct dc_line *ln)
+bool dc_benign(struct dc_rules *r, const struct dc_log *log,
+	       const struct dc_line *ln)
 {
+	const char *text = dc_text(log, ln);
+
 	dc_benign_prepare(r);
 	if (r->benign_split > 0) {
 		for (int k = 0; k < 2; k++)
-			if (dc_first_may(&r->benign_part_first[k], ln->text,
+			if (dc_first_may(&r->benign_part_first[k], text,
 					 ln->len) &&
-			    dc_match(r, r->benign_part[k], ln->text, ln->len))
+			    dc_match(r, r->benign_part[k], text, ln->len))
 				return true;
 	} else if (r->benign_anch &&
-		   dc_first_may(&r->benign_first, ln->text, ln->len) &&
-		   dc_match(r, r->benign_anch, ln->text, ln->len)) {
+		   dc_first_may(&r->benign_first, text, ln->len) &&
+		   dc_match(r, r->benign_anch, text, ln->len)) {
 		return true;
 	}
-	return dc_match(r, r->benign, ln->text, ln->len);
+	return dc_match(r, r->benign, text, ln->len);
 }

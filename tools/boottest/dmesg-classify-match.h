@@ -41,9 +41,11 @@ void dc_find_headers(struct dc_rules *r, struct dc_log *log);
 pcre2_code *dc_anchored(struct dc_format *f);
 bool dc_match(struct dc_rules *r, pcre2_code *re, const char *s, size_t len);
 /* Does a benign rule match the line? */
-bool dc_benign(struct dc_rules *r, const struct dc_line *ln);
+bool dc_benign(struct dc_rules *r, const struct dc_log *log,
+	       const struct dc_line *ln);
 /* The level of a line without a priority, from the message formats: -1. */
-int dc_line_level(struct dc_rules *r, const struct dc_line *ln);
+int dc_line_level(struct dc_rules *r, const struct dc_log *log,
+		  const struct dc_line *ln);
 /*
  * dc_line_level() on lines whose text lies in data[0..limit) (others are
  * searched one by one) looks for the formats' needles in data once: the

@@ -20,8 +20,10 @@ static const char *const level_names[] = {
 void dc_line_text(const struct dc_log *log, size_t i, const char **s,
 		  size_t *n)
 {
-	*s = log->lines[i].text;
-	*n = log->lines[i].len;
+	const struct dc_line *ln = dc_line(log, i);
+
+	*s = dc_text(log, ln);
+	*n = ln->len;
 }
 
 /*
@@ -311,8 +313,8 @@ void dc_print_junit(const char *name, struct dc_log *log,
 		bt_junit_case(&j, cls, c->title, -1);
 		bt_junit_result(&j, BT_JUNIT_FAILURE, c->category, c->title);
 		for (size_t k = c->start; k <= c->end; k++) {
-			char *t = bt_strndup(log->lines[k].text,
-					     log->lines[k].len);
+			const struct dc_line *ln = dc_line(log, k);
+			char *t = bt_strndup(dc_text(log, ln), ln->len);
 
 			bt_junit_text(&j, t);
 			bt_junit_text(&j, "\n");

@@ -66,7 +66,7 @@ struct skip_memo {
 struct report {
 	struct dc_rules *r;
 	struct dc_log *log;
-	size_t *idx;		/* line indexes kept in the report */
+	const struct dc_line **rec;	/* the records of its lines */
 	signed char *ss;	/* each is a stack start (-1 not known yet) */
 	size_t n;
 	struct strbuf text;	/* kept lines joined with '\n' */
@@ -94,24 +94,24 @@ static bool same_ctx(const struct dc_line *a, const struct dc_line *b,
 static void text_add(struct report *rp, const struct dc_line *ln)
 {
 	const struct dc_log *log = rp->log;
+	const char *text = dc_text(log, ln);
 
 	/* most lines of the input are followed by their newline there */
-	if (ln->text >= log->data &&
-	    ln->text + ln->len < log->data + log->bytes &&
-	    ln->text[ln->len] == '\n') {
-		sb_add(&rp->text, ln->text, ln->len + 1);
+	if (!ln->cleaned && ln->off + ln->len < log->bytes &&
+	    text[ln->len] == '\n') {
+		sb_add(&rp->text, text, ln->len + 1);
 		return;
 	}
-	sb_add(&rp->text, ln->text, ln->len);
+	sb_add(&rp->text, text, ln->len);
 	sb_addch(&rp->text, '\n');
 }
 
 static void report_add(struct report *rp, size_t i)
 {
-	const struct dc_line *ln = &rp->log->lines[i];
+	const struct dc_line *ln = dc_line(rp->log, i);
 
 	rp->ss[rp->n] = -1;
-	rp->idx[rp->n++] = i;
+	rp->rec[rp->n++] = ln;
 	/* titles come from the first lines: the rest is joined on demand */
 	if (rp->ntext < TITLE_LINES) {
 		text_add(rp, ln);
@@ -123,7 +123,7 @@ static void report_add(struct report *rp, size_t i)
 static void report_text_all(struct report *rp)
 {
 	for (; rp->ntext < rp->n; rp->ntext++)
-		text_add(rp, &rp->log->lines[rp->idx[rp->ntext]]);
+		text_add(rp, rp->rec[rp->ntext]);
 }
 
 #define CH_IDENT 1		/* isalnum() of the C locale, or '_' */
@@ -317,12 +317,13 @@ static bool span_match(struct dc_rules *r, pcre2_code *re,
 
 static bool line_stack_start(struct report *rp, size_t k)
 {
-	const struct dc_line *ln = &rp->log->lines[rp->idx[k]];
+	const struct dc_line *ln = rp->rec[k];
+	const char *text = dc_text(rp->log, ln);
 
 	/* every stack-start line ends in ':' (cheap test first) */
-	return ln->len && dc_first_may(&rp->r->stack_first, ln->text, ln->len) &&
-	       memchr(ln->text, ':', ln->len) &&
-	       dc_match(rp->r, rp->r->stack_start, ln->text, ln->len);
+	return ln->len && dc_first_may(&rp->r->stack_first, text, ln->len) &&
+	       memchr(text, ':', ln->len) &&
+	       dc_match(rp->r, rp->r->stack_start, text, ln->len);
 }
 
 static bool is_stack_start(struct report *rp, size_t k)
@@ -350,21 +351,20 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 	int got = 0;
 
 	for (size_t j = k; j < rp->n; j++) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
-		const char *fn, *entry;
+		const struct dc_line *ln = rp->rec[j];
+		const char *text = dc_text(rp->log, ln), *fn, *entry;
 		size_t fl;
 
 		if (got && (got >= MAX_FRAMES || is_stack_start(rp, j)))
 			break;
 		if (j + 1 > rp->scan_end)
 			rp->scan_end = j + 1;
-		if (!parse_frame(ln->text, ln->len, &fn, &fl, &entry))
+		if (!parse_frame(text, ln->len, &fn, &fl, &entry))
 			continue;
 		got++;
 		frames_add(out, fn, fl);
 		if (entries)
-			frames_add(entries, entry,
-				   ln->text + ln->len - entry);
+			frames_add(entries, entry, text + ln->len - entry);
 	}
 }
 
@@ -547,9 +547,9 @@ static char *first_usable(struct report *rp, struct frames *f, int from)
 static long find_line(struct report *rp, size_t k, pcre2_code *re)
 {
 	for (size_t j = k; j < rp->n; j++) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		const struct dc_line *ln = rp->rec[j];
 
-		if (dc_match(rp->r, re, ln->text, ln->len))
+		if (dc_match(rp->r, re, dc_text(rp->log, ln), ln->len))
 			return j;
 	}
 	return -1;
@@ -575,12 +575,12 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 		return;
 	if (rip) {
 		for (size_t j = base; j < rp->n; j++) {
-			const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
-			const char *fn;
+			const struct dc_line *ln = rp->rec[j];
+			const char *text = dc_text(rp->log, ln), *fn;
 			size_t fl;
 			bool is_rip;
 
-			fn = rip_func(ln->text, ln->len, &fl, &is_rip);
+			fn = rip_func(text, ln->len, &fl, &is_rip);
 			if (!is_rip)
 				continue;
 			rp->scan_end = j + 1;
@@ -588,7 +588,7 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 				frames_add(f, fn, fl);
 				if (entries)
 					frames_add(entries, fn,
-						   ln->text + ln->len - fn);
+						   text + ln->len - fn);
 			}
 			read_stack(rp, j + 1, f, entries);
 			if (f->n > (fn ? 1 : 0)) {
@@ -658,18 +658,19 @@ static char *frame_hang(struct report *rp, struct frames *f)
 static char *frame_lockdep(struct report *rp, struct frames *f)
 {
 	for (size_t j = 0; j < rp->n; j++) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
-		const char *at = memmem(ln->text, ln->len, "at: ", 4);
-		const char *p, *q, *end = ln->text + ln->len;
+		const struct dc_line *ln = rp->rec[j];
+		const char *text = dc_text(rp->log, ln);
+		const char *at = memmem(text, ln->len, "at: ", 4);
+		const char *p, *q, *end = text + ln->len;
 
 		if (!at) {
 			at = ln->len >= 3 && !memcmp(end - 3, "at:", 3) ?
 			     end - 3 : NULL;
 			if (!at || j + 1 >= rp->n)
 				continue;
-			ln = &rp->log->lines[rp->idx[j + 1]];
-			end = ln->text + ln->len;
-			at = ln->text;
+			ln = rp->rec[j + 1];
+			at = dc_text(rp->log, ln);
+			end = at + ln->len;
 			while (at < end && *at == ' ')
 				at++;
 			at -= 4;	/* as if "at: " preceded it */
@@ -695,13 +696,13 @@ static char *frame_origin(struct report *rp)
 	};
 
 	for (size_t j = 0; j < rp->n; j++) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		const struct dc_line *ln = rp->rec[j];
 
 		for (size_t m = 0; m < ARRAY_SIZE(marks); m++) {
 			struct frames f = { 0 };
 			char *fn;
 
-			if (!memmem(ln->text, ln->len, marks[m],
+			if (!memmem(dc_text(rp->log, ln), ln->len, marks[m],
 				    strlen(marks[m])))
 				continue;
 			read_stack(rp, j + 1, &f, NULL);
@@ -929,9 +930,9 @@ static int match_lead(struct report *rp, struct dc_format *f,
 }
 
 /* A frame line, reliable or not (" ? func+0x1/0x2"). */
-static bool any_frame(const struct dc_line *ln)
+static bool any_frame(const struct dc_log *log, const struct dc_line *ln)
 {
-	const char *p = ln->text, *end = ln->text + ln->len, *fn, *entry;
+	const char *p = dc_text(log, ln), *end = p + ln->len, *fn, *entry;
 	size_t fl;
 
 	while (p < end && (*p == ' ' || *p == '\t'))
@@ -952,18 +953,18 @@ static bool stack_broken(struct report *rp)
 	bool any = false;
 
 	for (size_t j = 0; j < rp->n; j++) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		const struct dc_line *ln = rp->rec[j];
 		bool frame = false;
 
 		if (!is_stack_start(rp, j) ||
-		    memmem(ln->text, ln->len, "stack backtrace:", 16))
+		    memmem(dc_text(rp->log, ln), ln->len, "stack backtrace:", 16))
 			continue;
 		any = true;
 		for (size_t k = j + 1; k < rp->n && k <= j + 15 && !frame;
 		     k++) {
-			ln = &rp->log->lines[rp->idx[k]];
-			frame = any_frame(ln) ||
-				memmem(ln->text, ln->len,
+			ln = rp->rec[k];
+			frame = any_frame(rp->log, ln) ||
+				memmem(dc_text(rp->log, ln), ln->len,
 				       "(stack is not available)", 24);
 		}
 		if (!frame)
@@ -1000,11 +1001,12 @@ static bool mixed_stack(struct report *rp)
 	if (!rp->r->corrupt)
 		return false;
 	for (size_t j = 0; j < rp->scan_end; j++) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[j]];
+		const struct dc_line *ln = rp->rec[j];
 		struct dc_span fn;
 		const char *entry;
 
-		if (parse_frame(ln->text, ln->len, &fn.s, &fn.n, &entry) &&
+		if (parse_frame(dc_text(rp->log, ln), ln->len, &fn.s, &fn.n,
+				&entry) &&
 		    name_match(rp, rp->r->corrupt, &fn))
 			return true;
 	}
@@ -1056,8 +1058,9 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		}
 	}
 	if (!best) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
-		char *raw = bt_strndup(ln->text + hpos, ln->len - hpos);
+		const struct dc_line *ln = rp->rec[0];
+		char *raw = bt_strndup(dc_text(rp->log, ln) + hpos,
+				       ln->len - hpos);
 
 		c->title = dc_normalize(r, raw);
 		free(raw);
@@ -1102,8 +1105,9 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	}
 expand:
 	if (best->noframe_raw && !frame) {
-		const struct dc_line *ln = &rp->log->lines[rp->idx[0]];
-		char *raw = bt_strndup(ln->text + hpos, ln->len - hpos);
+		const struct dc_line *ln = rp->rec[0];
+		char *raw = bt_strndup(dc_text(rp->log, ln) + hpos,
+				       ln->len - hpos);
 
 		c->title = dc_normalize(r, raw);
 		free(raw);
@@ -1156,15 +1160,17 @@ static void add_crash(struct dc_result *res, struct dc_crash *c)
 	res->crashes[res->ncrash++] = *c;
 }
 
-static bool is_panic_line(const struct dc_line *ln)
+static bool is_panic_line(const struct dc_log *log,
+			  const struct dc_line *ln)
 {
-	return find_lit(ln->text, ln->len, "Kernel panic - not syncing", 26);
+	return find_lit(dc_text(log, ln), ln->len, "Kernel panic - not syncing", 26);
 }
 
 /* A lockdep splat, which a crash's own handling may set off. */
-static bool is_lockdep_line(const struct dc_line *ln)
+static bool is_lockdep_line(const struct dc_log *log,
+			    const struct dc_line *ln)
 {
-	return find_lit(ln->text, ln->len,
+	return find_lit(dc_text(log, ln), ln->len,
 			"WARNING: possible circular locking dependency detected",
 			54);
 }
@@ -1185,18 +1191,18 @@ static void line_list_add(struct line_list *hl, size_t i)
 }
 
 /*
- * The levels' counts and the messages to report of lines [from, to), into
+ * The levels' counts and the messages to report of the log's lines, into
  * res; in the same walk, the headers of un-prefixed lines in a log with
  * priorities are dropped, and the lines of the others listed in hl.
  */
 static void count_range(struct dc_rules *r, struct dc_log *log,
-			struct dc_result *res, struct line_list *hl,
-			size_t from, size_t to)
+			struct dc_result *res, struct line_list *hl)
 {
 	size_t cap = 0;
 
-	for (size_t i = from; i < to; i++) {
-		struct dc_line *ln = &log->lines[i];
+	for (size_t i = 0, k = 1; i < log->nlines; i++) {
+		struct dc_line *ln = dc_line_kept(log, i) ? &log->recs[k++] :
+				     log->recs;
 		int lev = ln->level;
 
 		/*
@@ -1213,7 +1219,7 @@ static void count_range(struct dc_rules *r, struct dc_log *log,
 		if (ln->kmsg_cont || ln->len == 0)
 			continue;
 		if (lev < 0 && !log->has_prio) {
-			lev = dc_line_level(r, ln);
+			lev = dc_line_level(r, log, ln);
 			ln->level = lev;
 		}
 		if (lev < 0 || ln->facility > 0)
@@ -1221,7 +1227,7 @@ static void count_range(struct dc_rules *r, struct dc_log *log,
 		res->counts[lev]++;
 		if (lev > 4)
 			continue;
-		if (dc_benign(r, ln)) {
+		if (dc_benign(r, log, ln)) {
 			res->benign++;
 			continue;
 		}
@@ -1264,18 +1270,20 @@ static unsigned int *ctx_links(const struct dc_log *log)
 {
 	struct link *map;
 	size_t cap = 1024, n = 0;
-	unsigned int *next;
+	unsigned int *next, after = 0;
 
 	if (!log->nheaders || log->nlines >= UINT_MAX)
 		return NULL;
 	next = bt_malloc(log->nlines * sizeof(*next));
 	map = bt_calloc(cap, sizeof(*map));
-	for (size_t j = log->nlines, k = 0; j-- > 0;) {
-		unsigned int ctx = log->lines[j].ctx;
+	for (size_t j = log->nlines, k = 0, rec = log->nrecs; j-- > 0;) {
+		unsigned int ctx = dc_line_kept(log, j) ? log->recs[--rec].ctx :
+				   log->recs[0].ctx;
 
 		/* most lines are of the context of the line after them */
-		if (j + 1 == log->nlines || ctx != log->lines[j + 1].ctx)
+		if (j + 1 == log->nlines || ctx != after)
 			k = link_slot(map, cap, ctx);
+		after = ctx;
 		next[j] = map[k].used ? map[k].line : log->nlines;
 		if (!map[k].used) {
 			map[k].used = true;
@@ -1310,7 +1318,7 @@ static unsigned int *count_messages(struct dc_rules *r, struct dc_log *log,
 				    struct line_list *hl)
 {
 	dc_msg_scan_init(r, log->data, log->bytes);
-	count_range(r, log, res, hl, 0, log->nlines);
+	count_range(r, log, res, hl);
 	r->mscan.data = NULL;
 	return ctx_links(log);
 }
@@ -1337,7 +1345,7 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 			   const unsigned int *next, size_t i,
 			   struct report *rp)
 {
-	const struct dc_line *hl = &log->lines[i];
+	const struct dc_line *hl = dc_line(log, i);
 	size_t j, end = i, n = 1;
 	bool nmi = false, past = false;
 
@@ -1350,15 +1358,15 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 	for (j = next ? next[i] : i + 1; j < log->nlines &&
 	     n < REPORT_MAX_LINES && j - i < 8 * REPORT_MAX_LINES;
 	     j = next && !nmi ? next[j] : j + 1) {
-		const struct dc_line *ln = &log->lines[j];
+		const struct dc_line *ln = dc_line(log, j);
 
 		if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
 			continue;
 		if (ln->hdr >= 0) {
 			const struct dc_header *h2 = &r->hdrs[ln->hdr];
 
-			if (h2->endmark || (n > 22 && (is_panic_line(ln) ||
-						       is_lockdep_line(ln))))
+			if (h2->endmark || (n > 22 && (is_panic_line(log, ln) ||
+						is_lockdep_line(log, ln))))
 				break;
 			if (!ln->inside) {
 				if (!rp || hl->ctx < 2)
@@ -1397,12 +1405,12 @@ static void job_extent(const struct dc_rules *r, const struct dc_log *log,
 	if (c->end < jb->end)
 		c->end = jb->end;
 	for (size_t m = jb->hk; m < hl->n; m++) {
-		const struct dc_line *ln = &log->lines[hl->v[m]];
+		const struct dc_line *ln = dc_line(log, hl->v[m]);
 
 		if (hl->v[m] > jb->end && !ln->inside &&
 		    !r->hdrs[ln->hdr].endmark)
 			break;
-		if (is_panic_line(ln)) {
+		if (is_panic_line(log, ln)) {
 			c->panicked = true;
 			break;
 		}
@@ -1412,7 +1420,7 @@ static void job_extent(const struct dc_rules *r, const struct dc_log *log,
 /* The title and extent of one crash. */
 static void title_job(struct titler *t, struct report *rp, struct job *jb)
 {
-	const struct dc_line *hd = &t->log->lines[jb->line];
+	const struct dc_line *hd = dc_line(t->log, jb->line);
 	struct dc_crash *c = &t->res->crashes[jb->crash];
 
 	jb->end = report_lines(t->r, t->log, t->next, jb->line, rp);
@@ -1426,11 +1434,11 @@ static void titles(struct titler *t, struct job *jobs, size_t n)
 {
 	struct report rp = { .r = t->r, .log = t->log };
 
-	rp.idx = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.idx));
+	rp.rec = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.rec));
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
 	for (size_t k = 0; k < n; k++)
 		title_job(t, &rp, &jobs[k]);
-	free(rp.idx);
+	free(rp.rec);
 	free(rp.ss);
 	sb_release(&rp.text);
 	frames_free(&rp.fr);
@@ -1464,14 +1472,15 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 	 */
 	for (size_t k = 0; k < hl.n; k++) {
 		size_t i = hl.v[k];
-		const struct dc_line *hd = &log->lines[i];
+		const struct dc_line *hd = dc_line(log, i);
 		const struct dc_header *h = &r->hdrs[hd->hdr];
 		struct dc_crash c;
 
 		if (h->endmark)
 			continue;
 		if (i + 1 < log->nlines &&
-		    find_lit(log->lines[i + 1].text, log->lines[i + 1].len,
+		    find_lit(dc_text(log, dc_line(log, i + 1)),
+			     dc_line(log, i + 1)->len,
 			     "** replaying previous printk message **", 39))
 			continue;
 		if (hd->inside && last >= 0) {
@@ -1484,7 +1493,7 @@ void dc_classify(struct dc_rules *r, struct dc_log *log, struct dc_result *res)
 						       NULL);
 			if (pc->end + 64 >= i || jb->end + 64 >= i) {
 				pc->end = i;
-				if (is_panic_line(hd))
+				if (is_panic_line(log, hd))
 					pc->panicked = true;
 				continue;
 			}

@@ -382,7 +382,13 @@ int main(int argc, char **argv)
 		dc_rules_free(&rules);
 		return BT_EXIT_USAGE;
 	}
-	dc_log_parse(&log, buf, len);
+	if (dc_log_parse(&log, buf, len) < 0) {
+		bt_err("%s: the log is over %zu bytes", cl.input, DC_LOG_MAX);
+		free(buf);
+		free_baseline(&base);
+		dc_rules_free(&rules);
+		return BT_EXIT_USAGE;
+	}
 	dc_find_headers(&rules, &log);
 	dc_classify(&rules, &log, &res);
 	status = mark_known(&rules, &log, &res, &base, cl.baseline) ?

@@ -38,10 +38,11 @@ static void check_first(const struct dc_first *f, pcre2_code *re,
 	pcre2_match_data *md = pcre2_match_data_create(4, NULL);
 
 	for (size_t i = 0; re && i < log->nlines; i++) {
-		const struct dc_line *ln = &log->lines[i];
+		const struct dc_line *ln = dc_line(log, i);
+		const char *text = dc_text(log, ln);
 
-		if (!dc_first_may(f, ln->text, ln->len) &&
-		    pcre2_match(re, (PCRE2_SPTR)ln->text, ln->len, 0, 0, md,
+		if (!dc_first_may(f, text, ln->len) &&
+		    pcre2_match(re, (PCRE2_SPTR)text, ln->len, 0, 0, md,
 				NULL) >= 0)
 			abort();
 	}
@@ -64,8 +65,8 @@ static void check_anchored(const char *src, pcre2_code *re,
 	if (!anch)
 		abort();
 	for (size_t i = 0; i < log->nlines; i++) {
-		const struct dc_line *ln = &log->lines[i];
-		PCRE2_SPTR s = (PCRE2_SPTR)ln->text;
+		const struct dc_line *ln = dc_line(log, i);
+		PCRE2_SPTR s = (PCRE2_SPTR)dc_text(log, ln);
 
 		if ((pcre2_match(re, s, ln->len, 0, 0, md, NULL) >= 0) !=
 		    (pcre2_match(anch, s, ln->len, 0, 0, md, NULL) >= 0))
@@ -111,7 +112,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!loaded)
 		load_rules();
 
-	dc_log_parse(&log, (const char *)data, size);
+	if (dc_log_parse(&log, (const char *)data, size) < 0)
+		return 0;
 	dc_find_headers(&rules, &log);
 	dc_classify(&rules, &log, &res);
 	for (int i = 0; i < res.ncrash; i++)
