@@ -494,6 +494,7 @@ struct json_object *mcp_boot_result(const char *log, int wstatus)
 	char *dir, *path, *console, *report, *tail;
 	size_t i;
 
+	bt_result_init(&r);
 	dir = run_dir_of(log);
 	path = dir ? bt_path_join(dir, "result.json") : NULL;
 	if (!path || bt_result_read(path, &r) < 0) {
