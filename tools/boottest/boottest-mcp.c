@@ -89,6 +89,8 @@ static void boot_clear(void)
 	boot.pidfd = -1;
 }
 
+static void boot_progress(bool force);
+
 static void boot_start(struct json_object *id, struct json_object *params,
 		       struct json_object *args)
 {
@@ -129,6 +131,8 @@ static void boot_start(struct json_object *id, struct json_object *params,
 	    json_object_object_get_ex(meta, "progressToken", &token) && token)
 		boot.token = json_object_get(token);
 	boot.started_ms = boot.progress_ms = bt_now_ms();
+	/* The first at once: a quick boot may end before the next. */
+	boot_progress(true);
 }
 
 /* Without a pidfd (old kernels): has the boot exited?  (Not reaped.) */
@@ -183,12 +187,14 @@ static void boot_stop(const char *why)
 	boot_clear();
 }
 
-static void boot_progress(void)
+/* A progress notification every MCP_PROGRESS_S seconds, or now (force). */
+static void boot_progress(bool force)
 {
 	struct json_object *n, *p;
 	long long now = bt_now_ms();
 
-	if (!boot.token || now - boot.progress_ms < MCP_PROGRESS_S * 1000)
+	if (!boot.token ||
+	    (!force && now - boot.progress_ms < MCP_PROGRESS_S * 1000))
 		return;
 	boot.progress_ms = now;
 	n = json_object_new_object();
@@ -473,7 +479,7 @@ int main(int argc, char **argv)
 		if (boot.pid && (pfd[1].revents || boot_exited()))
 			boot_finish();
 		if (boot.pid)
-			boot_progress();
+			boot_progress(false);
 		if (!pfd[0].revents)
 			continue;
 		n = read(STDIN_FILENO, buf, sizeof(buf));
