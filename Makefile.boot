@@ -73,7 +73,7 @@ $(bt-tools)/.tools-built: $(bt-tool-srcs) $(bt-tools)/.tools-opts $(if $(bt-tool
 # not look like kernel goals: no %config, %.config, help%, check%, %clean,
 # %docs, %pkg, __*, kernelrelease, nor single targets (%.o %.s %.i %.ko %/).
 BOOTTEST_GOALS += boottest rootfs fstests-vm boottest-help
-BOOTTEST_GOALS += boottest-doctor
+BOOTTEST_GOALS += boottest-doctor boottest-mcp
 
 comma := ,
 
@@ -117,6 +117,13 @@ endif
 PHONY += boottest-doctor
 boottest-doctor:
 	$(bt-Q)$(bt-srctree)/scripts/boottest/doctor $(if $(ARCH),--arch $(ARCH))
+
+# make boottest-mcp: serve boottest to AI assistants (an MCP server on this
+# make's stdin and stdout; scripts/boottest/mcp builds the tools, their
+# output going to stderr), in this goal's object tree.
+PHONY += boottest-mcp
+boottest-mcp:
+	$(bt-Q)$(bt-srctree)/scripts/boottest/mcp O=$(bt-objtree)
 
 # ---------------------------------------------------------------- config ----
 # Kconfig.test's profiles.
@@ -719,6 +726,8 @@ boottest-help:
 	@echo '  boottest-verify   - Check .config has what the boot profile + PROFILE= request'
 	@echo '  boottest-profiles - List the profiles (crash, debug-kasan, fstests-ext4, ...)'
 	@echo '  boottest-doctor   - Check the host: QEMU, /dev/kvm, busybox, libraries'
+	@echo '  boottest-mcp      - Serve boottest to AI assistants: an MCP server on stdio'
+	@echo '                    (tools boot_test, classify_log, config_check, ...; make -s)'
 	@echo '  boottest-bisect - git bisect GOOD=rev BAD=rev: build and boot each step; a crash,'
 	@echo '                    hang or failed CMD= is bad, a build failure a skip; MATCH=regex'
 	@echo '                    makes only crashes with a matching title bad'

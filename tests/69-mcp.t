@@ -3,13 +3,16 @@
 #
 # boottest-mcp, the MCP server: raw JSON-RPC lines through scripts/boottest/mcp
 # (version negotiation, malformed and invalid messages answered with errors
-# while the session goes on, nothing but protocol on stdout), then the
-# official MCP TypeScript SDK client (npm, installed into the suite's cache)
-# driving it: tools/list, classify_log on a corpus log, list_profiles,
-# kernel_info, unknown tools and schema violations, boot_test of Debian's
-# kernel clean (with progress) and with a sysrq panic, a second boot refused
-# while one runs, and a running boot cancelled with no QEMU left.  Then the
-# message parser's libFuzzer target.
+# while the session goes on, nothing but protocol on stdout, config_check of
+# a small .config, paths and resource URIs outside their places refused),
+# make boottest-mcp answering initialize, then the official MCP TypeScript
+# SDK client (npm, installed into the suite's cache) driving it: tools/list,
+# classify_log on a corpus log, list_profiles, kernel_info, config_check of
+# Debian's config, unknown tools and schema violations, boot_test with an
+# unknown profile (stopped by make before booting), of Debian's kernel clean
+# (with progress, report_html) and with a sysrq panic, the clean run's files
+# as resources, a second boot refused while one runs, and a running boot
+# cancelled with no QEMU left.  Then the message parser's libFuzzer target.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/boot.sh"
 . "$(dirname "$0")/lib/fuzz.sh"
@@ -33,6 +36,8 @@ reply() {
 log=tests/data/dmesg/debian-6.1-sysrq-crash.log
 # A symbolic link in the object tree to a file outside every allowed place.
 ln -sfn /etc/passwd "$out/outside-link"
+# A .config for config_check: the boot profile's VIRTIO_PCI as a module.
+printf 'CONFIG_VIRTIO_PCI=m\nCONFIG_EXT4_FS=y\n' > "$out/check.config"
 {
 	echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2024-11-05","capabilities":{},"clientInfo":{"name":"raw","version":"1"}}}'
 	echo '{"jsonrpc":"2.0","method":"notifications/initialized"}'
@@ -52,6 +57,11 @@ ln -sfn /etc/passwd "$out/outside-link"
 	echo '{"jsonrpc":"2.0","id":13,"method":"tools/call","params":{"name":"classify_log","arguments":{"path":"/nonexistent.log"}}}'
 	echo '{"jsonrpc":"2.0","id":15,"method":"tools/call","params":{"name":"kernel_info","arguments":{"path":"/etc/passwd"}}}'
 	echo '{"jsonrpc":"2.0","id":16,"method":"tools/call","params":{"name":"boot_test","arguments":{"kernel":"'"$out"'/outside-link"}}}'
+	echo '{"jsonrpc":"2.0","id":17,"method":"tools/call","params":{"name":"boot_test","arguments":{"tests":"/etc"}}}'
+	echo '{"jsonrpc":"2.0","id":18,"method":"resources/read","params":{"uri":"boottest://runs/../../.config"}}'
+	echo '{"jsonrpc":"2.0","id":19,"method":"tools/call","params":{"name":"config_check","arguments":{"profile":"crash","config":"'"$out"'/check.config"}}}'
+	echo '{"jsonrpc":"2.0","id":20,"method":"tools/call","params":{"name":"config_check","arguments":{"profile":"no-such-profile","config":"'"$out"'/check.config"}}}'
+	echo '{"jsonrpc":"2.0","id":21,"method":"resources/read","params":{}}'
 	echo '{"jsonrpc":"2.0","id":14,"method":"ping"}'
 } > "$T_TMP/raw.in"
 scripts/boottest/mcp O="$out" < "$T_TMP/raw.in" > "$T_TMP/raw.out" 2> "$T_TMP/raw.err"
@@ -94,10 +104,33 @@ like "$(reply "$T_TMP/raw.out" 15 | jq -r .error.message)" \
 	"a file outside the tree, the object tree and the cache is refused"
 like "$(reply "$T_TMP/raw.out" 16 | jq -r .error.message)" "arguments.kernel: $out/outside-link is outside the tree" \
 	"... also behind a symbolic link in the object tree (boot_test's kernel)"
+like "$(reply "$T_TMP/raw.out" 17 | jq -r .error.message)" "arguments.tests: /etc is outside the tree" \
+	"boot_test's tests (TESTS=) outside the tree is refused"
+is "$(reply "$T_TMP/raw.out" 18 | jq -r .error.code)" -32002 "resources/read of a URI leaving the runs directory: -32002"
+is "$(reply "$T_TMP/raw.out" 21 | jq -r .error.message)" "resources/read: params.uri (a string) is required" \
+	"resources/read without a uri: the parameter named"
+r=$(reply "$T_TMP/raw.out" 19)
+is "$(jq -r .result.structuredContent.ok <<< "$r")" false "config_check of a .config lacking the crash profile: ok false"
+is "$(jq -c '.result.structuredContent.missing[] | select(.symbol == "VIRTIO_PCI")' <<< "$r")" \
+	'{"symbol":"VIRTIO_PCI","want":"y","profile":"boot","reason":"=m, must be built in (=y)"}' \
+	"... VIRTIO_PCI missing: wanted y by boot (crash brings it), =m, with the reason"
+is "$(jq -r '.result.structuredContent.missing[] | select(.symbol == "LKDTM") | .profile' <<< "$r")" crash \
+	"... LKDTM missing for crash"
+! jq -e '.result.structuredContent.missing[] | select(.symbol == "EXT4_FS")' <<< "$r" > /dev/null
+ok $? "... EXT4_FS=y is there: not listed"
+like "$(reply "$T_TMP/raw.out" 20 | jq -r .result.content[0].text)" 'unknown profile "no-such-profile"' \
+	"config_check of an unknown profile: an error result with kconfig's message"
 is "$(reply "$T_TMP/raw.out" 14 | jq -c .result)" '{}' "the session is alive at the end: ping answered"
-is "$(grep -c . "$T_TMP/raw.out")" 18 "one answer for each of the 18 requests and malformed lines, none for the notification"
+is "$(grep -c . "$T_TMP/raw.out")" 23 "one answer for each of the 23 requests and malformed lines, none for the notification"
 ! grep -qE 'AddressSanitizer|runtime error' "$T_TMP/raw.err"
 ok $? "no sanitizer report" || diag "$(grep -A5 -E 'AddressSanitizer|runtime error' "$T_TMP/raw.err")"
+
+# --- make boottest-mcp ---------------------------------------------------------
+echo '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18"}}' |
+	make -s -f Makefile.boot boottest-mcp O="$out" > "$T_TMP/make.out" 2> "$T_TMP/make.err"
+is "$?" 0 "make boottest-mcp: exit 0 at the end of input" || diag "$(tail -n 20 "$T_TMP/make.err")"
+is "$(jq -c '[.id, .result.serverInfo.name, .result.capabilities.resources]' "$T_TMP/make.out")" \
+	'[1,"boottest",{}]' "make boottest-mcp serves MCP on stdio: initialize answered, resources declared"
 
 # --- the MCP TypeScript SDK client ------------------------------------------------
 run_sdk() {
@@ -122,7 +155,7 @@ run_sdk() {
 	local dk kernel
 	dk=$(scripts/boottest/debian-kernel --print)
 	kernel=$(find "$dk"/boot -name 'vmlinuz-*' | sort | head -n 1)
-	MCP_KERNEL=$kernel MCP_LOG=$T_ROOT/$log MCP_OUT=$out MCP_TIMEOUT=900 \
+	MCP_KERNEL=$kernel MCP_CONFIG=$(find "$dk"/boot -name 'config-*' | sort | head -n 1) MCP_LOG=$T_ROOT/$log MCP_OUT=$out MCP_TIMEOUT=900 \
 		node tests/lib/mcp-client.cjs "$npm" "$T_TMP/sdk.json" \
 		"$server" --root "$T_ROOT" --tools "$BT_BIN" O="$out" \
 		2> "$T_TMP/sdk.err"
@@ -149,9 +182,19 @@ sdk_asserts() {
 	local j=$1
 	g() { jq -r "$1" "$j"; }
 	is "$(g .server.name)" boottest "initialize through the SDK: serverInfo.name boottest"
-	is "$(g '[.tools[].name] | sort | join(" ")')" "boot_test classify_log kernel_info list_profiles" \
-		"tools/list: the four tools"
-	is "$(g '[.tools[] | select(.inputSchema.type == "object")] | length')" 4 "... each with an object inputSchema"
+	is "$(g '[.tools[].name] | sort | join(" ")')" "boot_test classify_log config_check kernel_info list_profiles" \
+		"tools/list: the five tools"
+	is "$(g '[.tools[] | select(.inputSchema.type == "object")] | length')" 5 "... each with an object inputSchema"
+	is "$(g '[.tools[] | select(.name == "boot_test") | .inputSchema.properties | keys[]] | join(" ")')" \
+		"cmd cpus kernel mem modules profile tests timeout" "boot_test takes cmd, cpus, kernel, mem, modules, profile, tests, timeout"
+	is "$(g .capabilities.resources)" "{}" "initialize declares the resources capability"
+	is "$(g .config_check.structuredContent.ok)" false "config_check of Debian's config for crash: ok false"
+	is "$(g '.config_check.structuredContent.missing[] | select(.symbol == "LKDTM") | .profile + ": " + .reason')" \
+		"crash: is not set" "... LKDTM missing for crash: is not set"
+	like "$(g .config_check_default.content[0].text)" "no $out/.config: configure the kernel first" \
+		"config_check with no .config in the object tree: says so"
+	is "$(g .bad_profile.isError)" true "boot_test with an unknown profile: an error result"
+	like "$(g .bad_profile.content[0].text)" 'unknown profile "no-such-profile"' "... with kconfig's message (PROFILE= reached make)"
 	is "$(g .classify.structuredContent.crashes[0].title)" "kernel panic: sysrq triggered crash" \
 		"classify_log (path) of the corpus log: the panic's title"
 	is "$(g .classify.structuredContent.crashes[0].category)" panic "... category panic"
@@ -176,6 +219,19 @@ sdk_asserts() {
 	is "$(g .clean.structuredContent.release)" \
 		"$(jq -r .kernel.release "$(g .clean.structuredContent.result_json)")" \
 		"... release as the run's result.json says"
+	local rep
+	rep=$(g .clean.structuredContent.report_html)
+	is "$rep" "$(g .clean.structuredContent.run_dir)/report.html" "... report_html is the run's report.html"
+	[ -s "$rep" ]
+	ok $? "... and that file exists"
+	is "$(g '[.resources[].uri] | join(" ")')" \
+		"boottest://runs/latest/result.json boottest://runs/latest/console.log boottest://runs/latest/report.html" \
+		"resources/list after the clean boot: its result.json, console.log, report.html"
+	is "$(g '[.resources[].mimeType] | join(" ")')" "application/json text/plain text/html" "... with their MIME types"
+	is "$(g '.resource_result.contents[0].text | fromjson | .kernel.release')" "$(g .clean.structuredContent.release)" \
+		"resources/read result.json: the clean boot's result"
+	is "$(g .resource_report.contents[0].text)" "$(cat "$rep")" "resources/read report.html: the file's text"
+	is "$(g .resource_outside.code)" -32002 "resources/read leaving the runs directory: error -32002"
 	[ "$(g '.progress | length')" -ge 1 ]
 	ok $? "... progress notifications came during the boot ($(g '.progress | length'))"
 

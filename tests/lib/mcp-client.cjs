@@ -7,7 +7,7 @@
 //   node mcp-client.cjs NPMDIR RESULT.json SERVER ARGS...
 //
 // Environment: MCP_KERNEL (the kernel image to boot), MCP_LOG (a console
-// log for classify_log), MCP_OUT (the O= of the boots: no QEMU of it may
+// log for classify_log), MCP_CONFIG (its .config for config_check), MCP_OUT (the O= of the boots: no QEMU of it may
 // be left after a cancellation), MCP_TIMEOUT (seconds a boot may take).
 'use strict';
 
@@ -75,6 +75,15 @@ async function main() {
 	res.unknown_tool = await failing(client.callTool({ name: 'no_such_tool', arguments: {} }));
 	res.bad_args = await failing(client.callTool({ name: 'boot_test',
 		arguments: { timeout: 'soon' } }));
+	res.config_check = await client.callTool({ name: 'config_check',
+		arguments: { profile: 'crash', config: process.env.MCP_CONFIG } });
+	res.config_check_default = await client.callTool({ name: 'config_check',
+		arguments: {} });
+	// PROFILE= reaches make boottest: an unknown profile stops it before
+	// any boot.
+	res.bad_profile = await client.callTool({ name: 'boot_test', arguments: {
+		kernel: process.env.MCP_KERNEL, profile: 'no-such-profile' } },
+		undefined, long);
 	res.extra_arg = await failing(client.callTool({ name: 'boot_test',
 		arguments: { kernel: process.env.MCP_KERNEL, colour: 'blue' } }));
 	save();
@@ -85,6 +94,14 @@ async function main() {
 		kernel: process.env.MCP_KERNEL, timeout, mem: '512M', cpus: 1,
 		cmd: 'uname -r' } }, undefined, { ...long,
 		onprogress: (p) => res.progress.push(p) });
+	// The latest run (the clean boot) as resources.
+	res.resources = (await client.listResources()).resources;
+	res.resource_result = await client.readResource({
+		uri: 'boottest://runs/latest/result.json' });
+	res.resource_report = await client.readResource({
+		uri: 'boottest://runs/latest/report.html' });
+	res.resource_outside = await failing(client.readResource({
+		uri: 'boottest://runs/../result.json' }));
 	save();
 
 	// A panic.

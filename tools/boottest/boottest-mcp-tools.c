@@ -67,9 +67,11 @@ struct json_object *mcp_tool_error(const char *fmt, ...)
 
 /*
  * Run argv with stdin from in_fd (-1: /dev/null), stdout captured, stderr
- * to ours (the log).  Returns the wait status, or -1.
+ * to ours (the log) or, with err_too, captured with stdout.  Returns the
+ * wait status, or -1.
  */
-static int capture(char *const argv[], int in_fd, struct strbuf *out)
+static int capture_ext(char *const argv[], int in_fd, struct strbuf *out,
+		       bool err_too)
 {
 	struct bt_spawn opt = BT_SPAWN_INIT;
 	char buf[65536];
@@ -81,7 +83,7 @@ static int capture(char *const argv[], int in_fd, struct strbuf *out)
 		return bt_error("cannot create a pipe: %s", strerror(errno));
 	opt.fd_in = in_fd;
 	opt.fd_out = pfd[1];
-	opt.fd_err = STDERR_FILENO;
+	opt.fd_err = err_too ? pfd[1] : STDERR_FILENO;
 	pid = bt_spawn(argv, &opt);
 	close(pfd[1]);
 	if (pid < 0) {
@@ -101,6 +103,11 @@ static int capture(char *const argv[], int in_fd, struct strbuf *out)
 	if (bt_wait(pid, &status, -1) < 0)
 		return -1;
 	return status;
+}
+
+static int capture(char *const argv[], int in_fd, struct strbuf *out)
+{
+	return capture_ext(argv, in_fd, out, false);
 }
 
 /* Run a tool printing JSON; the parsed document or NULL with *why set. */
@@ -222,6 +229,85 @@ static struct json_object *tool_list_profiles(const struct mcp_env *env,
 	return mcp_tool_result(o, false);
 }
 
+/* ---- config_check ---- */
+
+/* "  CONFIG_SYM=WANT (PROFILE): REASON" of kconfig check; false: not one. */
+static bool missing_line(char *line, struct json_object *missing)
+{
+	char *sym, *want, *from, *reason, *p;
+	struct json_object *e;
+
+	line += strspn(line, " ");
+	if (strncmp(line, "CONFIG_", 7))
+		return false;
+	sym = line + 7;
+	want = strchr(sym, '=');
+	if (!want)
+		return false;
+	*want++ = '\0';
+	p = strstr(want, " (");
+	if (!p)
+		return false;
+	*p = '\0';
+	from = p + 2;
+	p = strstr(from, "): ");
+	if (!p)
+		return false;
+	*p = '\0';
+	reason = p + 3;
+	e = json_object_new_object();
+	bt_json_add_str(e, "symbol", sym);
+	bt_json_add_str(e, "want", want);
+	bt_json_add_str(e, "profile", from);
+	bt_json_add_str(e, "reason", reason);
+	json_object_array_add(missing, e);
+	return true;
+}
+
+static struct json_object *tool_config_check(const struct mcp_env *env,
+					     struct json_object *args)
+{
+	const char *profile = bt_json_get_str(args, "profile") ?: "boot";
+	const char *given = bt_json_get_str(args, "config");
+	char *config = given ? bt_strdup(given) : bt_path_join(env->out, ".config");
+	char *prog = bt_path_join(env->root, "scripts/boottest/kconfig");
+	char *argv[5] = { prog, "check", config, (char *)profile };
+	struct strbuf out = STRBUF_INIT;
+	struct json_object *o, *missing, *r;
+	char *line, *save = NULL;
+	int st;
+
+	if (!bt_is_file(config)) {
+		r = mcp_tool_error("config_check: no %s: configure the kernel first (make boottest-minimal) or give \"config\"",
+				   config);
+		free(config);
+		free(prog);
+		return r;
+	}
+	st = capture_ext(argv, -1, &out, true);
+	free(prog);
+	if (st == -1 || !WIFEXITED(st) || WEXITSTATUS(st) > 1) {
+		r = mcp_tool_error("config_check: scripts/boottest/kconfig check %s\n%s",
+				   st == -1 ? "did not run" : bt_wait_str(st),
+				   sb_str(&out));
+		sb_release(&out);
+		free(config);
+		return r;
+	}
+	missing = json_object_new_array();
+	for (line = strtok_r(out.buf ? out.buf : (char *)"", "\n", &save); line;
+	     line = strtok_r(NULL, "\n", &save))
+		missing_line(line, missing);
+	sb_release(&out);
+	o = json_object_new_object();
+	json_object_object_add(o, "ok", json_object_new_boolean(WEXITSTATUS(st) == 0));
+	bt_json_add_str(o, "config", config);
+	bt_json_add_str(o, "profile", profile);
+	json_object_object_add(o, "missing", missing);
+	free(config);
+	return mcp_tool_result(o, false);
+}
+
 /* ---- kernel_info ---- */
 
 static struct json_object *tool_kernel_info(const struct mcp_env *env,
@@ -256,9 +342,10 @@ char **mcp_boot_argv(const struct mcp_env *env, struct json_object *args)
 		const char *key, *var;
 	} map[] = {
 		{ "kernel", "KERNEL" }, { "cmd", "CMD" }, { "timeout", "TIMEOUT" },
-		{ "mem", "MEM" }, { "cpus", "CPUS" },
+		{ "mem", "MEM" }, { "cpus", "CPUS" }, { "tests", "TESTS" },
+		{ "profile", "PROFILE" }, { "modules", "MODULES" },
 	};
-	char **argv = bt_calloc((size_t)env->nvars + 12, sizeof(*argv));
+	char **argv = bt_calloc((size_t)env->nvars + 16, sizeof(*argv));
 	struct json_object *v;
 	int n = 0, i;
 	size_t k;
@@ -368,13 +455,46 @@ static struct json_object *strv_json(char **v, size_t n)
 	return a;
 }
 
+/* "stack_sources": file:line of each frame, null where not placed. */
+static struct json_object *sources_json(const struct bt_result_crash *c)
+{
+	struct json_object *a = json_object_new_array();
+	size_t i, k;
+
+	for (i = 0; i < c->nsources; i++) {
+		const struct bt_result_source *s = &c->sources[i];
+		struct json_object *e, *in;
+
+		if (!s->placed) {
+			json_object_array_add(a, NULL);
+			continue;
+		}
+		e = json_object_new_object();
+		bt_json_add_str(e, "source", s->source);
+		if (s->ninlined) {
+			in = json_object_new_array();
+			for (k = 0; k < s->ninlined; k++) {
+				struct json_object *l = json_object_new_object();
+
+				bt_json_add_str(l, "function", s->inlined[k].function);
+				bt_json_add_str(l, "source", s->inlined[k].source);
+				json_object_array_add(in, l);
+			}
+			json_object_object_add(e, "inlined", in);
+		}
+		json_object_array_add(a, e);
+	}
+	return a;
+}
+
 struct json_object *mcp_boot_result(const char *log, int wstatus)
 {
 	struct json_object *o, *crashes;
 	struct bt_result r;
-	char *dir, *path, *console, *tail;
+	char *dir, *path, *console, *report, *tail;
 	size_t i;
 
+	bt_result_init(&r);
 	dir = run_dir_of(log);
 	path = dir ? bt_path_join(dir, "result.json") : NULL;
 	if (!path || bt_result_read(path, &r) < 0) {
@@ -416,6 +536,8 @@ struct json_object *mcp_boot_result(const char *log, int wstatus)
 		json_object_object_add(e, "report",
 				       report_lines(console, c->start_line, c->end_line));
 		json_object_object_add(e, "stack", strv_json(c->stack, c->nstack));
+		if (c->nsources)
+			json_object_object_add(e, "stack_sources", sources_json(c));
 		json_object_array_add(crashes, e);
 	}
 	json_object_object_add(o, "crashes", crashes);
@@ -426,7 +548,10 @@ struct json_object *mcp_boot_result(const char *log, int wstatus)
 	bt_json_add_str(o, "run_dir", dir);
 	bt_json_add_str(o, "result_json", path);
 	bt_json_add_str(o, "console_log", console);
+	report = bt_path_join(dir, "report.html");
+	bt_json_add_str(o, "report_html", bt_is_file(report) ? report : NULL);
 	bt_result_free(&r);
+	free(report);
 	free(console);
 	free(path);
 	free(dir);
@@ -510,12 +635,27 @@ static void schema_boot_test(struct json_object *s)
 	     1, 86400);
 	prop(s, "mem", "string", "guest memory, e.g. 512M or 2G", 1, 16);
 	prop(s, "cpus", "integer", "guest CPUs", 1, 64);
+	prop(s, "tests", "string",
+	     "a bats file or directory the guest runs after boot (TESTS=)", 1, 0);
+	prop(s, "profile", "string",
+	     "Kconfig.test profiles the kernel's config must have, comma-separated (PROFILE=)",
+	     1, 256);
+	prop(s, "modules", "string",
+	     "the kernel's modules directory, lib/modules/RELEASE (MODULES=)", 1, 0);
 }
 
 static void schema_classify_log(struct json_object *s)
 {
 	prop(s, "path", "string", "a console or dmesg log file", 1, 0);
 	prop(s, "text", "string", "the log itself (instead of path)", 0, 0);
+}
+
+static void schema_config_check(struct json_object *s)
+{
+	prop(s, "profile", "string",
+	     "Kconfig.test profiles, comma-separated (default: boot)", 1, 256);
+	prop(s, "config", "string",
+	     "the .config to check (default: the object tree's .config)", 1, 0);
 }
 
 static void schema_kernel_info(struct json_object *s)
@@ -528,25 +668,31 @@ static void schema_kernel_info(struct json_object *s)
 }
 
 static const char boot_test_desc[] =
-	"Boot a Linux kernel in QEMU and return the verdict (clean, panic, oops, BUG, WARNING, KASAN, lockdep, hung task, timeout, ...), the exit status, the crashes with syzbot-style titles and report lines, error and warning counts and the run directory. Slow (minutes without KVM); one boot at a time.";
+	"Boot a Linux kernel in QEMU and return the verdict (clean, panic, oops, BUG, WARNING, KASAN, lockdep, hung task, timeout, ...), the exit status, the crashes with syzbot-style titles and report lines, error and warning counts, the run directory and its report.html. Slow (minutes without KVM); one boot at a time.";
 static const char classify_log_desc[] =
 	"Find kernel crashes in a console log (panic, Oops, BUG, WARNING, KASAN, lockdep, hung task, RCU stall, ...) with syzbot-style titles, and its error and warning messages by level. Give the log's path or its text. No boot.";
 static const char list_profiles_desc[] =
 	"The kernel configuration profiles of Kconfig.test (boot, crash, debug-kasan, fstests-ext4, ...) and what each is for.";
+static const char config_check_desc[] =
+	"Check a kernel .config against Kconfig.test profiles (boot, crash, debug-kasan, ...): ok, and each missing symbol with the value wanted, the profile asking for it and why it is not there.";
 static const char kernel_info_desc[] =
 	"Facts of a kernel image (bzImage, Image, vmlinux; compressed or not): architecture, release, build, compression, modules.";
 
-static const char *const kernel_arg[] = { "kernel", NULL };
+static const char *const boot_args[] = { "kernel", "tests", "modules", NULL };
 static const char *const path_arg[] = { "path", NULL };
+static const char *const config_arg[] = { "config", NULL };
 
 const struct mcp_tool mcp_tools[] = {
 	{ .name = "boot_test", .description = boot_test_desc,
-	  .schema = schema_boot_test, .boots = true, .paths = kernel_arg },
+	  .schema = schema_boot_test, .boots = true, .paths = boot_args },
 	{ .name = "classify_log", .description = classify_log_desc,
 	  .schema = schema_classify_log, .paths = path_arg,
 	  .run = tool_classify_log },
 	{ .name = "list_profiles", .description = list_profiles_desc,
 	  .run = tool_list_profiles },
+	{ .name = "config_check", .description = config_check_desc,
+	  .schema = schema_config_check, .paths = config_arg,
+	  .run = tool_config_check },
 	{ .name = "kernel_info", .description = kernel_info_desc,
 	  .schema = schema_kernel_info, .paths = path_arg,
 	  .run = tool_kernel_info },

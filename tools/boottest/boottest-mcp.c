@@ -89,6 +89,8 @@ static void boot_clear(void)
 	boot.pidfd = -1;
 }
 
+static void boot_progress(bool force);
+
 static void boot_start(struct json_object *id, struct json_object *params,
 		       struct json_object *args)
 {
@@ -129,6 +131,8 @@ static void boot_start(struct json_object *id, struct json_object *params,
 	    json_object_object_get_ex(meta, "progressToken", &token) && token)
 		boot.token = json_object_get(token);
 	boot.started_ms = boot.progress_ms = bt_now_ms();
+	/* The first at once: a quick boot may end before the next. */
+	boot_progress(true);
 }
 
 /* Without a pidfd (old kernels): has the boot exited?  (Not reaped.) */
@@ -183,12 +187,14 @@ static void boot_stop(const char *why)
 	boot_clear();
 }
 
-static void boot_progress(void)
+/* A progress notification every MCP_PROGRESS_S seconds, or now (force). */
+static void boot_progress(bool force)
 {
 	struct json_object *n, *p;
 	long long now = bt_now_ms();
 
-	if (!boot.token || now - boot.progress_ms < MCP_PROGRESS_S * 1000)
+	if (!boot.token ||
+	    (!force && now - boot.progress_ms < MCP_PROGRESS_S * 1000))
 		return;
 	boot.progress_ms = now;
 	n = json_object_new_object();
@@ -231,6 +237,7 @@ static void do_initialize(struct json_object *id, struct json_object *params)
 			       json_object_new_string(mcp_negotiate(want)));
 	json_object_object_add(tools, "listChanged", json_object_new_boolean(false));
 	json_object_object_add(caps, "tools", tools);
+	json_object_object_add(caps, "resources", json_object_new_object());
 	json_object_object_add(r, "capabilities", caps);
 	json_object_object_add(info, "name", json_object_new_string("boottest"));
 	json_object_object_add(info, "version", json_object_new_string("1"));
@@ -302,6 +309,25 @@ static void do_tools_call(struct json_object *id, struct json_object *params)
 		json_object_put(args);
 }
 
+static void do_resources_read(struct json_object *id,
+			      struct json_object *params)
+{
+	const char *uri = bt_json_get_str(params, "uri");
+	struct json_object *r;
+	char err[PATH_MAX + 256];
+
+	if (!uri) {
+		send_error(id, MCP_INVALID_PARAMS,
+			   "resources/read: params.uri (a string) is required");
+		return;
+	}
+	r = mcp_resource_read(&env, uri, err, sizeof(err));
+	if (r)
+		send_msg(mcp_result_new(id, r));
+	else
+		send_error(id, MCP_RESOURCE_NOT_FOUND, err);
+}
+
 static void do_cancelled(struct json_object *params)
 {
 	struct json_object *rid = NULL;
@@ -345,6 +371,10 @@ static void handle(const char *line, size_t len)
 		send_msg(mcp_result_new(m.id, json_object_new_object()));
 	} else if (!strcmp(m.method, "tools/list")) {
 		send_msg(mcp_result_new(m.id, mcp_tools_list()));
+	} else if (!strcmp(m.method, "resources/list")) {
+		send_msg(mcp_result_new(m.id, mcp_resources_list(&env)));
+	} else if (!strcmp(m.method, "resources/read")) {
+		do_resources_read(m.id, m.params);
 	} else if (!strcmp(m.method, "tools/call")) {
 		if (!initialized)
 			bt_warn("tools/call before initialize");
@@ -363,7 +393,8 @@ static void print_usage(FILE *f)
 		"usage: boottest-mcp --root DIR --tools DIR [VAR=VALUE...]\n"
 		"\n"
 		"An MCP server (JSON-RPC 2.0 over stdio, one message per line) with\n"
-		"the tools boot_test, classify_log, list_profiles and kernel_info.\n"
+		"the tools boot_test, classify_log, config_check, list_profiles and\n"
+		"kernel_info, and the latest run's files as resources.\n"
 		"Start it as scripts/boottest/mcp from a kernel tree.\n"
 		"\n"
 		"  --root DIR    the boottest checkout (holds scripts/boottest/)\n"
@@ -448,7 +479,7 @@ int main(int argc, char **argv)
 		if (boot.pid && (pfd[1].revents || boot_exited()))
 			boot_finish();
 		if (boot.pid)
-			boot_progress();
+			boot_progress(false);
 		if (!pfd[0].revents)
 			continue;
 		n = read(STDIN_FILENO, buf, sizeof(buf));

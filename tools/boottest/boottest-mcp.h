@@ -118,4 +118,21 @@ char **mcp_boot_argv(const struct mcp_env *env, struct json_object *args);
 /* boot_test: the result after the run; log is the run's output file. */
 struct json_object *mcp_boot_result(const char *log, int wstatus);
 
+/* ---- resources ---- */
+
+/* MCP's error code for a resource that does not exist. */
+#define MCP_RESOURCE_NOT_FOUND	-32002
+
+/*
+ * boottest://runs/<id>/<file>: the index of file among the run's files
+ * and id (a run directory's name, or "latest"), or -1 for any other URI.
+ */
+int mcp_resource_parse(const char *uri, char *id, size_t idlen);
+/* {"resources": [...]}: the latest run's files; new reference. */
+struct json_object *mcp_resources_list(const struct mcp_env *env);
+/* {"contents": [...]} of uri, or NULL with the reason in err. */
+struct json_object *mcp_resource_read(const struct mcp_env *env,
+				      const char *uri, char *err,
+				      size_t errlen);
+
 #endif

@@ -2,7 +2,8 @@
 /*
  * libFuzzer target: boottest-mcp's message parser (boottest-mcp-proto.c),
  * then the check of tool arguments against the tools' own inputSchema,
- * and the error answer built from what the parser kept.
+ * the error answer built from what the parser kept, and the resource URI
+ * of resources/read.
  */
 #include <stddef.h>
 #include <stdint.h>
@@ -19,7 +20,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	const struct mcp_tool *t;
 	struct json_object *args, *reply;
 	struct mcp_msg m;
-	char err[512];
+	char err[512], id[64];
 	size_t n;
 	int code;
 
@@ -34,7 +35,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			args = m.params;
 		t = mcp_tool_find(bt_json_get_str(m.params, "name"));
 		for (n = 0; !t && mcp_tools[n].name; n++)
-			if (size % 4 == n)	/* each schema in turn */
+			if (size % 5 == n)	/* each schema in turn */
 				t = &mcp_tools[n];
 		if (!t)
 			t = mcp_tools;
@@ -42,6 +43,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 sizeof(err));
 	}
 	mcp_negotiate(m.method);
+	if (m.params && bt_json_get_str(m.params, "uri"))
+		mcp_resource_parse(bt_json_get_str(m.params, "uri"), id,
+				   sizeof(id));
 	mcp_msg_free(&m);
 	return 0;
 }
