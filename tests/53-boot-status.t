@@ -6,6 +6,7 @@
 # 125 for infrastructure under BISECT=1 (git bisect run's "skip").
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/boot.sh"
+. "$(dirname "$0")/lib/fuzz.sh"
 need_boot_env
 
 out=$T_TMP/out
@@ -92,6 +93,34 @@ ok $? "not a kernel: QEMU never started" || diag "$(cat "$T_TMP/qemu.calls")"
 is "$(ls "$out/.boottest/runs" 2>/dev/null | wc -l)" "$runs_before" \
 	"not a kernel: no run directory made"
 
+# vmrun started directly checks the file's head itself (kinspect is too slow
+# to run on every boot): the same files, the same refusal.
+vmrun=$out/.boottest/tools/vmrun
+for k in "$T_TMP/random.img:data" /etc/passwd:text; do
+	f=${k%:*}
+	BOOTTEST_QEMU=$T_TMP/qemu "$vmrun" --kernel "$f" --rootfs "$T_TMP/random.img" \
+		--runs-dir "$T_TMP/notk-runs" --timeout 15 > "$T_TMP/notk.log" 2>&1
+	is $? 2 "vmrun --kernel $f: status 2" || diag "$(cat "$T_TMP/notk.log")"
+	is "$(cat "$T_TMP/notk.log")" \
+		"vmrun: error: $f: ${k##*:}, not a kernel image QEMU boots for x86_64; give a bzImage or a vmlinux with a PVH note" \
+		"vmrun --kernel $f: one error line naming the file, what it is, what to give"
+done
+"$vmrun" --arch arm64 --kernel /bin/sh --rootfs "$T_TMP/random.img" \
+	--runs-dir "$T_TMP/notk-runs" > "$T_TMP/notk.log" 2>&1
+is $? 2 "vmrun --arch arm64 --kernel /bin/sh: status 2"
+like "$(cat "$T_TMP/notk.log")" "/bin/sh: an ELF (for x86_64|shared object).*give the Image" \
+	"... the error says what it is and names the Image"
+[ ! -e "$T_TMP/qemu.calls" ]
+ok $? "vmrun, not a kernel: QEMU never started" || diag "$(cat "$T_TMP/qemu.calls")"
+[ ! -e "$T_TMP/notk-runs" ]
+ok $? "vmrun, not a kernel: no run directory made"
+# The head check for any bytes, both architectures: taken or one line.
+fuzz_run fuzz-vmrun-kernel vmrun-kernel 15
+
+# The smallest file the head check takes for a kernel: an x86_64 ELF
+# executable's header.
+printf '\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\2\0\76\0' > "$T_TMP/k"
+
 # --- variables that name nothing: refused before any boot ---------------
 run "$T_TMP/prof.log" PROFILE=nonesuch
 is $? 2 "PROFILE=nonesuch: status 2"
@@ -101,11 +130,13 @@ is $? 125 "PROFILE=nonesuch BISECT=1: status 125"
 run "$T_TMP/mods.log" MODULES=/nonexistent
 is $? 2 "MODULES=/nonexistent: status 2"
 like "$(cat "$T_TMP/mods.log")" "MODULES=/nonexistent: no such directory" "MODULES=/nonexistent: named"
-"$out/.boottest/tools/vmrun" --kernel /etc/passwd --rootfs /etc/passwd \
+"$out/.boottest/tools/vmrun" --kernel "$T_TMP/k" --rootfs /etc/passwd \
 	--runs-dir "$T_TMP/tests-runs" --tests /nonexistent.bats > "$T_TMP/tests.log" 2>&1
 is $? 2 "vmrun --tests /nonexistent.bats: status 2"
 [ ! -e "$T_TMP/tests-runs" ]
 ok $? "vmrun --tests /nonexistent.bats: no run directory" || diag "$(cat "$T_TMP/tests.log")"
+like "$(cat "$T_TMP/tests.log")" "TESTS=/nonexistent.bats: no such" \
+	"vmrun --tests /nonexistent.bats: the error names TESTS"
 if mkdir /sys/kernel/boottest-ro 2>/dev/null; then
 	rmdir /sys/kernel/boottest-ro
 	skip "/sys/kernel takes a mkdir here: no unwritable O= to try"
@@ -120,7 +151,6 @@ else
 		diag "exit $rc: $(cat "$T_TMP/ro.log")"
 fi
 
-vmrun=$out/.boottest/tools/vmrun
 vmargs=(--kernel /nonexistent/k --rootfs /nonexistent/r --runs-dir "$T_TMP/vmruns")
 "$vmrun" "${vmargs[@]}" --mem abc > /dev/null 2>&1
 is $? 2 "vmrun --mem abc: 2"
@@ -137,7 +167,7 @@ ok $? "vmrun stops before it makes a run directory"
 printf '#!/bin/sh\necho "Kernel panic - not syncing: fake"\nexit 0\n' > "$T_TMP/qemu-panic"
 printf '#!/bin/sh\nexec sleep 60\n' > "$T_TMP/qemu-mute"
 chmod +x "$T_TMP/qemu-panic" "$T_TMP/qemu-mute"
-: > "$T_TMP/k" && : > "$T_TMP/r.img"
+: > "$T_TMP/r.img"
 for q in panic:1 mute:1; do
 	BOOTTEST_QEMU=$T_TMP/qemu-${q%:*} "$vmrun" --kernel "$T_TMP/k" --rootfs "$T_TMP/r.img" \
 		--runs-dir "$T_TMP/fake-${q%:*}" --accel tcg --timeout 5 > "$T_TMP/fake.log" 2>&1

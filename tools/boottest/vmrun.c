@@ -285,7 +285,7 @@ int main(int argc, char **argv)
 	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
 	const struct vm_arch *arch;
 	bool print_accel = false;
-	char *results;
+	char *results, *kwhy;
 	int c, status;
 
 	bt_set_prog(argv[0]);
@@ -428,6 +428,8 @@ int main(int argc, char **argv)
 		bt_die(BT_EXIT_USAGE,
 		       "%s: no such kernel image; build one with make (or make boottest-minimal first), or pass KERNEL=",
 		       o.kernel);
+	if (vm_kernel_check(arch, o.kernel, &kwhy) < 0)
+		bt_die(BT_EXIT_USAGE, "%s", kwhy);
 	if (!bt_is_file(o.rootfs))
 		bt_die(BT_EXIT_USAGE, "%s: no root image; make rootfs writes it",
 		       o.rootfs);

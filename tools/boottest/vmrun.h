@@ -4,7 +4,7 @@
  * bring the guest's results home and write the verdict.
  *
  *   vmrun.c          options, run directory, orchestration, exit status
- *   vmrun-arch.c     per-architecture QEMU facts (one table)
+ *   vmrun-arch.c     per-architecture QEMU facts (one table), kernel head check
  *   vmrun-qemu.c     QEMU command line, console streaming, timeout, signals
  *   vmrun-guest.c    results disk: create, read back, parse (untrusted)
  *   vmrun-report.c   classifier, result.json, junit.xml, result.tap, summary
@@ -31,12 +31,27 @@ struct vm_arch {
 	const char *console;	/* guest console device */
 	const char *blk;	/* virtio block device model */
 	const char *append;	/* kernel options of every boot, or NULL */
+	unsigned int kernel_formats;	/* VM_KFMT_* QEMU boots */
+	unsigned short elf_machine[2];	/* with VM_KFMT_ELF, 0: none */
+	const char *kernel_hint;	/* what to give instead */
+};
+
+/* Kernel file formats, as vm_kernel_check() tells them by their head. */
+enum {
+	VM_KFMT_BZIMAGE = 1 << 0,	/* x86 boot protocol */
+	VM_KFMT_ELF = 1 << 1,		/* an ELF of .elf_machine */
+	VM_KFMT_IMAGE = 1 << 2,		/* arm64 Image */
+	VM_KFMT_GZIP = 1 << 3,		/* gzip data (Image.gz) */
 };
 
 enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG };
 
 const struct vm_arch *vm_arch_find(const char *name);
 const char *vm_arch_names(void);
+int vm_kernel_head_check(const struct vm_arch *arch, const void *head,
+			 size_t len, const char *path, char **why);
+int vm_kernel_check(const struct vm_arch *arch, const char *path,
+		    char **why);
 unsigned long vm_host_tsc_khz(void);
 
 struct vm_opts {

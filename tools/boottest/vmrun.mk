@@ -19,3 +19,6 @@ fuzz-vmrun-qmp-pkgs := json-c
 FUZZERS += fuzz-vmrun-lava
 fuzz-vmrun-lava-objs := vmrun-lava-log.o
 fuzz-vmrun-lava-pkgs := yaml-0.1
+
+FUZZERS += fuzz-vmrun-kernel
+fuzz-vmrun-kernel-objs := vmrun-arch.o
