@@ -41,10 +41,14 @@ static double host(const struct axis *a, double ts)
 static int xof(const struct axis *a, double t)
 {
 	double span = a->t1 - a->t0 > 0 ? a->t1 - a->t0 : 1;
+	double x = LEFT + (t - a->t0) * (W - LEFT - RIGHT) / span + 0.5;
 
-	int x = LEFT + (int)((t - a->t0) * (W - LEFT - RIGHT) / span + 0.5);
-
-	return x < LEFT ? LEFT : x > W - RIGHT ? W - RIGHT : x;
+	/* clamped as a double: a time from the guest may be any number */
+	if (!(x >= LEFT))
+		return LEFT;
+	if (x > W - RIGHT)
+		return W - RIGHT;
+	return (int)x;
 }
 
 static double nice_step(double span)
