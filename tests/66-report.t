@@ -186,7 +186,7 @@ fs=$T_TMP/fstests
 cp -r "$T_ROOT/tests/data/fstests-results/fixture-run" "$fs"
 "$BT_BIN/dmesg-classify" --json "$fs/console.log" > "$fs/classify.json"
 "$BT_BIN/fstests-results" -q -o "$fs/fstests.json" --console "$fs/console.log" \
-	--kernel "$fs/classify.json" --merge-into "$fs/result.json" "$fs/results"
+	--kernel "$fs/result.json" --merge-into "$fs/result.json" "$fs/results"
 "$rh" "$fs"
 ok $? "report-html on an fstests-vm run"
 page fstests "$fs" clean ef6c00
