@@ -55,12 +55,16 @@ static double nice_step(double span)
 {
 	static const double steps[] = { 0.001, 0.002, 0.005, 0.01, 0.02, 0.05,
 		0.1, 0.2, 0.5, 1, 2, 5, 10, 20, 30, 60, 120, 300, 600, 1200, 3600 };
+	double step = 7200;
 	size_t i;
 
 	for (i = 0; i < ARRAY_SIZE(steps); i++)
 		if (span / steps[i] <= 12)
 			return steps[i];
-	return 7200;
+	/* a guest's clock may say anything: tenfold steps, up to a bound */
+	while (span / step > 12 && step < 1e15)
+		step *= 10;
+	return step;
 }
 
 static void svg_text(FILE *f, int x, int y, const char *anchor, const char *fill,
@@ -156,10 +160,12 @@ static void axis_line(FILE *f, const struct axis *a, bool hostclock)
 {
 	double step = nice_step(a->t1 - a->t0), v;
 	char lab[32];
+	int n = 0;
 
 	fprintf(f, "<line x1=\"%d\" y1=\"%d\" x2=\"%d\" y2=\"%d\" stroke=\"#555\"/>\n",
 		LEFT, AXIS_Y, W - RIGHT, AXIS_Y);
-	for (v = 0; v <= a->t1 + 1e-9; v += step) {
+	/* at most 13 ticks fit; the bound holds for any span, even infinite */
+	for (v = 0; v <= a->t1 + 1e-9 && n < 26; v += step, n++) {
 		int x = xof(a, v);
 
 		if (v < a->t0)
