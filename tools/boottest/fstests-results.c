@@ -102,19 +102,11 @@ static int write_junit(const char *path, const struct fr_run *r)
 	struct bt_atomic a;
 	FILE *f;
 
-	if (bt_atomic_open(&a, path, 0644) < 0)
+	f = bt_atomic_fopen(&a, path, 0644);
+	if (!f)
 		return -1;
-	f = fdopen(dup(a.fd), "w");
-	if (!f) {
-		bt_atomic_abort(&a);
-		return bt_error("%s: %s", path, strerror(errno));
-	}
 	fr_write_junit(f, r);
-	if (fclose(f) == EOF) {
-		bt_atomic_abort(&a);
-		return bt_error("%s: cannot write: %s", path, strerror(errno));
-	}
-	return bt_atomic_commit(&a);
+	return bt_atomic_fclose(&a, f);
 }
 
 /* One shard's run directory read as a run of its own, then merged. */

@@ -177,14 +177,9 @@ int rh_bisect_page(const char *dir, const char *out)
 		if (e && e < p + l && !first)
 			first = bt_strndup(p, e - p);
 	}
-	if (bt_atomic_open(&at, out, 0644) < 0) {
-		ret = bt_error("%s: %s", out, strerror(errno));
-		goto done;
-	}
-	f = fdopen(dup(at.fd), "w");
+	f = bt_atomic_fopen(&at, out, 0644);
 	if (!f) {
-		bt_atomic_abort(&at);
-		ret = bt_error("%s: %s", out, strerror(errno));
+		ret = -1;
 		goto done;
 	}
 	rh_page_start(f, first ? "boottest bisect: first bad commit found" :
@@ -224,12 +219,7 @@ int rh_bisect_page(const char *dir, const char *out)
 	}
 	fputs("</ul></section>\n", f);
 	rh_page_end(f);
-	if (fclose(f)) {
-		ret = bt_error("%s: %s", out, strerror(errno));
-		bt_atomic_abort(&at);
-	} else if (bt_atomic_commit(&at) < 0) {
-		ret = -1;
-	}
+	ret = bt_atomic_fclose(&at, f);
 done:
 	free(first);
 	free(steps);

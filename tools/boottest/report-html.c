@@ -538,14 +538,9 @@ static int run_page(const char *dir, const char *out)
 		pg.logbuf = NULL, pg.loglen = 0;
 	rh_log_parse(&pg.log, pg.logbuf ? pg.logbuf : "", pg.loglen);
 
-	if (bt_atomic_open(&at, out, 0644) < 0) {
-		ret = bt_error("%s: %s", out, strerror(errno));
-		goto done;
-	}
-	f = fdopen(dup(at.fd), "w");
+	f = bt_atomic_fopen(&at, out, 0644);
 	if (!f) {
-		bt_atomic_abort(&at);
-		ret = bt_error("%s: %s", out, strerror(errno));
+		ret = -1;
 		goto done;
 	}
 	setvbuf(f, NULL, _IOFBF, 1 << 20);
@@ -561,18 +556,7 @@ static int run_page(const char *dir, const char *out)
 	console_section(f, &pg);
 	files_section(f, dir);
 	rh_page_end(f);
-	if (fflush(f) || ferror(f)) {
-		ret = bt_error("%s: %s", out, strerror(errno));
-		fclose(f);
-		bt_atomic_abort(&at);
-		goto done;
-	}
-	if (fclose(f)) {
-		ret = bt_error("%s: %s", out, strerror(errno));
-		bt_atomic_abort(&at);
-	} else if (bt_atomic_commit(&at) < 0) {
-		ret = -1;
-	}
+	ret = bt_atomic_fclose(&at, f);
 done:
 	rh_timeline_free(&pg.tl);
 	rh_log_free(&pg.log);

@@ -385,6 +385,34 @@ void bt_atomic_abort(struct bt_atomic *a)
 	atomic_release(a, 1);
 }
 
+FILE *bt_atomic_fopen(struct bt_atomic *a, const char *path, mode_t mode)
+{
+	FILE *f;
+
+	if (bt_atomic_open(a, path, mode) < 0)
+		return NULL;
+	f = fdopen(dup(a->fd), "w");
+	if (!f) {
+		bt_error("%s: %s", path, strerror(errno));
+		bt_atomic_abort(a);
+	}
+	return f;
+}
+
+int bt_atomic_fclose(struct bt_atomic *a, FILE *f)
+{
+	int bad = fflush(f) || ferror(f) ? errno : 0;
+
+	if (fclose(f) && !bad)
+		bad = errno;
+	if (bad) {
+		bt_error("%s: cannot write: %s", a->path, strerror(bad));
+		bt_atomic_abort(a);
+		return -1;
+	}
+	return bt_atomic_commit(a);
+}
+
 /* Exit-time cleanup: a small fixed table, safe to walk from a handler. */
 #define MAX_CLEANUP 64
 static char *cleanup_paths[MAX_CLEANUP];

@@ -5,6 +5,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdio.h>
 #include <sys/types.h>
 
 /* "a" + "/" + "b" without doubled slashes; b absolute returns a copy of b. */
@@ -67,6 +68,13 @@ struct bt_atomic {
 int bt_atomic_open(struct bt_atomic *a, const char *path, mode_t mode);
 int bt_atomic_commit(struct bt_atomic *a);
 void bt_atomic_abort(struct bt_atomic *a);
+/*
+ * The same as a stdio stream: bt_atomic_fopen() returns it (NULL, message
+ * printed, nothing left behind on failure); bt_atomic_fclose() closes it
+ * and commits, or aborts when a write failed ("PATH: cannot write: ...").
+ */
+FILE *bt_atomic_fopen(struct bt_atomic *a, const char *path, mode_t mode);
+int bt_atomic_fclose(struct bt_atomic *a, FILE *f);
 
 /*
  * Paths registered here are unlinked (rm -rf for directories) at exit and on
