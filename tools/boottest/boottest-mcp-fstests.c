@@ -4,7 +4,8 @@
  * read from the run's live lines ("fstests: I/N [SECTION] TEST STATUS"),
  * the result from the run's fstests.json and result.json.  A cancelled run
  * gets its partial verdict from the console log (the tests done so far),
- * written to the run's fstests.json and result.json.
+ * written to the run's fstests.json and result.json (JOBS=N: each VM's
+ * run its own, not merged).
  */
 #include <dirent.h>
 #include <stdio.h>
@@ -189,14 +190,16 @@ static struct json_object *fstests_result(const struct mcp_env *env,
 	return mcp_tool_result(o, false);
 }
 
-/* The newest run directory with a console log made since started. */
-static char *newest_run(const struct mcp_env *env, long long started)
+/* The run directories with a console log made since started (JOBS=N: one per VM). */
+static char **runs_since(const struct mcp_env *env, long long started,
+			 size_t *n)
 {
-	char *runs = bt_path_join(env->out, ".boottest/runs"), *best = NULL;
+	char *runs = bt_path_join(env->out, ".boottest/runs"), **v = NULL;
 	struct dirent *de;
 	struct stat st;
 	DIR *d = opendir(runs);
 
+	*n = 0;
 	while (d && (de = readdir(d))) {
 		char *dir, *console;
 
@@ -205,10 +208,9 @@ static char *newest_run(const struct mcp_env *env, long long started)
 		dir = bt_path_join(runs, de->d_name);
 		console = bt_path_join(dir, "console.log");
 		if (stat(dir, &st) == 0 && S_ISDIR(st.st_mode) &&
-		    (long long)st.st_mtime >= started && bt_is_file(console) &&
-		    (!best || strcmp(dir, best) > 0)) {
-			free(best);
-			best = dir;
+		    (long long)st.st_mtime >= started && bt_is_file(console)) {
+			v = bt_realloc(v, (*n + 1) * sizeof(*v));
+			v[(*n)++] = dir;
 			dir = NULL;
 		}
 		free(dir);
@@ -217,7 +219,7 @@ static char *newest_run(const struct mcp_env *env, long long started)
 	if (d)
 		closedir(d);
 	free(runs);
-	return best;
+	return v;
 }
 
 /* argv with stdout on stderr (ours carries the protocol); its status. */
@@ -235,22 +237,15 @@ static int run_quiet(char *const argv[])
 }
 
 /*
- * A cancelled run: fstests-results reads the tests done so far from the
- * console into the run's fstests.json and result.json, and the run's page
- * is written again.  (JOBS=N: the newest VM's run only.)
+ * A cancelled run: fstests-results reads the tests done so far from a VM's
+ * console into its run's fstests.json and result.json, and the run's page
+ * is written again.
  */
-static void fstests_partial(const struct mcp_env *env, const char *log,
-			    long long started)
+static void record_partial(const struct mcp_env *env, const char *run)
 {
-	char *run = newest_run(env, started - 1);
 	char *prog, *out, *console, *kernel, *res, *page, *argv[12];
 	int st, n = 0;
 
-	(void)log;
-	if (!run) {
-		bt_note("fstests_run: cancelled before a VM started: nothing to record");
-		return;
-	}
 	prog = bt_path_join(env->tools, "fstests-results");
 	out = bt_path_join(run, "fstests.json");
 	console = bt_path_join(run, "console.log");
@@ -273,7 +268,7 @@ static void fstests_partial(const struct mcp_env *env, const char *log,
 		out, st < 0 ? "did not run" : bt_wait_str(st));
 	page = bt_path_join(env->tools, "report-html");
 	argv[0] = page;
-	argv[1] = run;
+	argv[1] = (char *)run;
 	argv[2] = NULL;
 	if (bt_is_file(kernel))
 		run_quiet(argv);
@@ -283,7 +278,23 @@ static void fstests_partial(const struct mcp_env *env, const char *log,
 	free(console);
 	free(out);
 	free(prog);
-	free(run);
+}
+
+/* Each VM's run since the start (JOBS=N: N of them, not merged). */
+static void fstests_partial(const struct mcp_env *env, const char *log,
+			    long long started)
+{
+	size_t i, n;
+	char **runs = runs_since(env, started - 1, &n);
+
+	(void)log;
+	if (!n)
+		bt_note("fstests_run: cancelled before a VM started: nothing to record");
+	for (i = 0; i < n; i++) {
+		record_partial(env, runs[i]);
+		free(runs[i]);
+	}
+	free(runs);
 }
 
 const struct mcp_job mcp_fstests_job = {
