@@ -555,48 +555,70 @@ static long find_line(struct report *rp, size_t k, pcre2_code *re)
 	return -1;
 }
 
+/* Where a RIP/pc line stands in the frame search. */
+enum rip_use {
+	RIP_NO,		/* not read: the stack alone */
+	RIP_FIRST,	/* its function and the frames after it; no line: none */
+	RIP_ELSE_STACK,	/* as RIP_FIRST, but no line or no frame: the stack */
+	RIP_ONLY,	/* its function alone */
+};
+
+/* The first RIP/pc line at or after line k, or -1; its function in *fn. */
+static long find_rip(struct report *rp, size_t k, const char **fn,
+		     size_t *fl)
+{
+	for (size_t j = k; j < rp->n; j++) {
+		const struct dc_line *ln = rp->rec[j];
+		bool is_rip;
+
+		*fn = rip_func(dc_text(rp->log, ln), ln->len, fl, &is_rip);
+		if (is_rip)
+			return j;
+	}
+	return -1;
+}
+
 /*
- * Candidate frames: with rip, the function of the first RIP/pc line and
- * the frames after it; otherwise (or when none follow) the first stack.
- * A format's "after" regexp moves the start to the line it matches: no
- * such line, no frames.  Without a stack start, a stack is not searched
- * for (lines that look like frames elsewhere are no call trace).
+ * Candidate frames: by rip, the function of the first RIP/pc line and the
+ * frames after it, or the first stack.  A format's "after" regexp moves
+ * the start to the line it matches: no such line, no frames.  Without a
+ * stack start, a stack is not searched for (lines that look like frames
+ * elsewhere are no call trace).
  */
-static void collect(struct report *rp, bool rip, struct frames *f,
+static void collect(struct report *rp, enum rip_use rip, struct frames *f,
 		    struct frames *entries)
 {
 	long a = rp->fmt->after ? find_line(rp, 0, rp->fmt->after) : -1;
 	size_t base = a >= 0 ? (size_t)a : 0;
-	long s = find_stack_start(rp);
+	long s = find_stack_start(rp), j = -1;
+	const char *fn = NULL;
+	size_t fl = 0;
 
 	rp->stack_seen = s >= 0;
 	rp->scan_end = 0;
 	if (rp->fmt->after && a < 0)
 		return;
-	if (rip) {
-		for (size_t j = base; j < rp->n; j++) {
-			const struct dc_line *ln = rp->rec[j];
-			const char *text = dc_text(rp->log, ln), *fn;
-			size_t fl;
-			bool is_rip;
+	if (rip != RIP_NO)
+		j = find_rip(rp, base, &fn, &fl);
+	if (j >= 0) {
+		const struct dc_line *ln = rp->rec[j];
+		const char *text = dc_text(rp->log, ln);
 
-			fn = rip_func(text, ln->len, &fl, &is_rip);
-			if (!is_rip)
-				continue;
-			rp->scan_end = j + 1;
-			if (fn) {
-				frames_add(f, fn, fl);
-				if (entries)
-					frames_add(entries, fn,
-						   text + ln->len - fn);
-			}
-			read_stack(rp, j + 1, f, entries);
-			if (f->n > (fn ? 1 : 0)) {
-				rp->stack_seen = true;
-				return;
-			}
-			break;
+		rp->scan_end = j + 1;
+		if (fn) {
+			frames_add(f, fn, fl);
+			if (entries)
+				frames_add(entries, fn, text + ln->len - fn);
 		}
+		if (rip == RIP_ONLY)
+			return;
+		read_stack(rp, j + 1, f, entries);
+		if (f->n > (fn ? 1 : 0))
+			rp->stack_seen = true;
+		if (f->n > (fn ? 1 : 0) || rip == RIP_FIRST)
+			return;
+	} else if (rip == RIP_FIRST || rip == RIP_ONLY) {
+		return;
 	}
 	if (a >= 0) {
 		read_stack(rp, a + 1, f, entries);
@@ -1013,6 +1035,21 @@ static bool mixed_stack(struct report *rp)
 	return false;
 }
 
+static enum rip_use rip_use_of(enum dc_frame_mode mode)
+{
+	switch (mode) {
+	case DC_FRAME_RIP:
+		return RIP_FIRST;
+	case DC_FRAME_RIPONLY:
+		return RIP_ONLY;
+	case DC_FRAME_WARN:
+	case DC_FRAME_STALL:
+		return RIP_ELSE_STACK;
+	default:
+		return RIP_NO;
+	}
+}
+
 static void title_report(struct report *rp, const struct dc_header *h,
 			 size_t hpos, struct dc_crash *c, struct dc_result *res)
 {
@@ -1067,7 +1104,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		c->category = bt_strdup(h->category ? h->category : "other");
 		/* keep a stack for the JSON all the same */
 		rp->fmt = &(struct dc_format){ 0 };
-		collect(rp, true, fr, entries);
+		collect(rp, RIP_ELSE_STACK, fr, entries);
 		goto stack;
 	}
 	/* a function named in the title line itself comes first */
@@ -1075,8 +1112,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	if (fg > 0 && fg < bestn && bestov[2 * fg] != PCRE2_UNSET)
 		frames_add(fr, text + bestov[2 * fg],
 			   bestov[2 * fg + 1] - bestov[2 * fg]);
-	collect(rp, best->mode == DC_FRAME_RIP || best->mode ==
-		DC_FRAME_STALL, fr, entries);
+	collect(rp, rip_use_of(best->mode), fr, entries);
 	/* another stack mixed into the lines read: no frame can be trusted */
 	if (best->mode != DC_FRAME_NONE && mixed_stack(rp)) {
 		c->corrupted = true;
@@ -1087,6 +1123,8 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		break;
 	case DC_FRAME_TRACE:
 	case DC_FRAME_RIP:
+	case DC_FRAME_RIPONLY:
+	case DC_FRAME_WARN:
 		frame = first_usable(rp, fr, 0);
 		break;
 	case DC_FRAME_STALL:
