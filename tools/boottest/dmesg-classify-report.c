@@ -677,37 +677,59 @@ static char *frame_hang(struct report *rp, struct frames *f)
 	return NULL;
 }
 
+/*
+ * The function of an "at: FUNC+0x.." line (or of the line after one that
+ * ends in "at:"), or NULL.
+ */
+static const char *at_func(struct report *rp, size_t j, size_t *fl)
+{
+	const struct dc_line *ln = rp->rec[j];
+	const char *text = dc_text(rp->log, ln), *end = text + ln->len;
+	const char *at = memmem(text, ln->len, "at: ", 4), *p, *q;
+
+	if (!at) {
+		if (ln->len < 3 || memcmp(end - 3, "at:", 3) || j + 1 >= rp->n)
+			return NULL;
+		ln = rp->rec[j + 1];
+		at = dc_text(rp->log, ln);
+		end = at + ln->len;
+		while (at < end && *at == ' ')
+			at++;
+		at -= 4;	/* as if "at: " preceded it */
+	}
+	p = skip_pcs(at + 4, end);
+	q = p;
+	while (q < end && is_ident(*q))
+		q++;
+	if (q == p || q >= end || (*q != '+' && *q != '.'))
+		return NULL;
+	*fl = q - p;
+	return p;
+}
+
+/*
+ * Lockdep: the first usable of the lock being acquired's "at:" function,
+ * the held lock's, and the frames after that (the dependency chain).
+ */
 static char *frame_lockdep(struct report *rp, struct frames *f)
 {
-	for (size_t j = 0; j < rp->n; j++) {
-		const struct dc_line *ln = rp->rec[j];
-		const char *text = dc_text(rp->log, ln);
-		const char *at = memmem(text, ln->len, "at: ", 4);
-		const char *p, *q, *end = text + ln->len;
+	struct frames at = { 0 };
+	char *fn;
+	size_t j;
 
-		if (!at) {
-			at = ln->len >= 3 && !memcmp(end - 3, "at:", 3) ?
-			     end - 3 : NULL;
-			if (!at || j + 1 >= rp->n)
-				continue;
-			ln = rp->rec[j + 1];
-			at = dc_text(rp->log, ln);
-			end = at + ln->len;
-			while (at < end && *at == ' ')
-				at++;
-			at -= 4;	/* as if "at: " preceded it */
-		}
-		p = skip_pcs(at + 4, end);
-		q = p;
-		while (q < end && is_ident(*q))
-			q++;
-		if (q > p && q < end && (*q == '+' || *q == '.')) {
-			struct dc_span fn = { p, q - p };
+	for (j = 0; j < rp->n && at.n < 2; j++) {
+		size_t fl;
+		const char *p = at_func(rp, j, &fl);
 
-			if (!skipped(rp, &fn))
-				return bt_strndup(p, q - p);
-		}
+		if (p)
+			frames_add(&at, p, fl);
 	}
+	if (at.n == 2)
+		read_stack(rp, j, &at, NULL);
+	fn = first_usable(rp, &at, 0);
+	frames_free(&at);
+	if (fn || at.n)
+		return fn;
 	return first_usable(rp, f, 0);
 }
 
@@ -1050,65 +1072,98 @@ static enum rip_use rip_use_of(enum dc_frame_mode mode)
 	}
 }
 
+/*
+ * The format whose title regexp matches earliest (the first on a tie);
+ * its capture groups into ov (those of its "report" regexp when it has
+ * one).  NULL: none matched, or the report regexp did not (*corrupted;
+ * *cat is then the format's category).
+ */
+static const struct dc_format *pick_format(struct report *rp,
+					   const struct dc_header *h,
+					   PCRE2_SIZE *ov, int *nov,
+					   bool *corrupted, const char **cat)
+{
+	struct dc_rules *r = rp->r;
+	const char *text = sb_str(&rp->text);
+	const struct dc_format *best = NULL;
+	PCRE2_SIZE beststart = (PCRE2_SIZE)-1;
+	int rc;
+
+	rp->nkeys = 0;
+	for (int i = 0; i < h->nfmt; i++) {
+		struct dc_format *f = &h->fmts[i];
+		PCRE2_SIZE *m;
+
+		rc = f->lead ? match_lead(rp, f, text, rp->text.len,
+					  beststart) :
+		     dc_exec(r, f->re, text, rp->text.len, 0);
+		if (rc < 0)
+			continue;
+		m = pcre2_get_ovector_pointer(r->md);
+		if (m[0] >= beststart)
+			continue;
+		beststart = m[0];
+		best = f;
+		*nov = rc > 10 ? 10 : rc;
+		memcpy(ov, m, 2 * *nov * sizeof(*ov));
+	}
+	if (!best || !best->report)
+		return best;
+	/* the whole report's text begins with the title's */
+	report_text_all(rp);
+	rc = dc_exec(r, best->report, sb_str(&rp->text), rp->text.len, 0);
+	if (rc < 0) {
+		*corrupted = true;
+		*cat = best->category;
+		return NULL;
+	}
+	*nov = rc > 10 ? 10 : rc;
+	memcpy(ov, pcre2_get_ovector_pointer(r->md), 2 * *nov * sizeof(*ov));
+	return best;
+}
+
+/* The header line from the header on, as the title. */
+static char *raw_title(struct report *rp, size_t hpos)
+{
+	const struct dc_line *ln = rp->rec[0];
+	char *raw = bt_strndup(dc_text(rp->log, ln) + hpos, ln->len - hpos);
+	char *t = dc_normalize(rp->r, raw);
+
+	free(raw);
+	return t;
+}
+
 static void title_report(struct report *rp, const struct dc_header *h,
 			 size_t hpos, struct dc_crash *c, struct dc_result *res)
 {
 	struct dc_rules *r = rp->r;
-	const char *text = sb_str(&rp->text);
-	size_t tlen = rp->text.len;
-	const struct dc_format *best = NULL;
+	const char *text;
+	const struct dc_format *best;
 	PCRE2_SIZE bestov[20];
 	int bestn = 0;
-	PCRE2_SIZE beststart = (PCRE2_SIZE)-1;
 	struct frames *fr = &rp->fr, *entries = &rp->entries;
 	char *frame = NULL, *frame2 = NULL, *t;
+	const char *cat = h->category ? h->category : "other";
 	int fg;
 
 	fr->n = 0;
 	entries->n = 0;
 
 	/* titles come from the first lines; frames from the whole report */
-	rp->nkeys = 0;
-	for (int i = 0; i < h->nfmt; i++) {
-		struct dc_format *f = &h->fmts[i];
-		int rc = f->lead ? match_lead(rp, f, text, tlen, beststart) :
-			 dc_exec(r, f->re, text, tlen, 0);
-		PCRE2_SIZE *ov;
-
-		if (rc < 0)
-			continue;
-		ov = pcre2_get_ovector_pointer(r->md);
-		if (ov[0] >= beststart)
-			continue;
-		beststart = ov[0];
-		best = f;
-		bestn = rc > 10 ? 10 : rc;
-		memcpy(bestov, ov, 2 * bestn * sizeof(*ov));
-	}
+	best = pick_format(rp, h, bestov, &bestn, &c->corrupted, &cat);
+	text = sb_str(&rp->text);
 	rp->fmt = best;
-	if (best && best->report) {
-		report_text_all(rp);
-		text = sb_str(&rp->text);
-		if (!dc_match(r, best->report, text, rp->text.len)) {
-			best = NULL;
-			c->corrupted = true;
-		}
-	}
 	if (!best) {
-		const struct dc_line *ln = rp->rec[0];
-		char *raw = bt_strndup(dc_text(rp->log, ln) + hpos,
-				       ln->len - hpos);
-
-		c->title = dc_normalize(r, raw);
-		free(raw);
-		c->category = bt_strdup(h->category ? h->category : "other");
+		c->title = raw_title(rp, hpos);
+		c->category = bt_strdup(cat ? cat : "other");
 		/* keep a stack for the JSON all the same */
 		rp->fmt = &(struct dc_format){ 0 };
 		collect(rp, RIP_ELSE_STACK, fr, entries);
 		goto stack;
 	}
 	/* a function named in the title line itself comes first */
-	fg = pcre2_substring_number_from_name(best->re, (PCRE2_SPTR)"F");
+	fg = pcre2_substring_number_from_name(best->report ? best->report :
+					      best->re, (PCRE2_SPTR)"F");
 	if (fg > 0 && fg < bestn && bestov[2 * fg] != PCRE2_UNSET)
 		frames_add(fr, text + bestov[2 * fg],
 			   bestov[2 * fg + 1] - bestov[2 * fg]);
@@ -1143,12 +1198,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	}
 expand:
 	if (best->noframe_raw && !frame) {
-		const struct dc_line *ln = rp->rec[0];
-		char *raw = bt_strndup(dc_text(rp->log, ln) + hpos,
-				       ln->len - hpos);
-
-		c->title = dc_normalize(r, raw);
-		free(raw);
+		c->title = raw_title(rp, hpos);
 		c->category = bt_strdup(best->category ? best->category :
 					"lockdep");
 		c->corrupted = true;
