@@ -521,18 +521,23 @@ static bool name_match(struct report *rp, pcre2_code *re,
 	return re && memo_match(rp, re, false, fn);
 }
 
-static char *strip_prefix(struct dc_rules *r, const char *fn)
+/* The length of the syscall prefix whose removal leaves the shortest name. */
+static size_t prefix_len(struct dc_rules *r, const char *fn, size_t len)
 {
-	const char *best = fn;
+	size_t best = 0;
 
 	for (int i = 0; i < r->nprefix; i++) {
 		size_t n = strlen(r->prefixes[i]);
 
-		if (!strncmp(fn, r->prefixes[i], n) && fn[n] &&
-		    strlen(fn + n) < strlen(best))
-			best = fn + n;
+		if (n < len && n > best && !strncmp(fn, r->prefixes[i], n))
+			best = n;
 	}
-	return bt_strdup(best);
+	return best;
+}
+
+static char *strip_prefix(struct dc_rules *r, const char *fn)
+{
+	return bt_strdup(fn + prefix_len(r, fn, strlen(fn)));
 }
 
 static char *first_usable(struct report *rp, struct frames *f, int from)
@@ -632,9 +637,9 @@ static void collect(struct report *rp, enum rip_use rip, struct frames *f,
 
 /*
  * The frame above the first stall anchor among the usable frames (the
- * first usable one when that is an anchor); an anchor that names the
- * stall itself gives the text its stall-self rule matched.  No anchor:
- * no frame.
+ * first usable one when that is an anchor); anchors see names without
+ * their syscall prefix.  An anchor that names the stall itself gives the
+ * text its stall-self rule matched.  No anchor: no frame.
  */
 static char *frame_stall(struct report *rp, struct frames *f)
 {
@@ -642,12 +647,14 @@ static char *frame_stall(struct report *rp, struct frames *f)
 
 	for (int i = 0; i < f->n; i++) {
 		const struct dc_span *fn = &f->v[i];
+		size_t k = prefix_len(rp->r, fn->s, fn->n);
+		struct dc_span bare = { fn->s + k, fn->n - k };
 
 		if (skipped(rp, fn))
 			continue;
 		if (!prev)
 			prev = fn;
-		if (name_match(rp, rp->r->anchors, fn)) {
+		if (name_match(rp, rp->r->anchors, &bare)) {
 			if (rp->r->stall_self &&
 			    dc_exec(rp->r, rp->r->stall_self, fn->s, fn->n,
 				    0) >= 0) {
