@@ -260,6 +260,30 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 	return true;
 }
 
+static void frames_add(struct frames *f, const char *s, size_t n);
+
+/*
+ * The callee of an arm frame line "[<pc>] (callee) from [<pc>] (caller+..",
+ * or NULL: the top frame is only there (the caller is the line's frame).
+ */
+static const char *arm_callee(const char *s, size_t len, size_t *fl)
+{
+	const char *p = s, *end = s + len, *q;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	q = skip_pcs(p, end);
+	if (q == p || q >= end || *q != '(')
+		return NULL;
+	p = ++q;
+	while (q < end && (is_ident(*q) || *q == '.'))
+		q++;
+	if (q == p || end - q < 7 || memcmp(q, ") from ", 7))
+		return NULL;
+	*fl = q - p;
+	return p;
+}
+
 static void frames_add(struct frames *f, const char *s, size_t n)
 {
 	if (f->n == f->cap) {
@@ -362,6 +386,13 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 		if (!parse_frame(text, ln->len, &fn, &fl, &entry))
 			continue;
 		got++;
+		{
+			size_t cl;
+			const char *callee = arm_callee(text, ln->len, &cl);
+
+			if (callee)
+				frames_add(out, callee, cl);
+		}
 		frames_add(out, fn, fl);
 		if (entries)
 			frames_add(entries, entry, text + ln->len - entry);
