@@ -1111,10 +1111,11 @@ static enum rip_use rip_use_of(enum dc_frame_mode mode)
 }
 
 /*
- * The format whose title regexp matches earliest (the first on a tie);
- * its capture groups into ov (those of its "report" regexp when it has
- * one).  NULL: none matched, or the report regexp did not (*corrupted;
- * *cat is then the format's category).
+ * The format whose title regexp matches earliest (the first on a tie)
+ * and whose "report" regexp, if it has one, matches too; its capture
+ * groups into ov (those of the report regexp when there is one).  NULL:
+ * none matched, or none at the earliest place passed its report regexp
+ * (*corrupted; *cat is then the first such format's category).
  */
 static const struct dc_format *pick_format(struct report *rp,
 					   const struct dc_header *h,
@@ -1122,41 +1123,50 @@ static const struct dc_format *pick_format(struct report *rp,
 					   bool *corrupted, const char **cat)
 {
 	struct dc_rules *r = rp->r;
-	const char *text = sb_str(&rp->text);
-	const struct dc_format *best = NULL;
-	PCRE2_SIZE beststart = (PCRE2_SIZE)-1;
-	int rc;
+	const struct dc_format *best = NULL, *titled = NULL;
+	PCRE2_SIZE start = (PCRE2_SIZE)-1;
 
 	rp->nkeys = 0;
 	for (int i = 0; i < h->nfmt; i++) {
 		struct dc_format *f = &h->fmts[i];
+		const char *text = sb_str(&rp->text);
 		PCRE2_SIZE *m;
+		int rc;
 
 		rc = f->lead ? match_lead(rp, f, text, rp->text.len,
-					  beststart) :
+					  start == (PCRE2_SIZE)-1 ? start :
+					  start + 1) :
 		     dc_exec(r, f->re, text, rp->text.len, 0);
 		if (rc < 0)
 			continue;
 		m = pcre2_get_ovector_pointer(r->md);
-		if (m[0] >= beststart)
+		if (m[0] > start || (m[0] == start && best))
 			continue;
-		beststart = m[0];
-		best = f;
+		if (m[0] < start) {
+			start = m[0];
+			best = NULL;
+			titled = f;
+		}
 		*nov = rc > 10 ? 10 : rc;
 		memcpy(ov, m, 2 * *nov * sizeof(*ov));
+		if (f->report) {
+			/* the whole report's text begins with the title's */
+			report_text_all(rp);
+			rc = dc_exec(r, f->report, sb_str(&rp->text),
+				     rp->text.len, 0);
+			if (rc < 0)
+				continue;
+			*nov = rc > 10 ? 10 : rc;
+			memcpy(ov, pcre2_get_ovector_pointer(r->md),
+			       2 * *nov * sizeof(*ov));
+		}
+		best = f;
 	}
-	if (!best || !best->report)
-		return best;
-	/* the whole report's text begins with the title's */
-	report_text_all(rp);
-	rc = dc_exec(r, best->report, sb_str(&rp->text), rp->text.len, 0);
-	if (rc < 0) {
+	if (!best && titled) {
 		*corrupted = true;
-		*cat = best->category;
-		return NULL;
+		if (titled->category)
+			*cat = titled->category;
 	}
-	*nov = rc > 10 ? 10 : rc;
-	memcpy(ov, pcre2_get_ovector_pointer(r->md), 2 * *nov * sizeof(*ov));
 	return best;
 }
 
