@@ -702,15 +702,28 @@ static char *frame_stall(struct report *rp, struct frames *f)
 	return NULL;
 }
 
+/*
+ * Hung tasks, among the usable frames: a bucket's frame first (named
+ * "%F": the frame itself), else the first that is not a wait.
+ */
 static char *frame_hang(struct report *rp, struct frames *f)
 {
+	struct dc_rules *r = rp->r;
+
+	for (int i = 0; i < f->n; i++) {
+		if (skipped(rp, &f->v[i]))
+			continue;
+		for (int k = 0; k < r->nhang_pick; k++) {
+			if (!span_match(r, r->hang_pick[k].re, &f->v[i]))
+				continue;
+			if (!strcmp(r->hang_pick[k].repl, "%F"))
+				return frame_name(&f->v[i]);
+			return bt_strdup(r->hang_pick[k].repl);
+		}
+	}
 	for (int i = 0; i < f->n; i++)
-		for (int k = 0; k < rp->r->nhang_pick; k++)
-			if (span_match(rp->r, rp->r->hang_pick[k].re, &f->v[i]))
-				return bt_strdup(rp->r->hang_pick[k].repl);
-	for (int i = 0; i < f->n; i++)
-		if (!span_match(rp->r, rp->r->hang_skip, &f->v[i]) &&
-		    !skipped(rp, &f->v[i]))
+		if (!skipped(rp, &f->v[i]) &&
+		    !span_match(r, r->hang_skip, &f->v[i]))
 			return frame_name(&f->v[i]);
 	return NULL;
 }
