@@ -1260,31 +1260,41 @@ static size_t link_slot(const struct link *map, size_t cap, unsigned int ctx)
 }
 
 /*
- * For each line, the next line of the same printk context (nlines when
- * none; NULL: not worth it, no header or too many lines): a report skips
- * the lines of other contexts, often hundreds in a busy log.  The lines
- * are walked back from the last: a context's latest line is its entry in
- * an open-addressed map.
+ * For each record (a line that is not blank), the line of the next record
+ * of the same printk context (nlines when none; NULL: not worth it, no
+ * header or too many lines): a report skips the lines of other contexts,
+ * often hundreds in a busy log.  Blank lines have no link: memory goes
+ * with the records.  The lines are walked back from the last: a
+ * context's latest line is its entry in an open-addressed map.
  */
 static unsigned int *ctx_links(const struct dc_log *log)
 {
 	struct link *map;
 	size_t cap = 1024, n = 0;
 	unsigned int *next, after = 0;
+	bool first = true;
 
 	if (!log->nheaders || log->nlines >= UINT_MAX)
 		return NULL;
-	next = bt_malloc(log->nlines * sizeof(*next));
+	next = bt_malloc(log->nrecs * sizeof(*next));
+	next[0] = log->nlines;
 	map = bt_calloc(cap, sizeof(*map));
 	for (size_t j = log->nlines, k = 0, rec = log->nrecs; j-- > 0;) {
-		unsigned int ctx = dc_line_kept(log, j) ? log->recs[--rec].ctx :
-				   log->recs[0].ctx;
+		unsigned int ctx;
 
-		/* most lines are of the context of the line after them */
-		if (j + 1 == log->nlines || ctx != after)
+		if (!dc_line_kept(log, j)) {
+			/* 64 blank lines at a time */
+			if (!log->kept[j / 64])
+				j -= j % 64;
+			continue;
+		}
+		ctx = log->recs[--rec].ctx;
+		/* most records are of the context of the record after them */
+		if (first || ctx != after)
 			k = link_slot(map, cap, ctx);
+		first = false;
 		after = ctx;
-		next[j] = map[k].used ? map[k].line : log->nlines;
+		next[rec] = map[k].used ? map[k].line : log->nlines;
 		if (!map[k].used) {
 			map[k].used = true;
 			map[k].ctx = ctx;
@@ -1301,7 +1311,7 @@ static unsigned int *ctx_links(const struct dc_log *log)
 						      old[o].ctx)] = old[o];
 			cap *= 2;
 			free(old);
-			/* the slot of this line's context in the new map */
+			/* the slot of this record's context in the new map */
 			k = link_slot(map, cap, ctx);
 		}
 	}
@@ -1345,8 +1355,8 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 			   const unsigned int *next, size_t i,
 			   struct report *rp)
 {
-	const struct dc_line *hl = dc_line(log, i);
-	size_t j, end = i, n = 1;
+	const struct dc_line *hl = dc_line(log, i), *ln = hl;
+	size_t j = i, end = i, n = 1;
 	bool nmi = false, past = false;
 
 	if (rp) {
@@ -1355,11 +1365,18 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 		sb_reset(&rp->text);
 		report_add(rp, i);
 	}
-	for (j = next ? next[i] : i + 1; j < log->nlines &&
-	     n < REPORT_MAX_LINES && j - i < 8 * REPORT_MAX_LINES;
-	     j = next && !nmi ? next[j] : j + 1) {
-		const struct dc_line *ln = dc_line(log, j);
-
+	/*
+	 * Blank lines are of the bare context and have no links: a report of
+	 * bare lines steps line by line, as one after an NMI line does.
+	 */
+	if (!hl->ctx)
+		next = NULL;
+	for (;;) {
+		j = next && !nmi ? next[ln - log->recs] : j + 1;
+		if (j >= log->nlines || n >= REPORT_MAX_LINES ||
+		    j - i >= 8 * REPORT_MAX_LINES)
+			break;
+		ln = dc_line(log, j);
 		if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
 			continue;
 		if (ln->hdr >= 0) {
