@@ -68,6 +68,8 @@ struct report {
 	struct dc_log *log;
 	const struct dc_line **rec;	/* the records of its lines */
 	signed char *ss;	/* each is a stack start (-1 not known yet) */
+	signed char *fs;	/* each is a frame (-1 not known yet) */
+	struct dc_span *fn;	/* the function of each frame */
 	size_t n;
 	struct strbuf text;	/* kept lines joined with '\n' */
 	size_t ntext;		/* lines in text: the first TITLE_LINES */
@@ -111,6 +113,7 @@ static void report_add(struct report *rp, size_t i)
 	const struct dc_line *ln = dc_line(rp->log, i);
 
 	rp->ss[rp->n] = -1;
+	rp->fs[rp->n] = -1;
 	rp->rec[rp->n++] = ln;
 	/* titles come from the first lines: the rest is joined on demand */
 	if (rp->ntext < TITLE_LINES) {
@@ -341,6 +344,20 @@ static long find_stack_start(struct report *rp)
 	return -1;
 }
 
+/* Is report line k a frame (parse_frame(), remembered)?  *fn: its function. */
+static bool is_frame(struct report *rp, size_t k, struct dc_span *fn)
+{
+	if (rp->fs[k] < 0) {
+		const struct dc_line *ln = rp->rec[k];
+		const char *entry;
+
+		rp->fs[k] = parse_frame(dc_text(rp->log, ln), ln->len,
+					&rp->fn[k].s, &rp->fn[k].n, &entry);
+	}
+	*fn = rp->fn[k];
+	return rp->fs[k];
+}
+
 /*
  * Frames of the stack from report line k on; a line that starts another
  * stack ends it once a frame was read.
@@ -352,19 +369,20 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 
 	for (size_t j = k; j < rp->n; j++) {
 		const struct dc_line *ln = rp->rec[j];
-		const char *text = dc_text(rp->log, ln), *fn, *entry;
-		size_t fl;
+		const char *text = dc_text(rp->log, ln);
+		struct dc_span fn;
 
 		if (got && (got >= MAX_FRAMES || is_stack_start(rp, j)))
 			break;
 		if (j + 1 > rp->scan_end)
 			rp->scan_end = j + 1;
-		if (!parse_frame(text, ln->len, &fn, &fl, &entry))
+		if (!is_frame(rp, j, &fn))
 			continue;
 		got++;
-		frames_add(out, fn, fl);
+		frames_add(out, fn.s, fn.n);
+		/* the stack entry: the frame line from the function on */
 		if (entries)
-			frames_add(entries, entry, text + ln->len - entry);
+			frames_add(entries, fn.s, text + ln->len - fn.s);
 	}
 }
 
@@ -1001,13 +1019,9 @@ static bool mixed_stack(struct report *rp)
 	if (!rp->r->corrupt)
 		return false;
 	for (size_t j = 0; j < rp->scan_end; j++) {
-		const struct dc_line *ln = rp->rec[j];
 		struct dc_span fn;
-		const char *entry;
 
-		if (parse_frame(dc_text(rp->log, ln), ln->len, &fn.s, &fn.n,
-				&entry) &&
-		    name_match(rp, rp->r->corrupt, &fn))
+		if (is_frame(rp, j, &fn) && name_match(rp, rp->r->corrupt, &fn))
 			return true;
 	}
 	return false;
@@ -1453,10 +1467,14 @@ static void titles(struct titler *t, struct job *jobs, size_t n)
 
 	rp.rec = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.rec));
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
+	rp.fs = bt_malloc(REPORT_MAX_LINES);
+	rp.fn = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.fn));
 	for (size_t k = 0; k < n; k++)
 		title_job(t, &rp, &jobs[k]);
 	free(rp.rec);
 	free(rp.ss);
+	free(rp.fs);
+	free(rp.fn);
 	sb_release(&rp.text);
 	frames_free(&rp.fr);
 	frames_free(&rp.entries);
