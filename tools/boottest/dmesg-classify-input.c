@@ -290,22 +290,34 @@ done:
 }
 
 /*
- * The next occurrence of a byte at or after p (end when none), found
- * again only once p has passed it: the bytes that make a line need a
- * cleaned copy are rare in most logs.
+ * The next occurrence of a byte at or after p, found again only once p
+ * has passed it: the bytes that make a line need a cleaned copy are rare
+ * in most logs.  A search covers the line and NB_AHEAD bytes at least,
+ * not the whole rest of the input: the bytes it reads are still cached
+ * when their lines are decoded.
  */
+#define NB_AHEAD 65536
+
 struct next_byte {
-	const char *at;
+	const char *at;		/* the byte, or lim: none before lim */
+	const char *lim;	/* end of the bytes searched */
 	char c;
 };
 
+/* Where the byte is, at or after p: nl (the line's end) or after if not before. */
 static const char *next_byte(struct next_byte *nb, const char *p,
-			     const char *end)
+			     const char *nl, const char *end)
 {
-	if (nb->at < p) {
-		nb->at = memchr(p, nb->c, end - p);
+	if (nb->at < p || (nb->at == nb->lim && nb->lim < nl)) {
+		const char *from = nb->at < p ? p : nb->lim;
+		const char *lim = end - from > NB_AHEAD ? from + NB_AHEAD : end;
+
+		if (lim < nl)
+			lim = nl;
+		nb->at = memchr(from, nb->c, lim - from);
+		nb->lim = lim;
 		if (!nb->at)
-			nb->at = end;
+			nb->at = lim;
 	}
 	return nb->at;
 }
@@ -314,21 +326,31 @@ static const char *next_byte(struct next_byte *nb, const char *p,
 struct parse_state {
 	struct dc_log *log;
 	struct next_byte cr, nul, esc;
+	const char *clean_to;	/* none of the three bytes before it */
 	size_t cap;		/* records allocated */
 	size_t prev;		/* the previous line's record */
 };
 
 /*
  * Does the line [p, nl) need a cleaned copy: does it hold ESC, NUL or a
- * carriage return other than its last byte?
+ * carriage return other than its last byte?  Most lines end before the
+ * next of those bytes: one comparison.
  */
 static bool line_dirty(struct parse_state *ps, const char *p, const char *nl)
 {
 	const char *end = ps->log->data + ps->log->bytes;
+	bool dirty;
 
-	return next_byte(&ps->esc, p, end) < nl ||
-	       next_byte(&ps->nul, p, end) < nl ||
-	       next_byte(&ps->cr, p, end) + 1 < nl;
+	if (nl <= ps->clean_to)
+		return false;
+	dirty = next_byte(&ps->esc, p, nl, end) < nl ||
+		next_byte(&ps->nul, p, nl, end) < nl ||
+		next_byte(&ps->cr, p, nl, end) + 1 < nl;
+	/* each one's next place, or where its search ended */
+	ps->clean_to = ps->esc.at < ps->nul.at ? ps->esc.at : ps->nul.at;
+	if (ps->cr.at < ps->clean_to)
+		ps->clean_to = ps->cr.at;
+	return dirty;
 }
 
 /* Decode the line at p, append it; returns where the next line starts. */
@@ -391,7 +413,8 @@ static const char *parse_line(struct parse_state *ps, const char *p)
 int dc_log_parse(struct dc_log *log, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
-	struct parse_state ps = { .log = log, .cr.c = '\r', .esc.c = 0x1b };
+	struct parse_state ps = { .log = log, .cr.c = '\r', .esc.c = 0x1b,
+				  .clean_to = data };
 
 	memset(log, 0, sizeof(*log));
 	if (len > DC_LOG_MAX)
