@@ -80,6 +80,7 @@ struct report {
 	struct lead_pos keys[LEAD_KEYS];	/* of the current text */
 	int nkeys;
 	struct skip_memo memo;
+	struct dc_first corrupt_first;	/* of the corrupt-frame list */
 };
 
 static bool same_ctx(const struct dc_line *a, const struct dc_line *b,
@@ -1013,6 +1014,17 @@ static bool has_timestamp(const char *t)
 	return false;
 }
 
+/*
+ * May a list whose filter is f match a frame's name?  Its first byte
+ * tells, unless the list sees the name demangled (demangle()).
+ */
+static bool name_may(const struct dc_first *f, const struct dc_span *fn)
+{
+	if (fn->n >= 4 && fn->s[0] == '_' && (fn->s[1] == 'Z' || fn->s[1] == 'R'))
+		return true;
+	return dc_first_may(f, fn->s, fn->n);
+}
+
 /* Does a frame line read for the title show another stack mixed in? */
 static bool mixed_stack(struct report *rp)
 {
@@ -1021,7 +1033,8 @@ static bool mixed_stack(struct report *rp)
 	for (size_t j = 0; j < rp->scan_end; j++) {
 		struct dc_span fn;
 
-		if (is_frame(rp, j, &fn) && name_match(rp, rp->r->corrupt, &fn))
+		if (is_frame(rp, j, &fn) && name_may(&rp->corrupt_first, &fn) &&
+		    name_match(rp, rp->r->corrupt, &fn))
 			return true;
 	}
 	return false;
@@ -1466,6 +1479,8 @@ static void titles(struct titler *t, struct job *jobs, size_t n)
 	struct report rp = { .r = t->r, .log = t->log };
 
 	rp.rec = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.rec));
+	dc_first_build(&rp.corrupt_first, t->r->corrupt ?
+		       sb_str(&t->r->corrupt_src) : NULL);
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
 	rp.fs = bt_malloc(REPORT_MAX_LINES);
 	rp.fn = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.fn));
