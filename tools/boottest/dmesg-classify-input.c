@@ -86,6 +86,43 @@ static bool skip_digits(const char **pp, const char *end, unsigned long *val)
 	return true;
 }
 
+/*
+ * How many of the 8 bytes at p are digits before the first other one,
+ * eight at a time (a timestamp's microseconds are six digits).  Each
+ * byte that is no digit sets its top bit in t; its carry may set the top
+ * bits of the bytes after it, which do not count.
+ */
+static inline unsigned int digits8(const char *p)
+{
+	uint64_t w, t;
+
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);	/* the first byte lowest */
+#endif
+	w ^= 0x3030303030303030ULL;
+	t = ((w + 0x7676767676767676ULL) | w) & 0x8080808080808080ULL;
+	return t ? __builtin_ctzll(t) / 8 : 8;
+}
+
+/* Digits at *pp: true with *pp after them. */
+static inline bool skip_digit_run(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	unsigned int n = 8;
+
+	while (end - p >= 8 && n == 8) {
+		n = digits8(p);
+		p += n;
+	}
+	while (p < end && is_digit(*p))
+		p++;
+	if (p == *pp)
+		return false;
+	*pp = p;
+	return true;
+}
+
 /* "[   12.345678]" -> true, *pp after it. */
 static bool skip_timestamp(const char **pp, const char *end)
 {
@@ -96,10 +133,10 @@ static bool skip_timestamp(const char **pp, const char *end)
 	p++;
 	while (p < end && *p == ' ')
 		p++;
-	if (!skip_digits(&p, end, NULL) || p >= end || *p != '.')
+	if (!skip_digit_run(&p, end) || p >= end || *p != '.')
 		return false;
 	p++;
-	if (!skip_digits(&p, end, NULL) || p >= end || *p != ']')
+	if (!skip_digit_run(&p, end) || p >= end || *p != ']')
 		return false;
 	*pp = p + 1;
 	return true;
