@@ -109,10 +109,8 @@ static void text_add(struct report *rp, const struct dc_line *ln)
 	sb_addch(&rp->text, '\n');
 }
 
-static void report_add(struct report *rp, size_t i)
+static void report_add(struct report *rp, const struct dc_line *ln)
 {
-	const struct dc_line *ln = dc_line(rp->log, i);
-
 	rp->ss[rp->n] = -1;
 	rp->fs[rp->n] = -1;
 	rp->rec[rp->n++] = ln;
@@ -1390,7 +1388,7 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 		rp->n = 0;
 		rp->ntext = 0;
 		sb_reset(&rp->text);
-		report_add(rp, i);
+		report_add(rp, hl);
 	}
 	/*
 	 * Blank lines are of the bare context and have no links: a report of
@@ -1421,7 +1419,7 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 		if (ln->nmi)
 			nmi = true;
 		if (rp)
-			report_add(rp, j);
+			report_add(rp, ln);
 		n++;
 		if (!past)
 			end = j;
