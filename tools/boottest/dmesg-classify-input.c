@@ -341,7 +341,10 @@ struct next_byte {
 	char c;
 };
 
-/* Where the byte is, at or after p: nl (the line's end) or after if not before. */
+/*
+ * The byte's next place at or after p; when it is not before nl (the
+ * line's end), a place at or after nl.
+ */
 static const char *next_byte(struct next_byte *nb, const char *p,
 			     const char *nl, const char *end)
 {
