@@ -575,8 +575,12 @@ static size_t prefix_len(struct dc_rules *r, const char *fn, size_t len)
 	size_t best = 0;
 
 	for (int i = 0; i < r->nprefix; i++) {
-		size_t n = strlen(r->prefixes[i]);
+		size_t n;
 
+		/* most names start with none of the prefixes' first bytes */
+		if (!len || fn[0] != r->prefixes[i][0])
+			continue;
+		n = strlen(r->prefixes[i]);
 		if (n < len && n > best && !strncmp(fn, r->prefixes[i], n))
 			best = n;
 	}
