@@ -443,29 +443,24 @@ static void outcome(struct lava_run *r, double seconds)
 	r->f->lava = l;
 }
 
-int vm_lava_run(const struct vm_opts *o, const struct vm_arch *arch,
-		const char *results_img, struct vm_facts *f)
+/*
+ * Before lava-run: the accelerator, RUN/job.yaml and the device
+ * dictionary in dir.  *ctx: the job's context (freed by the caller).
+ */
+static int lava_prepare(const struct vm_opts *o, const struct vm_arch *arch,
+			const char *results_img, struct vm_facts *f,
+			const char *dir, const char *job, char **ctx)
 {
-	struct lava_run r = { .o = o, .f = f, .log_fd = -1, .results_fd = -1 };
-	struct bt_spawn sp = BT_SPAWN_INIT;
-	char *dir = bt_path_join(f->run_dir, "lava");
-	char *job = bt_path_join(f->run_dir, "job.yaml");
-	char *logp = bt_path_join(dir, "lava.log");
-	char *why = NULL, *w, *ctx = NULL;
-	long long deadline;
-	int p[2], pfd = -1, ret = -1;
-	bool kvm = false, exited = false;
-	pid_t pid;
+	char *why = NULL, *w;
+	bool kvm = false;
 
 	if (check_arch(arch) < 0)
-		goto out;
+		return -1;
 	if (!o->lava_device)
 		bt_die(BT_EXIT_USAGE, "RUNNER=lava: no --lava-device program (scripts/boottest/lava-device)");
 	w = vm_accel_which("lava-run");
-	if (!w) {
-		bt_error("lava-run: not found; install the Debian package lava-dispatcher (scripts/boottest/setup)");
-		goto out;
-	}
+	if (!w)
+		return bt_error("lava-run: not found; install the Debian package lava-dispatcher (scripts/boottest/setup)");
 	free(w);
 	if (o->accel != VM_ACCEL_TCG)
 		kvm = vm_accel_kvm(o, arch, arch->qemu, &why);
@@ -473,20 +468,122 @@ int vm_lava_run(const struct vm_opts *o, const struct vm_arch *arch,
 		bt_note("KVM not used (%s): TCG, boots are slower", why);
 	free(why);
 	f->accel = kvm ? "kvm" : "tcg";
-	if (bt_mkdir_p(dir, 0755) < 0) {
-		bt_error("%s: cannot create: %s", dir, strerror(errno));
-		goto out;
-	}
-	ctx = job_context(o, arch, kvm);
-	if (write_job(o, arch, results_img, f, job, ctx, kvm) < 0 ||
-	    write_device(o, dir, job, ctx) < 0)
-		goto out;
+	if (bt_mkdir_p(dir, 0755) < 0)
+		return bt_error("%s: cannot create: %s", dir, strerror(errno));
+	*ctx = job_context(o, arch, kvm);
+	if (write_job(o, arch, results_img, f, job, *ctx, kvm) < 0 ||
+	    write_device(o, dir, job, *ctx) < 0)
+		return -1;
+	return 0;
+}
 
-	r.cases = json_object_new_object();
-	r.log_fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+/*
+ * lava-run's log (stdout and stderr, fd) until it closes, the timeout
+ * (the job's own plus its deploy time and a grace period) or a signal.
+ */
+static void lava_follow(struct lava_run *r, int fd, int pidfd)
+{
+	const struct vm_opts *o = r->o;
+	struct vm_facts *f = r->f;
+	long long deadline;
+
+	deadline = f->start_ms + (o->timeout_s + DEPLOY_S + LAVA_GRACE_S) * 1000;
+	for (;;) {
+		struct pollfd fds[2] = { { .fd = fd, .events = POLLIN },
+					 { .fd = pidfd, .events = POLLIN } };
+		char buf[65536];
+		ssize_t n;
+
+		if (vm_signal_pending()) {
+			f->interrupted = true;
+			break;
+		}
+		if (bt_now_ms() >= deadline) {
+			r->timed_out = true;
+			break;
+		}
+		if (poll(fds, pidfd >= 0 ? 2 : 1, 200) < 0 && errno != EINTR)
+			break;
+		if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
+			continue;
+		n = read(fd, buf, sizeof(buf));
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			break;
+		log_data(r, buf, n);
+	}
+	if (r->line.len)
+		log_record(r, r->line.buf, r->line.len);
+}
+
+/* lava-run ended: told to when interrupted or late, killed when it hangs. */
+static void lava_end(struct lava_run *r, pid_t pid)
+{
+	struct vm_facts *f = r->f;
+
+	/* lava-run has closed its log: it is ending, or was told to. */
+	if (f->interrupted || r->timed_out) {
+		bt_kill_group(pid, SIGTERM, 5000);
+		f->qemu_killed = true;
+	}
+	if (bt_wait(pid, &f->qemu_status, 30000) != 0) {
+		bt_kill_group(pid, SIGKILL, 0);
+		bt_wait(pid, &f->qemu_status, -1);
+	}
+	f->qemu_exit_epoch = epoch_now();
+	f->duration_s = (bt_now_ms() - f->start_ms) / 1000.0;
+}
+
+/* What the job tells: QEMU ran or not, LAVA's outcome, its results disk. */
+static void lava_facts(struct lava_run *r, const char *logp)
+{
+	struct vm_facts *f = r->f;
+
+	f->timed_out = r->timed_out;
+	/*
+	 * LAVA ends QEMU itself: once it ran, how it ended is the console's
+	 * to tell.  A job that never started QEMU is an infrastructure error.
+	 */
+	if (r->qemu_ran) {
+		f->qemu_killed = true;
+	} else if (!f->interrupted) {
+		f->qemu_error = bt_asprintf("lava-run: %s (%s; see %s)",
+					    r->error_msg ? r->error_msg : "no boot",
+					    r->error_type ? r->error_type : "no error type",
+					    logp);
+		if (WIFEXITED(f->qemu_status) && !WEXITSTATUS(f->qemu_status))
+			f->qemu_status = 2 << 8;
+	}
+	outcome(r, f->duration_s);
+	if (r->results_fd >= 0) {
+		/*
+		 * The copy the guest wrote is read back through the descriptor
+		 * (by rootfs-extract, a child: this process's /proc entry).
+		 */
+		f->results_fd = r->results_fd;
+		f->results_img = bt_asprintf("/proc/%ld/fd/%d", (long)getpid(),
+					     r->results_fd);
+	} else if (r->qemu_ran) {
+		bt_warn("LAVA's copy of the results disk was not found in its log: the console only");
+	}
+}
+
+/* lava-run started, its log followed to the end, how the job went. */
+static int lava_boot(struct lava_run *r, const char *dir, const char *job,
+		     const char *logp)
+{
+	const struct vm_opts *o = r->o;
+	struct vm_facts *f = r->f;
+	struct bt_spawn sp = BT_SPAWN_INIT;
+	int p[2], pfd;
+	pid_t pid;
+
+	r->cases = json_object_new_object();
+	r->log_fd = open(logp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 	f->argv = lava_argv(dir, job);
 	vm_classify_start(o, f);
-	r.con = vm_console_open(o, f);
+	r->con = vm_console_open(o, f);
 	if (pipe2(p, O_CLOEXEC) < 0)
 		bt_die(BT_EXIT_USAGE, "cannot create a pipe: %s", strerror(errno));
 	sp.fd_out = p[1];
@@ -498,88 +595,36 @@ int vm_lava_run(const struct vm_opts *o, const struct vm_arch *arch,
 	close(p[1]);
 	if (pid < 0) {
 		close(p[0]);
-		vm_console_close(r.con);
-		goto out;
+		vm_console_close(r->con);
+		return -1;
 	}
 	f->qemu_started = true;
 	pfd = bt_pidfd(pid);
-	deadline = f->start_ms + (o->timeout_s + DEPLOY_S + LAVA_GRACE_S) * 1000;
-	for (;;) {
-		struct pollfd fds[2] = { { .fd = p[0], .events = POLLIN },
-					 { .fd = pfd, .events = POLLIN } };
-		char buf[65536];
-		ssize_t n;
-
-		if (vm_signal_pending()) {
-			f->interrupted = true;
-			break;
-		}
-		if (bt_now_ms() >= deadline) {
-			r.timed_out = true;
-			break;
-		}
-		if (poll(fds, pfd >= 0 ? 2 : 1, 200) < 0 && errno != EINTR)
-			break;
-		if (!(fds[0].revents & (POLLIN | POLLHUP | POLLERR)))
-			continue;
-		n = read(p[0], buf, sizeof(buf));
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		log_data(&r, buf, n);
-	}
-	if (r.line.len)
-		log_record(&r, r.line.buf, r.line.len);
-	/* lava-run has closed its log: it is ending, or was told to. */
-	if (f->interrupted || r.timed_out) {
-		bt_kill_group(pid, SIGTERM, 5000);
-		f->qemu_killed = true;
-	}
-	exited = bt_wait(pid, &f->qemu_status, 30000) == 0;
-	if (!exited) {
-		bt_kill_group(pid, SIGKILL, 0);
-		bt_wait(pid, &f->qemu_status, -1);
-	}
-	f->qemu_exit_epoch = epoch_now();
-	f->duration_s = (bt_now_ms() - f->start_ms) / 1000.0;
+	lava_follow(r, p[0], pfd);
+	lava_end(r, pid);
 	close(p[0]);
 	if (pfd >= 0)
 		close(pfd);
-	vm_console_close(r.con);
+	vm_console_close(r->con);
 	if (f->cls_fd >= 0)
 		close(f->cls_fd);
 	f->cls_fd = -1;
+	lava_facts(r, logp);
+	return 0;
+}
 
-	f->timed_out = r.timed_out;
-	/*
-	 * LAVA ends QEMU itself: once it ran, how it ended is the console's
-	 * to tell.  A job that never started QEMU is an infrastructure error.
-	 */
-	if (r.qemu_ran) {
-		f->qemu_killed = true;
-	} else if (!f->interrupted) {
-		f->qemu_error = bt_asprintf("lava-run: %s (%s; see %s)",
-					    r.error_msg ? r.error_msg : "no boot",
-					    r.error_type ? r.error_type : "no error type",
-					    logp);
-		if (WIFEXITED(f->qemu_status) && !WEXITSTATUS(f->qemu_status))
-			f->qemu_status = 2 << 8;
-	}
-	outcome(&r, f->duration_s);
-	if (r.results_fd >= 0) {
-		/*
-		 * The copy the guest wrote is read back through the descriptor
-		 * (by rootfs-extract, a child: this process's /proc entry).
-		 */
-		f->results_fd = r.results_fd;
-		f->results_img = bt_asprintf("/proc/%ld/fd/%d", (long)getpid(),
-					     r.results_fd);
-	} else if (r.qemu_ran) {
-		bt_warn("LAVA's copy of the results disk was not found in its log: the console only");
-	}
-	ret = 0;
-out:
+int vm_lava_run(const struct vm_opts *o, const struct vm_arch *arch,
+		const char *results_img, struct vm_facts *f)
+{
+	struct lava_run r = { .o = o, .f = f, .log_fd = -1, .results_fd = -1 };
+	char *dir = bt_path_join(f->run_dir, "lava");
+	char *job = bt_path_join(f->run_dir, "job.yaml");
+	char *logp = bt_path_join(dir, "lava.log");
+	char *ctx = NULL;
+	int ret = -1;
+
+	if (lava_prepare(o, arch, results_img, f, dir, job, &ctx) == 0)
+		ret = lava_boot(&r, dir, job, logp);
 	if (r.log_fd >= 0)
 		close(r.log_fd);
 	sb_release(&r.line);

@@ -575,33 +575,41 @@ static bool postmortem_step(struct vm_qmp *q, struct vm_facts *f,
 	return true;
 }
 
-/*
- * One boot.  try_kvm: an automatic KVM boot, given up (*gave_up set to the
- * reason) when QEMU exits or VM_KVM_TRY_MS pass before a kernel line.
- */
-static int run_once(const struct vm_opts *o, const struct vm_arch *arch,
-		    const char *results_img, struct vm_facts *f, bool kvm,
-		    bool try_kvm, char **gave_up)
-{
-	struct argv_buf a = { 0 };
-	struct bt_spawn sp = BT_SPAWN_INIT;
-	struct vm_console c = { .o = o, .f = f, .log_fd = -1 };
-	struct strbuf err = STRBUF_INIT;
-	int out[2], errp[2], ret = 0;
-	bool out_open = true, err_open = true, exited = false;
-	long long deadline, quit_ms = 0;
-	struct vm_qmp *qmp = NULL;
-	char *log_path, *qmp_path = NULL;
-	int qmp_dirfd = -1, qemu_fd = -1;
-	bool check_exit = true;
+/* One QEMU boot under way: what the run's steps share. */
+struct vm_run {
+	const struct vm_opts *o;
+	struct vm_facts *f;
+	struct vm_console con;
+	struct strbuf err;		/* QEMU's stderr, its first 4 KiB */
+	int out[2], errp[2];		/* console and stderr pipes */
+	bool out_open, err_open;
 	pid_t pid;
+	int qemu_fd;			/* pidfd: QEMU's exit wakes poll */
+	bool exited;
+	bool check_exit;		/* reap QEMU at the next turn */
+	long long deadline;
+	long long quit_ms;		/* DUMP=1: when QEMU was told to quit */
+	struct vm_qmp *qmp;
+	char *qmp_path;
+	int qmp_dirfd;
+};
+
+/* QEMU's command line (saved as RUN/qemu.cmdline) and console.log. */
+static int run_prepare(struct vm_run *r, const struct vm_arch *arch,
+		       const char *results_img, bool kvm, bool try_kvm)
+{
+	const struct vm_opts *o = r->o;
+	struct vm_facts *f = r->f;
+	struct argv_buf a = { 0 };
+	char *log_path;
+	int ret;
 
 	if (o->dump) {
-		qmp_path = vm_qmp_socket_path(f->run_dir, &qmp_dirfd);
-		if (!qmp_path)
+		r->qmp_path = vm_qmp_socket_path(f->run_dir, &r->qmp_dirfd);
+		if (!r->qmp_path)
 			return bt_error("%s: cannot open: %s", f->run_dir, strerror(errno));
 	}
-	if (build_argv(o, arch, results_img, f, qmp_path, kvm, &a) < 0)
+	if (build_argv(o, arch, results_img, f, r->qmp_path, kvm, &a) < 0)
 		return -1;
 	f->argv = a.v;
 	save_cmdline(f->run_dir, a.v);
@@ -616,181 +624,268 @@ static int run_once(const struct vm_opts *o, const struct vm_arch *arch,
 	}
 
 	log_path = bt_path_join(f->run_dir, "console.log");
-	c.log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (c.log_fd < 0) {
+	r->con.log_fd = open(log_path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+	if (r->con.log_fd < 0) {
 		ret = bt_error("%s: cannot create: %s", log_path, strerror(errno));
 		free(log_path);
 		return ret;
 	}
 	free(log_path);
-	c.m_started = bt_asprintf("boottest-init: started %s", f->nonce);
-	c.m_finished = bt_asprintf("boottest-init: finished %s", f->nonce);
-	c.probing = try_kvm;
+	r->con.m_started = bt_asprintf("boottest-init: started %s", f->nonce);
+	r->con.m_finished = bt_asprintf("boottest-init: finished %s", f->nonce);
+	r->con.probing = try_kvm;
 	f->kernel_seen = false;
+	return 0;
+}
 
-	if (pipe2(out, O_CLOEXEC) < 0 || pipe2(errp, O_CLOEXEC) < 0)
+/* QEMU started in its own process group, its monitor connected (DUMP=1). */
+static int run_start(struct vm_run *r)
+{
+	const struct vm_opts *o = r->o;
+	struct vm_facts *f = r->f;
+	struct bt_spawn sp = BT_SPAWN_INIT;
+
+	if (pipe2(r->out, O_CLOEXEC) < 0 || pipe2(r->errp, O_CLOEXEC) < 0)
 		bt_die(BT_EXIT_USAGE, "cannot create a pipe: %s", strerror(errno));
-	sp.fd_out = out[1];
-	sp.fd_err = errp[1];
+	sp.fd_out = r->out[1];
+	sp.fd_err = r->errp[1];
 	sp.new_pgrp = true;
 	f->start_ms = bt_now_ms();
 	f->qemu_start_epoch = epoch_now();
-	pid = bt_spawn(a.v, &sp);
-	close(out[1]);
-	close(errp[1]);
-	if (pid < 0) {
-		close(out[0]);
-		close(errp[0]);
-		close(c.log_fd);
+	r->pid = bt_spawn(f->argv, &sp);
+	close(r->out[1]);
+	close(r->errp[1]);
+	if (r->pid < 0) {
+		close(r->out[0]);
+		close(r->errp[0]);
+		close(r->con.log_fd);
 		return -1;
 	}
+	r->out_open = r->err_open = true;
 	f->qemu_started = true;
-	qemu_fd = bt_pidfd(pid);
+	r->qemu_fd = bt_pidfd(r->pid);
 	/* A gdb session is never cut short: no timeout with GDB=1. */
-	deadline = o->gdb ? LLONG_MAX : f->start_ms + o->timeout_s * 1000;
+	r->deadline = o->gdb ? LLONG_MAX : f->start_ms + o->timeout_s * 1000;
 	if (o->gdb)
 		gdb_hint(o, f);
 	if (o->dump) {
-		qmp = vm_qmp_connect(qmp_path, pid, QMP_CONNECT_MS);
-		if (!qmp)
+		r->qmp = vm_qmp_connect(r->qmp_path, r->pid, QMP_CONNECT_MS);
+		if (!r->qmp)
 			f->dump_why = bt_strdup("no connection to QEMU's monitor (QMP)");
 	}
+	return 0;
+}
 
-	while (out_open || err_open || !exited) {
-		struct pollfd pfd[4];
-		int nfds = 0, timeout = 100;
-		long long now = bt_now_ms();
-		char buf[65536];
-		size_t got = 0;
-		ssize_t n;
-		struct rusage ru;
-		int status;
+/* QEMU has exited: its status and CPU time. */
+static void run_reap(struct vm_run *r)
+{
+	struct vm_facts *f = r->f;
+	struct rusage ru;
+	int status;
 
-		if (!exited && (qemu_fd < 0 || check_exit) &&
-		    wait4(pid, &status, WNOHANG, &ru) == pid) {
-			exited = true;
-			f->qemu_status = status;
-			f->qemu_exit_epoch = epoch_now();
-			f->qemu_cpu_s = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
-					(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
-		}
-		check_exit = false;
-		if (got_signal && !exited) {
-			f->interrupted = true;
-			break;
-		}
-		if (qmp && !exited && !quit_ms &&
-		    postmortem_step(qmp, f, &c, out[0], deadline))
-			quit_ms = bt_now_ms();
-		if (quit_ms) {
-			/* QEMU is quitting: read the console to its end. */
-			if (!exited && now - quit_ms > 10000)
-				break;
-		} else if (!exited && now >= deadline) {
-			f->timed_out = true;
-			break;
-		} else if (!exited && c.finished_ms &&
-			   now - c.finished_ms > FINISH_GRACE_MS) {
-			break;
-		} else if (!exited && !qmp && c.panic_ms &&
-			   now - c.panic_ms > PANIC_GRACE_MS) {
-			break;
-		} else if (!exited && c.probing && !o->gdb &&
-			   now - f->start_ms >= VM_KVM_TRY_MS) {
-			break;
-		}
-		if (out_open)
-			pfd[nfds++] = (struct pollfd){ .fd = out[0], .events = POLLIN };
-		if (err_open)
-			pfd[nfds++] = (struct pollfd){ .fd = errp[0], .events = POLLIN };
-		if (qmp && !quit_ms && !(vm_qmp_events(qmp) & VM_QMP_EV_EOF))
-			pfd[nfds++] = (struct pollfd){ .fd = vm_qmp_fd(qmp),
-						       .events = POLLIN };
-		/* QEMU's exit wakes the loop at once (its pipes may close first). */
-		if (qemu_fd >= 0 && !exited)
-			pfd[nfds++] = (struct pollfd){ .fd = qemu_fd, .events = POLLIN };
-		if (nfds == 0) {
-			poll(NULL, 0, 20);
-			continue;
-		}
-		if (poll(pfd, nfds, timeout) < 0 && errno != EINTR)
-			break;
-		for (int i = 0; i < nfds; i++) {
-			if (pfd[i].fd == qemu_fd && pfd[i].revents)
-				check_exit = true;
-			if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
-			    (qmp && pfd[i].fd == vm_qmp_fd(qmp)) ||
-			    pfd[i].fd == qemu_fd)
-				continue;
-			n = read(pfd[i].fd, buf, sizeof(buf));
-			if (n < 0 && errno == EINTR)
-				continue;
-			if (n <= 0) {
-				if (pfd[i].fd == out[0])
-					out_open = false;
-				else
-					err_open = false;
-				continue;
-			}
-			if (pfd[i].fd == out[0]) {
-				console_data(&c, buf, n);
-				got += n;
-			} else {
-				if (err.len < 4096)
-					sb_add(&err, buf, n);
-				if (o->verbose)
-					bt_write_all(STDERR_FILENO, buf, n);
-			}
-		}
-		/*
-		 * QEMU writes the serial console a byte at a time: let a few
-		 * ms of it gather in the pipe rather than wake for each byte
-		 * (thousands of wake-ups taken from the emulated CPUs).
-		 */
-		if (got && got < 4096 && !check_exit)
-			poll(NULL, 0, CONSOLE_BATCH_MS);
+	if (r->exited || !(r->qemu_fd < 0 || r->check_exit) ||
+	    wait4(r->pid, &status, WNOHANG, &ru) != r->pid)
+		return;
+	r->exited = true;
+	f->qemu_status = status;
+	f->qemu_exit_epoch = epoch_now();
+	f->qemu_cpu_s = ru.ru_utime.tv_sec + ru.ru_stime.tv_sec +
+			(ru.ru_utime.tv_usec + ru.ru_stime.tv_usec) / 1e6;
+}
+
+/*
+ * Whether the loop stops before QEMU has exited: a signal, DUMP=1's quit
+ * taking too long, the timeout, init's finished marker or a panic (each
+ * with its grace period), a KVM try without a kernel line.
+ */
+static bool run_should_stop(struct vm_run *r, long long now)
+{
+	const struct vm_opts *o = r->o;
+	struct vm_facts *f = r->f;
+
+	if (r->exited)
+		return false;
+	if (got_signal) {
+		f->interrupted = true;
+		return true;
 	}
-	if (!exited) {
+	if (r->qmp && !r->quit_ms &&
+	    postmortem_step(r->qmp, f, &r->con, r->out[0], r->deadline))
+		r->quit_ms = bt_now_ms();
+	/* QEMU is quitting: read the console to its end. */
+	if (r->quit_ms)
+		return now - r->quit_ms > 10000;
+	if (now >= r->deadline) {
+		f->timed_out = true;
+		return true;
+	}
+	if (r->con.finished_ms && now - r->con.finished_ms > FINISH_GRACE_MS)
+		return true;
+	if (!r->qmp && r->con.panic_ms && now - r->con.panic_ms > PANIC_GRACE_MS)
+		return true;
+	return r->con.probing && !o->gdb && now - f->start_ms >= VM_KVM_TRY_MS;
+}
+
+/* One read of the console or of QEMU's stderr; returns the console bytes. */
+static size_t run_read(struct vm_run *r, int fd)
+{
+	char buf[65536];
+	ssize_t n = read(fd, buf, sizeof(buf));
+
+	if (n < 0 && errno == EINTR)
+		return 0;
+	if (n <= 0) {
+		if (fd == r->out[0])
+			r->out_open = false;
+		else
+			r->err_open = false;
+		return 0;
+	}
+	if (fd == r->out[0]) {
+		console_data(&r->con, buf, n);
+		return n;
+	}
+	if (r->err.len < 4096)
+		sb_add(&r->err, buf, n);
+	if (r->o->verbose)
+		bt_write_all(STDERR_FILENO, buf, n);
+	return 0;
+}
+
+/*
+ * Wait for the console, QEMU's stderr, its monitor or its exit, and read
+ * what came.  Returns false when poll fails.
+ */
+static bool run_poll(struct vm_run *r)
+{
+	struct pollfd pfd[4];
+	int nfds = 0;
+	size_t got = 0;
+
+	if (r->out_open)
+		pfd[nfds++] = (struct pollfd){ .fd = r->out[0], .events = POLLIN };
+	if (r->err_open)
+		pfd[nfds++] = (struct pollfd){ .fd = r->errp[0], .events = POLLIN };
+	if (r->qmp && !r->quit_ms && !(vm_qmp_events(r->qmp) & VM_QMP_EV_EOF))
+		pfd[nfds++] = (struct pollfd){ .fd = vm_qmp_fd(r->qmp),
+					       .events = POLLIN };
+	/* QEMU's exit wakes the loop at once (its pipes may close first). */
+	if (r->qemu_fd >= 0 && !r->exited)
+		pfd[nfds++] = (struct pollfd){ .fd = r->qemu_fd, .events = POLLIN };
+	if (nfds == 0) {
+		poll(NULL, 0, 20);
+		return true;
+	}
+	if (poll(pfd, nfds, 100) < 0 && errno != EINTR)
+		return false;
+	for (int i = 0; i < nfds; i++) {
+		if (pfd[i].fd == r->qemu_fd && pfd[i].revents)
+			r->check_exit = true;
+		if (!(pfd[i].revents & (POLLIN | POLLHUP | POLLERR)) ||
+		    (r->qmp && pfd[i].fd == vm_qmp_fd(r->qmp)) ||
+		    pfd[i].fd == r->qemu_fd)
+			continue;
+		got += run_read(r, pfd[i].fd);
+	}
+	/*
+	 * QEMU writes the serial console a byte at a time: let a few
+	 * ms of it gather in the pipe rather than wake for each byte
+	 * (thousands of wake-ups taken from the emulated CPUs).
+	 */
+	if (got && got < 4096 && !r->check_exit)
+		poll(NULL, 0, CONSOLE_BATCH_MS);
+	return true;
+}
+
+/* QEMU ended (killed if it still runs), the console's last line taken. */
+static void run_stop(struct vm_run *r)
+{
+	struct vm_facts *f = r->f;
+
+	if (!r->exited) {
 		f->qemu_killed = true;
-		bt_kill_group(pid, SIGTERM, 2000);
+		bt_kill_group(r->pid, SIGTERM, 2000);
 		f->qemu_status = 0;
 	}
-	if (c.line.len)
-		console_line(&c);
+	if (r->con.line.len)
+		console_line(&r->con);
 	f->duration_s = (bt_now_ms() - f->start_ms) / 1000.0;
-	if (qemu_fd >= 0)
-		close(qemu_fd);
-	if (c.probing && !f->kernel_seen && !f->interrupted && !f->timed_out) {
-		char *e = err.len ? bt_strndup(err.buf, strcspn(err.buf, "\n")) : NULL;
+	if (r->qemu_fd >= 0)
+		close(r->qemu_fd);
+}
 
-		if (e)
-			*gave_up = e;
-		else if (f->qemu_killed)
-			*gave_up = bt_asprintf("no kernel line in %d s", VM_KVM_TRY_MS / 1000);
-		else
-			*gave_up = bt_asprintf("QEMU %s before a kernel line",
-					       bt_wait_str(f->qemu_status));
-	} else if (c.probing) {
-		console_release(&c);
-	}
-	close(out[0]);
-	close(errp[0]);
-	if (c.log_fd >= 0)
-		close(c.log_fd);
-	vm_qmp_close(qmp);
-	if (qmp_dirfd >= 0)
-		close(qmp_dirfd);
-	if (qmp_path && qmp_path[0] == '/' && strncmp(qmp_path, "/proc/", 6))
-		unlink(qmp_path);
-	free(qmp_path);
+/* A KVM try that showed no kernel line: why, for the boot under TCG. */
+static char *run_gave_up(struct vm_run *r)
+{
+	struct vm_facts *f = r->f;
+
+	if (r->err.len)
+		return bt_strndup(r->err.buf, strcspn(r->err.buf, "\n"));
+	if (f->qemu_killed)
+		return bt_asprintf("no kernel line in %d s", VM_KVM_TRY_MS / 1000);
+	return bt_asprintf("QEMU %s before a kernel line",
+			   bt_wait_str(f->qemu_status));
+}
+
+/* Pipes, monitor and console closed; stderr and the console's tail kept. */
+static void run_close(struct vm_run *r)
+{
+	struct vm_facts *f = r->f;
+
+	close(r->out[0]);
+	close(r->errp[0]);
+	if (r->con.log_fd >= 0)
+		close(r->con.log_fd);
+	vm_qmp_close(r->qmp);
+	if (r->qmp_dirfd >= 0)
+		close(r->qmp_dirfd);
+	if (r->qmp_path && r->qmp_path[0] == '/' &&
+	    strncmp(r->qmp_path, "/proc/", 6))
+		unlink(r->qmp_path);
+	free(r->qmp_path);
 	free(f->qemu_error);
-	f->qemu_error = sb_detach(&err);
+	f->qemu_error = sb_detach(&r->err);
 	free(f->last_lines);
-	f->last_lines = console_tail(&c);
-	sb_release(&c.line);
-	sb_release(&c.held);
-	free(c.m_started);
-	free(c.m_finished);
+	f->last_lines = console_tail(&r->con);
+	sb_release(&r->con.line);
+	sb_release(&r->con.held);
+	free(r->con.m_started);
+	free(r->con.m_finished);
+}
+
+/*
+ * One boot.  try_kvm: an automatic KVM boot, given up (*gave_up set to the
+ * reason) when QEMU exits or VM_KVM_TRY_MS pass before a kernel line.
+ */
+static int run_once(const struct vm_opts *o, const struct vm_arch *arch,
+		    const char *results_img, struct vm_facts *f, bool kvm,
+		    bool try_kvm, char **gave_up)
+{
+	struct vm_run r = { .o = o, .f = f, .con = { .o = o, .f = f, .log_fd = -1 },
+			    .err = STRBUF_INIT, .qmp_dirfd = -1, .qemu_fd = -1,
+			    .check_exit = true };
+
+	if (run_prepare(&r, arch, results_img, kvm, try_kvm) < 0 ||
+	    run_start(&r) < 0) {
+		free(r.qmp_path);
+		if (r.qmp_dirfd >= 0)
+			close(r.qmp_dirfd);
+		return -1;
+	}
+	while (r.out_open || r.err_open || !r.exited) {
+		long long now = bt_now_ms();
+
+		run_reap(&r);
+		r.check_exit = false;
+		if (run_should_stop(&r, now) || !run_poll(&r))
+			break;
+	}
+	run_stop(&r);
+	if (r.con.probing && !f->kernel_seen && !f->interrupted && !f->timed_out)
+		*gave_up = run_gave_up(&r);
+	else if (r.con.probing)
+		console_release(&r.con);
+	run_close(&r);
 	return 0;
 }
 

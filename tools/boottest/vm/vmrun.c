@@ -244,247 +244,289 @@ static void write_kcidb(const struct vm_opts *o, const char *run_dir)
 	free(tool);
 }
 
-int main(int argc, char **argv)
+static const struct option longopts[] = {
+	{ "kernel", required_argument, NULL, 'k' },
+	{ "initrd", required_argument, NULL, 'i' },
+	{ "rootfs", required_argument, NULL, 'r' },
+	{ "runs-dir", required_argument, NULL, 'd' },
+	{ "arch", required_argument, NULL, 'a' },
+	{ "release", required_argument, NULL, 'R' },
+	{ "tools", required_argument, NULL, 'T' },
+	{ "workload", required_argument, NULL, 'W' },
+	{ "mem", required_argument, NULL, 'm' },
+	{ "cpus", required_argument, NULL, 'c' },
+	{ "tcg-cpus", required_argument, NULL, 'U' },
+	{ "accel", required_argument, NULL, 'X' },
+	{ "print-accel", no_argument, NULL, 'P' },
+	{ "timeout", required_argument, NULL, 't' },
+	{ "append", required_argument, NULL, 'A' },
+	{ "host-tsc", no_argument, NULL, 'H' },
+	{ "qemu-opts", required_argument, NULL, 'Q' },
+	{ "cmd", required_argument, NULL, 'C' },
+	{ "tests", required_argument, NULL, 'S' },
+	{ "verbose", no_argument, NULL, 'v' },
+	{ "dump", no_argument, NULL, 'D' },
+	{ "gdb", optional_argument, NULL, 'G' },
+	{ "vmlinux", required_argument, NULL, 'L' },
+	{ "modules-dir", required_argument, NULL, 'O' },
+	{ "runner", required_argument, NULL, 'N' },
+	{ "lava-job-only", no_argument, NULL, 'J' },
+	{ "lava-url", required_argument, NULL, 'u' },
+	{ "lava-device", required_argument, NULL, 'E' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 },
+};
+
+/* The command line: the options, and what only main needs to know. */
+struct vm_cmdline {
+	struct vm_opts o;
+	const struct vm_workload *work;
+	bool print_accel;
+};
+
+/* One option of getopt_long into cl; false for an unknown one. */
+static bool set_option(struct vm_cmdline *cl, int c, char *arg)
 {
-	static const struct option longopts[] = {
-		{ "kernel", required_argument, NULL, 'k' },
-		{ "initrd", required_argument, NULL, 'i' },
-		{ "rootfs", required_argument, NULL, 'r' },
-		{ "runs-dir", required_argument, NULL, 'd' },
-		{ "arch", required_argument, NULL, 'a' },
-		{ "release", required_argument, NULL, 'R' },
-		{ "tools", required_argument, NULL, 'T' },
-		{ "workload", required_argument, NULL, 'W' },
-		{ "mem", required_argument, NULL, 'm' },
-		{ "cpus", required_argument, NULL, 'c' },
-		{ "tcg-cpus", required_argument, NULL, 'U' },
-		{ "accel", required_argument, NULL, 'X' },
-		{ "print-accel", no_argument, NULL, 'P' },
-		{ "timeout", required_argument, NULL, 't' },
-		{ "append", required_argument, NULL, 'A' },
-		{ "host-tsc", no_argument, NULL, 'H' },
-		{ "qemu-opts", required_argument, NULL, 'Q' },
-		{ "cmd", required_argument, NULL, 'C' },
-		{ "tests", required_argument, NULL, 'S' },
-		{ "verbose", no_argument, NULL, 'v' },
-		{ "dump", no_argument, NULL, 'D' },
-		{ "gdb", optional_argument, NULL, 'G' },
-		{ "vmlinux", required_argument, NULL, 'L' },
-		{ "modules-dir", required_argument, NULL, 'O' },
-		{ "runner", required_argument, NULL, 'N' },
-		{ "lava-job-only", no_argument, NULL, 'J' },
-		{ "lava-url", required_argument, NULL, 'u' },
-		{ "lava-device", required_argument, NULL, 'E' },
-		{ "help", no_argument, NULL, 'h' },
-		{ NULL, 0, NULL, 0 },
-	};
-	struct vm_opts o = { .arch = "x86_64" };
-	const struct vm_workload *work = &workloads[0];
-	struct vm_facts f = { .init_s = -1, .cls_pid = -1, .kcls_pid = -1,
-			      .cls_fd = -1, .kcls_fd = -1, .results_fd = -1 };
-	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
-	const struct vm_arch *arch;
-	bool print_accel = false;
-	char *results, *kwhy;
-	int c, status;
+	struct vm_opts *o = &cl->o;
 
-	bt_set_prog(argv[0]);
+	switch (c) {
+	case 'k':
+		o->kernel = arg;
+		break;
+	case 'i':
+		o->initrd = *arg ? arg : NULL;
+		break;
+	case 'r':
+		o->rootfs = arg;
+		break;
+	case 'd':
+		o->runs_dir = arg;
+		break;
+	case 'a':
+		o->arch = arg;
+		break;
+	case 'R':
+		o->release = *arg ? arg : NULL;
+		break;
+	case 'T':
+		o->tools_dir = arg;
+		break;
+	case 'W':
+		cl->work = workload_find(arg);
+		break;
+	case 'm':
+		o->mem = arg;
+		break;
+	case 'c':
+		o->cpus = parse_num("CPUS", arg, 1, 64);
+		break;
+	case 'U':
+		o->tcg_cpus = parse_num("TCG CPUS", arg, 1, 64);
+		break;
+	case 't':
+		o->timeout_s = parse_num("TIMEOUT", arg, 1, 86400);
+		break;
+	case 'A':
+		o->append = arg;
+		break;
+	case 'H':
+		o->host_tsc = true;
+		break;
+	case 'Q':
+		o->qemu_opts = arg;
+		break;
+	case 'C':
+		o->cmd = arg;
+		break;
+	case 'S':
+		o->tests = *arg ? arg : NULL;
+		break;
+	case 'v':
+		o->verbose = true;
+		break;
+	case 'X':
+		o->accel = vm_accel_parse(arg);
+		if (o->accel < 0)
+			bt_die(BT_EXIT_USAGE, "ACCEL=%s: give auto, kvm or tcg", arg);
+		break;
+	case 'P':
+		cl->print_accel = true;
+		break;
+	case 'D':
+		o->dump = true;
+		break;
+	case 'G':
+		o->gdb = true;
+		o->gdb_wait = !arg || !strcmp(arg, "wait");
+		if (arg && strcmp(arg, "wait") && strcmp(arg, "nowait"))
+			bt_die(BT_EXIT_USAGE, "--gdb=%s: give wait or nowait (GDB_WAIT=1 or 0)",
+			       arg);
+		break;
+	case 'L':
+		o->vmlinux = *arg ? arg : NULL;
+		break;
+	case 'O':
+		o->modules_dir = *arg ? arg : NULL;
+		break;
+	case 'N':
+		if (strcmp(arg, "qemu") && strcmp(arg, "lava"))
+			bt_die(BT_EXIT_USAGE, "RUNNER=%s: give qemu or lava", arg);
+		o->lava = !strcmp(arg, "lava");
+		break;
+	case 'J':
+		o->lava_job_only = true;
+		break;
+	case 'u':
+		o->lava_url = arg;
+		break;
+	case 'E':
+		o->lava_device = arg;
+		break;
+	default:
+		return false;
+	}
+	return true;
+}
+
+/* The options, the workload's defaults for what they left unset. */
+static void parse_options(struct vm_cmdline *cl, int argc, char **argv)
+{
+	int c;
+
 	while ((c = getopt_long(argc, argv, "vh", longopts, NULL)) != -1) {
-		switch (c) {
-		case 'k':
-			o.kernel = optarg;
-			break;
-		case 'i':
-			o.initrd = *optarg ? optarg : NULL;
-			break;
-		case 'r':
-			o.rootfs = optarg;
-			break;
-		case 'd':
-			o.runs_dir = optarg;
-			break;
-		case 'a':
-			o.arch = optarg;
-			break;
-		case 'R':
-			o.release = *optarg ? optarg : NULL;
-			break;
-		case 'T':
-			o.tools_dir = optarg;
-			break;
-		case 'W':
-			work = workload_find(optarg);
-			break;
-		case 'm':
-			o.mem = optarg;
-			break;
-		case 'c':
-			o.cpus = parse_num("CPUS", optarg, 1, 64);
-			break;
-		case 'U':
-			o.tcg_cpus = parse_num("TCG CPUS", optarg, 1, 64);
-			break;
-		case 't':
-			o.timeout_s = parse_num("TIMEOUT", optarg, 1, 86400);
-			break;
-		case 'A':
-			o.append = optarg;
-			break;
-		case 'H':
-			o.host_tsc = true;
-			break;
-		case 'Q':
-			o.qemu_opts = optarg;
-			break;
-		case 'C':
-			o.cmd = optarg;
-			break;
-		case 'S':
-			o.tests = *optarg ? optarg : NULL;
-			break;
-		case 'v':
-			o.verbose = true;
-			break;
-		case 'X':
-			o.accel = vm_accel_parse(optarg);
-			if (o.accel < 0)
-				bt_die(BT_EXIT_USAGE, "ACCEL=%s: give auto, kvm or tcg",
-				       optarg);
-			break;
-		case 'P':
-			print_accel = true;
-			break;
-		case 'D':
-			o.dump = true;
-			break;
-		case 'G':
-			o.gdb = true;
-			o.gdb_wait = !optarg || !strcmp(optarg, "wait");
-			if (optarg && strcmp(optarg, "wait") && strcmp(optarg, "nowait"))
-				bt_die(BT_EXIT_USAGE, "--gdb=%s: give wait or nowait (GDB_WAIT=1 or 0)",
-				       optarg);
-			break;
-		case 'L':
-			o.vmlinux = *optarg ? optarg : NULL;
-			break;
-		case 'O':
-			o.modules_dir = *optarg ? optarg : NULL;
-			break;
-		case 'N':
-			if (strcmp(optarg, "qemu") && strcmp(optarg, "lava"))
-				bt_die(BT_EXIT_USAGE, "RUNNER=%s: give qemu or lava",
-				       optarg);
-			o.lava = !strcmp(optarg, "lava");
-			break;
-		case 'J':
-			o.lava_job_only = true;
-			break;
-		case 'u':
-			o.lava_url = optarg;
-			break;
-		case 'E':
-			o.lava_device = optarg;
-			break;
-		case 'h':
+		if (c == 'h') {
 			print_usage(stdout);
-			return 0;
-		default:
+			exit(0);
+		}
+		if (!set_option(cl, c, optarg)) {
 			print_usage(stderr);
-			return BT_EXIT_USAGE;
+			exit(BT_EXIT_USAGE);
 		}
 	}
-	apply_defaults(&o, work);
-	if (print_accel && optind == argc) {
-		char *why = NULL;
+	apply_defaults(&cl->o, cl->work);
+}
 
-		arch = vm_arch_find(o.arch);
-		if (!arch)
-			bt_die(BT_EXIT_USAGE, "ARCH=%s: no QEMU entry; known: %s",
-			       o.arch, vm_arch_names());
-		if (vm_accel_kvm(&o, arch, getenv("BOOTTEST_QEMU") &&
-				 *getenv("BOOTTEST_QEMU") ?
-				 getenv("BOOTTEST_QEMU") : arch->qemu, &why)) {
-			puts("kvm");
-		} else {
-			puts("tcg");
-			bt_note("%s", why);
-		}
-		free(why);
-		return 0;
-	}
-	if (optind != argc || !o.kernel || !o.rootfs || !o.runs_dir) {
-		print_usage(stderr);
-		return BT_EXIT_USAGE;
-	}
-	if ((o.lava || o.lava_job_only) && (o.dump || o.gdb))
-		bt_die(BT_EXIT_USAGE, "RUNNER=lava: DUMP=1 and GDB=1 need QEMU's monitor and gdb stub, which a LAVA job does not give");
-	check_mem(o.mem);
-	arch = vm_arch_find(o.arch);
+static const struct vm_arch *arch_find(const char *name)
+{
+	const struct vm_arch *arch = vm_arch_find(name);
+
 	if (!arch)
-		bt_die(BT_EXIT_USAGE, "ARCH=%s: no QEMU entry; known: %s", o.arch,
+		bt_die(BT_EXIT_USAGE, "ARCH=%s: no QEMU entry; known: %s", name,
 		       vm_arch_names());
-	o.arch = arch->name;
-	if (!bt_is_file(o.kernel))
+	return arch;
+}
+
+/* --print-accel: kvm or tcg (and why on stderr). */
+static int print_accel(const struct vm_opts *o)
+{
+	const struct vm_arch *arch = arch_find(o->arch);
+	const char *qemu = getenv("BOOTTEST_QEMU");
+	char *why = NULL;
+
+	if (vm_accel_kvm(o, arch, qemu && *qemu ? qemu : arch->qemu, &why)) {
+		puts("kvm");
+	} else {
+		puts("tcg");
+		bt_note("%s", why);
+	}
+	free(why);
+	return 0;
+}
+
+/*
+ * What can be checked before the run directory is made: a run that cannot
+ * start leaves none.
+ */
+static const struct vm_arch *check_options(struct vm_opts *o, const char *argv0)
+{
+	const struct vm_arch *arch;
+	char *kwhy;
+
+	if ((o->lava || o->lava_job_only) && (o->dump || o->gdb))
+		bt_die(BT_EXIT_USAGE, "RUNNER=lava: DUMP=1 and GDB=1 need QEMU's monitor and gdb stub, which a LAVA job does not give");
+	check_mem(o->mem);
+	arch = arch_find(o->arch);
+	o->arch = arch->name;
+	if (!bt_is_file(o->kernel))
 		bt_die(BT_EXIT_USAGE,
 		       "%s: no such kernel image; build one with make (or make boottest-minimal first), or pass KERNEL=",
-		       o.kernel);
-	if (vm_kernel_check(arch, o.kernel, &kwhy) < 0)
+		       o->kernel);
+	if (vm_kernel_check(arch, o->kernel, &kwhy) < 0)
 		bt_die(BT_EXIT_USAGE, "%s", kwhy);
-	if (!bt_is_file(o.rootfs))
+	if (!bt_is_file(o->rootfs))
 		bt_die(BT_EXIT_USAGE, "%s: no root image; make rootfs writes it",
-		       o.rootfs);
-	if (o.initrd && !bt_is_file(o.initrd))
-		bt_die(BT_EXIT_USAGE, "%s: no such initramfs", o.initrd);
-	/* Before the run directory: a run that cannot start leaves none. */
-	if (o.tests && !bt_is_file(o.tests) && !bt_is_dir(o.tests))
+		       o->rootfs);
+	if (o->initrd && !bt_is_file(o->initrd))
+		bt_die(BT_EXIT_USAGE, "%s: no such initramfs", o->initrd);
+	if (o->tests && !bt_is_file(o->tests) && !bt_is_dir(o->tests))
 		bt_die(BT_EXIT_USAGE, "TESTS=%s: no such bats file or directory",
-		       o.tests);
-	if (!o.tools_dir)
-		o.tools_dir = self_dir(argv[0]);
+		       o->tests);
+	if (!o->tools_dir)
+		o->tools_dir = self_dir(argv0);
+	return arch;
+}
+
+/*
+ * The boot itself, by QEMU or a LAVA job, then the guest's results and the
+ * report.  Returns the exit status.
+ */
+static int boot(const struct vm_opts *o, const struct vm_arch *arch,
+		const char *results, struct vm_facts *f)
+{
+	struct vm_guest g = { .cmd_status = -1, .tests_status = -1 };
+	int status;
+
+	if (vm_guest_make_disk(o, f->run_dir, results) < 0)
+		return BT_EXIT_USAGE;
+	if (o->lava_job_only) {
+		bt_cleanup_del(results);
+		return vm_lava_job(o, arch, results, f) < 0 ? BT_EXIT_USAGE : 0;
+	}
+	if ((o->lava ? vm_lava_run(o, arch, results, f) :
+	     vm_qemu_run(o, arch, results, f)) == 0 && !f->interrupted)
+		vm_guest_read_back(o, f->run_dir,
+				   f->results_img ? f->results_img : results, &g);
+	status = vm_report(o, f, &g);
+	write_kcidb(o, f->run_dir);
+	return status;
+}
+
+static void facts_free(struct vm_facts *f)
+{
+	free(f->run_dir);
+	free(f->qemu_error);
+	free(f->last_lines);
+	free(f->kvm_fallback);
+	free(f->dump_why);
+	free(f->dump_path);
+	for (size_t i = 0; f->argv && f->argv[i]; i++)
+		free(f->argv[i]);
+	free(f->argv);
+	if (f->lava)
+		json_object_put(f->lava);
+	if (f->results_fd >= 0)
+		close(f->results_fd);
+	free(f->results_img);
+}
+
+/* A run in its directory, with its results disk; the exit status. */
+static int run(const struct vm_opts *o, const struct vm_arch *arch)
+{
+	struct vm_facts f = { .init_s = -1, .cls_pid = -1, .kcls_pid = -1,
+			      .cls_fd = -1, .kcls_fd = -1, .results_fd = -1 };
+	char *results;
+	int status;
 
 	vm_signals_install();
 	make_nonce(f.nonce, sizeof(f.nonce));
-	f.run_dir = make_run_dir(o.runs_dir);
+	f.run_dir = make_run_dir(o->runs_dir);
 	results = bt_path_join(f.run_dir, "results.ext4");
 	bt_cleanup_add(results);
-
-	if (vm_guest_make_disk(&o, f.run_dir, results) < 0) {
-		status = BT_EXIT_USAGE;
-		goto out;
-	}
-	if (o.lava_job_only) {
-		bt_cleanup_del(results);
-		status = vm_lava_job(&o, arch, results, &f) < 0 ? BT_EXIT_USAGE : 0;
-		goto out;
-	}
-	if ((o.lava ? vm_lava_run(&o, arch, results, &f) :
-	     vm_qemu_run(&o, arch, results, &f)) < 0) {
-		status = vm_report(&o, &f, &g);
-		write_kcidb(&o, f.run_dir);
-		goto out;
-	}
-	if (!f.interrupted)
-		vm_guest_read_back(&o, f.run_dir,
-				   f.results_img ? f.results_img : results, &g);
-	status = vm_report(&o, &f, &g);
-	write_kcidb(&o, f.run_dir);
-out:
+	status = boot(o, arch, results, &f);
 	bt_cleanup_now();
 	free(results);
-	free(f.run_dir);
-	free(f.qemu_error);
-	free(f.last_lines);
-	free(f.kvm_fallback);
-	free(f.dump_why);
-	free(f.dump_path);
-	for (size_t i = 0; f.argv && f.argv[i]; i++)
-		free(f.argv[i]);
-	free(f.argv);
-	if (f.lava)
-		json_object_put(f.lava);
-	if (f.results_fd >= 0)
-		close(f.results_fd);
-	free(f.results_img);
+	facts_free(&f);
+	/* Interrupted: end as the signal would have ended vmrun. */
 	if (f.interrupted) {
 		int sig = vm_signal_pending();
 
@@ -492,4 +534,21 @@ out:
 		raise(sig);
 	}
 	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct vm_cmdline cl = { .o = { .arch = "x86_64" }, .work = &workloads[0] };
+	const struct vm_arch *arch;
+
+	bt_set_prog(argv[0]);
+	parse_options(&cl, argc, argv);
+	if (cl.print_accel && optind == argc)
+		return print_accel(&cl.o);
+	if (optind != argc || !cl.o.kernel || !cl.o.rootfs || !cl.o.runs_dir) {
+		print_usage(stderr);
+		return BT_EXIT_USAGE;
+	}
+	arch = check_options(&cl.o, argv[0]);
+	return run(&cl.o, arch);
 }
