@@ -20,6 +20,9 @@
  * CACHE is boottest's cache directory, bt_cache_dir().  BOOTTEST_KVM_DEV
  * names the device to open instead of /dev/kvm (the test suite points it
  * at a file to exercise the fallback on hosts without KVM).
+ * BOOTTEST_KVM_TRY_S replaces VM_KVM_TRY_MS (whole seconds): a slow host
+ * whose working KVM needs longer to print a kernel line, or the suite's
+ * stand-in for KVM, which is TCG.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -33,6 +36,24 @@
 #include "path.h"
 #include "strbuf.h"
 #include "vmrun.h"
+
+/* How long an automatic KVM try waits for a kernel line, in ms. */
+long vm_kvm_try_ms(void)
+{
+	const char *s = getenv("BOOTTEST_KVM_TRY_S");
+	char *end;
+	long v;
+
+	if (!s)
+		return VM_KVM_TRY_MS;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 1 || v > 3600)
+		bt_die(BT_EXIT_USAGE,
+		       "BOOTTEST_KVM_TRY_S=%s: give whole seconds from 1 to 3600",
+		       s);
+	return v * 1000;
+}
 
 int vm_accel_parse(const char *s)
 {

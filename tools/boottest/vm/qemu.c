@@ -723,7 +723,7 @@ static bool run_should_stop(struct vm_run *r, long long now)
 		return true;
 	if (!r->qmp && r->con.panic_ms && now - r->con.panic_ms > PANIC_GRACE_MS)
 		return true;
-	return r->con.probing && !o->gdb && now - f->start_ms >= VM_KVM_TRY_MS;
+	return r->con.probing && !o->gdb && now - f->start_ms >= o->kvm_try_ms;
 }
 
 /* One read of the console or of QEMU's stderr; returns the console bytes. */
@@ -822,7 +822,8 @@ static char *run_gave_up(struct vm_run *r)
 	if (r->err.len)
 		return bt_strndup(r->err.buf, strcspn(r->err.buf, "\n"));
 	if (f->qemu_killed)
-		return bt_asprintf("no kernel line in %d s", VM_KVM_TRY_MS / 1000);
+		return bt_asprintf("no kernel line in %ld s",
+				   r->o->kvm_try_ms / 1000);
 	return bt_asprintf("QEMU %s before a kernel line",
 			   bt_wait_str(f->qemu_status));
 }

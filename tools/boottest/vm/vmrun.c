@@ -85,6 +85,8 @@ static void print_usage(FILE *fp)
 		"  BOOTTEST_CACHE where a failed KVM boot is recorded (kvm-failed; default\n"
 		"                 $XDG_CACHE_HOME/boottest, else $HOME/.cache/boottest)\n"
 		"  BOOTTEST_KVM_DEV  the KVM device to open (default /dev/kvm)\n"
+		"  BOOTTEST_KVM_TRY_S  seconds an automatic KVM try waits for a kernel line\n"
+		"                 (default 10)\n"
 		"  PATH           where qemu-system-ARCH is looked up\n"
 		"\n"
 		"Exit: 0 clean, 1 kernel/CMD/TESTS failed, 2 usage or infrastructure.\n",
@@ -445,6 +447,7 @@ static const struct vm_arch *check_options(struct vm_opts *o, const char *argv0)
 	if ((o->lava || o->lava_job_only) && (o->dump || o->gdb))
 		bt_die(BT_EXIT_USAGE, "RUNNER=lava: DUMP=1 and GDB=1 need QEMU's monitor and gdb stub, which a LAVA job does not give");
 	check_mem(o->mem);
+	o->kvm_try_ms = vm_kvm_try_ms();
 	arch = arch_find(o->arch);
 	o->arch = arch->name;
 	if (!bt_is_file(o->kernel))
