@@ -455,20 +455,13 @@ ifeq ($(bt-modules),)
 $(error the kernel's root drivers ($(bt-root-syms)) are modules but no modules directory was found: give MODULES=dir (or build them in: make boottest-minimal))
 endif
 bt-initrd := $(bt-kcache)/initramfs.cpio
-$(bt-initrd): $(bt-srctree)/scripts/boottest/initramfs-init $(wildcard $(bt-modules)/modules.order) \
+$(bt-initrd): $(addprefix $(bt-srctree)/scripts/boottest/,initramfs-init initramfs-manifest) \
+		$(wildcard $(bt-modules)/modules.order) \
 		$(bt-kfacts) $(bt-mkrootfs-bin)
 	@echo '  INITRD  $@'
 	$(bt-Q)set -e; d=$(@D)/initramfs.d; rm -rf $$d; mkdir -p $$d; \
 	$(bt-kinspect) modules $(bt-modules) $(bt-root-mods) > $$d/files; \
-	: > $$d/load; \
-	{ echo 'busybox'; \
-	  echo 'file /init $(bt-srctree)/scripts/boottest/initramfs-init 0755 0 0'; \
-	  echo 'dir /dev 0755 0 0'; echo 'nod /dev/console 0600 0 0 c 5 1'; \
-	  echo 'dir /proc 0755 0 0'; echo 'dir /sys 0755 0 0'; echo 'dir /newroot 0755 0 0'; \
-	  while read -r f; do [ -n "$$f" ] || continue; \
-		b=$$(basename $$f); echo $$b >> $$d/load; \
-		echo "file /lib/modules/boottest/$$b $$f 0644 0 0"; done < $$d/files; \
-	  echo "file /lib/modules/boottest/load $$d/load 0644 0 0"; } > $$d/manifest; \
+	$(bt-srctree)/scripts/boottest/initramfs-manifest $$d < $$d/files > $$d/manifest; \
 	$(bt-mkrootfs-bin) -q $(if $(bt-sysroot),--sysroot $(bt-sysroot)) --cpio $@.tmp $$d/manifest; \
 	mv $@.tmp $@; rm -rf $$d
 
