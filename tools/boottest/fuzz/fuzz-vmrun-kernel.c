@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: the head of a kernel file as vmrun-arch.c judges it
+ * libFuzzer target: the head of a kernel file as vm/arch.c judges it
  * before a boot, for every architecture: taken, or refused with one line.
  */
 #include <stddef.h>
@@ -9,7 +9,7 @@
 #include <string.h>
 
 #include "compiler.h"
-#include "vmrun.h"
+#include "vm/vmrun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
