@@ -90,6 +90,19 @@ blocks=$(stat -c %b all.img); size=$(stat -c %s all.img)
 [ $((blocks * 512)) -lt $((size / 2)) ]
 ok $? "image file is sparse ($((blocks * 512)) of $size bytes allocated)"
 
+# ---- a results disk: no journal at any size, a label ----------------------
+"$MK" -q -o res.img --size 256M --no-journal --label fstests-results - < /dev/null
+ok $? "--no-journal --label: written"
+hdr=$(dumpe2fs -h res.img 2>/dev/null)
+echo "$hdr" | grep '^Filesystem features:' | grep -qw has_journal
+is "$?" 1 "--no-journal: no journal at 256 MiB"
+like "$hdr" "Filesystem volume name: +fstests-results" "--label: the volume label"
+like "$hdr" "Reserved block count: +0" "no reserved blocks"
+check "--no-journal: e2fsck -fn clean" fsck_clean res.img
+out=$("$MK" -q -o res2.img --label 12345678901234567 - < /dev/null 2>&1)
+is "$?" 2 "--label longer than 16 bytes: usage error" || diag "$out"
+rm -f res.img res2.img
+
 # ---- sparse host files ----------------------------------------------------
 # Holes take no blocks in the image, through file and tree alike: a 10 GiB
 # file with two data blocks, and a 64 MiB one with 256 data ranges (an

@@ -6,7 +6,8 @@
 # group.list, host-side), bad input (one-line errors, exit status 2), a run
 # on Debian's kernel (pass, su as fsgqa, a failure with .out.bad, not run),
 # saved as a baseline (results disk sized from the selected tests), the
-# image cache (reused while its inputs are unchanged),
+# image (a Makefile.boot target: reused while its inputs are unchanged,
+# made again once when one changes),
 # EXTRA_MODULES= staged into the image (and a missing one refused), keys
 # in the session keyring (fstests' encryption tests: ext4/024), device
 # mapper nodes without udev (dm-flakey tests: generic/034), a
@@ -110,11 +111,18 @@ err1 "bad disk size" 'FSTESTS_DISK_SIZE=lots: not a size' FSTESTS="$fx" FSTESTS_
 cp -r "$fx" "$T_TMP/fxc"
 fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
 like "$log" 'fstests-vm: image: [0-9.]+[KMG] written in' "image cache: a new tree's image is written"
+like "$log" '  ROOTFS  .*/fstests/images/rootfs-[0-9a-f]+\.ext4' "image cache: Makefile.boot makes it"
 fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
 like "$log" 'fstests-vm: image: [0-9.]+[KMG] reused in' "image cache: reused while its inputs are unchanged"
+is "$(echo "$log" | grep -c '  ROOTFS  ')" 0 "image cache: make remakes nothing"
 touch -d '1 hour ago' "$T_TMP/fxc/tests/fixture/001"
 fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
-like "$log" 'fstests-vm: image: [0-9.]+[KMG] written in' "image cache: an input with a new mtime writes it again"
+like "$log" 'fstests-vm: image: [0-9.]+[KMG] written in' "image cache: an input with a new (older) mtime writes it again"
+fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
+like "$log" 'fstests-vm: image: [0-9.]+[KMG] reused in' "image cache: ... once"
+touch "$out/tools/mkrootfs"
+fsvm FSTESTS="$T_TMP/fxc" TESTS=fixture/001 MEM=lots
+like "$log" 'fstests-vm: image: [0-9.]+[KMG] written in' "image cache: a newer mkrootfs writes it again"
 
 # ---- a run on Debian's kernel, saved as a baseline ----
 rm -f "$out/fstests/baselines/fixture-baseline.json"

@@ -146,7 +146,33 @@ out:
 
 #define MAX_SHARDS	64
 
-int main(int argc, char **argv)
+struct fr_opts {
+	const char *json_out, *junit, *console, *kernel, *baseline, *merge;
+	const char *shards[MAX_SHARDS], *unrun, *plan, *dir;
+	bool progress, quiet;
+	int tty, nshards;
+	long pid, total;
+};
+
+/* A positive number from OPT's argument ARG into *V, else a usage error. */
+static int parse_positive(const char *opt, const char *arg, long *v,
+			  const char *what)
+{
+	char *end;
+
+	*v = strtol(arg, &end, 10);
+	if (*end || *v <= 0) {
+		bt_err("--%s %s: not a %s", opt, arg, what);
+		return -1;
+	}
+	return 0;
+}
+
+/*
+ * The command line into *o: -1 to go on, else the exit status to end with
+ * (usage, or --help).
+ */
+static int parse_args(int argc, char **argv, struct fr_opts *o)
 {
 	static const struct option opts[] = {
 		{ "output", required_argument, NULL, 'o' },
@@ -167,81 +193,63 @@ int main(int argc, char **argv)
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
-	const char *json_out = NULL, *junit = NULL, *console = NULL;
-	const char *kernel = NULL, *baseline = NULL, *merge = NULL;
-	const char *shards[MAX_SHARDS], *unrun = NULL, *plan = NULL;
-	bool progress = false, quiet = false;
-	int tty = -1, c, status, nshards = 0, i;
-	long pid = 0, total = 0;
-	struct json_object *out = NULL;
-	struct fr_run r;
+	int c;
 
-	bt_set_prog(argv[0]);
 	while ((c = getopt_long(argc, argv, "o:qh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'o':
-			json_out = optarg;
+			o->json_out = optarg;
 			break;
 		case 'j':
-			junit = optarg;
+			o->junit = optarg;
 			break;
 		case 'c':
-			console = optarg;
+			o->console = optarg;
 			break;
 		case 'k':
-			kernel = optarg;
+			o->kernel = optarg;
 			break;
 		case 'b':
-			baseline = optarg;
+			o->baseline = optarg;
 			break;
 		case 'm':
-			merge = optarg;
+			o->merge = optarg;
 			break;
 		case 'p':
-			progress = true;
+			o->progress = true;
 			break;
-		case 'P': {
-			char *end;
-
-			pid = strtol(optarg, &end, 10);
-			if (*end || pid <= 0) {
-				bt_err("--pid %s: not a process id", optarg);
+		case 'P':
+			if (parse_positive("pid", optarg, &o->pid,
+					   "process id") < 0)
 				return BT_EXIT_USAGE;
-			}
 			break;
-		}
 		case 'T':
-			tty = 1;
+			o->tty = 1;
 			break;
 		case 'L':
-			tty = 0;
+			o->tty = 0;
 			break;
 		case 'q':
-			quiet = true;
+			o->quiet = true;
 			break;
 		case 's':
-			if (nshards == MAX_SHARDS) {
+			if (o->nshards == MAX_SHARDS) {
 				bt_err("--shard: at most %d", MAX_SHARDS);
 				return BT_EXIT_USAGE;
 			}
-			shards[nshards++] = optarg;
+			o->shards[o->nshards++] = optarg;
 			break;
 		case 'u':
-			unrun = optarg;
+			o->unrun = optarg;
 			break;
 		case 'l':
-			plan = optarg;
+			o->plan = optarg;
 			break;
-		case 'N': {
-			char *end;
-
-			total = strtol(optarg, &end, 10);
-			if (*end || total <= 0) {
-				bt_err("--total %s: not a number of tests", optarg);
+		case 'N':
+			if (parse_positive("total", optarg, &o->total,
+					   "number of tests") < 0)
 				return BT_EXIT_USAGE;
-			}
 			break;
-		}
 		case 'h':
 			print_usage(stdout);
 			return BT_EXIT_OK;
@@ -250,125 +258,162 @@ int main(int argc, char **argv)
 			return BT_EXIT_USAGE;
 		}
 	}
-	if (progress && total && optind < argc && argc - optind <= MAX_SHARDS) {
-		if (tty < 0)
-			tty = isatty(STDOUT_FILENO);
-		return fr_progress((const char *const *)argv + optind,
-				   argc - optind, total, pid, tty);
-	}
-	if (nshards ? optind != argc || console || kernel :
-	    optind + 1 != argc || unrun || plan) {
-		print_usage(stderr);
-		return BT_EXIT_USAGE;
-	}
-	if (progress) {
-		const char *log = argv[optind];
+	return -1;
+}
 
-		if (tty < 0)
-			tty = isatty(STDOUT_FILENO);
-		return fr_progress(&log, 1, 0, pid, tty);
+/* FILE read whole and given to PARSE (--plan, --unrun). */
+static int parse_list(struct fr_run *r, const char *file,
+		      void (*parse)(struct fr_run *, const char *, size_t))
+{
+	char *buf;
+	size_t len;
+
+	if (bt_read_file(file, &buf, &len, FR_MAX_FILE, NULL) < 0) {
+		bt_err("%s: %s", file, strerror(errno));
+		return -1;
 	}
+	parse(r, buf, len);
+	free(buf);
+	return 0;
+}
 
-	fr_init(&r);
-	status = BT_EXIT_USAGE;
-	if (nshards) {
-		if (plan) {
-			char *buf;
-			size_t len;
+/* --shard RUN...: the plan, each shard's run, the tests none started. */
+static int read_shards(struct fr_run *r, const struct fr_opts *o)
+{
+	int i;
 
-			if (bt_read_file(plan, &buf, &len, FR_MAX_FILE, NULL) < 0) {
-				bt_err("%s: %s", plan, strerror(errno));
-				goto out;
-			}
-			fr_parse_plan(&r, buf, len);
-			free(buf);
-		}
-		for (i = 0; i < nshards; i++)
-			if (read_shard(&r, shards[i], i + 1) < 0)
-				goto out;
-		if (unrun) {
-			char *buf;
-			size_t len;
+	if (o->plan && parse_list(r, o->plan, fr_parse_plan) < 0)
+		return -1;
+	for (i = 0; i < o->nshards; i++)
+		if (read_shard(r, o->shards[i], i + 1) < 0)
+			return -1;
+	if (o->unrun && parse_list(r, o->unrun, fr_parse_unrun) < 0)
+		return -1;
+	return 0;
+}
 
-			if (bt_read_file(unrun, &buf, &len, FR_MAX_FILE, NULL) < 0) {
-				bt_err("%s: %s", unrun, strerror(errno));
-				goto out;
-			}
-			fr_parse_unrun(&r, buf, len);
-			free(buf);
-		}
-		goto report;
-	}
-	if (console) {
+/* One run: --console, RESULTS_DIR, --kernel. */
+static int read_run(struct fr_run *r, const struct fr_opts *o)
+{
+	if (o->console) {
 		char *buf;
 		size_t len;
 
-		if (bt_read_file(console, &buf, &len, 0, NULL) < 0) {
-			bt_err("%s: cannot read the console log: %s", console,
-			       strerror(errno));
-			goto out;
+		if (bt_read_file(o->console, &buf, &len, 0, NULL) < 0) {
+			bt_err("%s: cannot read the console log: %s",
+			       o->console, strerror(errno));
+			return -1;
 		}
-		fr_parse_console(&r, buf, len);
+		fr_parse_console(r, buf, len);
 		free(buf);
 	}
-	if (!bt_is_dir(argv[optind]) && !console) {
+	if (!bt_is_dir(o->dir) && !o->console) {
 		bt_err("%s: no results directory; pass the RESULT_BASE copied out of the guest",
-		       argv[optind]);
-		goto out;
+		       o->dir);
+		return -1;
 	}
-	if (bt_is_dir(argv[optind])) {
-		if (fr_read_tree(&r, argv[optind]) < 0)
-			goto out;
+	if (bt_is_dir(o->dir)) {
+		if (fr_read_tree(r, o->dir) < 0)
+			return -1;
 	} else {
 		bt_warn("%s: no results directory; using the console log only",
-			argv[optind]);
+			o->dir);
 	}
-	if (kernel) {
+	if (o->kernel) {
 		struct bt_result k;
 
-		if (bt_result_read(kernel, &k) < 0)
-			goto out;
-		fr_parse_kernel(&r, &k);
+		if (bt_result_read(o->kernel, &k) < 0)
+			return -1;
+		fr_parse_kernel(r, &k);
 		bt_result_free(&k);
 	}
-	fr_finish(&r);
-report:
-	out = fr_to_json(&r);
-	if (baseline) {
-		struct json_object *b = bt_json_load(baseline, FR_MAX_FILE);
-		int rc = b ? fr_baseline(out, b, baseline,
+	fr_finish(r);
+	return 0;
+}
+
+/* OUT as the "fstests" key of the run's result.json (--merge-into). */
+static int merge_into(const char *path, struct json_object *out)
+{
+	struct bt_result m;
+	int rc = bt_result_read(path, &m);
+
+	if (rc == 0) {
+		json_object_put(m.fstests);
+		m.fstests = json_object_get(out);
+		rc = bt_result_write(path, &m);
+	}
+	bt_result_free(&m);
+	return rc;
+}
+
+/* The verdict of R: JSON, baseline, merge, JUnit, text; the exit status. */
+static int report(const struct fr_run *r, const struct fr_opts *o)
+{
+	struct json_object *out = fr_to_json(r);
+	int status = BT_EXIT_USAGE;
+
+	if (o->baseline) {
+		struct json_object *b = bt_json_load(o->baseline, FR_MAX_FILE);
+		int rc = b ? fr_baseline(out, b, o->baseline,
 					 bt_json_get_bool(out, "complete", false)) : -1;
 
 		json_object_put(b);
 		if (rc < 0)
 			goto out;
 	}
-	if (json_out && bt_json_save(json_out, out, true) < 0)
+	if (o->json_out && bt_json_save(o->json_out, out, true) < 0)
 		goto out;
-	if (merge) {
-		struct bt_result m;
-		int rc = bt_result_read(merge, &m);
-
-		if (rc == 0) {
-			json_object_put(m.fstests);
-			m.fstests = json_object_get(out);
-			rc = bt_result_write(merge, &m);
-		}
-		bt_result_free(&m);
-		if (rc < 0)
-			goto out;
-	}
-	if (junit && write_junit(junit, &r) < 0)
+	if (o->merge && merge_into(o->merge, out) < 0)
 		goto out;
-	if (!quiet)
+	if (o->junit && write_junit(o->junit, r) < 0)
+		goto out;
+	if (!o->quiet)
 		fr_write_text(stdout, out);
 	status = fr_exit_status(out);
 	if (status == BT_EXIT_USAGE &&
 	    !json_object_object_get_ex(out, "results_full", NULL))
 		bt_err("%s: no test ran (empty plan, bad group or test name, or the guest failed before ./check)",
-		       nshards ? shards[0] : argv[optind]);
+		       o->nshards ? o->shards[0] : o->dir);
 out:
 	json_object_put(out);
+	return status;
+}
+
+int main(int argc, char **argv)
+{
+	struct fr_opts o = { .tty = -1 };
+	struct fr_run r;
+	int status;
+
+	bt_set_prog(argv[0]);
+	status = parse_args(argc, argv, &o);
+	if (status >= 0)
+		return status;
+	if (o.progress && o.total && optind < argc &&
+	    argc - optind <= MAX_SHARDS) {
+		if (o.tty < 0)
+			o.tty = isatty(STDOUT_FILENO);
+		return fr_progress((const char *const *)argv + optind,
+				   argc - optind, o.total, o.pid, o.tty);
+	}
+	if (o.nshards ? optind != argc || o.console || o.kernel :
+	    optind + 1 != argc || o.unrun || o.plan) {
+		print_usage(stderr);
+		return BT_EXIT_USAGE;
+	}
+	if (o.progress) {
+		const char *log = argv[optind];
+
+		if (o.tty < 0)
+			o.tty = isatty(STDOUT_FILENO);
+		return fr_progress(&log, 1, 0, o.pid, o.tty);
+	}
+	o.dir = o.nshards ? NULL : argv[optind];
+
+	fr_init(&r);
+	status = BT_EXIT_USAGE;
+	if ((o.nshards ? read_shards(&r, &o) : read_run(&r, &o)) == 0)
+		status = report(&r, &o);
 	fr_free(&r);
 	return status;
 }

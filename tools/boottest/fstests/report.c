@@ -59,59 +59,73 @@ static bool run_complete(const struct fr_run *r)
 	return true;
 }
 
-struct json_object *fr_to_json(const struct fr_run *r)
+static struct json_object *test_json(const struct fr_test *t)
 {
-	struct json_object *o = json_object_new_object();
-	struct json_object *secs = json_object_new_array();
-	struct json_object *tests = json_object_new_array();
-	struct json_object *kern = json_object_new_array();
-	long c[C_N] = { 0 };
-	const struct fr_test *running = NULL;
-	bool complete = run_complete(r);
-	const char *verdict;
-	size_t i, j;
+	struct json_object *jt = json_object_new_object();
 
+	bt_json_add_str(jt, "section", t->section);
+	bt_json_add_str(jt, "name", t->name);
+	bt_json_add_str(jt, "status", fr_status_str(t->status));
+	if (t->shard)
+		bt_json_add_int(jt, "shard", t->shard);
+	if (t->time >= 0)
+		bt_json_add_int(jt, "time", t->time);
+	if (t->message)
+		bt_json_add_str(jt, "message", t->message);
+	if (t->diff)
+		bt_json_add_str(jt, "diff", t->diff);
+	if (t->dmesg)
+		bt_json_add_str(jt, "dmesg", t->dmesg);
+	if (t->kernel_title) {
+		bt_json_add_str(jt, "kernel_title", t->kernel_title);
+		bt_json_add_str(jt, "kernel_category", t->kernel_category);
+	}
+	if (t->files) {
+		struct json_object *f = json_object_new_array();
+		static const char *const sfx[] = {
+			".out.bad", ".full", ".dmesg", ".notrun", ".hints",
+		};
+		size_t j;
+
+		for (j = 0; j < 5; j++)
+			if (t->files & (1u << j))
+				json_object_array_add(f,
+					json_object_new_string(sfx[j]));
+		json_object_object_add(jt, "files", f);
+	}
+	return jt;
+}
+
+/*
+ * The tests, counted by status into C; *RUNNING is the crashed or timed
+ * out test that started last.
+ */
+static struct json_object *tests_json(const struct fr_run *r, long *c,
+				      const struct fr_test **running)
+{
+	struct json_object *tests = json_object_new_array();
+	size_t i;
+
+	*running = NULL;
 	for (i = 0; i < r->nt; i++) {
 		const struct fr_test *t = &r->t[i];
-		struct json_object *jt = json_object_new_object();
 
 		c[cidx(t->status)]++;
 		if ((t->status == FR_CRASHED || t->status == FR_TIMEOUT ||
 		     (t->status == FR_NOTREACHED && t->started)) &&
-		    (!running || r->start_line[i] >= r->start_line[running - r->t]))
-			running = t;
-		bt_json_add_str(jt, "section", t->section);
-		bt_json_add_str(jt, "name", t->name);
-		bt_json_add_str(jt, "status", fr_status_str(t->status));
-		if (t->shard)
-			bt_json_add_int(jt, "shard", t->shard);
-		if (t->time >= 0)
-			bt_json_add_int(jt, "time", t->time);
-		if (t->message)
-			bt_json_add_str(jt, "message", t->message);
-		if (t->diff)
-			bt_json_add_str(jt, "diff", t->diff);
-		if (t->dmesg)
-			bt_json_add_str(jt, "dmesg", t->dmesg);
-		if (t->kernel_title) {
-			bt_json_add_str(jt, "kernel_title", t->kernel_title);
-			bt_json_add_str(jt, "kernel_category",
-					t->kernel_category);
-		}
-		if (t->files) {
-			struct json_object *f = json_object_new_array();
-			static const char *const sfx[] = {
-				".out.bad", ".full", ".dmesg", ".notrun", ".hints",
-			};
-
-			for (j = 0; j < 5; j++)
-				if (t->files & (1u << j))
-					json_object_array_add(f,
-						json_object_new_string(sfx[j]));
-			json_object_object_add(jt, "files", f);
-		}
-		json_object_array_add(tests, jt);
+		    (!*running ||
+		     r->start_line[i] >= r->start_line[*running - r->t]))
+			*running = t;
+		json_object_array_add(tests, test_json(t));
 	}
+	return tests;
+}
+
+static struct json_object *sections_json(const struct fr_run *r)
+{
+	struct json_object *secs = json_object_new_array();
+	size_t i, j;
+
 	for (i = 0; i < r->nsec; i++) {
 		const struct fr_section *s = &r->sec[i];
 		struct json_object *js = json_object_new_object();
@@ -132,6 +146,14 @@ struct json_object *fr_to_json(const struct fr_run *r)
 		json_object_object_add(js, "counts", counts_obj(sc));
 		json_object_array_add(secs, js);
 	}
+	return secs;
+}
+
+static struct json_object *crashes_json(const struct fr_run *r)
+{
+	struct json_object *kern = json_object_new_array();
+	size_t i;
+
 	for (i = 0; i < r->ncrash; i++) {
 		const struct fr_crash *k = &r->crash[i];
 		struct json_object *jk = json_object_new_object();
@@ -146,27 +168,40 @@ struct json_object *fr_to_json(const struct fr_run *r)
 			bt_json_add_int(jk, "shard", k->shard);
 		json_object_array_add(kern, jk);
 	}
+	return kern;
+}
 
+static const char *run_verdict(const struct fr_run *r, const long *c,
+			       bool complete)
+{
 	/* TIMEOUT= stopped the run: not a crash, not a test failure */
 	if (r->timed_out && !r->done && !c[C_CRASHED] && !r->ncrash && !c[C_FAIL])
-		verdict = "timeout";
+		return "timeout";
 	/* interrupted from outside: what ran, incomplete, not a failure */
-	else if (r->interrupted && !r->done && !c[C_CRASHED] && !r->ncrash &&
-		 !c[C_FAIL])
-		verdict = "incomplete";
-	else if (c[C_PASS] + c[C_FAIL] + c[C_NOTRUN] + c[C_CRASHED] == 0)
-		verdict = "error";
-	else if (c[C_CRASHED] || r->ncrash)
-		verdict = "crash";
-	else if (c[C_FAIL] || c[C_NOTREACHED])
-		verdict = "fail";
-	else if (!complete || (r->check_status > 0))
-		verdict = "incomplete";
-	else
-		verdict = "pass";
+	if (r->interrupted && !r->done && !c[C_CRASHED] && !r->ncrash &&
+	    !c[C_FAIL])
+		return "incomplete";
+	if (c[C_PASS] + c[C_FAIL] + c[C_NOTRUN] + c[C_CRASHED] == 0)
+		return "error";
+	if (c[C_CRASHED] || r->ncrash)
+		return "crash";
+	if (c[C_FAIL] || c[C_NOTREACHED])
+		return "fail";
+	if (!complete || (r->check_status > 0))
+		return "incomplete";
+	return "pass";
+}
+
+struct json_object *fr_to_json(const struct fr_run *r)
+{
+	struct json_object *o = json_object_new_object();
+	long c[C_N] = { 0 };
+	const struct fr_test *running;
+	struct json_object *tests = tests_json(r, c, &running);
+	bool complete = run_complete(r);
 
 	bt_json_add_str(o, "tool", "fstests-results");
-	bt_json_add_str(o, "verdict", verdict);
+	bt_json_add_str(o, "verdict", run_verdict(r, c, complete));
 	bt_json_add_bool(o, "complete", complete);
 	bt_json_add_bool(o, "timed_out", r->timed_out && !r->done);
 	if (r->nshards)
@@ -195,8 +230,8 @@ struct json_object *fr_to_json(const struct fr_run *r)
 		json_object_object_add(o, "running", NULL);
 	}
 	json_object_object_add(o, "counts", counts_obj(c));
-	json_object_object_add(o, "sections", secs);
-	json_object_object_add(o, "kernel", kern);
+	json_object_object_add(o, "sections", sections_json(r));
+	json_object_object_add(o, "kernel", crashes_json(r));
 	json_object_object_add(o, "tests", tests);
 	return o;
 }

@@ -572,7 +572,7 @@ static void set_params(struct ext2_super_block *p, uint64_t blocks,
 }
 
 /* Root, lost+found, reserved inodes, resize inode, journal. */
-static int skeleton(struct ext4_ctx *c)
+static int skeleton(struct ext4_ctx *c, bool journal)
 {
 	struct ext2fs_journal_params jp;
 	ext2_filsys fs = c->fs;
@@ -604,7 +604,8 @@ static int skeleton(struct ext4_ctx *c)
 	if (err)
 		return fs_error(c, err, "creating", "reserved inodes");
 	/* Like mke2fs: no journal on a file system below 2048 blocks. */
-	if (ext2fs_default_journal_size(ext2fs_blocks_count(fs->super)) < 0)
+	if (!journal ||
+	    ext2fs_default_journal_size(ext2fs_blocks_count(fs->super)) < 0)
 		return 0;
 	err = ext2fs_get_journal_params(&jp, fs);
 	if (!err)
@@ -617,7 +618,7 @@ static int skeleton(struct ext4_ctx *c)
 }
 
 int ext4_write(struct rtree *t, const char *path, uint64_t size,
-	       const unsigned char digest[16])
+	       const unsigned char digest[16], const struct ext4_opts *eo)
 {
 	struct ext4_ctx c = { .t = t, .path = path, .size = size };
 	struct ext2_super_block param;
@@ -656,8 +657,11 @@ int ext4_write(struct rtree *t, const char *path, uint64_t size,
 					     EXT2_FLAGS_UNSIGNED_HASH;
 	fs->super->s_checksum_type = EXT2_CRC32C_CHKSUM;
 	ext2fs_init_csum_seed(fs);
+	if (eo->label)
+		memcpy(fs->super->s_volume_name, eo->label,
+		       strnlen(eo->label, sizeof(fs->super->s_volume_name)));
 	rt_walk(t, reset_ino, NULL);
-	if (skeleton(&c) < 0)
+	if (skeleton(&c, !eo->no_journal) < 0)
 		goto out;
 	c.buf = bt_malloc(RT_CHUNK);
 	if (rt_walk(t, add_node, &c) < 0)

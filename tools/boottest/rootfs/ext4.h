@@ -3,6 +3,7 @@
 #ifndef BOOTTEST_MKROOTFS_EXT4_H
 #define BOOTTEST_MKROOTFS_EXT4_H
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #include "tree.h"
@@ -11,12 +12,21 @@
 uint64_t ext4_min_size(struct rtree *t);
 uint64_t ext4_default_size(struct rtree *t);
 
+/* Longest volume label (s_volume_name, no terminating NUL needed). */
+#define EXT4_LABEL_MAX	16
+
+/* What the image is made as beyond its contents. */
+struct ext4_opts {
+	bool no_journal;	/* none at any size (a results disk) */
+	const char *label;	/* volume label, or NULL */
+};
+
 /*
  * Write the image to fd (an empty file; path names it for libext2fs and
  * messages).  size in bytes; digest seeds the UUID and hash seed.
  * Returns 0 or -1 (message printed).
  */
 int ext4_write(struct rtree *t, const char *path, uint64_t size,
-	       const unsigned char digest[16]);
+	       const unsigned char digest[16], const struct ext4_opts *eo);
 
 #endif

@@ -4,7 +4,7 @@
  * manifest, as an ordinary user.
  *
  *   mkrootfs [-o IMAGE] [--cpio FILE] [--size SIZE] [--depfile FILE]
- *            [--sysroot DIR] MANIFEST...
+ *            [--sysroot DIR] [--no-journal] [--label NAME] MANIFEST...
  */
 #include <errno.h>
 #include <getopt.h>
@@ -33,7 +33,8 @@ static void usage(FILE *f)
 {
 	fprintf(f,
 		"Usage: mkrootfs [-o IMAGE] [--cpio FILE] [--size SIZE] [--depfile FILE]\n"
-		"                [--sysroot DIR] [-q] MANIFEST...\n"
+		"                [--sysroot DIR] [--no-journal] [--label NAME] [-q]\n"
+		"                MANIFEST...\n"
 		"Write an ext4 image (-o) and/or a newc cpio archive (--cpio) holding what\n"
 		"the manifests ('-' = stdin, concatenated) describe.\n"
 		"\n"
@@ -43,6 +44,8 @@ static void usage(FILE *f)
 		"                       (default: the contents plus a quarter plus 32 MiB)\n"
 		"      --depfile FILE   write a make dependency file listing every host input\n"
 		"      --sysroot DIR    look programs and libraries up inside DIR (another arch)\n"
+		"      --no-journal     no ext4 journal, whatever the size (a results disk)\n"
+		"      --label NAME     volume label (at most 16 bytes)\n"
 		"  -q, --quiet          errors only\n"
 		"\n"
 		"Manifest lines (usr/gen_init_cpio format, ${VAR} from the environment):\n"
@@ -136,7 +139,8 @@ static int check_output(const char *path)
 	return 0;
 }
 
-static int write_image(struct rtree *t, const char *path, uint64_t size)
+static int write_image(struct rtree *t, const char *path, uint64_t size,
+		       const struct ext4_opts *eo)
 {
 	unsigned char digest[16];
 	struct bt_atomic a;
@@ -151,7 +155,7 @@ static int write_image(struct rtree *t, const char *path, uint64_t size)
 		bt_atomic_abort(&a);
 		return -1;
 	}
-	if (ext4_write(t, a.tmp, size, digest) < 0) {
+	if (ext4_write(t, a.tmp, size, digest, eo) < 0) {
 		bt_atomic_abort(&a);
 		return -1;
 	}
@@ -191,7 +195,7 @@ static int get_epoch(time_t *epoch)
 
 static int build(struct rtree *t, struct mf_list *list, char **manifests,
 		 int n, const char *out, const char *cpio, const char *depfile,
-		 uint64_t size)
+		 uint64_t size, const struct ext4_opts *eo)
 {
 	int i;
 
@@ -214,7 +218,7 @@ static int build(struct rtree *t, struct mf_list *list, char **manifests,
 					out, (unsigned long long)size,
 					(unsigned long long)min,
 					(unsigned long long)(min >> 20));
-		if (write_image(t, out, size) < 0)
+		if (write_image(t, out, size, eo) < 0)
 			return -1;
 	}
 	if (cpio && write_cpio(t, cpio) < 0)
@@ -232,11 +236,14 @@ int main(int argc, char **argv)
 		{ "size", required_argument, NULL, 's' },
 		{ "depfile", required_argument, NULL, 'd' },
 		{ "sysroot", required_argument, NULL, 'r' },
+		{ "no-journal", no_argument, NULL, 'J' },
+		{ "label", required_argument, NULL, 'L' },
 		{ "quiet", no_argument, NULL, 'q' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *out = NULL, *cpio = NULL, *depfile = NULL, *sysroot = NULL;
+	struct ext4_opts eo = { 0 };
 	struct mf_list list;
 	struct rtree t;
 	uint64_t size = 0;
@@ -266,6 +273,17 @@ int main(int argc, char **argv)
 		case 'r':
 			sysroot = optarg;
 			break;
+		case 'J':
+			eo.no_journal = true;
+			break;
+		case 'L':
+			if (strlen(optarg) > EXT4_LABEL_MAX) {
+				bt_err("--label %s: longer than %d bytes",
+				       optarg, EXT4_LABEL_MAX);
+				return BT_EXIT_USAGE;
+			}
+			eo.label = optarg;
+			break;
 		case 'q':
 			bt_set_quiet(1);
 			break;
@@ -292,7 +310,7 @@ int main(int argc, char **argv)
 	mf_init(&list);
 	rt_init(&t, sysroot, epoch);
 	ret = build(&t, &list, argv + optind, argc - optind, out, cpio, depfile,
-		    size);
+		    size, &eo);
 	rt_free(&t);
 	mf_free(&list);
 	return ret < 0 ? BT_EXIT_FAIL : BT_EXIT_OK;

@@ -40,23 +40,6 @@ char *vm_tool_path(const struct vm_opts *o, const char *name)
 	return NULL;
 }
 
-/* Run argv with stdout to /dev/null (stderr kept for its errors). */
-static int run_quiet(char *const argv[])
-{
-	struct bt_spawn sp = BT_SPAWN_INIT;
-	int devnull = open("/dev/null", O_WRONLY | O_CLOEXEC);
-	int status, ret = -1;
-	pid_t pid;
-
-	sp.fd_out = devnull;
-	pid = bt_spawn(argv, &sp);
-	if (pid >= 0 && bt_wait(pid, &status, -1) == 0 && WIFEXITED(status))
-		ret = WEXITSTATUS(status);
-	if (devnull >= 0)
-		close(devnull);
-	return ret;
-}
-
 /* Parse a decimal exit status 0-255 (surrounding whitespace allowed). */
 int vm_parse_status(const char *buf, size_t len, int *value)
 {
@@ -287,6 +270,11 @@ int vm_guest_make_disk(const struct vm_opts *o, const char *run_dir,
 	char *cmdfile = NULL, *script = NULL, *tests = NULL;
 	int ret = 0;
 
+	if (!mkrootfs) {
+		ret = bt_error("%s/mkrootfs: not built; it writes the results disk (make the tools: make boottest)",
+			       o->tools_dir);
+		goto out;
+	}
 	if (o->cmd && *o->cmd) {
 		cmdfile = bt_path_join(run_dir, "cmd.sh");
 		script = cmd_script(o->cmd);
@@ -305,9 +293,9 @@ int vm_guest_make_disk(const struct vm_opts *o, const char *run_dir,
 		tests = abs;
 	}
 
-	if (mkrootfs && !cmdfile && !tests) {
+	if (!cmdfile && !tests) {
 		ret = results_from_template(o, mkrootfs, img);
-	} else if (mkrootfs) {
+	} else {
 		char *man = bt_path_join(run_dir, "results.manifest");
 		struct strbuf m = STRBUF_INIT;
 		char *argv[7] = { mkrootfs, "-o", (char *)img, "--size",
@@ -332,51 +320,6 @@ int vm_guest_make_disk(const struct vm_opts *o, const char *run_dir,
 			ret = bt_error("%s: cannot write the results disk (mkrootfs failed)",
 				       img);
 		free(man);
-	} else {
-		/* Stand-in until mkrootfs is built: mke2fs -d of a staging dir. */
-		char *stage = bt_path_join(run_dir, ".results-stage");
-		char *in = bt_path_join(stage, "in");
-		char *outd = bt_path_join(stage, "out");
-		char *argv[16] = { "mke2fs", "-q", "-F", "-t", "ext4", "-N", "1024",
-				   "-O", "^has_journal", "-E",
-				   "root_owner=0:0,lazy_itable_init=0", "-d", stage,
-				   (char *)img, RESULTS_SIZE, NULL };
-
-		bt_mkdir_p(in, 0755);
-		bt_mkdir_p(outd, 0777);
-		chmod(outd, 0777);
-		if (cmdfile) {
-			char *dst = bt_path_join(in, "cmd");
-
-			ret = write_file(dst, script, 0755);
-			free(dst);
-		}
-		if (!ret && tests) {
-			char *dst = bt_path_join(in, "tests");
-			char *cp[5] = { "cp", "-R", tests, dst, NULL };
-
-			if (bt_is_dir(tests)) {
-				if (bt_run(cp) != 0)
-					ret = bt_error("TESTS=%s: cannot copy", tests);
-			} else {
-				char *base = bt_basename(tests);
-				char *f = bt_path_join(dst, base);
-				char *cp1[4] = { "cp", tests, f, NULL };
-
-				bt_mkdir_p(dst, 0755);
-				if (bt_run(cp1) != 0)
-					ret = bt_error("TESTS=%s: cannot copy", tests);
-				free(f);
-				free(base);
-			}
-			free(dst);
-		}
-		if (!ret && run_quiet(argv) != 0)
-			ret = bt_error("%s: mke2fs failed; install e2fsprogs", img);
-		bt_remove_tree(stage);
-		free(stage);
-		free(in);
-		free(outd);
 	}
 out:
 	free(mkrootfs);
