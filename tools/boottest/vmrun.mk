@@ -6,7 +6,7 @@ vmrun-objs := vmrun-arch.o vmrun-accel.o vmrun-qemu.o vmrun-guest.o vmrun-report
 	      vmrun-qmp.o vmrun-qmp-msg.o vmrun-dump.o vmrun-postmortem.o \
 	      vmrun-lava.o vmrun-lava-log.o \
 	      ksymbolize-frame.o ksymbolize-core.o
-vmrun-pkgs := json-c libelf libdw yaml-0.1
+vmrun-pkgs := json-c libelf libdw yaml-0.1 zlib
 
 FUZZERS += fuzz-vmrun-guest
 fuzz-vmrun-guest-objs := vmrun-guest.o
@@ -22,3 +22,4 @@ fuzz-vmrun-lava-pkgs := yaml-0.1
 
 FUZZERS += fuzz-vmrun-kernel
 fuzz-vmrun-kernel-objs := vmrun-arch.o
+fuzz-vmrun-kernel-pkgs := libelf zlib
