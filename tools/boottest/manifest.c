@@ -167,27 +167,29 @@ static const char *long_component(const char *path)
 	return NULL;
 }
 
-/* Returns NULL on success, else the reason. */
-static const char *parse_fields(struct mf_entry *e, const struct kw *k,
-				char **f, int nf)
+/* The index of MODE among the fields of k's entries, or 0: none. */
+static int mode_field(const struct kw *k)
 {
-	int mi = 0;	/* index of MODE */
-	int i;
-
 	switch (k->type) {
 	case MF_FILE:
 	case MF_SLINK:
-		mi = 2;
-		break;
+		return 2;
 	case MF_DIR:
 	case MF_NOD:
 	case MF_PIPE:
 	case MF_SOCK:
-		mi = 1;
-		break;
+		return 1;
 	default:
-		break;
+		return 0;
 	}
+}
+
+/* NAME and MODE UID GID, the fields most entries share: NULL or the reason. */
+static const char *parse_common(struct mf_entry *e, const struct kw *k,
+				char **f)
+{
+	int mi = mode_field(k);
+
 	if (k->type == MF_USER || k->type == MF_GROUP) {
 		if (!valid_account(f[0]))
 			return "invalid user or group name";
@@ -199,16 +201,28 @@ static const char *parse_fields(struct mf_entry *e, const struct kw *k,
 		if (long_component(e->name))
 			return long_component(e->name);
 	}
-	if (mi) {
-		if (!parse_uint(f[mi], 8, 07777, &e->mode))
-			return "MODE is not an octal number up to 07777";
-		if (!parse_uint(f[mi + 1], 10, 0xfffffffeUL, &e->uid))
-			return "UID is not a number";
-		if (!parse_uint(f[mi + 2], 10, 0xfffffffeUL, &e->gid))
-			return "GID is not a number";
-		if (k->type != MF_DIR && !strcmp(e->name, "/"))
-			return "only a dir may be named /";
-	}
+	if (!mi)
+		return NULL;
+	if (!parse_uint(f[mi], 8, 07777, &e->mode))
+		return "MODE is not an octal number up to 07777";
+	if (!parse_uint(f[mi + 1], 10, 0xfffffffeUL, &e->uid))
+		return "UID is not a number";
+	if (!parse_uint(f[mi + 2], 10, 0xfffffffeUL, &e->gid))
+		return "GID is not a number";
+	if (k->type != MF_DIR && !strcmp(e->name, "/"))
+		return "only a dir may be named /";
+	return NULL;
+}
+
+/* Returns NULL on success, else the reason. */
+static const char *parse_fields(struct mf_entry *e, const struct kw *k,
+				char **f, int nf)
+{
+	const char *why = parse_common(e, k, f);
+	int i;
+
+	if (why)
+		return why;
 	switch (k->type) {
 	case MF_FILE:
 		e->host = bt_strdup(f[1]);
