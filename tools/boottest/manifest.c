@@ -386,16 +386,19 @@ int mf_parse(struct mf_list *list, const char *buf, size_t len,
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
 
 		lineno++;
-		if (n > MF_MAX_LINE)
-			return bt_error("%s:%lu: line longer than %d bytes",
-					fname, lineno, MF_MAX_LINE);
-		if (memchr(buf + pos, '\0', n))
-			return bt_error("%s:%lu: NUL byte in line", fname,
-					lineno);
+		if (n > MF_MAX_LINE) {
+			bt_err("%s:%lu: line longer than %d bytes", fname,
+			       lineno, MF_MAX_LINE);
+			return -EINVAL;
+		}
+		if (memchr(buf + pos, '\0', n)) {
+			bt_err("%s:%lu: NUL byte in line", fname, lineno);
+			return -EINVAL;
+		}
 		line = bt_strndup(buf + pos, n);
 		if (parse_line(list, line, fname, lineno) < 0) {
 			free(line);
-			return -1;
+			return -EINVAL;
 		}
 		free(line);
 		pos += n + 1;
@@ -409,9 +412,10 @@ int mf_parse_file(struct mf_list *list, const char *path)
 	size_t len;
 	int ret;
 
-	if (bt_read_file(path, &buf, &len, 64 << 20, NULL) < 0)
-		return bt_error("%s: cannot read manifest: %s", path,
-				strerror(errno));
+	if (bt_read_file(path, &buf, &len, 64 << 20, NULL) < 0) {
+		bt_err("%s: cannot read manifest: %s", path, strerror(errno));
+		return -EIO;
+	}
 	ret = mf_parse(list, buf, len, strcmp(path, "-") ? path : "<stdin>");
 	free(buf);
 	return ret;
