@@ -71,6 +71,21 @@ is "$(json "$data/rare-formats.log" "'; '.join(c['title'] for c in j['crashes'])
 is "$(json "$data/rare-formats.log" "j['crashes'][2]['corrupted']")" "True" \
 	"old KASAN header without an access line: corrupted"
 
+# --- where syzkaller's rules find the frame -------------------------
+syz() {
+	json "$data/syz-rules.log" "j['crashes'][$1]['title']"
+}
+is "$(syz 0)" "BUG: soft lockup in inet_stream_connect" \
+	"stall: anchors see __sys_connect without its prefix; the frame above it"
+is "$(syz 1)" "KFENCE: use-after-free read in nfc_llcp_rx_work" \
+	"KFENCE: a skipped header function; frames under the access line"
+is "$(syz 2)" "possible deadlock in __flush_work" \
+	"recursive locking: the acquired lock's at: function as printed"
+is "$(syz 3)" "memory leak in hci_conn_add" \
+	"kmemleak: backtrace (crc ...) starts the stack"
+is "$(syz 4)" "divide error in corrupted" \
+	"divide error: the RIP line alone names it (user-space RIP: none)"
+
 # --- false alarms from the issue -----------------------------------
 "$dc" "$data/benign-boot.log" > /dev/null
 is "$?" "0" "benign boot lines (tsc, i8042, cfg80211, RETBleed/SRSO/MDS, userspace traps, lockdep off, ODEBUG): exit 0"

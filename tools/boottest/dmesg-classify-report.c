@@ -260,6 +260,30 @@ static bool parse_frame(const char *s, size_t len, const char **fn,
 	return true;
 }
 
+static void frames_add(struct frames *f, const char *s, size_t n);
+
+/*
+ * The callee of an arm frame line "[<pc>] (callee) from [<pc>] (caller+..",
+ * or NULL: the top frame is only there (the caller is the line's frame).
+ */
+static const char *arm_callee(const char *s, size_t len, size_t *fl)
+{
+	const char *p = s, *end = s + len, *q;
+
+	while (p < end && (*p == ' ' || *p == '\t'))
+		p++;
+	q = skip_pcs(p, end);
+	if (q == p || q >= end || *q != '(')
+		return NULL;
+	p = ++q;
+	while (q < end && (is_ident(*q) || *q == '.'))
+		q++;
+	if (q == p || end - q < 7 || memcmp(q, ") from ", 7))
+		return NULL;
+	*fl = q - p;
+	return p;
+}
+
 static void frames_add(struct frames *f, const char *s, size_t n)
 {
 	if (f->n == f->cap) {
@@ -362,6 +386,13 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 		if (!parse_frame(text, ln->len, &fn, &fl, &entry))
 			continue;
 		got++;
+		{
+			size_t cl;
+			const char *callee = arm_callee(text, ln->len, &cl);
+
+			if (callee)
+				frames_add(out, callee, cl);
+		}
 		frames_add(out, fn, fl);
 		if (entries)
 			frames_add(entries, entry, text + ln->len - entry);
@@ -521,18 +552,23 @@ static bool name_match(struct report *rp, pcre2_code *re,
 	return re && memo_match(rp, re, false, fn);
 }
 
-static char *strip_prefix(struct dc_rules *r, const char *fn)
+/* The length of the syscall prefix whose removal leaves the shortest name. */
+static size_t prefix_len(struct dc_rules *r, const char *fn, size_t len)
 {
-	const char *best = fn;
+	size_t best = 0;
 
 	for (int i = 0; i < r->nprefix; i++) {
 		size_t n = strlen(r->prefixes[i]);
 
-		if (!strncmp(fn, r->prefixes[i], n) && fn[n] &&
-		    strlen(fn + n) < strlen(best))
-			best = fn + n;
+		if (n < len && n > best && !strncmp(fn, r->prefixes[i], n))
+			best = n;
 	}
-	return bt_strdup(best);
+	return best;
+}
+
+static char *strip_prefix(struct dc_rules *r, const char *fn)
+{
+	return bt_strdup(fn + prefix_len(r, fn, strlen(fn)));
 }
 
 static char *first_usable(struct report *rp, struct frames *f, int from)
@@ -555,48 +591,70 @@ static long find_line(struct report *rp, size_t k, pcre2_code *re)
 	return -1;
 }
 
+/* Where a RIP/pc line stands in the frame search. */
+enum rip_use {
+	RIP_NO,		/* not read: the stack alone */
+	RIP_FIRST,	/* its function and the frames after it; no line: none */
+	RIP_ELSE_STACK,	/* as RIP_FIRST, but no line or no frame: the stack */
+	RIP_ONLY,	/* its function alone */
+};
+
+/* The first RIP/pc line at or after line k, or -1; its function in *fn. */
+static long find_rip(struct report *rp, size_t k, const char **fn,
+		     size_t *fl)
+{
+	for (size_t j = k; j < rp->n; j++) {
+		const struct dc_line *ln = rp->rec[j];
+		bool is_rip;
+
+		*fn = rip_func(dc_text(rp->log, ln), ln->len, fl, &is_rip);
+		if (is_rip)
+			return j;
+	}
+	return -1;
+}
+
 /*
- * Candidate frames: with rip, the function of the first RIP/pc line and
- * the frames after it; otherwise (or when none follow) the first stack.
- * A format's "after" regexp moves the start to the line it matches: no
- * such line, no frames.  Without a stack start, a stack is not searched
- * for (lines that look like frames elsewhere are no call trace).
+ * Candidate frames: by rip, the function of the first RIP/pc line and the
+ * frames after it, or the first stack.  A format's "after" regexp moves
+ * the start to the line it matches: no such line, no frames.  Without a
+ * stack start, a stack is not searched for (lines that look like frames
+ * elsewhere are no call trace).
  */
-static void collect(struct report *rp, bool rip, struct frames *f,
+static void collect(struct report *rp, enum rip_use rip, struct frames *f,
 		    struct frames *entries)
 {
 	long a = rp->fmt->after ? find_line(rp, 0, rp->fmt->after) : -1;
 	size_t base = a >= 0 ? (size_t)a : 0;
-	long s = find_stack_start(rp);
+	long s = find_stack_start(rp), j = -1;
+	const char *fn = NULL;
+	size_t fl = 0;
 
 	rp->stack_seen = s >= 0;
 	rp->scan_end = 0;
 	if (rp->fmt->after && a < 0)
 		return;
-	if (rip) {
-		for (size_t j = base; j < rp->n; j++) {
-			const struct dc_line *ln = rp->rec[j];
-			const char *text = dc_text(rp->log, ln), *fn;
-			size_t fl;
-			bool is_rip;
+	if (rip != RIP_NO)
+		j = find_rip(rp, base, &fn, &fl);
+	if (j >= 0) {
+		const struct dc_line *ln = rp->rec[j];
+		const char *text = dc_text(rp->log, ln);
 
-			fn = rip_func(text, ln->len, &fl, &is_rip);
-			if (!is_rip)
-				continue;
-			rp->scan_end = j + 1;
-			if (fn) {
-				frames_add(f, fn, fl);
-				if (entries)
-					frames_add(entries, fn,
-						   text + ln->len - fn);
-			}
-			read_stack(rp, j + 1, f, entries);
-			if (f->n > (fn ? 1 : 0)) {
-				rp->stack_seen = true;
-				return;
-			}
-			break;
+		rp->scan_end = j + 1;
+		if (fn) {
+			frames_add(f, fn, fl);
+			if (entries)
+				frames_add(entries, fn, text + ln->len - fn);
 		}
+		if (rip == RIP_ONLY)
+			return;
+		read_stack(rp, j + 1, f, entries);
+		if (f->n > (fn ? 1 : 0))
+			rp->stack_seen = true;
+		if (f->n > (fn ? 1 : 0) || rip == RIP_FIRST)
+			return;
+	} else if (rip == RIP_FIRST || rip == RIP_ONLY) {
+		return;
 	}
 	if (a >= 0) {
 		read_stack(rp, a + 1, f, entries);
@@ -610,9 +668,9 @@ static void collect(struct report *rp, bool rip, struct frames *f,
 
 /*
  * The frame above the first stall anchor among the usable frames (the
- * first usable one when that is an anchor); an anchor that names the
- * stall itself gives the text its stall-self rule matched.  No anchor:
- * no frame.
+ * first usable one when that is an anchor); anchors see names without
+ * their syscall prefix.  An anchor that names the stall itself gives the
+ * text its stall-self rule matched.  No anchor: no frame.
  */
 static char *frame_stall(struct report *rp, struct frames *f)
 {
@@ -620,12 +678,14 @@ static char *frame_stall(struct report *rp, struct frames *f)
 
 	for (int i = 0; i < f->n; i++) {
 		const struct dc_span *fn = &f->v[i];
+		size_t k = prefix_len(rp->r, fn->s, fn->n);
+		struct dc_span bare = { fn->s + k, fn->n - k };
 
 		if (skipped(rp, fn))
 			continue;
 		if (!prev)
 			prev = fn;
-		if (name_match(rp, rp->r->anchors, fn)) {
+		if (name_match(rp, rp->r->anchors, &bare)) {
 			if (rp->r->stall_self &&
 			    dc_exec(rp->r, rp->r->stall_self, fn->s, fn->n,
 				    0) >= 0) {
@@ -642,50 +702,85 @@ static char *frame_stall(struct report *rp, struct frames *f)
 	return NULL;
 }
 
+/*
+ * Hung tasks, among the usable frames: a bucket's frame first (named
+ * "%F": the frame itself), else the first that is not a wait.
+ */
 static char *frame_hang(struct report *rp, struct frames *f)
 {
+	struct dc_rules *r = rp->r;
+
+	for (int i = 0; i < f->n; i++) {
+		if (skipped(rp, &f->v[i]))
+			continue;
+		for (int k = 0; k < r->nhang_pick; k++) {
+			if (!span_match(r, r->hang_pick[k].re, &f->v[i]))
+				continue;
+			if (!strcmp(r->hang_pick[k].repl, "%F"))
+				return frame_name(&f->v[i]);
+			return bt_strdup(r->hang_pick[k].repl);
+		}
+	}
 	for (int i = 0; i < f->n; i++)
-		for (int k = 0; k < rp->r->nhang_pick; k++)
-			if (span_match(rp->r, rp->r->hang_pick[k].re, &f->v[i]))
-				return bt_strdup(rp->r->hang_pick[k].repl);
-	for (int i = 0; i < f->n; i++)
-		if (!span_match(rp->r, rp->r->hang_skip, &f->v[i]) &&
-		    !skipped(rp, &f->v[i]))
+		if (!skipped(rp, &f->v[i]) &&
+		    !span_match(r, r->hang_skip, &f->v[i]))
 			return frame_name(&f->v[i]);
 	return NULL;
 }
 
+/*
+ * The function of an "at: FUNC+0x.." line (or of the line after one that
+ * ends in "at:"), or NULL.
+ */
+static const char *at_func(struct report *rp, size_t j, size_t *fl)
+{
+	const struct dc_line *ln = rp->rec[j];
+	const char *text = dc_text(rp->log, ln), *end = text + ln->len;
+	const char *at = memmem(text, ln->len, "at: ", 4), *p, *q;
+
+	if (!at) {
+		if (ln->len < 3 || memcmp(end - 3, "at:", 3) || j + 1 >= rp->n)
+			return NULL;
+		ln = rp->rec[j + 1];
+		at = dc_text(rp->log, ln);
+		end = at + ln->len;
+		while (at < end && *at == ' ')
+			at++;
+		at -= 4;	/* as if "at: " preceded it */
+	}
+	p = skip_pcs(at + 4, end);
+	q = p;
+	while (q < end && is_ident(*q))
+		q++;
+	if (q == p || q >= end || (*q != '+' && *q != '.'))
+		return NULL;
+	*fl = q - p;
+	return p;
+}
+
+/*
+ * Lockdep: the first usable of the lock being acquired's "at:" function,
+ * the held lock's, and the frames after that (the dependency chain).
+ */
 static char *frame_lockdep(struct report *rp, struct frames *f)
 {
-	for (size_t j = 0; j < rp->n; j++) {
-		const struct dc_line *ln = rp->rec[j];
-		const char *text = dc_text(rp->log, ln);
-		const char *at = memmem(text, ln->len, "at: ", 4);
-		const char *p, *q, *end = text + ln->len;
+	struct frames at = { 0 };
+	char *fn;
+	size_t j;
 
-		if (!at) {
-			at = ln->len >= 3 && !memcmp(end - 3, "at:", 3) ?
-			     end - 3 : NULL;
-			if (!at || j + 1 >= rp->n)
-				continue;
-			ln = rp->rec[j + 1];
-			at = dc_text(rp->log, ln);
-			end = at + ln->len;
-			while (at < end && *at == ' ')
-				at++;
-			at -= 4;	/* as if "at: " preceded it */
-		}
-		p = skip_pcs(at + 4, end);
-		q = p;
-		while (q < end && is_ident(*q))
-			q++;
-		if (q > p && q < end && (*q == '+' || *q == '.')) {
-			struct dc_span fn = { p, q - p };
+	for (j = 0; j < rp->n && at.n < 2; j++) {
+		size_t fl;
+		const char *p = at_func(rp, j, &fl);
 
-			if (!skipped(rp, &fn))
-				return bt_strndup(p, q - p);
-		}
+		if (p)
+			frames_add(&at, p, fl);
 	}
+	if (at.n == 2)
+		read_stack(rp, j, &at, NULL);
+	fn = first_usable(rp, &at, 0);
+	frames_free(&at);
+	if (fn || at.n)
+		return fn;
 	return first_usable(rp, f, 0);
 }
 
@@ -1013,70 +1108,127 @@ static bool mixed_stack(struct report *rp)
 	return false;
 }
 
+static enum rip_use rip_use_of(enum dc_frame_mode mode)
+{
+	switch (mode) {
+	case DC_FRAME_RIP:
+		return RIP_FIRST;
+	case DC_FRAME_RIPONLY:
+		return RIP_ONLY;
+	case DC_FRAME_WARN:
+	case DC_FRAME_STALL:
+		return RIP_ELSE_STACK;
+	default:
+		return RIP_NO;
+	}
+}
+
+/*
+ * The format whose title regexp matches earliest (the first on a tie)
+ * and whose "report" regexp, if it has one, matches too; its capture
+ * groups into ov (those of the report regexp when there is one).  NULL:
+ * none matched, or none at the earliest place passed its report regexp
+ * (*corrupted; *cat is then the first such format's category).
+ */
+static const struct dc_format *pick_format(struct report *rp,
+					   const struct dc_header *h,
+					   PCRE2_SIZE *ov, int *nov,
+					   bool *corrupted, const char **cat)
+{
+	struct dc_rules *r = rp->r;
+	const struct dc_format *best = NULL, *titled = NULL;
+	PCRE2_SIZE start = (PCRE2_SIZE)-1;
+
+	rp->nkeys = 0;
+	for (int i = 0; i < h->nfmt; i++) {
+		struct dc_format *f = &h->fmts[i];
+		const char *text = sb_str(&rp->text);
+		PCRE2_SIZE *m;
+		int rc;
+
+		rc = f->lead ? match_lead(rp, f, text, rp->text.len,
+					  start == (PCRE2_SIZE)-1 ? start :
+					  start + 1) :
+		     dc_exec(r, f->re, text, rp->text.len, 0);
+		if (rc < 0)
+			continue;
+		m = pcre2_get_ovector_pointer(r->md);
+		if (m[0] > start || (m[0] == start && best))
+			continue;
+		if (m[0] < start) {
+			start = m[0];
+			best = NULL;
+			titled = f;
+		}
+		*nov = rc > 10 ? 10 : rc;
+		memcpy(ov, m, 2 * *nov * sizeof(*ov));
+		if (f->report) {
+			/* the whole report's text begins with the title's */
+			report_text_all(rp);
+			rc = dc_exec(r, f->report, sb_str(&rp->text),
+				     rp->text.len, 0);
+			if (rc < 0)
+				continue;
+			*nov = rc > 10 ? 10 : rc;
+			memcpy(ov, pcre2_get_ovector_pointer(r->md),
+			       2 * *nov * sizeof(*ov));
+		}
+		best = f;
+	}
+	if (!best && titled) {
+		*corrupted = true;
+		if (titled->category)
+			*cat = titled->category;
+	}
+	return best;
+}
+
+/* The header line from the header on, as the title. */
+static char *raw_title(struct report *rp, size_t hpos)
+{
+	const struct dc_line *ln = rp->rec[0];
+	char *raw = bt_strndup(dc_text(rp->log, ln) + hpos, ln->len - hpos);
+	char *t = dc_normalize(rp->r, raw);
+
+	free(raw);
+	return t;
+}
+
 static void title_report(struct report *rp, const struct dc_header *h,
 			 size_t hpos, struct dc_crash *c, struct dc_result *res)
 {
 	struct dc_rules *r = rp->r;
-	const char *text = sb_str(&rp->text);
-	size_t tlen = rp->text.len;
-	const struct dc_format *best = NULL;
+	const char *text;
+	const struct dc_format *best;
 	PCRE2_SIZE bestov[20];
 	int bestn = 0;
-	PCRE2_SIZE beststart = (PCRE2_SIZE)-1;
 	struct frames *fr = &rp->fr, *entries = &rp->entries;
 	char *frame = NULL, *frame2 = NULL, *t;
+	const char *cat = h->category ? h->category : "other";
 	int fg;
 
 	fr->n = 0;
 	entries->n = 0;
 
 	/* titles come from the first lines; frames from the whole report */
-	rp->nkeys = 0;
-	for (int i = 0; i < h->nfmt; i++) {
-		struct dc_format *f = &h->fmts[i];
-		int rc = f->lead ? match_lead(rp, f, text, tlen, beststart) :
-			 dc_exec(r, f->re, text, tlen, 0);
-		PCRE2_SIZE *ov;
-
-		if (rc < 0)
-			continue;
-		ov = pcre2_get_ovector_pointer(r->md);
-		if (ov[0] >= beststart)
-			continue;
-		beststart = ov[0];
-		best = f;
-		bestn = rc > 10 ? 10 : rc;
-		memcpy(bestov, ov, 2 * bestn * sizeof(*ov));
-	}
+	best = pick_format(rp, h, bestov, &bestn, &c->corrupted, &cat);
+	text = sb_str(&rp->text);
 	rp->fmt = best;
-	if (best && best->report) {
-		report_text_all(rp);
-		text = sb_str(&rp->text);
-		if (!dc_match(r, best->report, text, rp->text.len)) {
-			best = NULL;
-			c->corrupted = true;
-		}
-	}
 	if (!best) {
-		const struct dc_line *ln = rp->rec[0];
-		char *raw = bt_strndup(dc_text(rp->log, ln) + hpos,
-				       ln->len - hpos);
-
-		c->title = dc_normalize(r, raw);
-		free(raw);
-		c->category = bt_strdup(h->category ? h->category : "other");
+		c->title = raw_title(rp, hpos);
+		c->category = bt_strdup(cat ? cat : "other");
 		/* keep a stack for the JSON all the same */
 		rp->fmt = &(struct dc_format){ 0 };
-		collect(rp, true, fr, entries);
+		collect(rp, RIP_ELSE_STACK, fr, entries);
 		goto stack;
 	}
 	/* a function named in the title line itself comes first */
-	fg = pcre2_substring_number_from_name(best->re, (PCRE2_SPTR)"F");
+	fg = pcre2_substring_number_from_name(best->report ? best->report :
+					      best->re, (PCRE2_SPTR)"F");
 	if (fg > 0 && fg < bestn && bestov[2 * fg] != PCRE2_UNSET)
 		frames_add(fr, text + bestov[2 * fg],
 			   bestov[2 * fg + 1] - bestov[2 * fg]);
-	collect(rp, best->mode == DC_FRAME_RIP || best->mode ==
-		DC_FRAME_STALL, fr, entries);
+	collect(rp, rip_use_of(best->mode), fr, entries);
 	/* another stack mixed into the lines read: no frame can be trusted */
 	if (best->mode != DC_FRAME_NONE && mixed_stack(rp)) {
 		c->corrupted = true;
@@ -1087,6 +1239,8 @@ static void title_report(struct report *rp, const struct dc_header *h,
 		break;
 	case DC_FRAME_TRACE:
 	case DC_FRAME_RIP:
+	case DC_FRAME_RIPONLY:
+	case DC_FRAME_WARN:
 		frame = first_usable(rp, fr, 0);
 		break;
 	case DC_FRAME_STALL:
@@ -1105,12 +1259,7 @@ static void title_report(struct report *rp, const struct dc_header *h,
 	}
 expand:
 	if (best->noframe_raw && !frame) {
-		const struct dc_line *ln = rp->rec[0];
-		char *raw = bt_strndup(dc_text(rp->log, ln) + hpos,
-				       ln->len - hpos);
-
-		c->title = dc_normalize(r, raw);
-		free(raw);
+		c->title = raw_title(rp, hpos);
 		c->category = bt_strdup(best->category ? best->category :
 					"lockdep");
 		c->corrupted = true;

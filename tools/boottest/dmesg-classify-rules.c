@@ -116,7 +116,8 @@ static const struct {
 	{ "none", DC_FRAME_NONE }, { "trace", DC_FRAME_TRACE },
 	{ "rip", DC_FRAME_RIP }, { "stall", DC_FRAME_STALL },
 	{ "hang", DC_FRAME_HANG }, { "lockdep", DC_FRAME_LOCKDEP },
-	{ "origin", DC_FRAME_ORIGIN },
+	{ "origin", DC_FRAME_ORIGIN }, { "riponly", DC_FRAME_RIPONLY },
+	{ "warn", DC_FRAME_WARN },
 };
 
 /* The category vocabulary of the JSON output. */
@@ -288,7 +289,7 @@ static int key_frame(struct load *ld, char *val, size_t off)
 			return 0;
 		}
 	}
-	bt_err("%s:%u: unknown frame mode '%s'; use none, trace, rip, stall, hang, lockdep or origin",
+	bt_err("%s:%u: unknown frame mode '%s'; use none, trace, rip, riponly, warn, stall, hang, lockdep or origin",
 	       ld->name, ld->lineno, val);
 	return -1;
 }

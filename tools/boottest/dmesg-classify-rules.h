@@ -68,7 +68,9 @@ static inline bool dc_first_may(const struct dc_first *f, const char *s,
 enum dc_frame_mode {
 	DC_FRAME_NONE,		/* title has no frame */
 	DC_FRAME_TRACE,		/* first usable frame of the first stack */
-	DC_FRAME_RIP,		/* RIP/pc line, then the stack */
+	DC_FRAME_RIP,		/* RIP/pc line, then the stack; no line: none */
+	DC_FRAME_RIPONLY,	/* the RIP/pc line alone */
+	DC_FRAME_WARN,		/* RIP/pc line and the stack, else the stack */
 	DC_FRAME_STALL,		/* the frame above the first anchor */
 	DC_FRAME_HANG,		/* hung-task rules */
 	DC_FRAME_LOCKDEP,	/* "at: FUNC" lines, then the stack */
