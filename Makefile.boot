@@ -44,10 +44,10 @@ bt-tool-make = $(MAKE) -C $(bt-srctree)/tools/boottest O=$(bt-tools) \
 # up to date).  Goals depend on bt-tools-built.  Asking that Makefile costs
 # a make that reads every dependency file, tens of ms on each make
 # boottest: a stamp newer than the tools' sources and build options, with
-# every tool (one NAME.mk each) present, skips it.
+# every tool (one DIR/NAME.mk each) present, skips it.
 bt-tool-dir := $(bt-srctree)/tools/boottest
-bt-tool-srcs := $(wildcard $(addprefix $(bt-tool-dir)/,Makefile *.mk *.c *.h lib/*.c lib/*.h))
-bt-tool-names := $(patsubst %.mk,%,$(notdir $(wildcard $(bt-tool-dir)/*.mk)))
+bt-tool-srcs := $(wildcard $(addprefix $(bt-tool-dir)/,Makefile */*.mk */*.c */*.h))
+bt-tool-names := $(patsubst %.mk,%,$(notdir $(wildcard $(bt-tool-dir)/*/*.mk)))
 bt-tool-opts := src=$(bt-tool-dir) cc=$(HOSTCC) llvm=$(LLVM) san=$(SANITIZE) \
 	cflags=$(CFLAGS) extra=$(EXTRA_CFLAGS) ldflags=$(LDFLAGS)
 bt-tools-all := $(if $(filter $(words $(bt-tool-names)),$(words \
@@ -224,11 +224,11 @@ $(bt-rootfs): $(bt-mkrootfs-bin) $(bt-out)/.rootfs.opts $(bt-rootfs-manifests)
 #                tree's kernel, else Debian's packaged kernel (debian-kernel)
 #   MEM= CPUS= TIMEOUT= APPEND= QEMU_OPTS= CMD= TESTS= V=1
 #   ACCEL=auto|kvm|tcg (auto: KVM when /dev/kvm opens, TCG again in the same
-#                run when the KVM boot shows no kernel line; vmrun-accel.c)
+#                run when the KVM boot shows no kernel line; vm/accel.c)
 #   EXTRA_MODULES='a.ko b.ko' (in the guest's /lib/modules/REL/extra)
 #   DUMP=1 GDB=1 GDB_WAIT=0 VMLINUX=  (post-mortem: vmcore, gdb stub, symbols)
 #   KCIDB_ORIGIN=name  prefix of the ids in every run's kcidb.json (kcidb.c)
-#   RUNNER=lava  the boot as a LAVA job run by lava-run here (vmrun-lava.c);
+#   RUNNER=lava  the boot as a LAVA job run by lava-run here (vm/lava.c);
 #                LAVA_JOB_ONLY=1 (or make boottest-lava-job) writes the job
 #                only, LAVA_ARTIFACTS_URL= its artifact URLs (default file://)
 # Results: $(bt-out)/runs/<time>-<pid>/ (latest -> newest).  Cached per

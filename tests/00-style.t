@@ -51,6 +51,26 @@ for f in "${files[@]}"; do
 done
 is "${missing[*]}" "" "every source/script/build file has an SPDX-License-Identifier: GPL-2.0 line"
 
+# Includes: a tool's folder reaches only itself and lib/, no cycle.  The
+# check must also find a planted cycle and a planted cross-tool include.
+check "includes: one way, per tool folder, no cycle (tests/lib/includes.sh)" \
+	tests/lib/includes.sh tools/boottest
+plant=$T_TMP/plant
+mkdir -p "$plant/a" "$plant/b" "$plant/lib"
+printf '#include "y.h"\n' > "$plant/a/x.h"
+printf '#include "y.h"\n#include "l.h"\n' > "$plant/a/y.c"
+: > "$plant/a/y.h"
+: > "$plant/lib/l.h"
+out=$(tests/lib/includes.sh "$plant" 2>&1)
+ok $? "includes: a tree without offence passes" || diag "$out"
+printf '#include "x.h"\n' > "$plant/a/y.h"
+out=$(tests/lib/includes.sh "$plant" 2>&1)
+like "$out" "cycle.*a/x.*a/y" "includes: a planted cycle a/x.h -> a/y.h -> a/x.h is found"
+: > "$plant/a/y.h"
+printf '#include "a/x.h"\n' > "$plant/b/z.c"
+check_fail "includes: a planted include of another tool's folder is found" \
+	tests/lib/includes.sh "$plant"
+
 # shellcheck: no finding in the shell scripts of scripts/ (each one fixed,
 # or disabled on its line with the reason after a #).
 sh_files=()

@@ -20,7 +20,7 @@ else
 	find "$src/tools/boottest" -maxdepth 1 -type f -perm -u+x -delete
 fi
 tools=$(sed -n 's/^TOOLS[[:space:]]*+=[[:space:]]*//p' \
-	"$src"/tools/boottest/*.mk | tr '\n' ' ')
+	"$src"/tools/boottest/*/*.mk | tr '\n' ' ')
 [ -n "$tools" ]
 ok $? "the .mk fragments declare tools ($tools)"
 

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vmrun's QMP reader (vmrun-qmp-msg.c: what QEMU's monitor sends for
+# vmrun's QMP reader (vm/qmp-msg.c: what QEMU's monitor sends for
 # DUMP=1): its libFuzzer target runs clean for a bounded time from the
 # shipped seeds, real lines of QEMU 7.2 (greeting, return, error, events).
 . "$(dirname "$0")/lib/tap.sh"

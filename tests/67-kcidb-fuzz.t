@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# kcidb's console-log reader (kcidb-log.c: the banner's compiler, excerpts
+# kcidb's console-log reader (report/kcidb-log.c: the banner's compiler, excerpts
 # for KCIDB): its libFuzzer target runs clean for a bounded time from the
 # shipped seeds (banners of gcc and clang kernels, a panic, broken UTF-8).
 . "$(dirname "$0")/lib/tap.sh"

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# vmrun's reader of LAVA's job log (vmrun-lava-log.c, RUNNER=lava: YAML
+# vmrun's reader of LAVA's job log (vm/lava-log.c, RUNNER=lava: YAML
 # lines whose console records are what the guest printed): its libFuzzer
 # target runs clean for a bounded time from the shipped seeds, real lines
 # of lava-run 2023.01 (results, console, downloads, a list message).

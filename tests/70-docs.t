@@ -4,7 +4,7 @@
 # Documentation/dev-tools/boottest.rst: valid reStructuredText (docutils,
 # halting on warnings), kernel style header, and not behind the code: every
 # goal of Makefile.boot's BOOTTEST_GOALS has an entry, every variable that
-# `make boottest-help' names is described, every tool of tools/boottest/*.mk
+# `make boottest-help' names is described, every tool of tools/boottest/*/*.mk
 # has a subsection that mentions each long option of its --help, every
 # script of scripts/boottest/ is mentioned, every profile of Kconfig.test
 # is listed, every result.json key lib/result.c writes and every
@@ -80,8 +80,8 @@ done
 is "${m[*]}" "" "every variable boottest-help names is described (${vars//$'\n'/ })"
 
 # Tools: a subsection each, mentioning every long option of --help.
-tools=$(sed -n 's/^TOOLS[ 	]*+=//p' "$T_ROOT"/tools/boottest/*.mk | tr -s ' \t' '\n' | grep -v '^$')
-like "$tools" "vmrun" "tools/boottest/*.mk declare TOOLS"
+tools=$(sed -n 's/^TOOLS[ 	]*+=//p' "$T_ROOT"/tools/boottest/*/*.mk | tr -s ' \t' '\n' | grep -v '^$')
+like "$tools" "vmrun" "tools/boottest/*/*.mk declare TOOLS"
 m=()
 for t in $tools; do
 	has_section "$rst" "$t" || m+=("$t")

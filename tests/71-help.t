@@ -1,14 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 #
-# --help at man-page quality, for every tool of tools/boottest/*.mk (TOOLS)
+# --help at man-page quality, for every tool of tools/boottest/*/*.mk (TOOLS)
 # and every script a user runs in scripts/boottest/: exit 0 with the text on
 # stdout, a synopsis, every option the program accepts, the exit status, an
 # example and the environment it reads (or "Environment: none").
 #
 # "Every option it accepts" comes from the code, not from the text: the
 # long options of a tool's getopt_long tables (struct option lines in
-# tools/boottest/NAME.c and NAME-*.c) and the short letters of its optstrings;
+# the C files its NAME.mk lists) and the short letters of its optstrings;
 # for a script, the options of its case labels.  Likewise the environment
 # variables it reads (getenv("X") in a tool, ${X:-...} in a script) must be
 # named.  The checks also run on broken texts, which must fail.
@@ -16,10 +16,20 @@
 
 cd "$T_ROOT" || exit 1
 
+# The C files of a tool: its NAME-main and NAME-objs in its NAME.mk.
+c_files() {
+	local mk
+	mk=$(grep -lE "^TOOLS[[:space:]]*\+=[[:space:]]*$1[[:space:]]*\$" tools/boottest/*/*.mk) ||
+		return 0
+	sed -e ':a' -e '/\\$/N; s/\\\n//; ta' "$mk" |
+		sed -nE "s/^$1-(main|objs)[[:space:]]*:=//p" | tr -s ' \t' '\n' |
+		sed -n 's|^\(.*\)\.o$|tools/boottest/\1.c|p'
+}
+
 # Options a C tool accepts: "--long" and "-x" lines.
 c_options() {
 	local t=$1 f files=()
-	for f in tools/boottest/"$t".c tools/boottest/"$t"-*.c; do
+	for f in $(c_files "$t"); do
 		[ -f "$f" ] && files+=("$f")
 	done
 	[ ${#files[@]} -gt 0 ] || return 0
@@ -31,7 +41,7 @@ c_options() {
 # Environment variables a C tool reads.
 c_env() {
 	local f files=()
-	for f in tools/boottest/"$1".c tools/boottest/"$1"-*.c; do
+	for f in $(c_files "$1"); do
 		[ -f "$f" ] && files+=("$f")
 	done
 	[ ${#files[@]} -gt 0 ] || return 0
@@ -114,8 +124,8 @@ like "$(sh_env scripts/boottest/run)" $'MAKE\n(.*\n)?MAKEFILE' "sh_env finds run
 is "$(missing_words "$T_TMP/fake" MAKE x)" "MAKE" "missing_words: an unnamed variable is caught"
 
 # --- tools --------------------------------------------------------------------------
-tools=$(sed -n 's/^TOOLS[ 	]*+=//p' tools/boottest/*.mk | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
-like "$tools" "kinspect" "tools/boottest/*.mk declare TOOLS"
+tools=$(sed -n 's/^TOOLS[ 	]*+=//p' tools/boottest/*/*.mk | tr -s ' \t' '\n' | grep -v '^$' | sort -u)
+like "$tools" "kinspect" "tools/boottest/*/*.mk declare TOOLS"
 for t in $tools; do
 	bin=$BT_BIN/$t
 	[ -x "$bin" ] || bin=$T_ROOT/tools/boottest/$t

@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "dmesg-classify-report.h"
+#include "classify/report.h"
 #include "err.h"
 #include "path.h"
 

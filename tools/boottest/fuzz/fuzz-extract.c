@@ -14,7 +14,7 @@
 
 #include "err.h"
 #include "path.h"
-#include "rootfs-extract.h"
+#include "rootfs/rootfs-extract.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -11,7 +11,7 @@
 #include <stdio.h>
 #include <string.h>
 
-#include "fstests-results.h"
+#include "fstests/fstests-results.h"
 #include "json.h"
 #include "result.h"
 

@@ -8,7 +8,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kcidb.h"
+#include "report/kcidb.h"
 
 static void check_text(const char *s, size_t max)
 {

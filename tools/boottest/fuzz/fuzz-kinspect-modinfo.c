@@ -3,7 +3,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "kinspect.h"
+#include "inspect/kinspect.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

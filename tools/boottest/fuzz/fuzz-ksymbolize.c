@@ -9,7 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "ksymbolize.h"
+#include "ksym.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

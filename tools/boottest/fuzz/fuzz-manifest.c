@@ -5,7 +5,7 @@
 #include <stdlib.h>
 
 #include "err.h"
-#include "manifest.h"
+#include "rootfs/manifest.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: boottest-mcp's message parser (boottest-mcp-proto.c),
+ * libFuzzer target: boottest-mcp's message parser (mcp/proto.c),
  * then the check of tool arguments against the tools' own inputSchema,
  * the error answer built from what the parser kept, and the resource URI
  * of resources/read.
@@ -9,7 +9,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "boottest-mcp.h"
+#include "mcp/boottest-mcp.h"
 #include "err.h"
 #include "json.h"
 

@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "report-html.h"
+#include "report/report-html.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

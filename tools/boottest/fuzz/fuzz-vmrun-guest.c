@@ -7,7 +7,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 
-#include "vmrun.h"
+#include "vm/vmrun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

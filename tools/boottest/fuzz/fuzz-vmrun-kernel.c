@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: a kernel file as vmrun-arch.c judges it before a boot
+ * libFuzzer target: a kernel file as vm/arch.c judges it before a boot
  * (its head, an ELF's PVH note, what a gzip stream holds), for every
  * architecture: taken, or refused with one line.
  */
@@ -10,7 +10,7 @@
 #include <string.h>
 
 #include "compiler.h"
-#include "vmrun.h"
+#include "vm/vmrun.h"
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 

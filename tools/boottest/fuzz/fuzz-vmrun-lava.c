@@ -1,6 +1,6 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * libFuzzer target: lines of LAVA's job log, as vmrun-lava.c reads them
+ * libFuzzer target: lines of LAVA's job log, as vm/lava.c reads them
  * (one record a line, YAML flow mappings; the console lines in them are
  * what the guest printed).  Every record is parsed; what it yields must lie
  * inside its parsed document and be consistent with its kind.
@@ -10,7 +10,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "vmrun.h"
+#include "vm/vmrun.h"
 
 static void check(const struct vm_lava_rec *r)
 {

@@ -1,7 +1,7 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * libFuzzer target: what QEMU's monitor sends vmrun (QMP lines: greeting,
- * replies, events), as vmrun-qmp.c reads it: bytes appended to a buffer as
+ * replies, events), as vm/qmp.c reads it: bytes appended to a buffer as
  * they arrive, complete lines parsed, events noted, replies judged.  The
  * same bytes go in once whole and once in small pieces: the messages seen
  * must not depend on how the socket cut them.
@@ -12,7 +12,7 @@
 #include <string.h>
 
 #include "strbuf.h"
-#include "vmrun.h"
+#include "vm/vmrun.h"
 
 #define EV_ALL	(VM_QMP_EV_SHUTDOWN | VM_QMP_EV_STOP | VM_QMP_EV_RESET)
 
@@ -21,7 +21,7 @@ struct seen {
 	size_t messages, greetings, returns;
 };
 
-/* What vmrun-qmp.c's pump does after each read. */
+/* What vm/qmp.c's pump does after each read. */
 static void drain(struct strbuf *in, struct seen *s)
 {
 	struct json_object *m;
