@@ -727,7 +727,7 @@ boottest-help:
 	@echo '  boottest-profiles - List the profiles (crash, debug-kasan, fstests-ext4, ...)'
 	@echo '  boottest-doctor   - Check the host: QEMU, /dev/kvm, busybox, libraries'
 	@echo '  boottest-mcp      - Serve boottest to AI assistants: an MCP server on stdio'
-	@echo '                    (tools boot_test, classify_log, config_check, ...; make -s)'
+	@echo '                    (tools boot_test, fstests_run, bisect, classify_log, ...; make -s)'
 	@echo '  boottest-bisect - git bisect GOOD=rev BAD=rev: build and boot each step; a crash,'
 	@echo '                    hang or failed CMD= is bad, a build failure a skip; MATCH=regex'
 	@echo '                    makes only crashes with a matching title bad'

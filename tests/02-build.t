@@ -19,6 +19,7 @@ else
 		tar -xf - -C "$src"
 	find "$src/tools/boottest" -maxdepth 1 -type f -perm -u+x -delete
 fi
+(cd "$src" && find tools/boottest -type f | sort) >"$T_TMP/src-files"
 tools=$(sed -n 's/^TOOLS[[:space:]]*+=[[:space:]]*//p' \
 	"$src"/tools/boottest/*/*.mk | tr '\n' ' ')
 [ -n "$tools" ]
@@ -48,5 +49,12 @@ build "O=" "$T_TMP/out" O="$T_TMP/out"
 is "$(find "$src" -name '*.o' -o -name '.pkg-config.cache' -o -name '.srcdir' |
 	sed "s|^$src/||")" "" "the O= build wrote nothing into the source tree"
 build "in the source tree" "$src/tools/boottest"
+
+# make clean in the source tree removes what it built, never a source:
+# fuzz/ holds both the fuzz targets' sources and their objects there.
+make -s -C "$src/tools/boottest" clean >"$T_TMP/clean.log" 2>&1
+ok $? "make clean in the source tree succeeds" || diag "$(cat "$T_TMP/clean.log")"
+is "$(cd "$src" && find tools/boottest -type f | sort)" "$(cat "$T_TMP/src-files")" \
+	"make clean in the source tree leaves exactly the source files"
 
 done_testing

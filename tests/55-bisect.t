@@ -5,17 +5,11 @@
 # cached test kernel (A base, B adds an initcall, C makes it panic, D and E
 # touch a text file) must name C, leave the tree on its branch with .config
 # intact, keep the logs; MATCH= narrows "bad"; the refusals; Ctrl-C.
-#
-# Every step rebuilds, so the steps must be incremental: the scratch tree is
-# a hard-linked copy of the cached source (git writes changed files anew,
-# never in place) with a fresh git repository borrowing its objects, and the
-# object tree a copy of the cached one whose recorded absolute paths (.cmd
-# files, generated makefiles) are rewritten to the scratch paths with the
-# time stamps kept, so kbuild sees nothing changed.  The cache itself is
-# never written.
+# The scratch tree and its history: tests/lib/bisect.sh.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/boot.sh"
 . "$(dirname "$0")/lib/kernel.sh"
+. "$(dirname "$0")/lib/bisect.sh"
 need_boot_env
 for p in git perl setsid; do
 	command -v $p >/dev/null || skip_all "$p missing (scripts/boottest/setup)"
@@ -29,84 +23,13 @@ obj=$scratch/obj
 t0=$(date +%s)
 
 # --- the scratch tree ---------------------------------------------------------
-setup() {
-	local e
-	mkdir -p "$src" "$obj" || return 1
-	for e in $(cd "$KERNEL_SRCTREE" && ls -A); do
-		[ "$e" = .git ] && continue
-		cp -al "$KERNEL_SRCTREE/$e" "$src/" || return 1
-	done
-	# own repository, the cache's objects borrowed, its index copied
-	# (stat data of the hard links matches; their ctime does not)
-	git -C "$src" init -q &&
-		echo "$KERNEL_SRCTREE/.git/objects" >"$src/.git/objects/info/alternates" &&
-		cp "$KERNEL_SRCTREE/.git/index" "$src/.git/index" &&
-		git -C "$src" config core.trustctime false &&
-		git -C "$src" update-ref refs/heads/master "$(git -C "$KERNEL_SRCTREE" rev-parse HEAD)" &&
-		git -C "$src" symbolic-ref HEAD refs/heads/master || return 1
-	for e in $(cd "$KERNEL_OBJTREE" && ls -A); do
-		[ "$e" = .boottest ] && continue
-		cp -a "$KERNEL_OBJTREE/$e" "$obj/" || return 1
-	done
-	# the boottest tools and root image, not the cache's runs
-	mkdir -p "$obj/.boottest"
-	for e in tools rootfs.ext4 .rootfs.ext4.d .rootfs.opts; do
-		[ -e "$KERNEL_OBJTREE/.boottest/$e" ] && { cp -a "$KERNEL_OBJTREE/.boottest/$e" "$obj/.boottest/" || return 1; }
-	done
-	ln -sfn "$src" "$obj/source"
-	grep -rlIF -e "$KERNEL_SRCTREE" -e "$KERNEL_OBJTREE" "$obj" >"$scratch/paths"
-	# shellcheck disable=SC2016
-	xargs -d '\n' -r perl -e '
-		my %map = (shift, shift, shift, shift);
-		for my $f (@ARGV) {
-			my @st = stat $f or die "$f: $!";
-			open my $in, "<", $f or die "$f: $!";
-			local $/;
-			my $t = <$in>;
-			close $in;
-			$t =~ s/\Q$_\E/$map{$_}/g for keys %map;
-			open my $out, ">", "$f.tmp" or die "$f.tmp: $!";
-			print $out $t;
-			close $out or die "$f.tmp: $!";
-			chmod $st[2] & 07777, "$f.tmp";
-			utime $st[8], $st[9], "$f.tmp";
-			rename "$f.tmp", $f or die "$f: $!";
-		}' "$KERNEL_SRCTREE" "$src" "$KERNEL_OBJTREE" "$obj" <"$scratch/paths"
-}
-setup >"$T_TMP/setup.log" 2>&1
+bisect_setup >"$T_TMP/setup.log" 2>&1
 ok $? "scratch copy of the cached kernel tree" || { diag "$(tail -n 20 "$T_TMP/setup.log")"; done_testing; exit; }
 t1=$(date +%s)
 diag "scratch tree in $((t1 - t0)) s"
 
 # --- the history: A B C D E -----------------------------------------------------
-commit() {
-	GIT_AUTHOR_DATE=2000-01-02T00:00:00Z GIT_COMMITTER_DATE=2000-01-02T00:00:00Z \
-		git -C "$src" -c user.name=boottest -c user.email=boottest@invalid \
-		commit -q -m "$1" && git -C "$src" tag "${1%%:*}"
-}
-# Files are removed before they are written: they may be hard links into
-# the cache.
-initcall() {
-	rm -f "$src/init/boottest_bisect.c"
-	printf '%s\n' '// SPDX-License-Identifier: GPL-2.0' '#include <linux/init.h>' \
-		'#include <linux/kernel.h>' '' 'static int __init boottest_bisect_init(void)' \
-		'{' "	$1" '	return 0;' '}' 'late_initcall(boottest_bisect_init);' \
-		>"$src/init/boottest_bisect.c"
-}
-history() {
-	git -C "$src" tag A &&
-		initcall 'pr_info("boottest-bisect: fine\n");' &&
-		{ cat "$src/init/Makefile" && echo 'obj-y += boottest_bisect.o'; } >"$scratch/Makefile.init" &&
-		rm "$src/init/Makefile" && mv "$scratch/Makefile.init" "$src/init/Makefile" &&
-		git -C "$src" add init/boottest_bisect.c init/Makefile && commit "B: an initcall" &&
-		initcall 'panic("boottest-bisect");' &&
-		git -C "$src" add init/boottest_bisect.c && commit "C: the initcall panics" &&
-		echo one >"$src/init/boottest_bisect.txt" &&
-		git -C "$src" add init/boottest_bisect.txt && commit "D: notes" &&
-		rm "$src/init/boottest_bisect.txt" && echo two >"$src/init/boottest_bisect.txt" &&
-		git -C "$src" add init/boottest_bisect.txt && commit "E: more notes"
-}
-history >"$T_TMP/history.log" 2>&1
+bisect_history >"$T_TMP/history.log" 2>&1
 ok $? "git history A..E (C adds panic() in a late_initcall)" || diag "$(cat "$T_TMP/history.log")"
 rev() { git -C "$src" rev-parse "$1"; }
 C=$(rev C)

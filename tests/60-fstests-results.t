@@ -88,6 +88,19 @@ is "$(jq -r '.tests[] | select(.name=="generic/003") | .message' "$j")" \
 	"not reached: the run stopped (TIMEOUT) after generic/002, between tests" "not reached after the last test that finished"
 like "$(cat "$T_TMP/to2.out")" 'verdict: timeout \(the run did not finish: TIMEOUT= reached\)' "summary says TIMEOUT"
 
+# Interrupted from outside (Ctrl-C, a cancelled MCP request: the boot's
+# verdict is interrupted) in generic/003: that test has no result (not
+# reached, named as running), not a crash; the verdict is incomplete.
+sed '/sysrq/,$d' "$c/console.log" > "$T_TMP/to/console.log"
+echo '{"schema":"boottest-result/1","verdict":"interrupted","crashes":[]}' > "$T_TMP/to/result.json"
+"$fr" -q -o "$T_TMP/int3.json" --console "$T_TMP/to/console.log" --kernel "$T_TMP/to/result.json" "$T_TMP/to"
+j=$T_TMP/int3.json
+is "$(jq -r '"\(.verdict) \(.complete) \(.running.test)"' "$j")" "incomplete false generic/003" \
+	"interrupted run: verdict incomplete, generic/003 was running"
+is "$(jq -r '.tests[] | select(.name=="generic/003") | "\(.status): \(.message)"' "$j")" \
+	"notreached: the run was interrupted during this test; no result" "... that test: no result, not crashed"
+is "$(jq -r '.counts | "\(.passed) \(.crashed) \(.notreached)"' "$j")" "2 0 2" "... 2 passed, none crashed, 2 without a result"
+
 # Baseline: new failure / fixed / still failing / newly not run.
 mk() { # NAME STATUS...: a one-section result.json
 	local n=$1; shift

@@ -12,13 +12,18 @@
 # unknown profile (stopped by make before booting), of Debian's kernel clean
 # (with progress, report_html) and with a sysrq panic, the clean run's files
 # as resources, a second boot refused while one runs, and a running boot
-# cancelled with no QEMU left.  Then the message parser's libFuzzer target.
+# cancelled with no QEMU left; fstests_run on the fstests fixture (progress
+# per test, totals, a failure with its diff excerpt) and cancelled in a
+# sleeping test (no QEMU left, the tests done recorded in the run); boot_test
+# with arch arm64 (Debian's arm64 kernel, when cached) and an unknown arch;
+# bisect refused outside a kernel tree; every run's files as resources,
+# newest first, an old run read by its id and ids leaving the runs
+# directory refused; each structuredContent validated by the SDK against
+# the tool's outputSchema.  Then the message parser's libFuzzer target.
 . "$(dirname "$0")/lib/tap.sh"
 . "$(dirname "$0")/lib/boot.sh"
 . "$(dirname "$0")/lib/fuzz.sh"
-
-# The SDK release the client part runs (npm's cache keeps it offline later).
-MCP_SDK=@modelcontextprotocol/sdk@1.32.2
+. "$(dirname "$0")/lib/mcp.sh"
 
 command -v jq > /dev/null || skip_all "jq missing (scripts/boottest/setup)"
 server=$BT_BIN/boottest-mcp
@@ -33,6 +38,11 @@ reply() {
 }
 
 # --- raw JSON-RPC through scripts/boottest/mcp -----------------------------------
+# 25 old runs (only their result.json) for the bound of resources/list.
+for i in $(seq 10 34); do
+	mkdir -p "$out/.boottest/runs/20000101-0000$i-1" &&
+		echo '{}' > "$out/.boottest/runs/20000101-0000$i-1/result.json"
+done
 log=tests/data/dmesg/debian-6.1-sysrq-crash.log
 # A symbolic link in the object tree to a file outside every allowed place.
 ln -sfn /etc/passwd "$out/outside-link"
@@ -134,29 +144,25 @@ is "$(jq -c '[.id, .result.serverInfo.name, .result.capabilities.resources]' "$T
 
 # --- the MCP TypeScript SDK client ------------------------------------------------
 run_sdk() {
-	if ! command -v node > /dev/null || ! command -v npm > /dev/null; then
-		skip "node or npm missing: scripts/boottest/setup installs Debian's nodejs and npm"
-		return
-	fi
-	local npm=${BT_TEST_BUILD:-$T_TMP}/npm
-	mkdir -p "$npm"
-	(
-		flock 9
-		pkg=$npm/node_modules/@modelcontextprotocol/sdk/package.json
-		if [ "$(jq -r .version "$pkg" 2> /dev/null)" != "${MCP_SDK##*@}" ]; then
-			nice npm install --prefix "$npm" --no-audit --no-fund --no-save "$MCP_SDK"
-		fi
-	) 9> "$npm.lock" > "$T_TMP/npm.log" 2>&1
-	if ! ok $? "npm installs $MCP_SDK into the test cache"; then
-		diag "$(tail -n 20 "$T_TMP/npm.log")"
-		return
-	fi
+	mcp_sdk || return
 	need_boot_env_sdk || return
 	local dk kernel
 	dk=$(scripts/boottest/debian-kernel --print)
 	kernel=$(find "$dk"/boot -name 'vmlinuz-*' | sort | head -n 1)
+	# A copy of the fstests fixture with a test that sleeps (cancelled in it).
+	local slow=$out/fstests-slow
+	rm -rf "$slow" && cp -r tests/fixtures/fstests "$slow" &&
+		printf '#!/bin/bash\n# fixture/011: sleeps until cancelled\n. ./common/rc\nsleep 900\nstatus=0\nexit 0\n' > "$slow/tests/fixture/011" &&
+		chmod +x "$slow/tests/fixture/011" &&
+		printf 'QA output created by 011\n' > "$slow/tests/fixture/011.out" &&
+		echo "011 slow" >> "$slow/tests/fixture/group.list"
+	local arm64=0
+	if arm64_why=$(arm64_missing); then
+		arm64=1
+	fi
 	MCP_KERNEL=$kernel MCP_CONFIG=$(find "$dk"/boot -name 'config-*' | sort | head -n 1) MCP_LOG=$T_ROOT/$log MCP_OUT=$out MCP_TIMEOUT=900 \
-		node tests/lib/mcp-client.cjs "$npm" "$T_TMP/sdk.json" \
+		MCP_FSTESTS=$T_ROOT/tests/fixtures/fstests MCP_FSTESTS_SLOW=$slow MCP_ARM64=$arm64 \
+		node tests/lib/mcp-client.cjs "$MCP_NPM" "$T_TMP/sdk.json" \
 		"$server" --root "$T_ROOT" --tools "$BT_BIN" O="$out" \
 		2> "$T_TMP/sdk.err"
 	ok $? "the SDK client's session runs to its end" ||
@@ -165,6 +171,17 @@ run_sdk() {
 	! grep -qE 'AddressSanitizer|runtime error' "$T_TMP/sdk.err"
 	ok $? "SDK session: no sanitizer report in the server's log" ||
 		diag "$(grep -A5 -E 'AddressSanitizer|runtime error' "$T_TMP/sdk.err")"
+}
+
+# Why Debian's arm64 kernel cannot boot here (exit 1), or nothing (exit 0).
+arm64_missing() {
+	command -v qemu-system-aarch64 > /dev/null || { echo "qemu-system-aarch64 missing"; return 1; }
+	local dk
+	dk=$(scripts/boottest/debian-kernel --arch arm64 --print 2> /dev/null)
+	ls "$dk"/boot/vmlinuz-* > /dev/null 2>&1 || { echo "Debian's arm64 kernel is not cached"; return 1; }
+	[ -x "$(scripts/boottest/debian-sysroot --arch arm64 --print 2> /dev/null)/bin/busybox" ] ||
+		{ echo "the arm64 sysroot is not unpacked"; return 1; }
+	return 0
 }
 
 need_boot_env_sdk() {
@@ -182,11 +199,19 @@ sdk_asserts() {
 	local j=$1
 	g() { jq -r "$1" "$j"; }
 	is "$(g .server.name)" boottest "initialize through the SDK: serverInfo.name boottest"
-	is "$(g '[.tools[].name] | sort | join(" ")')" "boot_test classify_log config_check kernel_info list_profiles" \
-		"tools/list: the five tools"
-	is "$(g '[.tools[] | select(.inputSchema.type == "object")] | length')" 5 "... each with an object inputSchema"
+	is "$(g '[.tools[].name] | sort | join(" ")')" "bisect boot_test classify_log config_check fstests_run kernel_info list_profiles" \
+		"tools/list: the seven tools"
+	is "$(g '[.tools[] | select(.inputSchema.type == "object")] | length')" 7 "... each with an object inputSchema"
+	is "$(g '[.tools[] | select(.outputSchema.type == "object" and (.outputSchema.required | length) > 0)] | length')" 7 \
+		"... and an outputSchema with required keys (the SDK validates every structuredContent against it)"
 	is "$(g '[.tools[] | select(.name == "boot_test") | .inputSchema.properties | keys[]] | join(" ")')" \
-		"cmd cpus kernel mem modules profile tests timeout" "boot_test takes cmd, cpus, kernel, mem, modules, profile, tests, timeout"
+		"arch cmd cpus kernel mem modules profile tests timeout" "boot_test takes arch, cmd, cpus, kernel, mem, modules, profile, tests, timeout"
+	is "$(g '.tools[] | select(.name == "boot_test") | .inputSchema.properties.arch.enum | join(" ")')" "x86_64 arm64" \
+		"... arch: x86_64 or arm64"
+	is "$(g '[.tools[] | select(.name == "fstests_run") | .inputSchema.properties | keys[]] | join(" ")')" \
+		"config cpus fstests fstyp jobs kernel mem modules tests timeout" "fstests_run takes fstests, fstyp, tests, config, jobs, ..."
+	is "$(g '.tools[] | select(.name == "bisect") | .inputSchema.required | join(" ")')" "good bad" \
+		"bisect requires good and bad"
 	is "$(g .capabilities.resources)" "{}" "initialize declares the resources capability"
 	is "$(g .config_check.structuredContent.ok)" false "config_check of Debian's config for crash: ok false"
 	is "$(g '.config_check.structuredContent.missing[] | select(.symbol == "LKDTM") | .profile + ": " + .reason')" \
@@ -224,10 +249,12 @@ sdk_asserts() {
 	is "$rep" "$(g .clean.structuredContent.run_dir)/report.html" "... report_html is the run's report.html"
 	[ -s "$rep" ]
 	ok $? "... and that file exists"
-	is "$(g '[.resources[].uri] | join(" ")')" \
-		"boottest://runs/latest/result.json boottest://runs/latest/console.log boottest://runs/latest/report.html" \
-		"resources/list after the clean boot: its result.json, console.log, report.html"
-	is "$(g '[.resources[].mimeType] | join(" ")')" "application/json text/plain text/html" "... with their MIME types"
+	local cid
+	cid=$(basename "$(g .clean.structuredContent.run_dir)")
+	is "$(g '[.resources[0:3][].uri] | join(" ")')" \
+		"boottest://runs/$cid/result.json boottest://runs/$cid/console.log boottest://runs/$cid/report.html" \
+		"resources/list after the clean boot: its result.json, console.log, report.html first"
+	is "$(g '[.resources[0:3][].mimeType] | join(" ")')" "application/json text/plain text/html" "... with their MIME types"
 	is "$(g '.resource_result.contents[0].text | fromjson | .kernel.release')" "$(g .clean.structuredContent.release)" \
 		"resources/read result.json: the clean boot's result"
 	is "$(g .resource_report.contents[0].text)" "$(cat "$rep")" "resources/read report.html: the file's text"
@@ -250,10 +277,70 @@ sdk_asserts() {
 	is "$(g .ping_after_cancel)" "{}" "the session goes on after the cancellation"
 	is "$(g .qemu_after_cancel)" "" "no QEMU left after the cancellation"
 	local last
-	last=$(find "$out"/.boottest/runs -maxdepth 1 -name '2*' | sort | tail -n 1)
+	last=$(grep -l "sleep 900" "$out"/.boottest/runs/2*/cmd.sh 2> /dev/null | sort | tail -n 1)
+	last=${last%/cmd.sh}
 	is "$(jq -r .verdict "$last/result.json" 2> /dev/null)" interrupted \
 		"the cancelled run stopped cleanly: its result.json says interrupted"
 	is "$(g .classify_after_cancel.structuredContent.verdict)" crash "tools still answer after it"
+
+	# fstests_run on the fixture
+	is "$(g .fstests.structuredContent.verdict)" fail "fstests_run on the fixture: verdict fail (fixture/003 fails)" ||
+		diag "$(g .fstests.content[0].text | tail -n 30)"
+	is "$(g .fstests.structuredContent.exit_status)" 1 "... exit status 1, as make fstests-vm's"
+	is "$(g '.fstests.structuredContent.counts | "\(.tests) \(.passed) \(.failed) \(.notrun)"')" "3 1 1 1" \
+		"... totals: 3 tests, 1 passed, 1 failed, 1 not run"
+	is "$(g '[.fstests.structuredContent.failures[] | .section + " " + .name + " " + .status] | join(",")')" \
+		"ext4_4k fixture/003 fail" "... the failure named with its section"
+	like "$(g '.fstests.structuredContent.failures[0].diff')" '\+this line is not in the golden output' \
+		"... with its .out.bad diff excerpt"
+	is "$(g .fstests.structuredContent.kernel_verdict)" clean "... the kernel stayed clean"
+	[ -d "$(g .fstests.structuredContent.results_dir)/ext4_4k" ]
+	ok $? "... results_dir holds the section's results"
+	is "$(g '[.fstests_progress[] | select(.total == 3) | .progress] | join(" ")')" "1 2 3" \
+		"... progress notifications: one per test done, out of 3"
+	like "$(g '.fstests_progress[-1].message')" 'fixture/004 notrun' "... naming the test and its status"
+	is "$(g .fstests_second.isError)" true "a boot_test while fstests_run runs: refused"
+	like "$(g .fstests_second.content[0].text)" "already running \\(fstests_run" "... naming the running tool"
+	like "$(g .fstests_cancelled.message)" "test cancels fstests|abort" "fstests_run cancelled in fixture/011: the SDK's call aborted"
+	like "$(g '[.fstests_cancel_progress[] | select(.progress >= 1)][0].message')" '^1/2 \[ext4_4k\] fixture/001 pass' \
+		"... after fixture/001 was reported done"
+	is "$(g .fstests_qemu_after_cancel)" "" "... no QEMU left"
+	is "$(g .ping_after_fstests_cancel)" "{}" "... the session goes on"
+	local frun
+	frun=$(grep -l 'fixture/011' "$out"/.boottest/runs/2*/console.log 2> /dev/null | sort | tail -n 1)
+	frun=${frun%/console.log}
+	is "$(jq -r .verdict "$frun/result.json" 2> /dev/null)" interrupted "the cancelled fstests run: result.json says interrupted"
+	is "$(jq -r '[.tests[] | .name + "=" + .status] | join(" ")' "$frun/fstests.json" 2> /dev/null)" \
+		"fixture/001=pass fixture/011=notreached" \
+		"... its partial fstests.json: fixture/001 done, fixture/011 not finished" || diag "$(jq -c .tests "$frun/fstests.json" 2>&1)"
+	is "$(jq -r .fstests.complete "$frun/result.json" 2> /dev/null)" false "... recorded in result.json too, as incomplete"
+
+	# arch
+	if [ -z "$arm64_why" ]; then
+		is "$(g .arm64.structuredContent.verdict)" clean "boot_test arch arm64: Debian's arm64 kernel boots clean" ||
+			diag "$(g .arm64.content[0].text | tail -n 30)"
+		like "$(jq -r .kernel.arch "$(g .arm64.structuredContent.result_json)" 2> /dev/null)" arm64 "... an arm64 kernel"
+	else
+		skip "boot_test arch arm64: $arm64_why"
+		skip "boot_test arch arm64: $arm64_why"
+	fi
+	like "$(g .bad_arch.message)" 'arguments.arch: "riscv64" is not one of x86_64, arm64' "an unknown arch: -32602 naming the ones known"
+
+	# bisect
+	is "$(g .bisect_refused.isError)" true "bisect in the boottest checkout (no kernel tree): an error result"
+	like "$(g .bisect_refused.content[0].text)" "before bisecting" "... saying it stopped before bisecting, with make's lines"
+	like "$(g .bisect_no_bad.message)" '"bad" is required' "bisect without bad: -32602"
+
+	# every run's resources
+	is "$(g '[.resources_all[].uri | select(test("^boottest://runs/[0-9][^/]*/(result.json|console.log|report.html)$") | not)] | length')" 0 \
+		"resources/list: every URI is boottest://runs/<run id>/<file>"
+	is "$(g '[.resources_all[].uri | capture("runs/(?<id>[^/]*)/").id] | unique | length')" 20 \
+		"... 20 runs at most (the O= has 25 old ones besides)"
+	is "$(g '[.resources_all[].uri | capture("runs/(?<id>[^/]*)/").id] | . == (. | sort | reverse)')" true "... newest first"
+	is "$(g '.old_result.contents[0].text | fromjson | .kernel.release')" "$(g .clean.structuredContent.release)" \
+		"resources/read of an older run's result.json by its id (the clean boot's)"
+	is "$(g .old_escape.code)" -32002 "an id followed by ../../../.config: resource not found"
+	is "$(g .old_dotdot.code)" -32002 "an id of ..: resource not found"
 	is "$(g .done)" true "the client closed the session"
 	is "$(qemu_of "$out/")" "" "no QEMU of this test's runs left at the end"
 }

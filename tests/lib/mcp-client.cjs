@@ -7,8 +7,12 @@
 //   node mcp-client.cjs NPMDIR RESULT.json SERVER ARGS...
 //
 // Environment: MCP_KERNEL (the kernel image to boot), MCP_LOG (a console
-// log for classify_log), MCP_CONFIG (its .config for config_check), MCP_OUT (the O= of the boots: no QEMU of it may
-// be left after a cancellation), MCP_TIMEOUT (seconds a boot may take).
+// log for classify_log), MCP_CONFIG (its .config for config_check), MCP_OUT
+// (the O= of the boots: no QEMU of it may be left after a cancellation),
+// MCP_TIMEOUT (seconds a boot may take), MCP_FSTESTS (the fstests fixture),
+// MCP_FSTESTS_SLOW (a copy with fixture/011 sleeping: cancelled while it
+// runs), MCP_ARM64 (1: boot Debian's arm64 kernel with arch arm64);
+// MCP_BISECT_GOOD and MCP_BISECT_BAD: a bisect session only.
 'use strict';
 
 const fs = require('fs');
@@ -53,6 +57,21 @@ async function failing(p) {
 	}
 }
 
+// MCP_BISECT_GOOD, MCP_BISECT_BAD: a bisection of the server's tree, with
+// progress, then nothing else.
+async function bisect(client) {
+	res.bisect_progress = [];
+	res.bisect = await client.callTool({ name: 'bisect', arguments: {
+		good: process.env.MCP_BISECT_GOOD, bad: process.env.MCP_BISECT_BAD,
+		timeout: 600 } }, undefined, { ...long,
+		onprogress: (p) => res.bisect_progress.push(p) });
+	res.qemu_after = qemuLeft();
+	save();
+	await client.close();
+	res.done = true;
+	save();
+}
+
 async function main() {
 	const client = new Client({ name: 'boottest-test', version: '1' });
 	const transport = new StdioClientTransport({
@@ -64,6 +83,10 @@ async function main() {
 	res.capabilities = client.getServerCapabilities();
 	res.tools = (await client.listTools()).tools;
 	save();
+	if (process.env.MCP_BISECT_GOOD) {
+		await bisect(client);
+		return;
+	}
 
 	res.classify = await client.callTool({ name: 'classify_log',
 		arguments: { path: process.env.MCP_LOG } });
@@ -130,6 +153,59 @@ async function main() {
 	res.qemu_after_cancel = qemuLeft();
 	res.classify_after_cancel = await client.callTool({ name: 'classify_log',
 		arguments: { path: process.env.MCP_LOG } });
+	save();
+
+	// fstests on the fixture: a pass, a failure with its diff, a test
+	// not run; progress per test done.
+	if (process.env.MCP_FSTESTS) {
+		res.fstests_progress = [];
+		res.fstests = await client.callTool({ name: 'fstests_run', arguments: {
+			fstests: process.env.MCP_FSTESTS, fstyp: 'ext4', config: '4k',
+			tests: 'fixture/001 fixture/003 fixture/004', timeout: 1800 } },
+		undefined, { ...long, onprogress: (p) => res.fstests_progress.push(p) });
+		save();
+		// Cancelled in fixture/011 (it sleeps), once fixture/001 is done.
+		const fac = new AbortController();
+		res.fstests_cancel_progress = [];
+		const frun = failing(client.callTool({ name: 'fstests_run', arguments: {
+			fstests: process.env.MCP_FSTESTS_SLOW, config: '4k',
+			tests: 'fixture/001 fixture/011', timeout: 1800 } }, undefined,
+		{ ...long, signal: fac.signal, onprogress: (p) => {
+			res.fstests_cancel_progress.push(p);
+			if (p.progress >= 1)
+				setTimeout(() => fac.abort('test cancels fstests'), 8000);
+		} }));
+		res.fstests_second = await client.callTool({ name: 'boot_test',
+			arguments: { kernel: process.env.MCP_KERNEL } });
+		res.fstests_cancelled = await frun;
+		// The server stops the run before it reads the next message.
+		res.ping_after_fstests_cancel = await client.ping();
+		res.fstests_qemu_after_cancel = qemuLeft();
+		save();
+	}
+
+	if (process.env.MCP_ARM64 === '1') {
+		res.arm64 = await client.callTool({ name: 'boot_test', arguments: {
+			arch: 'arm64', cmd: 'uname -m', timeout } }, undefined, long);
+		save();
+	}
+	res.bad_arch = await failing(client.callTool({ name: 'boot_test',
+		arguments: { arch: 'riscv64' } }));
+	// The boottest checkout is not a kernel tree: refused before bisecting.
+	res.bisect_refused = await client.callTool({ name: 'bisect', arguments: {
+		good: 'HEAD~1', bad: 'HEAD' } }, undefined, long);
+	res.bisect_no_bad = await failing(client.callTool({ name: 'bisect',
+		arguments: { good: 'HEAD~1' } }));
+
+	// Every run's files, newest first; an old run's read by its id.
+	res.resources_all = (await client.listResources()).resources;
+	const cleanId = path.basename(res.clean.structuredContent.run_dir);
+	res.old_result = await client.readResource({
+		uri: `boottest://runs/${cleanId}/result.json` });
+	res.old_escape = await failing(client.readResource({
+		uri: `boottest://runs/${cleanId}/../../../.config` }));
+	res.old_dotdot = await failing(client.readResource({
+		uri: 'boottest://runs/../runs/result.json' }));
 	save();
 	await client.close();
 	res.done = true;

@@ -14,7 +14,7 @@
 #include <json-c/json.h>
 
 enum fr_status {
-	FR_NOTREACHED,	/* planned, never started */
+	FR_NOTREACHED,	/* planned, never started (or interrupted: no result) */
 	FR_PASS,
 	FR_FAIL,
 	FR_NOTRUN,
@@ -80,6 +80,7 @@ struct fr_run {
 	bool done;		/* the guest runner finished */
 	bool timed_out;		/* the boot's verdict: TIMEOUT= reached */
 	long timeout_s;		/* that TIMEOUT=, -1 unknown */
+	bool interrupted;	/* the boot's verdict: stopped by SIGINT/TERM */
 	bool have_plan;
 	bool have_console;
 	char *error;		/* runner-reported error, if any */

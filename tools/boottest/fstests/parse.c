@@ -767,6 +767,9 @@ void fr_parse_kernel(struct fr_run *r, const struct bt_result *k)
 		r->timed_out = true;
 		r->timeout_s = k->timeout_s;
 	}
+	/* stopped from outside (Ctrl-C, a cancelled request) */
+	if (k->verdict && !strcmp(k->verdict, "interrupted"))
+		r->interrupted = true;
 	for (size_t i = 0; i < k->ncrashes && r->ncrash < 1000; i++) {
 		const struct bt_result_crash *c = &k->crashes[i];
 		struct fr_crash *fc;

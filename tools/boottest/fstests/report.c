@@ -76,7 +76,8 @@ struct json_object *fr_to_json(const struct fr_run *r)
 		struct json_object *jt = json_object_new_object();
 
 		c[cidx(t->status)]++;
-		if ((t->status == FR_CRASHED || t->status == FR_TIMEOUT) &&
+		if ((t->status == FR_CRASHED || t->status == FR_TIMEOUT ||
+		     (t->status == FR_NOTREACHED && t->started)) &&
 		    (!running || r->start_line[i] >= r->start_line[running - r->t]))
 			running = t;
 		bt_json_add_str(jt, "section", t->section);
@@ -149,6 +150,10 @@ struct json_object *fr_to_json(const struct fr_run *r)
 	/* TIMEOUT= stopped the run: not a crash, not a test failure */
 	if (r->timed_out && !r->done && !c[C_CRASHED] && !r->ncrash && !c[C_FAIL])
 		verdict = "timeout";
+	/* interrupted from outside: what ran, incomplete, not a failure */
+	else if (r->interrupted && !r->done && !c[C_CRASHED] && !r->ncrash &&
+		 !c[C_FAIL])
+		verdict = "incomplete";
 	else if (c[C_PASS] + c[C_FAIL] + c[C_NOTRUN] + c[C_CRASHED] == 0)
 		verdict = "error";
 	else if (c[C_CRASHED] || r->ncrash)

@@ -110,6 +110,7 @@ void fr_merge_shard(struct fr_run *r, const struct fr_run *s, int shard)
 	if (s->check_status > r->check_status)
 		r->check_status = s->check_status;
 	r->timed_out |= s->timed_out && !s->done;
+	r->interrupted |= s->interrupted && !s->done;
 	if (s->timeout_s > r->timeout_s)
 		r->timeout_s = s->timeout_s;
 	r->have_plan |= s->have_plan;

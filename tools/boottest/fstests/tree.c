@@ -259,6 +259,9 @@ void fr_finish(struct fr_run *r)
 				bt_asprintf("TIMEOUT=%ld s reached during this test: the run was stopped, no result",
 					    r->timeout_s) :
 				bt_strdup("TIMEOUT reached during this test: the run was stopped, no result");
+		} else if (r->interrupted && !r->done) {
+			t->status = FR_NOTREACHED;
+			t->message = bt_strdup("the run was interrupted during this test; no result");
 		} else if (!r->done)
 			t->message = bt_strdup("the guest stopped during this test (timeout or crash); no result");
 		else

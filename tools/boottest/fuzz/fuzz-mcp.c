@@ -3,11 +3,13 @@
  * libFuzzer target: boottest-mcp's message parser (mcp/proto.c),
  * then the check of tool arguments against the tools' own inputSchema,
  * the error answer built from what the parser kept, and the resource URI
- * of resources/read.
+ * of resources/read: a run id it accepts never leaves the runs directory
+ * (no "/", no "." first: not ".." nor a hidden name), else abort.
  */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "mcp/boottest-mcp.h"
 #include "err.h"
@@ -21,7 +23,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	struct json_object *args, *reply;
 	struct mcp_msg m;
 	char err[512], id[64];
-	size_t n;
+	size_t n, ntools;
 	int code;
 
 	bt_set_quiet(1);
@@ -34,8 +36,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		if (!json_object_object_get_ex(m.params, "arguments", &args))
 			args = m.params;
 		t = mcp_tool_find(bt_json_get_str(m.params, "name"));
-		for (n = 0; !t && mcp_tools[n].name; n++)
-			if (size % 5 == n)	/* each schema in turn */
+		for (ntools = 0; mcp_tools[ntools].name; ntools++)
+			;
+		for (n = 0; !t && n < ntools; n++)
+			if (size % ntools == n)	/* each schema in turn */
 				t = &mcp_tools[n];
 		if (!t)
 			t = mcp_tools;
@@ -43,9 +47,11 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 				 sizeof(err));
 	}
 	mcp_negotiate(m.method);
-	if (m.params && bt_json_get_str(m.params, "uri"))
-		mcp_resource_parse(bt_json_get_str(m.params, "uri"), id,
-				   sizeof(id));
+	if (m.params && bt_json_get_str(m.params, "uri") &&
+	    mcp_resource_parse(bt_json_get_str(m.params, "uri"), id,
+			       sizeof(id)) >= 0 &&
+	    (!*id || *id == '.' || strchr(id, '/')))
+		abort();
 	mcp_msg_free(&m);
 	return 0;
 }

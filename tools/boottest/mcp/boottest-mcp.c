@@ -7,12 +7,14 @@
  * JSON-RPC 2.0 messages, one per line, on stdin and stdout (protocol
  * revision 2025-06-18; older ones the client asks for are spoken too).
  * Only protocol messages go to stdout; logs and the tools' output go to
- * stderr.  One boot runs at a time, in its own process group: a second
- * boot_test is refused while it runs, notifications/cancelled stops it.
+ * stderr.  One long tool (boot_test, fstests_run, bisect: they boot) runs
+ * at a time, in its own process group: a second is refused while it runs,
+ * notifications/cancelled stops it.  Its progress is read from its output.
  * VAR=VALUE arguments (O=, ...) are given to every run.
  * Started by scripts/boottest/mcp, which builds the tools first.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <getopt.h>
 #include <poll.h>
@@ -22,6 +24,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "boottest-mcp.h"
@@ -37,8 +40,13 @@
 #define MCP_PROGRESS_S		5
 
 struct boot {
-	pid_t pid;			/* 0: no boot running */
+	pid_t pid;			/* 0: no job running */
 	int pidfd;
+	const struct mcp_tool *tool;	/* the long tool running */
+	int log_fd;			/* the output, read as it grows */
+	struct strbuf pend;		/* its last line, not complete yet */
+	long done;			/* the progress sent last */
+	long long started_wall;		/* bt_wall_ms() at the start */
 	struct json_object *id;		/* the tools/call request */
 	struct json_object *token;	/* its progressToken, or NULL */
 	char log[PATH_MAX];		/* the run's output */
@@ -82,17 +90,21 @@ static void boot_clear(void)
 {
 	if (boot.pidfd >= 0)
 		close(boot.pidfd);
+	if (boot.log_fd >= 0)
+		close(boot.log_fd);
 	json_object_put(boot.id);
 	json_object_put(boot.token);
 	unlink(boot.log);
+	sb_release(&boot.pend);
 	memset(&boot, 0, sizeof(boot));
 	boot.pidfd = -1;
+	boot.log_fd = -1;
 }
 
 static void boot_progress(bool force);
 
-static void boot_start(struct json_object *id, struct json_object *params,
-		       struct json_object *args)
+static void boot_start(const struct mcp_tool *t, struct json_object *id,
+		       struct json_object *params, struct json_object *args)
 {
 	struct bt_spawn opt = BT_SPAWN_INIT;
 	struct json_object *meta, *token;
@@ -104,15 +116,16 @@ static void boot_start(struct json_object *id, struct json_object *params,
 	fd = mkstemp(boot.log);
 	if (fd < 0) {
 		send_msg(mcp_result_new(id, mcp_tool_error(
-			"boot_test: cannot create the run's log: %s", strerror(errno))));
+			"%s: cannot create the run's log: %s", t->name,
+			strerror(errno))));
 		return;
 	}
-	argv = mcp_boot_argv(&env, args);
+	argv = t->job->argv(&env, args);
 	opt.fd_out = fd;
 	opt.fd_err = fd;
 	opt.new_pgrp = true;
 	for (i = 0; argv[i]; i++)
-		bt_note("boot_test: %s %s", i ? "  " : "run", argv[i]);
+		bt_note("%s: %s %s", t->name, i ? "  " : "run", argv[i]);
 	boot.pid = bt_spawn(argv, &opt);
 	close(fd);
 	for (i = 0; argv[i]; i++)
@@ -122,20 +135,23 @@ static void boot_start(struct json_object *id, struct json_object *params,
 		unlink(boot.log);
 		boot.pid = 0;
 		send_msg(mcp_result_new(id, mcp_tool_error(
-			"boot_test: cannot start scripts/boottest/run")));
+			"%s: cannot start make", t->name)));
 		return;
 	}
+	boot.tool = t;
 	boot.pidfd = bt_pidfd(boot.pid);
+	boot.log_fd = open(boot.log, O_RDONLY | O_CLOEXEC);
 	boot.id = json_object_get(id);
 	if (json_object_object_get_ex(params, "_meta", &meta) &&
 	    json_object_object_get_ex(meta, "progressToken", &token) && token)
 		boot.token = json_object_get(token);
 	boot.started_ms = boot.progress_ms = bt_now_ms();
-	/* The first at once: a quick boot may end before the next. */
+	boot.started_wall = (long long)time(NULL);
+	/* The first at once: a quick run may end before the next. */
 	boot_progress(true);
 }
 
-/* Without a pidfd (old kernels): has the boot exited?  (Not reaped.) */
+/* Without a pidfd (old kernels): has the job exited?  (Not reaped.) */
 static bool boot_exited(void)
 {
 	siginfo_t si = { 0 };
@@ -146,23 +162,25 @@ static bool boot_exited(void)
 	       si.si_pid == boot.pid;
 }
 
-/* The boot's process exited: answer its request. */
+/* The job's process exited: answer its request. */
 static void boot_finish(void)
 {
 	struct json_object *r;
 	int status = 0;
 
 	bt_wait(boot.pid, &status, -1);
-	bt_note("boot_test: the run %s", bt_wait_str(status));
-	r = mcp_boot_result(boot.log, status);
+	bt_note("%s: the run %s", boot.tool->name, bt_wait_str(status));
+	boot_progress(false);
+	r = boot.tool->job->result(&env, boot.log, status);
 	send_msg(mcp_result_new(boot.id, r));
 	boot_clear();
 }
 
 /*
- * Stop the running boot: SIGINT to its process group (make and vmrun, which
+ * Stop the running job: SIGINT to its process group (make and vmrun, which
  * stops its QEMU and writes the run's result), then wait until the whole
- * group is gone; SIGKILL what is left after the grace period.
+ * group is gone; SIGKILL what is left after the grace period.  Then the
+ * tool records what the run did so far.
  */
 static void boot_stop(const char *why)
 {
@@ -171,48 +189,100 @@ static void boot_stop(const char *why)
 	bool reaped;
 	int status = 0;
 
-	bt_note("boot_test: stopping the run (%s)", why);
+	bt_note("%s: stopping the run (%s)", boot.tool->name, why);
 	kill(-pgid, SIGINT);
 	reaped = bt_wait(pgid, &status, MCP_CANCEL_GRACE_MS) == 0;
 	while (kill(-pgid, 0) == 0 && bt_now_ms() < deadline)
 		usleep(100 * 1000);
 	if (kill(-pgid, 0) == 0) {
-		bt_warn("boot_test: the run did not stop in %d s: SIGKILL",
-			MCP_CANCEL_GRACE_MS / 1000);
+		bt_warn("%s: the run did not stop in %d s: SIGKILL",
+			boot.tool->name, MCP_CANCEL_GRACE_MS / 1000);
 		kill(-pgid, SIGKILL);
 	}
 	if (!reaped)
 		bt_wait(pgid, &status, -1);
-	bt_note("boot_test: the run stopped (make %s)", bt_wait_str(status));
+	bt_note("%s: the run stopped (make %s)", boot.tool->name,
+		bt_wait_str(status));
+	if (boot.tool->job->partial)
+		boot.tool->job->partial(&env, boot.log, boot.started_wall);
 	boot_clear();
 }
 
-/* A progress notification every MCP_PROGRESS_S seconds, or now (force). */
-static void boot_progress(bool force)
+static void send_progress(long progress, long total, const char *msg)
 {
 	struct json_object *n, *p;
-	long long now = bt_now_ms();
 
-	if (!boot.token ||
-	    (!force && now - boot.progress_ms < MCP_PROGRESS_S * 1000))
-		return;
-	boot.progress_ms = now;
 	n = json_object_new_object();
 	p = json_object_new_object();
 	json_object_object_add(n, "jsonrpc", json_object_new_string("2.0"));
 	json_object_object_add(n, "method",
 			       json_object_new_string("notifications/progress"));
 	json_object_object_add(p, "progressToken", json_object_get(boot.token));
-	json_object_object_add(p, "progress",
-			       json_object_new_int64((now - boot.started_ms) / 1000));
-	json_object_object_add(p, "message", json_object_new_string(
-		"booting (progress: seconds elapsed)"));
+	json_object_object_add(p, "progress", json_object_new_int64(progress));
+	if (total > 0)
+		json_object_object_add(p, "total", json_object_new_int64(total));
+	json_object_object_add(p, "message", json_object_new_string(msg));
 	json_object_object_add(n, "params", p);
 	send_msg(n);
 }
 
+/* The job's new output lines: a notification for each step forward. */
+static void follow_log(void)
+{
+	char buf[65536], msg[256], *nl;
+	long done, total;
+	ssize_t n;
+
+	while (boot.log_fd >= 0 &&
+	       (n = read(boot.log_fd, buf, sizeof(buf))) > 0) {
+		sb_add(&boot.pend, buf, (size_t)n);
+		while (boot.pend.len &&
+		       (nl = memchr(boot.pend.buf, '\n', boot.pend.len))) {
+			size_t len = (size_t)(nl - boot.pend.buf);
+
+			*nl = '\0';
+			done = total = 0;
+			if (boot.tool->job->progress(boot.pend.buf, &done, &total,
+						     msg, sizeof(msg)) &&
+			    done > boot.done) {
+				boot.done = done;
+				send_progress(done, total, msg);
+			}
+			memmove(boot.pend.buf, nl + 1, boot.pend.len - len - 1);
+			boot.pend.len -= len + 1;
+			boot.pend.buf[boot.pend.len] = '\0';
+		}
+		if (boot.pend.len > 65536)
+			sb_reset(&boot.pend);
+	}
+}
+
+/*
+ * Progress: the tool's steps from its output as they come; for a boot,
+ * the seconds elapsed every MCP_PROGRESS_S seconds, or now (force).
+ */
+static void boot_progress(bool force)
+{
+	long long now = bt_now_ms();
+	char msg[64];
+
+	if (!boot.token)
+		return;
+	if (boot.tool->job->progress) {
+		if (force)
+			send_progress(0, 0, "started");
+		follow_log();
+		return;
+	}
+	if (!force && now - boot.progress_ms < MCP_PROGRESS_S * 1000)
+		return;
+	boot.progress_ms = now;
+	snprintf(msg, sizeof(msg), "booting (progress: seconds elapsed)");
+	send_progress((long)((now - boot.started_ms) / 1000), 0, msg);
+}
+
 static const char instructions[] =
-	"boot_test boots a kernel in QEMU and returns the verdict with crash titles; classify_log finds crashes in a log without booting.";
+	"boot_test boots a kernel in QEMU and returns the verdict with crash titles; fstests_run runs fstests in a VM; bisect finds the commit that broke the boot; classify_log finds crashes in a log without booting. One boot at a time; runs' files are resources (boottest://runs/<id>/...).";
 
 static void do_initialize(struct json_object *id, struct json_object *params)
 {
@@ -249,7 +319,7 @@ static void do_initialize(struct json_object *id, struct json_object *params)
 }
 
 static const char refused[] =
-	"%s: refused: a boot is already running (request %s); one boot at a time, never two QEMUs on one run directory: wait for it or cancel it";
+	"%s: refused: a boot is already running (%s, request %s); one boot at a time, never two QEMUs on one run directory: wait for it or cancel it";
 
 static int check_paths(const struct mcp_tool *t, struct json_object *args,
 		       char *err, size_t errlen)
@@ -296,11 +366,11 @@ static void do_tools_call(struct json_object *id, struct json_object *params)
 		msg = bt_asprintf("invalid arguments for %s: %s", name, err);
 		send_error(id, MCP_INVALID_PARAMS, msg);
 		free(msg);
-	} else if (t->boots && boot.pid) {
+	} else if (t->job && boot.pid) {
 		send_msg(mcp_result_new(id, mcp_tool_error(refused, name,
-			json_object_to_json_string(boot.id))));
-	} else if (t->boots) {
-		boot_start(id, params, args);
+			boot.tool->name, json_object_to_json_string(boot.id))));
+	} else if (t->job) {
+		boot_start(t, id, params, args);
 	} else {
 		bt_note("tools/call %s", name);
 		send_msg(mcp_result_new(id, t->run(&env, args)));
@@ -393,8 +463,8 @@ static void print_usage(FILE *f)
 		"usage: boottest-mcp --root DIR --tools DIR [VAR=VALUE...]\n"
 		"\n"
 		"An MCP server (JSON-RPC 2.0 over stdio, one message per line) with\n"
-		"the tools boot_test, classify_log, config_check, list_profiles and\n"
-		"kernel_info, and the latest run's files as resources.\n"
+		"the tools boot_test, fstests_run, bisect, classify_log, config_check,\n"
+		"list_profiles and kernel_info, and the runs' files as resources.\n"
 		"Start it as scripts/boottest/mcp from a kernel tree.\n"
 		"\n"
 		"  --root DIR    the boottest checkout (holds scripts/boottest/)\n"
@@ -459,6 +529,7 @@ int main(int argc, char **argv)
 			env.out = env.vars[c] + 2;
 	signal(SIGPIPE, SIG_IGN);
 	boot.pidfd = -1;
+	boot.log_fd = -1;
 	bt_note("serving MCP %s on stdio", MCP_PROTOCOL_LATEST);
 
 	while (!eof || boot.pid) {

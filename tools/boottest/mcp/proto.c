@@ -9,6 +9,7 @@
 #include <string.h>
 
 #include "boottest-mcp.h"
+#include "strbuf.h"
 
 /* Known revisions, newest first. */
 static const char *const mcp_versions[] = {
@@ -200,6 +201,35 @@ static int bound_check(struct json_object *schema, struct json_object *val,
 	return 0;
 }
 
+/* "enum" of strings: val must be one of them. */
+static int enum_check(struct json_object *schema, struct json_object *val,
+		      const char *where, char *err, size_t errlen)
+{
+	struct json_object *e;
+	struct strbuf sb = STRBUF_INIT;
+	size_t i, n;
+
+	if (!json_object_object_get_ex(schema, "enum", &e) ||
+	    !json_object_is_type(e, json_type_array))
+		return 0;
+	n = json_object_array_length(e);
+	for (i = 0; i < n; i++) {
+		struct json_object *v = json_object_array_get_idx(e, i);
+
+		if (json_object_is_type(val, json_type_string) &&
+		    json_object_is_type(v, json_type_string) &&
+		    !strcmp(json_object_get_string(val), json_object_get_string(v))) {
+			sb_release(&sb);
+			return 0;
+		}
+		sb_addf(&sb, "%s%s", i ? ", " : "", json_object_get_string(v));
+	}
+	snprintf(err, errlen, "%s: %s is not one of %s", where,
+		 json_object_to_json_string(val), sb_str(&sb));
+	sb_release(&sb);
+	return -1;
+}
+
 int mcp_schema_check(struct json_object *schema, struct json_object *val,
 		     const char *where, char *err, size_t errlen)
 {
@@ -213,7 +243,8 @@ int mcp_schema_check(struct json_object *schema, struct json_object *val,
 			 json_object_get_string(type), type_name(val));
 		return -1;
 	}
-	if (bound_check(schema, val, where, err, errlen))
+	if (bound_check(schema, val, where, err, errlen) ||
+	    enum_check(schema, val, where, err, errlen))
 		return -1;
 	if (!json_object_is_type(val, json_type_object))
 		return 0;

@@ -3,9 +3,11 @@
  * boottest-mcp: the resources.  The files of a run in the object tree's
  * runs directory, boottest://runs/<id>/<file>, where id is a run's
  * directory name or "latest" and file one of result.json, console.log and
- * report.html.  resources/list names the latest run's; resources/read
- * reads any run's, never a file outside the runs directory.
+ * report.html.  resources/list names the files of the newest runs (at
+ * most MCP_RESOURCE_RUNS, newest first); resources/read reads any run's,
+ * never a file outside the runs directory.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <limits.h>
 #include <stdio.h>
@@ -25,10 +27,10 @@ static const struct {
 	const char *file, *mime, *description;
 } run_files[] = {
 	{ "result.json", "application/json",
-	  "the verdict of the latest boot (schema boottest-result/1)" },
-	{ "console.log", "text/plain", "the latest boot's console log" },
+	  "the run's verdict (schema boottest-result/1; fstests' under \"fstests\")" },
+	{ "console.log", "text/plain", "the run's console log" },
 	{ "report.html", "text/html",
-	  "the latest boot's report: verdict, crashes, timeline, console" },
+	  "the run's report: verdict, crashes, timeline, fstests, console" },
 };
 
 #define NFILES (sizeof(run_files) / sizeof(*run_files))
@@ -64,34 +66,82 @@ static char *runs_dir(const struct mcp_env *env)
 	return bt_path_join(env->out, ".boottest/runs");
 }
 
+static int by_name_desc(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)b, *(char *const *)a);
+}
+
+/* The run directories' names (not the "latest" link), newest first. */
+static char **run_ids(const char *runs, size_t *n)
+{
+	DIR *d = opendir(runs);
+	struct dirent *de;
+	char **ids = NULL, id[256];
+	size_t cap = 0;
+
+	*n = 0;
+	while (d && (de = readdir(d))) {
+		char *path, *uri;
+		bool dir;
+
+		uri = bt_asprintf("%s%s/result.json", uri_prefix, de->d_name);
+		path = bt_path_join(runs, de->d_name);
+		dir = de->d_type == DT_DIR ||
+		      (de->d_type == DT_UNKNOWN && bt_is_dir(path));
+		if (dir && mcp_resource_parse(uri, id, sizeof(id)) >= 0) {
+			if (*n == cap) {
+				cap = cap ? 2 * cap : 64;
+				ids = bt_realloc(ids, cap * sizeof(*ids));
+			}
+			ids[(*n)++] = bt_strdup(de->d_name);
+		}
+		free(path);
+		free(uri);
+	}
+	if (d)
+		closedir(d);
+	if (*n)
+		qsort(ids, *n, sizeof(*ids), by_name_desc);
+	return ids;
+}
+
 struct json_object *mcp_resources_list(const struct mcp_env *env)
 {
 	struct json_object *o = json_object_new_object();
 	struct json_object *a = json_object_new_array();
-	char *runs = runs_dir(env), *latest = bt_path_join(runs, "latest");
-	size_t i;
+	char *runs = runs_dir(env), **ids;
+	size_t i, k, n;
 
-	for (i = 0; i < NFILES; i++) {
-		char *path = bt_path_join(latest, run_files[i].file);
-		struct json_object *e;
-		char *uri;
+	ids = run_ids(runs, &n);
+	for (k = 0; k < n; k++) {
+		char *dir = bt_path_join(runs, ids[k]);
 
-		if (bt_is_file(path)) {
-			e = json_object_new_object();
-			uri = bt_asprintf("%slatest/%s", uri_prefix, run_files[i].file);
-			json_object_object_add(e, "uri", json_object_new_string(uri));
-			free(uri);
-			json_object_object_add(e, "name", json_object_new_string(
-				run_files[i].file));
-			json_object_object_add(e, "description",
-				json_object_new_string(run_files[i].description));
-			json_object_object_add(e, "mimeType",
-				json_object_new_string(run_files[i].mime));
-			json_object_array_add(a, e);
+		for (i = 0; k < MCP_RESOURCE_RUNS && i < NFILES; i++) {
+			char *path = bt_path_join(dir, run_files[i].file);
+			struct json_object *e;
+			char *uri, *name;
+
+			if (bt_is_file(path)) {
+				e = json_object_new_object();
+				uri = bt_asprintf("%s%s/%s", uri_prefix, ids[k],
+						  run_files[i].file);
+				name = bt_asprintf("%s/%s", ids[k], run_files[i].file);
+				json_object_object_add(e, "uri", json_object_new_string(uri));
+				json_object_object_add(e, "name", json_object_new_string(name));
+				json_object_object_add(e, "description",
+					json_object_new_string(run_files[i].description));
+				json_object_object_add(e, "mimeType",
+					json_object_new_string(run_files[i].mime));
+				json_object_array_add(a, e);
+				free(name);
+				free(uri);
+			}
+			free(path);
 		}
-		free(path);
+		free(dir);
+		free(ids[k]);
 	}
-	free(latest);
+	free(ids);
 	free(runs);
 	json_object_object_add(o, "resources", a);
 	return o;

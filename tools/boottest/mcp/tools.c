@@ -23,8 +23,6 @@
 
 /* Output of a tool's --json larger than this is refused. */
 #define MCP_TOOL_OUTPUT_MAX	(64 << 20)
-/* Lines of a crash report quoted from console.log. */
-#define MCP_REPORT_LINES	40
 
 struct json_object *mcp_tool_result(struct json_object *structured,
 				    bool is_error)
@@ -336,16 +334,12 @@ static struct json_object *tool_kernel_info(const struct mcp_env *env,
 
 /* ---- boot_test ---- */
 
-char **mcp_boot_argv(const struct mcp_env *env, struct json_object *args)
+char **mcp_make_argv(const struct mcp_env *env, const char *goal,
+		     struct json_object *args, const struct mcp_var *map,
+		     size_t nmap, int extra)
 {
-	static const struct {
-		const char *key, *var;
-	} map[] = {
-		{ "kernel", "KERNEL" }, { "cmd", "CMD" }, { "timeout", "TIMEOUT" },
-		{ "mem", "MEM" }, { "cpus", "CPUS" }, { "tests", "TESTS" },
-		{ "profile", "PROFILE" }, { "modules", "MODULES" },
-	};
-	char **argv = bt_calloc((size_t)env->nvars + 16, sizeof(*argv));
+	char **argv = bt_calloc((size_t)env->nvars + nmap + (size_t)extra + 8,
+				sizeof(*argv));
 	struct json_object *v;
 	int n = 0, i;
 	size_t k;
@@ -353,7 +347,6 @@ char **mcp_boot_argv(const struct mcp_env *env, struct json_object *args)
 	/*
 	 * make itself, not scripts/boottest/run: run tees make's output, and a
 	 * tee killed by the group's SIGINT would cut vmrun's cleanup short.
-	 * The exit status is read from result.json, not from make.
 	 */
 	argv[n++] = bt_strdup("make");
 	argv[n++] = bt_strdup("-s");
@@ -361,10 +354,10 @@ char **mcp_boot_argv(const struct mcp_env *env, struct json_object *args)
 		argv[n++] = bt_strdup("-f");
 		argv[n++] = bt_path_join(env->root, "Makefile.boot");
 	}
-	argv[n++] = bt_strdup("boottest");
+	argv[n++] = bt_strdup(goal);
 	for (i = 0; i < env->nvars; i++)
 		argv[n++] = bt_strdup(env->vars[i]);
-	for (k = 0; k < sizeof(map) / sizeof(*map); k++) {
+	for (k = 0; k < nmap; k++) {
 		if (!json_object_object_get_ex(args, map[k].key, &v))
 			continue;
 		if (json_object_is_type(v, json_type_string))
@@ -377,27 +370,62 @@ char **mcp_boot_argv(const struct mcp_env *env, struct json_object *args)
 	return argv;
 }
 
-/* The run directory the run printed ("boottest: results in DIR"). */
-static char *run_dir_of(const char *log)
+static const struct mcp_var boot_vars[] = {
+	{ "kernel", "KERNEL" }, { "cmd", "CMD" }, { "timeout", "TIMEOUT" },
+	{ "mem", "MEM" }, { "cpus", "CPUS" }, { "tests", "TESTS" },
+	{ "profile", "PROFILE" }, { "modules", "MODULES" }, { "arch", "ARCH" },
+};
+
+/* The exit status is read from result.json, not from make. */
+static char **boot_argv(const struct mcp_env *env, struct json_object *args)
 {
-	static const char tag[] = "boottest: results in ";
-	char *buf = NULL, *p, *end, *dir = NULL;
-	size_t len;
+	return mcp_make_argv(env, "boottest", args, boot_vars,
+			     sizeof(boot_vars) / sizeof(*boot_vars), 0);
+}
+
+char *mcp_log_last(const char *log, const char *tag)
+{
+	size_t n = strlen(tag), len;
+	char *buf = NULL, *p, *end, *val = NULL;
 
 	if (bt_read_file(log, &buf, &len, MCP_TOOL_OUTPUT_MAX, NULL) < 0)
 		return NULL;
-	for (p = buf; (p = strstr(p, tag)); p = end) {
-		p += sizeof(tag) - 1;
+	for (p = buf; p && *p; p = *end ? end + 1 : end) {
 		end = p + strcspn(p, "\r\n");
-		free(dir);
-		dir = bt_strndup(p, (size_t)(end - p));
+		if ((size_t)(end - p) >= n && !strncmp(p, tag, n)) {
+			free(val);
+			val = bt_strndup(p + n, (size_t)(end - p) - n);
+		}
 	}
 	free(buf);
-	return dir;
+	return val;
+}
+
+int mcp_goal_status(const char *log, const char *goal, int wstatus)
+{
+	char *tag = bt_asprintf("%s: exit status ", goal);
+	char *v = mcp_log_last(log, tag);
+	int st;
+
+	if (v)
+		st = atoi(v);
+	else if (WIFEXITED(wstatus))
+		st = WEXITSTATUS(wstatus);
+	else
+		st = 128 + (WIFSIGNALED(wstatus) ? WTERMSIG(wstatus) : 0);
+	free(v);
+	free(tag);
+	return st;
+}
+
+/* The run directory the run printed ("boottest: results in DIR"). */
+static char *run_dir_of(const char *log)
+{
+	return mcp_log_last(log, "boottest: results in ");
 }
 
 /* The last lines of the run's output, for a run that left no result. */
-static char *log_tail(const char *log, int lines)
+char *mcp_log_tail(const char *log, int lines)
 {
 	char *buf = NULL, *p, *t;
 	size_t len;
@@ -415,9 +443,8 @@ static char *log_tail(const char *log, int lines)
 	return t;
 }
 
-/* console.log lines first..last (1-based), at most MCP_REPORT_LINES. */
-static struct json_object *report_lines(const char *console, long first,
-					long last)
+struct json_object *mcp_file_lines(const char *console, long first,
+				   long last)
 {
 	struct json_object *a = json_object_new_array();
 	char *line = NULL;
@@ -487,7 +514,8 @@ static struct json_object *sources_json(const struct bt_result_crash *c)
 	return a;
 }
 
-struct json_object *mcp_boot_result(const char *log, int wstatus)
+static struct json_object *boot_result(const struct mcp_env *env,
+				       const char *log, int wstatus)
 {
 	struct json_object *o, *crashes;
 	struct bt_result r;
@@ -498,7 +526,7 @@ struct json_object *mcp_boot_result(const char *log, int wstatus)
 	dir = run_dir_of(log);
 	path = dir ? bt_path_join(dir, "result.json") : NULL;
 	if (!path || bt_result_read(path, &r) < 0) {
-		tail = log_tail(log, 20);
+		tail = mcp_log_tail(log, 20);
 		o = mcp_tool_error("boot_test: the run %s and left no result.json%s%s\n%s",
 				   bt_wait_str(wstatus), dir ? " in " : "",
 				   dir ? dir : "", tail);
@@ -534,7 +562,7 @@ struct json_object *mcp_boot_result(const char *log, int wstatus)
 		bt_json_add_int(e, "start_line", c->start_line);
 		bt_json_add_int(e, "end_line", c->end_line);
 		json_object_object_add(e, "report",
-				       report_lines(console, c->start_line, c->end_line));
+				       mcp_file_lines(console, c->start_line, c->end_line));
 		json_object_object_add(e, "stack", strv_json(c->stack, c->nstack));
 		if (c->nsources)
 			json_object_object_add(e, "stack_sources", sources_json(c));
@@ -594,79 +622,6 @@ int mcp_path_check(const struct mcp_env *env, const char *path,
 
 /* ---- the table ---- */
 
-/* A property of an inputSchema: type, description, bounds (0: none). */
-static void prop(struct json_object *schema, const char *name,
-		 const char *type, const char *desc, long lo, long hi)
-{
-	struct json_object *props, *p = json_object_new_object();
-	bool str = !strcmp(type, "string");
-
-	json_object_object_get_ex(schema, "properties", &props);
-	json_object_object_add(p, "type", json_object_new_string(type));
-	json_object_object_add(p, "description", json_object_new_string(desc));
-	if (lo)
-		json_object_object_add(p, str ? "minLength" : "minimum",
-				       json_object_new_int64(lo));
-	if (hi)
-		json_object_object_add(p, str ? "maxLength" : "maximum",
-				       json_object_new_int64(hi));
-	json_object_object_add(props, name, p);
-}
-
-static struct json_object *object_schema(void)
-{
-	struct json_object *o = json_object_new_object();
-
-	json_object_object_add(o, "type", json_object_new_string("object"));
-	json_object_object_add(o, "properties", json_object_new_object());
-	json_object_object_add(o, "additionalProperties",
-			       json_object_new_boolean(false));
-	return o;
-}
-
-static void schema_boot_test(struct json_object *s)
-{
-	prop(s, "kernel", "string",
-	     "kernel image (default: the tree's; Debian's outside a kernel tree)", 1, 0);
-	prop(s, "cmd", "string",
-	     "shell command the guest runs after boot; its status is part of the verdict",
-	     0, 0);
-	prop(s, "timeout", "integer", "seconds before the boot counts as hung",
-	     1, 86400);
-	prop(s, "mem", "string", "guest memory, e.g. 512M or 2G", 1, 16);
-	prop(s, "cpus", "integer", "guest CPUs", 1, 64);
-	prop(s, "tests", "string",
-	     "a bats file or directory the guest runs after boot (TESTS=)", 1, 0);
-	prop(s, "profile", "string",
-	     "Kconfig.test profiles the kernel's config must have, comma-separated (PROFILE=)",
-	     1, 256);
-	prop(s, "modules", "string",
-	     "the kernel's modules directory, lib/modules/RELEASE (MODULES=)", 1, 0);
-}
-
-static void schema_classify_log(struct json_object *s)
-{
-	prop(s, "path", "string", "a console or dmesg log file", 1, 0);
-	prop(s, "text", "string", "the log itself (instead of path)", 0, 0);
-}
-
-static void schema_config_check(struct json_object *s)
-{
-	prop(s, "profile", "string",
-	     "Kconfig.test profiles, comma-separated (default: boot)", 1, 256);
-	prop(s, "config", "string",
-	     "the .config to check (default: the object tree's .config)", 1, 0);
-}
-
-static void schema_kernel_info(struct json_object *s)
-{
-	struct json_object *req = json_object_new_array();
-
-	prop(s, "path", "string", "the kernel image (bzImage, Image, vmlinux)", 1, 0);
-	json_object_array_add(req, json_object_new_string("path"));
-	json_object_object_add(s, "required", req);
-}
-
 static const char boot_test_desc[] =
 	"Boot a Linux kernel in QEMU and return the verdict (clean, panic, oops, BUG, WARNING, KASAN, lockdep, hung task, timeout, ...), the exit status, the crashes with syzbot-style titles and report lines, error and warning counts, the run directory and its report.html. Slow (minutes without KVM); one boot at a time.";
 static const char classify_log_desc[] =
@@ -678,24 +633,42 @@ static const char config_check_desc[] =
 static const char kernel_info_desc[] =
 	"Facts of a kernel image (bzImage, Image, vmlinux; compressed or not): architecture, release, build, compression, modules.";
 
+static const char fstests_run_desc[] =
+	"Run fstests (xfstests) in a QEMU VM on the kernel, as make fstests-vm: totals, each failure with the first lines of its .out.bad diff, kernel crashes with the test they happened in, the results directory and report.html. Long (progress per test done out of the planned total); cancelling stops the VM and records the tests done so far.";
+static const char bisect_desc[] =
+	"git bisect the kernel tree between a good and a bad commit, building and booting each step (make boottest-bisect): the first bad commit, or the candidates when only skipped commits are left, and every step with its answer. A crash, hang or failed cmd is bad; with match, only a crash whose title matches. Long (progress per step); cancelling stops the step and resets the tree.";
+
 static const char *const boot_args[] = { "kernel", "tests", "modules", NULL };
+static const char *const fstests_args[] = { "fstests", "kernel", "modules", NULL };
 static const char *const path_arg[] = { "path", NULL };
 static const char *const config_arg[] = { "config", NULL };
 
+const struct mcp_job mcp_boot_job = {
+	.argv = boot_argv,
+	.result = boot_result,
+};
+
 const struct mcp_tool mcp_tools[] = {
 	{ .name = "boot_test", .description = boot_test_desc,
-	  .schema = schema_boot_test, .boots = true, .paths = boot_args },
+	  .schema = mcp_schema_boot_test, .output = mcp_output_boot_test,
+	  .paths = boot_args, .job = &mcp_boot_job },
+	{ .name = "fstests_run", .description = fstests_run_desc,
+	  .schema = mcp_schema_fstests_run, .output = mcp_output_fstests_run,
+	  .paths = fstests_args, .job = &mcp_fstests_job },
+	{ .name = "bisect", .description = bisect_desc,
+	  .schema = mcp_schema_bisect, .output = mcp_output_bisect,
+	  .job = &mcp_bisect_job },
 	{ .name = "classify_log", .description = classify_log_desc,
-	  .schema = schema_classify_log, .paths = path_arg,
-	  .run = tool_classify_log },
+	  .schema = mcp_schema_classify_log, .output = mcp_output_classify_log,
+	  .paths = path_arg, .run = tool_classify_log },
 	{ .name = "list_profiles", .description = list_profiles_desc,
-	  .run = tool_list_profiles },
+	  .output = mcp_output_list_profiles, .run = tool_list_profiles },
 	{ .name = "config_check", .description = config_check_desc,
-	  .schema = schema_config_check, .paths = config_arg,
-	  .run = tool_config_check },
+	  .schema = mcp_schema_config_check, .output = mcp_output_config_check,
+	  .paths = config_arg, .run = tool_config_check },
 	{ .name = "kernel_info", .description = kernel_info_desc,
-	  .schema = schema_kernel_info, .paths = path_arg,
-	  .run = tool_kernel_info },
+	  .schema = mcp_schema_kernel_info, .output = mcp_output_kernel_info,
+	  .paths = path_arg, .run = tool_kernel_info },
 	{ NULL },
 };
 
@@ -715,9 +688,27 @@ struct json_object *mcp_tool_schema(const struct mcp_tool *t)
 	size_t i = (size_t)(t - mcp_tools);
 
 	if (!cache[i]) {
-		cache[i] = object_schema();
+		cache[i] = mcp_object_schema();
 		if (t->schema)
 			t->schema(cache[i]);
+	}
+	return cache[i];
+}
+
+struct json_object *mcp_tool_output_schema(const struct mcp_tool *t)
+{
+	static struct json_object *cache[sizeof(mcp_tools) / sizeof(*mcp_tools)];
+	size_t i = (size_t)(t - mcp_tools);
+
+	if (!t->output)
+		return NULL;
+	if (!cache[i]) {
+		cache[i] = json_object_new_object();
+		json_object_object_add(cache[i], "type",
+				       json_object_new_string("object"));
+		json_object_object_add(cache[i], "properties",
+				       json_object_new_object());
+		t->output(cache[i]);
 	}
 	return cache[i];
 }
@@ -736,6 +727,9 @@ struct json_object *mcp_tools_list(void)
 				       json_object_new_string(t->description));
 		json_object_object_add(e, "inputSchema",
 				       json_object_get(mcp_tool_schema(t)));
+		if (mcp_tool_output_schema(t))
+			json_object_object_add(e, "outputSchema",
+				json_object_get(mcp_tool_output_schema(t)));
 		json_object_array_add(a, e);
 	}
 	json_object_object_add(o, "tools", a);
