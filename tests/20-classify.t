@@ -58,6 +58,23 @@ for ((i = 0; i < 4000; i++)); do printf '%s\r' "$hdr"; done > "$T_TMP/cr.log"
 echo >> "$T_TMP/cr.log"
 is "$(json "$T_TMP/cr.log" "'%d %d' % (len(j['crashes']), j['counts']['lines'])")" \
 	"1 1" "4000 headers separated by CR: one line, one report"
+# Blank lines are of the bare context: a bare report takes them (400 lines
+# at most, the stack after 500 blank lines is out of reach), a timestamped
+# one steps over them to its own lines.
+{
+	echo "$hdr"
+	for ((i = 0; i < 500; i++)); do echo; done
+	printf 'Call Trace:\n my_caller+0x1/0x2\n'
+} > "$T_TMP/bare-blank.log"
+is "$(json "$T_TMP/bare-blank.log" "'%s %d' % (j['crashes'][0]['title'], j['crashes'][0]['end_line'])")" \
+	"WARNING in corrupted 400" "a bare header and 500 blank lines: a 400-line report"
+{
+	echo "[    1.000000] $hdr"
+	for ((i = 0; i < 500; i++)); do echo; done
+	printf '[    1.000001] Call Trace:\n[    1.000002]  my_caller+0x1/0x2\nbare\n'
+} > "$T_TMP/stamp-blank.log"
+is "$(json "$T_TMP/stamp-blank.log" "'%s %d' % (j['crashes'][0]['title'], j['crashes'][0]['end_line'])")" \
+	"WARNING in my_caller 503" "a timestamped header: its report steps over 500 blank lines"
 
 # --- rarer title formats ---------------------------------------------
 is "$(json "$data/rust-panic.log" "'%s|%s' % (j['crashes'][0]['category'], j['crashes'][0]['title'])")" \

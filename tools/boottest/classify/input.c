@@ -86,6 +86,43 @@ static bool skip_digits(const char **pp, const char *end, unsigned long *val)
 	return true;
 }
 
+/*
+ * How many of the 8 bytes at p are digits before the first other one,
+ * eight at a time (a timestamp's microseconds are six digits).  Each
+ * byte that is no digit sets its top bit in t; its carry may set the top
+ * bits of the bytes after it, which do not count.
+ */
+static inline unsigned int digits8(const char *p)
+{
+	uint64_t w, t;
+
+	memcpy(&w, p, 8);
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	w = __builtin_bswap64(w);	/* the first byte lowest */
+#endif
+	w ^= 0x3030303030303030ULL;
+	t = ((w + 0x7676767676767676ULL) | w) & 0x8080808080808080ULL;
+	return t ? __builtin_ctzll(t) / 8 : 8;
+}
+
+/* Digits at *pp: true with *pp after them. */
+static inline bool skip_digit_run(const char **pp, const char *end)
+{
+	const char *p = *pp;
+	unsigned int n = 8;
+
+	while (end - p >= 8 && n == 8) {
+		n = digits8(p);
+		p += n;
+	}
+	while (p < end && is_digit(*p))
+		p++;
+	if (p == *pp)
+		return false;
+	*pp = p;
+	return true;
+}
+
 /* "[   12.345678]" -> true, *pp after it. */
 static bool skip_timestamp(const char **pp, const char *end)
 {
@@ -96,10 +133,10 @@ static bool skip_timestamp(const char **pp, const char *end)
 	p++;
 	while (p < end && *p == ' ')
 		p++;
-	if (!skip_digits(&p, end, NULL) || p >= end || *p != '.')
+	if (!skip_digit_run(&p, end) || p >= end || *p != '.')
 		return false;
 	p++;
-	if (!skip_digits(&p, end, NULL) || p >= end || *p != ']')
+	if (!skip_digit_run(&p, end) || p >= end || *p != ']')
 		return false;
 	*pp = p + 1;
 	return true;
@@ -290,22 +327,37 @@ done:
 }
 
 /*
- * The next occurrence of a byte at or after p (end when none), found
- * again only once p has passed it: the bytes that make a line need a
- * cleaned copy are rare in most logs.
+ * The next occurrence of a byte at or after p, found again only once p
+ * has passed it: the bytes that make a line need a cleaned copy are rare
+ * in most logs.  A search covers the line and NB_AHEAD bytes at least,
+ * not the whole rest of the input: the bytes it reads are still cached
+ * when their lines are decoded.
  */
+#define NB_AHEAD 65536
+
 struct next_byte {
-	const char *at;
+	const char *at;		/* the byte, or lim: none before lim */
+	const char *lim;	/* end of the bytes searched */
 	char c;
 };
 
+/*
+ * The byte's next place at or after p; when it is not before nl (the
+ * line's end), a place at or after nl.
+ */
 static const char *next_byte(struct next_byte *nb, const char *p,
-			     const char *end)
+			     const char *nl, const char *end)
 {
-	if (nb->at < p) {
-		nb->at = memchr(p, nb->c, end - p);
+	if (nb->at < p || (nb->at == nb->lim && nb->lim < nl)) {
+		const char *from = nb->at < p ? p : nb->lim;
+		const char *lim = end - from > NB_AHEAD ? from + NB_AHEAD : end;
+
+		if (lim < nl)
+			lim = nl;
+		nb->at = memchr(from, nb->c, lim - from);
+		nb->lim = lim;
 		if (!nb->at)
-			nb->at = end;
+			nb->at = lim;
 	}
 	return nb->at;
 }
@@ -314,21 +366,31 @@ static const char *next_byte(struct next_byte *nb, const char *p,
 struct parse_state {
 	struct dc_log *log;
 	struct next_byte cr, nul, esc;
+	const char *clean_to;	/* none of the three bytes before it */
 	size_t cap;		/* records allocated */
 	size_t prev;		/* the previous line's record */
 };
 
 /*
  * Does the line [p, nl) need a cleaned copy: does it hold ESC, NUL or a
- * carriage return other than its last byte?
+ * carriage return other than its last byte?  Most lines end before the
+ * next of those bytes: one comparison.
  */
 static bool line_dirty(struct parse_state *ps, const char *p, const char *nl)
 {
 	const char *end = ps->log->data + ps->log->bytes;
+	bool dirty;
 
-	return next_byte(&ps->esc, p, end) < nl ||
-	       next_byte(&ps->nul, p, end) < nl ||
-	       next_byte(&ps->cr, p, end) + 1 < nl;
+	if (nl <= ps->clean_to)
+		return false;
+	dirty = next_byte(&ps->esc, p, nl, end) < nl ||
+		next_byte(&ps->nul, p, nl, end) < nl ||
+		next_byte(&ps->cr, p, nl, end) + 1 < nl;
+	/* each one's next place, or where its search ended */
+	ps->clean_to = ps->esc.at < ps->nul.at ? ps->esc.at : ps->nul.at;
+	if (ps->cr.at < ps->clean_to)
+		ps->clean_to = ps->cr.at;
+	return dirty;
 }
 
 /* Decode the line at p, append it; returns where the next line starts. */
@@ -391,7 +453,8 @@ static const char *parse_line(struct parse_state *ps, const char *p)
 int dc_log_parse(struct dc_log *log, const char *data, size_t len)
 {
 	const char *p = data, *end = data + len;
-	struct parse_state ps = { .log = log, .cr.c = '\r', .esc.c = 0x1b };
+	struct parse_state ps = { .log = log, .cr.c = '\r', .esc.c = 0x1b,
+				  .clean_to = data };
 
 	memset(log, 0, sizeof(*log));
 	if (len > DC_LOG_MAX)

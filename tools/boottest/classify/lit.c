@@ -2,12 +2,16 @@
 /*
  * dmesg-classify literal prefilter: which header literal a line holds.
  *
- * Every header literal of the rules (shipped or the user's) gets a window
- * of DC_WIN (3) bytes, the rarest in console text, and one of 8 buckets.
- * A table per window position maps a byte to the buckets that have it
- * there; a text position whose window bytes all carry the same bucket bit
- * is a candidate, and only the literals of that bucket are compared there.  The grouping puts literals with alike windows together,
- * so that a bucket admits few byte triples that none of its literals has.
+ * Every header literal of the rules (shipped or the user's) gets two
+ * adjacent windows of DC_WIN (3) bytes, the rarest in console text, and
+ * one of 8 buckets.  A table per window position maps a byte to the
+ * buckets whose first windows have it there (bits 0-7) and to those whose
+ * second windows do (bits 8-15); an even text position whose window bytes
+ * all carry the same bit is a candidate, and only the literals of that
+ * bucket are compared there.  One of a literal's two windows lies at an
+ * even position, wherever it occurs: half the positions are looked at.
+ * The grouping puts literals with alike windows together, so that a
+ * bucket admits few byte triples that none of its literals has.
  */
 #include <ctype.h>
 #include <string.h>
@@ -58,7 +62,10 @@ static void wset_add(struct wset *w, const unsigned char *win)
 		w->bits[k][win[k] >> 6] |= 1ULL << (win[k] & 63);
 }
 
-/* The rarest window of each literal. */
+/*
+ * The rarest pair of adjacent windows of each literal (headers are
+ * DC_WIN + 1 bytes long at least).
+ */
 static void lit_windows(struct dc_rules *r, int *cost)
 {
 	for (int i = 0; i < r->nhdr; i++) {
@@ -69,11 +76,11 @@ static void lit_windows(struct dc_rules *r, int *cost)
 		l->s = r->hdrs[i].lit;
 		l->len = r->hdrs[i].len;
 		l->hdr = i;
-		for (size_t k = 0; k + DC_WIN <= l->len; k++) {
+		for (size_t k = 0; k + DC_WIN + 1 <= l->len; k++) {
 			int c = 0;
 
 			for (int w = 0; w < DC_WIN; w++)
-				c += byte_cost(s[k + w]);
+				c += byte_cost(s[k + w]) + byte_cost(s[k + w + 1]);
 			if (c < best) {
 				best = c;
 				l->off = k;
@@ -85,7 +92,7 @@ static void lit_windows(struct dc_rules *r, int *cost)
 
 void dc_lit_build(struct dc_rules *r)
 {
-	struct wset set[8];
+	struct wset set[16];	/* a bucket's first windows, then its second */
 	int *order = bt_calloc(r->nhdr + 1, sizeof(*order));
 	int *cost = bt_calloc(r->nhdr + 1, sizeof(*cost));
 
@@ -113,19 +120,26 @@ void dc_lit_build(struct dc_rules *r)
 		int bb = 0;
 
 		for (int b = 0; b < 8; b++) {
-			struct wset t = set[b];
-			unsigned long old = r->bucket[b] < 0 ? 0 :
-					    wset_size(&set[b]);
+			unsigned long grow = 0;
 
-			wset_add(&t, w);
-			if (wset_size(&t) - old < best) {
-				best = wset_size(&t) - old;
+			for (int k = 0; k < 2; k++) {
+				struct wset t = set[b + 8 * k];
+				unsigned long old = r->bucket[b] < 0 ? 0 :
+						    wset_size(&t);
+
+				wset_add(&t, w + k);
+				grow += wset_size(&t) - old;
+			}
+			if (grow < best) {
+				best = grow;
 				bb = b;
 			}
 		}
-		wset_add(&set[bb], w);
-		for (int k = 0; k < DC_WIN; k++)
-			r->win[k][w[k]] |= 1U << bb;
+		for (int k = 0; k < 2; k++) {
+			wset_add(&set[bb + 8 * k], w + k);
+			for (int j = 0; j < DC_WIN; j++)
+				r->win[j][w[j + k]] |= 1U << (bb + 8 * k);
+		}
 		l->next = r->bucket[bb];
 		r->bucket[bb] = order[i];
 	}
@@ -139,7 +153,19 @@ struct hit {
 	bool inside;
 };
 
-/* Compare the literals of the buckets in mask at window position pos. */
+/* Does literal l start at s + at, inside s[0..n)? */
+static inline bool lit_at(const struct dc_lit *l, const char *s, size_t n,
+			  size_t at)
+{
+	return at + l->len <= n && s[at] == l->s[0] &&
+	       !memcmp(s + at, l->s, l->len);
+}
+
+/*
+ * Compare the literals of the buckets in mask whose first (bits 0-7) or
+ * second window (bits 8-15) lies at pos.  A literal found twice keeps
+ * its first place.
+ */
 static void verify(const struct dc_rules *r, const char *s, size_t n,
 		   size_t pos, unsigned int mask, struct hit *h)
 {
@@ -147,47 +173,48 @@ static void verify(const struct dc_rules *r, const char *s, size_t n,
 		int b = __builtin_ctz(mask);
 
 		mask &= mask - 1;
-		for (int li = r->bucket[b]; li >= 0; li = r->lits[li].next) {
+		for (int li = r->bucket[b % 8]; li >= 0;
+		     li = r->lits[li].next) {
 			const struct dc_lit *l = &r->lits[li];
+			size_t w = l->off + b / 8;
 
-			if (pos < l->off || pos - l->off + l->len > n ||
-			    memcmp(s + pos - l->off, l->s, l->len))
+			if (pos < w || !lit_at(l, s, n, pos - w))
 				continue;
 			if (r->hdrs[l->hdr].ignore_inside)
 				h->inside = true;
-			if (h->best < 0 || l->hdr < h->best) {
+			if (h->best < 0 || l->hdr < h->best ||
+			    (l->hdr == h->best && pos - w < h->pos)) {
 				h->best = l->hdr;
-				h->pos = pos - l->off;
+				h->pos = pos - w;
 			}
 		}
 	}
 }
 
 /*
- * The first window position at or after from that some bucket admits (n
- * when none), and the buckets in *mask.  Four windows are tested with one
- * branch, and the loop is kept apart from the comparisons, so that its
- * state stays in registers.
+ * The first even window position at or after from that some bucket
+ * admits (n when none), and the buckets in *mask.  Four windows are
+ * tested with one branch, and the loop is kept apart from the
+ * comparisons, so that its state stays in registers.
  */
 static size_t lit_candidate(const struct dc_rules *r, const char *s,
 			    size_t n, size_t from, unsigned int *mask)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	const unsigned char *w0 = r->win[0], *w1 = r->win[1], *w2 = r->win[2];
-	size_t i = from;
+	const uint16_t *w0 = r->win[0], *w1 = r->win[1], *w2 = r->win[2];
+	size_t i = from + (from & 1);
 
-	for (; n >= DC_WIN + 3 && i <= n - DC_WIN - 3; i += 4) {
-		unsigned int b0 = u[i], b1 = u[i + 1], b2 = u[i + 2];
-		unsigned int b3 = u[i + 3], b4 = u[i + 4], b5 = u[i + 5];
-		unsigned int m0 = w0[b0] & w1[b1] & w2[b2];
-		unsigned int m1 = w0[b1] & w1[b2] & w2[b3];
-		unsigned int m2 = w0[b2] & w1[b3] & w2[b4];
-		unsigned int m3 = w0[b3] & w1[b4] & w2[b5];
+	for (; n >= DC_WIN + 6 && i <= n - DC_WIN - 6; i += 8) {
+		unsigned int b2 = u[i + 2], b4 = u[i + 4], b6 = u[i + 6];
+		unsigned int m0 = w0[u[i]] & w1[u[i + 1]] & w2[b2];
+		unsigned int m1 = w0[b2] & w1[u[i + 3]] & w2[b4];
+		unsigned int m2 = w0[b4] & w1[u[i + 5]] & w2[b6];
+		unsigned int m3 = w0[b6] & w1[u[i + 7]] & w2[u[i + 8]];
 
 		if (m0 | m1 | m2 | m3)
 			break;
 	}
-	for (; n >= DC_WIN && i <= n - DC_WIN; i++) {
+	for (; n >= DC_WIN && i <= n - DC_WIN; i += 2) {
 		unsigned int m = w0[u[i]] & w1[u[i + 1]] & w2[u[i + 2]];
 
 		if (m) {
@@ -203,11 +230,11 @@ static void scan_scalar(const struct dc_rules *r, const char *s, size_t n,
 {
 	unsigned int m;
 
-	for (size_t i = 0; (i = lit_candidate(r, s, n, i, &m)) < n; i++)
+	for (size_t i = 0; (i = lit_candidate(r, s, n, i, &m)) < n; i += 2)
 		verify(r, s, n, i, m, h);
 }
 
-/* Does a literal of the buckets in mask start at window position pos? */
+/* Has a literal of the buckets in mask (as verify()) a window at pos? */
 static bool any_lit(const struct dc_rules *r, const char *s, size_t n,
 		    size_t pos, unsigned int mask)
 {
@@ -215,12 +242,12 @@ static bool any_lit(const struct dc_rules *r, const char *s, size_t n,
 		int b = __builtin_ctz(mask);
 
 		mask &= mask - 1;
-		for (int li = r->bucket[b]; li >= 0; li = r->lits[li].next) {
+		for (int li = r->bucket[b % 8]; li >= 0;
+		     li = r->lits[li].next) {
 			const struct dc_lit *l = &r->lits[li];
+			size_t w = l->off + b / 8;
 
-			if (pos >= l->off && pos - l->off + l->len <= n &&
-			    s[pos - l->off] == l->s[0] &&
-			    !memcmp(s + pos - l->off, l->s, l->len))
+			if (pos >= w && lit_at(l, s, n, pos - w))
 				return true;
 		}
 	}
@@ -232,7 +259,7 @@ size_t dc_lit_next(const struct dc_rules *r, const char *s, size_t n,
 {
 	unsigned int m;
 
-	for (size_t i = from; (i = lit_candidate(r, s, n, i, &m)) < n; i++)
+	for (size_t i = from; (i = lit_candidate(r, s, n, i, &m)) < n; i += 2)
 		if (any_lit(r, s, n, i, m))
 			return i;
 	return n;

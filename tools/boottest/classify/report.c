@@ -68,6 +68,8 @@ struct report {
 	struct dc_log *log;
 	const struct dc_line **rec;	/* the records of its lines */
 	signed char *ss;	/* each is a stack start (-1 not known yet) */
+	signed char *fs;	/* each is a frame (-1 not known yet) */
+	struct dc_span *fn;	/* the function of each frame */
 	size_t n;
 	struct strbuf text;	/* kept lines joined with '\n' */
 	size_t ntext;		/* lines in text: the first TITLE_LINES */
@@ -78,6 +80,7 @@ struct report {
 	struct lead_pos keys[LEAD_KEYS];	/* of the current text */
 	int nkeys;
 	struct skip_memo memo;
+	struct dc_first corrupt_first;	/* of the corrupt-frame list */
 };
 
 static bool same_ctx(const struct dc_line *a, const struct dc_line *b,
@@ -106,11 +109,10 @@ static void text_add(struct report *rp, const struct dc_line *ln)
 	sb_addch(&rp->text, '\n');
 }
 
-static void report_add(struct report *rp, size_t i)
+static void report_add(struct report *rp, const struct dc_line *ln)
 {
-	const struct dc_line *ln = dc_line(rp->log, i);
-
 	rp->ss[rp->n] = -1;
+	rp->fs[rp->n] = -1;
 	rp->rec[rp->n++] = ln;
 	/* titles come from the first lines: the rest is joined on demand */
 	if (rp->ntext < TITLE_LINES) {
@@ -365,6 +367,20 @@ static long find_stack_start(struct report *rp)
 	return -1;
 }
 
+/* Is report line k a frame (parse_frame(), remembered)?  *fn: its function. */
+static bool is_frame(struct report *rp, size_t k, struct dc_span *fn)
+{
+	if (rp->fs[k] < 0) {
+		const struct dc_line *ln = rp->rec[k];
+		const char *entry;
+
+		rp->fs[k] = parse_frame(dc_text(rp->log, ln), ln->len,
+					&rp->fn[k].s, &rp->fn[k].n, &entry);
+	}
+	*fn = rp->fn[k];
+	return rp->fs[k];
+}
+
 /*
  * Frames of the stack from report line k on; a line that starts another
  * stack ends it once a frame was read.
@@ -376,14 +392,14 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 
 	for (size_t j = k; j < rp->n; j++) {
 		const struct dc_line *ln = rp->rec[j];
-		const char *text = dc_text(rp->log, ln), *fn, *entry;
-		size_t fl;
+		const char *text = dc_text(rp->log, ln);
+		struct dc_span fn;
 
 		if (got && (got >= MAX_FRAMES || is_stack_start(rp, j)))
 			break;
 		if (j + 1 > rp->scan_end)
 			rp->scan_end = j + 1;
-		if (!parse_frame(text, ln->len, &fn, &fl, &entry))
+		if (!is_frame(rp, j, &fn))
 			continue;
 		got++;
 		{
@@ -393,9 +409,10 @@ static void read_stack(struct report *rp, size_t k, struct frames *out,
 			if (callee)
 				frames_add(out, callee, cl);
 		}
-		frames_add(out, fn, fl);
+		frames_add(out, fn.s, fn.n);
+		/* the stack entry: the frame line from the function on */
 		if (entries)
-			frames_add(entries, entry, text + ln->len - entry);
+			frames_add(entries, fn.s, text + ln->len - fn.s);
 	}
 }
 
@@ -558,8 +575,12 @@ static size_t prefix_len(struct dc_rules *r, const char *fn, size_t len)
 	size_t best = 0;
 
 	for (int i = 0; i < r->nprefix; i++) {
-		size_t n = strlen(r->prefixes[i]);
+		size_t n;
 
+		/* most names start with none of the prefixes' first bytes */
+		if (!len || fn[0] != r->prefixes[i][0])
+			continue;
+		n = strlen(r->prefixes[i]);
 		if (n < len && n > best && !strncmp(fn, r->prefixes[i], n))
 			best = n;
 	}
@@ -1090,18 +1111,26 @@ static bool has_timestamp(const char *t)
 	return false;
 }
 
+/*
+ * May a list whose filter is f match a frame's name?  Its first byte
+ * tells, unless the list sees the name demangled (demangle()).
+ */
+static bool name_may(const struct dc_first *f, const struct dc_span *fn)
+{
+	if (fn->n >= 4 && fn->s[0] == '_' && (fn->s[1] == 'Z' || fn->s[1] == 'R'))
+		return true;
+	return dc_first_may(f, fn->s, fn->n);
+}
+
 /* Does a frame line read for the title show another stack mixed in? */
 static bool mixed_stack(struct report *rp)
 {
 	if (!rp->r->corrupt)
 		return false;
 	for (size_t j = 0; j < rp->scan_end; j++) {
-		const struct dc_line *ln = rp->rec[j];
 		struct dc_span fn;
-		const char *entry;
 
-		if (parse_frame(dc_text(rp->log, ln), ln->len, &fn.s, &fn.n,
-				&entry) &&
+		if (is_frame(rp, j, &fn) && name_may(&rp->corrupt_first, &fn) &&
 		    name_match(rp, rp->r->corrupt, &fn))
 			return true;
 	}
@@ -1409,31 +1438,41 @@ static size_t link_slot(const struct link *map, size_t cap, unsigned int ctx)
 }
 
 /*
- * For each line, the next line of the same printk context (nlines when
- * none; NULL: not worth it, no header or too many lines): a report skips
- * the lines of other contexts, often hundreds in a busy log.  The lines
- * are walked back from the last: a context's latest line is its entry in
- * an open-addressed map.
+ * For each record (a line that is not blank), the line of the next record
+ * of the same printk context (nlines when none; NULL: not worth it, no
+ * header or too many lines): a report skips the lines of other contexts,
+ * often hundreds in a busy log.  Blank lines have no link: memory goes
+ * with the records.  The lines are walked back from the last: a
+ * context's latest line is its entry in an open-addressed map.
  */
 static unsigned int *ctx_links(const struct dc_log *log)
 {
 	struct link *map;
 	size_t cap = 1024, n = 0;
 	unsigned int *next, after = 0;
+	bool first = true;
 
 	if (!log->nheaders || log->nlines >= UINT_MAX)
 		return NULL;
-	next = bt_malloc(log->nlines * sizeof(*next));
+	next = bt_malloc(log->nrecs * sizeof(*next));
+	next[0] = log->nlines;
 	map = bt_calloc(cap, sizeof(*map));
 	for (size_t j = log->nlines, k = 0, rec = log->nrecs; j-- > 0;) {
-		unsigned int ctx = dc_line_kept(log, j) ? log->recs[--rec].ctx :
-				   log->recs[0].ctx;
+		unsigned int ctx;
 
-		/* most lines are of the context of the line after them */
-		if (j + 1 == log->nlines || ctx != after)
+		if (!dc_line_kept(log, j)) {
+			/* 64 blank lines at a time */
+			if (!log->kept[j / 64])
+				j -= j % 64;
+			continue;
+		}
+		ctx = log->recs[--rec].ctx;
+		/* most records are of the context of the record after them */
+		if (first || ctx != after)
 			k = link_slot(map, cap, ctx);
+		first = false;
 		after = ctx;
-		next[j] = map[k].used ? map[k].line : log->nlines;
+		next[rec] = map[k].used ? map[k].line : log->nlines;
 		if (!map[k].used) {
 			map[k].used = true;
 			map[k].ctx = ctx;
@@ -1450,7 +1489,7 @@ static unsigned int *ctx_links(const struct dc_log *log)
 						      old[o].ctx)] = old[o];
 			cap *= 2;
 			free(old);
-			/* the slot of this line's context in the new map */
+			/* the slot of this record's context in the new map */
 			k = link_slot(map, cap, ctx);
 		}
 	}
@@ -1494,21 +1533,28 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 			   const unsigned int *next, size_t i,
 			   struct report *rp)
 {
-	const struct dc_line *hl = dc_line(log, i);
-	size_t j, end = i, n = 1;
+	const struct dc_line *hl = dc_line(log, i), *ln = hl;
+	size_t j = i, end = i, n = 1;
 	bool nmi = false, past = false;
 
 	if (rp) {
 		rp->n = 0;
 		rp->ntext = 0;
 		sb_reset(&rp->text);
-		report_add(rp, i);
+		report_add(rp, hl);
 	}
-	for (j = next ? next[i] : i + 1; j < log->nlines &&
-	     n < REPORT_MAX_LINES && j - i < 8 * REPORT_MAX_LINES;
-	     j = next && !nmi ? next[j] : j + 1) {
-		const struct dc_line *ln = dc_line(log, j);
-
+	/*
+	 * Blank lines are of the bare context and have no links: a report of
+	 * bare lines steps line by line, as one after an NMI line does.
+	 */
+	if (!hl->ctx)
+		next = NULL;
+	for (;;) {
+		j = next && !nmi ? next[ln - log->recs] : j + 1;
+		if (j >= log->nlines || n >= REPORT_MAX_LINES ||
+		    j - i >= 8 * REPORT_MAX_LINES)
+			break;
+		ln = dc_line(log, j);
 		if (ln->kmsg_cont || !same_ctx(hl, ln, nmi))
 			continue;
 		if (ln->hdr >= 0) {
@@ -1526,7 +1572,7 @@ static size_t report_lines(struct dc_rules *r, const struct dc_log *log,
 		if (ln->nmi)
 			nmi = true;
 		if (rp)
-			report_add(rp, j);
+			report_add(rp, ln);
 		n++;
 		if (!past)
 			end = j;
@@ -1584,11 +1630,17 @@ static void titles(struct titler *t, struct job *jobs, size_t n)
 	struct report rp = { .r = t->r, .log = t->log };
 
 	rp.rec = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.rec));
+	dc_first_build(&rp.corrupt_first, t->r->corrupt ?
+		       sb_str(&t->r->corrupt_src) : NULL);
 	rp.ss = bt_malloc(REPORT_MAX_LINES);
+	rp.fs = bt_malloc(REPORT_MAX_LINES);
+	rp.fn = bt_malloc(REPORT_MAX_LINES * sizeof(*rp.fn));
 	for (size_t k = 0; k < n; k++)
 		title_job(t, &rp, &jobs[k]);
 	free(rp.rec);
 	free(rp.ss);
+	free(rp.fs);
+	free(rp.fn);
 	sb_release(&rp.text);
 	frames_free(&rp.fr);
 	frames_free(&rp.entries);

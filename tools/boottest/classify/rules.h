@@ -8,6 +8,7 @@
 
 #include <stdbool.h>
 #include <stddef.h>
+#include <stdint.h>
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <pcre2.h>
 
@@ -194,7 +195,7 @@ struct dc_rules {
 	 * may belong to bucket b when bit b is set in win[k][byte] (see
 	 * lit.c).
 	 */
-	unsigned char win[DC_WIN][256];
+	uint16_t win[DC_WIN][256];	/* bucket bits, then second windows' */
 	int bucket[8];			/* first literal of each bucket, -1 */
 	struct dc_lit *lits;
 	int nlit;
@@ -203,7 +204,7 @@ struct dc_rules {
 struct dc_lit {
 	const char *s;
 	size_t len;
-	size_t off;		/* offset of the window inside s */
+	size_t off;		/* offset of its first window inside s */
 	int hdr;		/* header index */
 	int next;		/* next literal in the same bucket, -1 */
 };
