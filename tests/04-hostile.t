@@ -136,7 +136,7 @@ else
 	skip "kinspect fixtures did not build: $(tail -n 3 "$T/fx.log")"
 fi
 
-# ---- mkrootfs: 0 written; 1 bad input; 2 bad options ------------------------
+# ---- mkrootfs: 0 written; 1 host file or write error; 2 options, manifest -
 mkdir -p host/sub
 printf 'hello\n' > host/hello
 printf 'x\n' > host/sub/x

@@ -226,37 +226,43 @@ is "$(cat cx/etc/hello2)" "hello" "cpio: hard link data"
 check "cpio: same bytes twice" sh -c "'$MK' --cpio all2.cpio all.manifest && cmp all.cpio all2.cpio"
 
 # ---- bad input ----------------------------------------------------------
-bad() { # name manifest-text expected-regex [extra args]
-	local name=$1 text=$2 re=$3 out rc
-	shift 3
+# A manifest error is bad input given by the user, like a bad option: 2; a
+# host file that cannot be used, or a write error: 1.
+bad() { # status name manifest-text expected-regex [extra args]
+	local status=$1 name=$2 text=$3 re=$4 out rc
+	shift 4
 	printf '%s\n' "$text" >bad.manifest
 	out=$("$MK" -o bad.img "$@" bad.manifest 2>&1); rc=$?
-	is "$rc" 1 "$name: exit status 1" || diag "$out"
+	is "$rc" "$status" "$name: exit status $status" || diag "$out"
 	like "$out" "$re" "$name: message"
 	[ "$(echo "$out" | grep -c 'error:')" = 1 ]
 	ok $? "$name: one error line"
 	[ ! -e bad.img ] && ! ls .bad.img.tmp.* >/dev/null 2>&1
 	ok $? "$name: no image, no temporary file left"
 }
-bad "unparseable line" $'dir /a 0755 0 0\nfile /x' "bad.manifest:2: file takes at least 5 fields"
-bad "unknown type" "frob /x" "bad.manifest:1: unknown entry type 'frob'"
-bad "bad mode" "dir /a 0999 0 0" "bad.manifest:1: dir: MODE is not an octal number"
-bad "dotdot name" "dir /a/../b 0755 0 0" "bad.manifest:1: dir: NAME .*'\.\.'"
+bad 2 "unparseable line" $'dir /a 0755 0 0\nfile /x' "bad.manifest:2: file takes at least 5 fields"
+bad 2 "unknown type" "frob /x" "bad.manifest:1: unknown entry type 'frob'"
+bad 2 "bad mode" "dir /a 0999 0 0" "bad.manifest:1: dir: MODE is not an octal number"
+bad 2 "dotdot name" "dir /a/../b 0755 0 0" "bad.manifest:1: dir: NAME .*'\.\.'"
 n255=$(printf 'N%.0s' $(seq 1 255))
-bad "name of 256 bytes" "file /${n255}X $T/host/hello 0644 0 0" "bad.manifest:1: file: name too long \\(256 > 255 bytes\\)"
-bad "directory of 300 bytes" "dir /a/${n255}$(printf x%.0s $(seq 1 45))/b 0755 0 0" "bad.manifest:1: dir: name too long \\(300 > 255 bytes\\)"
-bad "hard link name of 256 bytes" "file /x $T/host/hello 0644 0 0 /y/${n255}X" "name too long \\(256 > 255 bytes\\)"
+bad 2 "name of 256 bytes" "file /${n255}X $T/host/hello 0644 0 0" "bad.manifest:1: file: name too long \\(256 > 255 bytes\\)"
+bad 2 "directory of 300 bytes" "dir /a/${n255}$(printf x%.0s $(seq 1 45))/b 0755 0 0" "bad.manifest:1: dir: name too long \\(300 > 255 bytes\\)"
+bad 2 "hard link name of 256 bytes" "file /x $T/host/hello 0644 0 0 /y/${n255}X" "name too long \\(256 > 255 bytes\\)"
 printf 'file /d/%s %s/host/hello 0644 0 0\n' "$n255" "$T" >n255.manifest
 check "name of 255 bytes: image written" "$MK" -o n255.img n255.manifest
 check "name of 255 bytes: e2fsck -fn clean" fsck_clean n255.img
 is "$(dcat n255.img "/d/$n255")" "hello" "name of 255 bytes: content"
-bad "unset variable" 'file /x ${BT_NOT_SET_VAR}/y 0644 0 0' "bad.manifest:1: \\$\\{BT_NOT_SET_VAR\\} is not set"
-bad "missing host file" "file /x $T/nope 0644 0 0" "bad.manifest:1: file /x: $T/nope: No such file or directory"
-bad "prog not ELF" "prog /x $T/host/hello" "bad.manifest:1: prog /x: $T/host/hello is neither an ELF program nor a #! script"
+bad 2 "entry below a file" $'file /a '"$T"$'/host/hello 0644 0 0\ndir /a/b 0755 0 0' \
+	"bad.manifest:2: /a is not a directory in the image"
+bad 2 "file over a full directory" $'dir /d/e 0755 0 0\nfile /d '"$T"$'/host/hello 0644 0 0' \
+	"bad.manifest:2: /d is a directory with entries below it"
+bad 2 "unset variable" 'file /x ${BT_NOT_SET_VAR}/y 0644 0 0' "bad.manifest:1: \\$\\{BT_NOT_SET_VAR\\} is not set"
+bad 1 "missing host file" "file /x $T/nope 0644 0 0" "bad.manifest:1: file /x: $T/nope: No such file or directory"
+bad 1 "prog not ELF" "prog /x $T/host/hello" "bad.manifest:1: prog /x: $T/host/hello is neither an ELF program nor a #! script"
 rm $sr/usr/lib/x86_64-linux-gnu/libtinfo.so.6
-bad "library not found" "prog /bin/bash" "library libtinfo.so.6 needed by /bin/bash not found.*install the package" --sysroot $sr
+bad 1 "library not found" "prog /bin/bash" "library libtinfo.so.6 needed by /bin/bash not found.*install the package" --sysroot $sr
 head -c 3M /dev/zero >host/zero3m
-bad "image too small" "file /big $T/host/zero3m 0644 0 0" "image too small: --size 2097152 bytes, the contents need at least [0-9]+" --size 2M
+bad 1 "image too small" "file /big $T/host/zero3m 0644 0 0" "image too small: --size 2097152 bytes, the contents need at least [0-9]+" --size 2M
 mkdir bad.img
 out=$("$MK" -o bad.img all.manifest 2>&1); rc=$?
 is "$rc" 1 "output is a directory: exit status 1"
@@ -292,6 +298,14 @@ if [ -e "$T_ROOT/scripts/boottest/init" ]; then
 	touch -d '+1 minute' extra.manifest
 	out=$(make -C "$T_ROOT" -f Makefile.boot rootfs O=$o ROOTFS_EXTRA=$T/extra.manifest 2>&1)
 	like "$out" "ROOTFS" "make rootfs: a touched input rebuilds"
+	printf 'frob /x\n' >badx.manifest
+	cp $img keep.img
+	out=$(make -s -C "$T_ROOT" -f Makefile.boot rootfs O=$o ROOTFS_EXTRA=$T/badx.manifest 2>&1)
+	rc=$?
+	[ $rc != 0 ] && [[ "$out" == *"badx.manifest:1: unknown entry type 'frob'"* ]] &&
+		cmp -s $img keep.img
+	ok $? "make rootfs: a manifest error fails make, names file:line, keeps the image" ||
+		diag "exit $rc: $out"
 	out=$(make -C "$T_ROOT" -f Makefile.boot rootfs O=$o ROOTFS_EXTRA=$T/extra.manifest ROOTFS_SIZE=100M 2>&1)
 	is "$(stat -c %s $img)" $((100 << 20)) "make rootfs: ROOTFS_SIZE="
 else

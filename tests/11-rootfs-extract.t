@@ -6,6 +6,7 @@
 # superblock and inodes) are refused without writing outside DESTDIR or
 # crashing; limits hold.  The fuzz targets run for a bounded time.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/fuzz.sh"
 
 MK=$BT_BIN/mkrootfs
 RX=$BT_BIN/rootfs-extract
@@ -155,7 +156,7 @@ if command -v clang >/dev/null && make -s -C "$T_ROOT/tools/boottest" O="$fz" \
 		mkdir -p "corpus-$f"
 		cp "$T_ROOT/tools/boottest/fuzz/corpus-$f"/* "corpus-$f/"
 		out=$(nice "$fz/fuzz/fuzz-$f" -max_total_time=15 -rss_limit_mb=1024 \
-			-max_len=262144 "corpus-$f" 2>&1)
+			-max_len=262144 "$(fuzz_dict "fuzz-$f")" "corpus-$f" 2>&1)
 		ok $? "fuzz-$f: 15 s without a crash" || diag "$(echo "$out" | tail -30)"
 	done
 else

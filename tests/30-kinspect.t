@@ -6,6 +6,7 @@
 # the module closure on a fixture tree; then Debian's real kernel and modules
 # checked against readelf and kmod's modinfo; then both fuzz targets.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/fuzz.sh"
 
 K=$BT_BIN/kinspect
 [ -x "$K" ] || skip_all "$K not built (run tests/run)"
@@ -313,7 +314,7 @@ for t in image modinfo; do
 		make -s -C "$T_ROOT/tools/boottest" O="$fz" "$fz/fuzz/$name" > "$T_TMP/fz.log" 2>&1; then
 		mkdir -p "$T_TMP/corpus-$t"
 		"$fz/fuzz/$name" -max_total_time=15 -rss_limit_mb=1024 -timeout=20 \
-			"$T_TMP/corpus-$t" "$T_ROOT/tools/boottest/fuzz/corpus-kinspect-$t" \
+			"$(fuzz_dict "$name")" "$T_TMP/corpus-$t" "$T_ROOT/tools/boottest/fuzz/corpus-kinspect-$t" \
 			> "$T_TMP/fz.log" 2>&1
 		ok $? "$name: 15 s without a crash" || diag "$(tail -20 "$T_TMP/fz.log")"
 	else

@@ -5,6 +5,7 @@
 # real under QEMU: a clean boot, CMD status, a panic, unbootable command
 # lines, the timeout, SIGINT, bad variables.  Every boot has a TIMEOUT.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/fuzz.sh"
 . "$(dirname "$0")/lib/boot.sh"
 
 need_boot_env
@@ -204,7 +205,7 @@ if command -v clang > /dev/null &&
 	seeds=$T_TMP/seeds
 	cp -R "$T_ROOT/tools/boottest/fuzz/corpus-vmrun-guest" "$seeds"
 	"$fz/fuzz/fuzz-vmrun-guest" -max_total_time=15 -rss_limit_mb=1024 \
-		"$seeds" > "$T_TMP/fz.log" 2>&1
+		"$(fuzz_dict fuzz-vmrun-guest)" "$seeds" > "$T_TMP/fz.log" 2>&1
 	ok $? "fuzz-vmrun-guest: 15 s without a crash" || diag "$(tail -20 "$T_TMP/fz.log")"
 else
 	skip "fuzz-vmrun-guest not built (clang missing or build failed: $(tail -1 "$T_TMP/fz.log"))"

@@ -114,12 +114,45 @@ like "$(cat "$T_TMP/notk.log")" "/bin/sh: an ELF (for x86_64|shared object).*giv
 ok $? "vmrun, not a kernel: QEMU never started" || diag "$(cat "$T_TMP/qemu.calls")"
 [ ! -e "$T_TMP/notk-runs" ]
 ok $? "vmrun, not a kernel: no run directory made"
-# The head check for any bytes, both architectures: taken or one line.
+# The smallest file the check takes for an x86_64 kernel: an ELF executable
+# with one PT_NOTE segment holding the PVH entry note ("Xen", type 18).
+{
+	printf '\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\2\0\76\0\1\0\0\0'
+	printf '\0\0\0\0\0\0\0\0\100\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	printf '\0\0\0\0\100\0\70\0\1\0\100\0\0\0\0\0'
+	printf '\4\0\0\0\4\0\0\0\170\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0'
+	printf '\0\0\0\0\0\0\0\0\24\0\0\0\0\0\0\0\24\0\0\0\0\0\0\0'
+	printf '\4\0\0\0\0\0\0\0\4\0\0\0\4\0\0\0\22\0\0\0Xen\0\0\0\0\1'
+} > "$T_TMP/k"
+# What QEMU cannot boot although its head looks right: an x86 ELF without
+# the PVH note (the same header, no program header), and on arm64 a gzip
+# stream that holds no Image.
+head -c 20 "$T_TMP/k" > "$T_TMP/nopvh"
+gzip -c /etc/passwd > "$T_TMP/text.gz"
+head -c 64K /dev/urandom | gzip -c > "$T_TMP/data.gz"
+for k in "x86_64:$T_TMP/nopvh:an x86_64 ELF without a PVH note:a bzImage" \
+	"arm64:$T_TMP/text.gz:gzip data holding text:the Image" \
+	"arm64:$T_TMP/data.gz:gzip data holding data:the Image"; do
+	IFS=: read -r a f what hint <<< "$k"
+	BOOTTEST_QEMU=$T_TMP/qemu "$vmrun" --arch "$a" --kernel "$f" --rootfs "$T_TMP/random.img" \
+		--runs-dir "$T_TMP/notk-runs" > "$T_TMP/notk.log" 2>&1
+	is $? 2 "vmrun --arch $a --kernel ${f##*/}: status 2"
+	[ "$(wc -l < "$T_TMP/notk.log")" = 1 ] &&
+		grep -q "^vmrun: error: $f: $what, not a kernel image QEMU boots for $a; give $hint" "$T_TMP/notk.log"
+	ok $? "... one error line: $what" || diag "$(cat "$T_TMP/notk.log")"
+done
+[ ! -e "$T_TMP/qemu.calls" ] && [ ! -e "$T_TMP/notk-runs" ]
+ok $? "vmrun, no PVH note or no Image in the gzip: QEMU never started, no run directory"
+# ... and what it can: the PVH ELF, and an arm64 Image in gzip.
+gzip -c "$T_ROOT/tools/boottest/fuzz/corpus-vmrun-kernel/arm64-Image" > "$T_TMP/Image.gz"
+for k in "x86_64:$T_TMP/k" "arm64:$T_TMP/Image.gz"; do
+	"$vmrun" --arch "${k%%:*}" --kernel "${k#*:}" --rootfs /nonexistent/r \
+		--runs-dir "$T_TMP/notk-runs" > "$T_TMP/notk.log" 2>&1
+	like "$(cat "$T_TMP/notk.log")" "^vmrun: error: /nonexistent/r: no root image" \
+		"vmrun --arch ${k%%:*} --kernel ${k##*/}: taken as a kernel (the next check speaks)"
+done
+# The check for any bytes, both architectures: taken or one line.
 fuzz_run fuzz-vmrun-kernel vmrun-kernel 15
-
-# The smallest file the head check takes for a kernel: an x86_64 ELF
-# executable's header.
-printf '\177ELF\2\1\1\0\0\0\0\0\0\0\0\0\2\0\76\0' > "$T_TMP/k"
 
 # --- variables that name nothing: refused before any boot ---------------
 run "$T_TMP/prof.log" PROFILE=nonesuch

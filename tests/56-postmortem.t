@@ -9,6 +9,7 @@
 # normally; an LKDTM WARNING's stack carries drivers/misc/lkdtm/bugs.c:LINE;
 # a vmlinux without debug info changes nothing.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/fuzz.sh"
 . "$(dirname "$0")/lib/boot.sh"
 . "$(dirname "$0")/lib/kernel.sh"
 
@@ -87,7 +88,7 @@ if command -v clang > /dev/null; then
 	mkdir -p "$T_TMP/corpus"
 	cp "$T_ROOT"/tools/boottest/fuzz/corpus-ksymbolize/* "$T_TMP/corpus/"
 	(cd "$T_TMP" && "$fout/fuzz/fuzz-ksymbolize" -max_total_time=15 -rss_limit_mb=1024 \
-		-timeout=10 corpus > fuzz.log 2>&1)
+		-timeout=10 "$(fuzz_dict fuzz-ksymbolize)" corpus > fuzz.log 2>&1)
 	ok $? "fuzz-ksymbolize: 15 s without a crash or sanitizer report" ||
 		diag "$(tail -n 30 "$T_TMP/fuzz.log")"
 else

@@ -5,6 +5,7 @@
 # writes them), the crash-in-the-middle case, baseline comparison, JUnit,
 # bad input, and a bounded libFuzzer run over the shipped seeds.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/fuzz.sh"
 
 fr=$BT_BIN/fstests-results
 data=$T_ROOT/tests/data/fstests-results
@@ -220,7 +221,8 @@ like "$out" 'fstests: 2/4 \[ext4_4k\] generic/002 pass 1 s' "progress: plain lin
 fz=$BT_TEST_BUILD/fuzz/fuzz-fstests-results
 if make -s -C "$T_ROOT/tools/boottest" O="$BT_TEST_BUILD" "$fz" > "$T_TMP/fz.log" 2>&1; then
 	cp -r "$data/fuzz-seeds" "$T_TMP/corpus"
-	"$fz" -max_total_time=15 -rss_limit_mb=1024 -artifact_prefix="$T_TMP/" "$T_TMP/corpus" > "$T_TMP/fz.out" 2>&1
+	"$fz" -max_total_time=15 -rss_limit_mb=1024 -artifact_prefix="$T_TMP/" \
+		"$(fuzz_dict fuzz-fstests-results)" "$T_TMP/corpus" > "$T_TMP/fz.out" 2>&1
 	ok $? "fuzz-fstests-results: 15 s without a crash" || diag "$(tail -20 "$T_TMP/fz.out")"
 else
 	ok 1 "fuzz-fstests-results builds" || diag "$(tail -20 "$T_TMP/fz.log")"

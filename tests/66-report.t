@@ -13,6 +13,7 @@
 # target runs bounded.  With the tree kernel cached (symbols profile), a
 # panic's stack has file:line on the page.
 . "$(dirname "$0")/lib/tap.sh"
+. "$(dirname "$0")/lib/fuzz.sh"
 . "$(dirname "$0")/lib/boot.sh"
 . "$(dirname "$0")/lib/kernel.sh"
 
@@ -257,7 +258,7 @@ if command -v clang > /dev/null &&
 	seeds=$T_TMP/seeds
 	cp -R "$T_ROOT/tools/boottest/fuzz/corpus-report-html" "$seeds"
 	(cd "$T_TMP" && "$fz/fuzz/fuzz-report-html" -max_total_time=20 -rss_limit_mb=1024 \
-		-timeout=10 -max_len=65536 "$seeds" > fz.log 2>&1)
+		-timeout=10 -max_len=65536 "$(fuzz_dict fuzz-report-html)" "$seeds" > fz.log 2>&1)
 	ok $? "fuzz-report-html: 20 s, no crash and no foreign tag in a page" ||
 		diag "$(tail -20 "$T_TMP/fz.log")"
 else

@@ -167,27 +167,29 @@ static const char *long_component(const char *path)
 	return NULL;
 }
 
-/* Returns NULL on success, else the reason. */
-static const char *parse_fields(struct mf_entry *e, const struct kw *k,
-				char **f, int nf)
+/* The index of MODE among the fields of k's entries, or 0: none. */
+static int mode_field(const struct kw *k)
 {
-	int mi = 0;	/* index of MODE */
-	int i;
-
 	switch (k->type) {
 	case MF_FILE:
 	case MF_SLINK:
-		mi = 2;
-		break;
+		return 2;
 	case MF_DIR:
 	case MF_NOD:
 	case MF_PIPE:
 	case MF_SOCK:
-		mi = 1;
-		break;
+		return 1;
 	default:
-		break;
+		return 0;
 	}
+}
+
+/* NAME and MODE UID GID, the fields most entries share: NULL or the reason. */
+static const char *parse_common(struct mf_entry *e, const struct kw *k,
+				char **f)
+{
+	int mi = mode_field(k);
+
 	if (k->type == MF_USER || k->type == MF_GROUP) {
 		if (!valid_account(f[0]))
 			return "invalid user or group name";
@@ -199,16 +201,28 @@ static const char *parse_fields(struct mf_entry *e, const struct kw *k,
 		if (long_component(e->name))
 			return long_component(e->name);
 	}
-	if (mi) {
-		if (!parse_uint(f[mi], 8, 07777, &e->mode))
-			return "MODE is not an octal number up to 07777";
-		if (!parse_uint(f[mi + 1], 10, 0xfffffffeUL, &e->uid))
-			return "UID is not a number";
-		if (!parse_uint(f[mi + 2], 10, 0xfffffffeUL, &e->gid))
-			return "GID is not a number";
-		if (k->type != MF_DIR && !strcmp(e->name, "/"))
-			return "only a dir may be named /";
-	}
+	if (!mi)
+		return NULL;
+	if (!parse_uint(f[mi], 8, 07777, &e->mode))
+		return "MODE is not an octal number up to 07777";
+	if (!parse_uint(f[mi + 1], 10, 0xfffffffeUL, &e->uid))
+		return "UID is not a number";
+	if (!parse_uint(f[mi + 2], 10, 0xfffffffeUL, &e->gid))
+		return "GID is not a number";
+	if (k->type != MF_DIR && !strcmp(e->name, "/"))
+		return "only a dir may be named /";
+	return NULL;
+}
+
+/* Returns NULL on success, else the reason. */
+static const char *parse_fields(struct mf_entry *e, const struct kw *k,
+				char **f, int nf)
+{
+	const char *why = parse_common(e, k, f);
+	int i;
+
+	if (why)
+		return why;
 	switch (k->type) {
 	case MF_FILE:
 		e->host = bt_strdup(f[1]);
@@ -372,16 +386,19 @@ int mf_parse(struct mf_list *list, const char *buf, size_t len,
 		size_t n = nl ? (size_t)(nl - (buf + pos)) : len - pos;
 
 		lineno++;
-		if (n > MF_MAX_LINE)
-			return bt_error("%s:%lu: line longer than %d bytes",
-					fname, lineno, MF_MAX_LINE);
-		if (memchr(buf + pos, '\0', n))
-			return bt_error("%s:%lu: NUL byte in line", fname,
-					lineno);
+		if (n > MF_MAX_LINE) {
+			bt_err("%s:%lu: line longer than %d bytes", fname,
+			       lineno, MF_MAX_LINE);
+			return -EINVAL;
+		}
+		if (memchr(buf + pos, '\0', n)) {
+			bt_err("%s:%lu: NUL byte in line", fname, lineno);
+			return -EINVAL;
+		}
 		line = bt_strndup(buf + pos, n);
 		if (parse_line(list, line, fname, lineno) < 0) {
 			free(line);
-			return -1;
+			return -EINVAL;
 		}
 		free(line);
 		pos += n + 1;
@@ -395,9 +412,10 @@ int mf_parse_file(struct mf_list *list, const char *path)
 	size_t len;
 	int ret;
 
-	if (bt_read_file(path, &buf, &len, 64 << 20, NULL) < 0)
-		return bt_error("%s: cannot read manifest: %s", path,
-				strerror(errno));
+	if (bt_read_file(path, &buf, &len, 64 << 20, NULL) < 0) {
+		bt_err("%s: cannot read manifest: %s", path, strerror(errno));
+		return -EIO;
+	}
 	ret = mf_parse(list, buf, len, strcmp(path, "-") ? path : "<stdin>");
 	free(buf);
 	return ret;

@@ -50,12 +50,12 @@ struct mf_list {
 void mf_init(struct mf_list *list);
 /*
  * Parse one manifest held in buf (len bytes, need not be NUL-terminated),
- * appending entries to list.  fname names it in messages.  Returns 0, or -1
- * after printing "FILE:LINE: REASON" for the first bad line.
+ * appending entries to list.  fname names it in messages.  Returns 0, or
+ * -EINVAL after printing "FILE:LINE: REASON" for the first bad line.
  */
 int mf_parse(struct mf_list *list, const char *buf, size_t len,
 	     const char *fname);
-/* Read and parse a manifest file ("-" = stdin). */
+/* Read and parse a manifest file ("-" = stdin): 0, -EINVAL, or -EIO. */
 int mf_parse_file(struct mf_list *list, const char *path);
 void mf_free(struct mf_list *list);
 

@@ -70,7 +70,8 @@ static void usage(FILE *f)
 		"  VAR                any ${VAR} in a manifest field (BOOTTEST_SRC in\n"
 		"                     rootfs.manifest)\n"
 		"\n"
-		"Exit status: 0 written, 1 bad input or write error, 2 bad options.\n",
+		"Exit status: 0 written, 1 a host file that cannot be read or a write\n"
+		"error, 2 bad options or a manifest error (FILE:LINE named).\n",
 		DEFAULT_EPOCH);
 }
 
@@ -197,11 +198,12 @@ static int build(struct rtree *t, struct mf_list *list, char **manifests,
 		 int n, const char *out, const char *cpio, const char *depfile,
 		 uint64_t size, const struct ext4_opts *eo)
 {
-	int i;
+	int i, ret;
 
 	for (i = 0; i < n; i++) {
-		if (mf_parse_file(list, manifests[i]) < 0)
-			return -1;
+		ret = mf_parse_file(list, manifests[i]);
+		if (ret < 0)
+			return ret;
 		if (strcmp(manifests[i], "-"))
 			rt_dep(t, manifests[i]);
 	}
@@ -311,7 +313,12 @@ int main(int argc, char **argv)
 	rt_init(&t, sysroot, epoch);
 	ret = build(&t, &list, argv + optind, argc - optind, out, cpio, depfile,
 		    size, &eo);
+	/* A manifest error is bad input, like a bad option: 2. */
+	if (ret == -EINVAL || (ret < 0 && t.bad_manifest))
+		ret = BT_EXIT_USAGE;
+	else
+		ret = ret < 0 ? BT_EXIT_FAIL : BT_EXIT_OK;
 	rt_free(&t);
 	mf_free(&list);
-	return ret < 0 ? BT_EXIT_FAIL : BT_EXIT_OK;
+	return ret;
 }

@@ -150,6 +150,7 @@ static struct rnode *get_dir(struct rtree *t, const char *path,
 
 	if (n) {
 		if (!S_ISDIR(n->mode)) {
+			t->bad_manifest = true;
 			bt_err("%s: %s is not a directory in the image, cannot create entries below it",
 			       where, path);
 			return NULL;
@@ -186,6 +187,7 @@ static struct rnode *put(struct rtree *t, const char *path, unsigned int mode,
 			return n;
 		}
 		if (S_ISDIR(n->mode) && !S_ISDIR(mode) && n->nkids) {
+			t->bad_manifest = true;
 			bt_err("%s: %s is a directory with entries below it; cannot replace it",
 			       where, path);
 			return NULL;
@@ -832,9 +834,11 @@ static int count_node(struct rnode *n, void *arg)
 	struct rtree *t = arg;
 
 	if (n->link) {
-		if (!S_ISREG(n->link->mode) || n->link->link)
+		if (!S_ISREG(n->link->mode) || n->link->link) {
+			t->bad_manifest = true;
 			return bt_error("%s: hard link %s: its target is no longer a regular file",
 					n->where ? n->where : "?", n->path);
+		}
 		n->link->nlink++;
 		return 0;
 	}

@@ -64,11 +64,15 @@ struct rtree {
 	time_t epoch;
 	uint64_t data_bytes;	/* sum of regular file sizes (unique inodes) */
 	unsigned long ninodes;	/* distinct inodes */
+	bool bad_manifest;	/* an entry contradicts an earlier one */
 };
 
 void rt_init(struct rtree *t, const char *sysroot, time_t epoch);
 void rt_free(struct rtree *t);
-/* Apply the manifest entries.  Returns 0 or -1 (message printed). */
+/*
+ * Apply the manifest entries.  Returns 0 or -1 (message printed; with
+ * bad_manifest set when the entries contradict each other).
+ */
 int rt_apply(struct rtree *t, struct mf_list *list);
 /* Write passwd/group/shadow, sort, count links.  0 or -1. */
 int rt_finish(struct rtree *t);

@@ -1,12 +1,15 @@
 // SPDX-License-Identifier: GPL-2.0
 /* Per-architecture QEMU facts: one table, nothing arch-specific elsewhere. */
-#include <elf.h>
 #include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
+#include <unistd.h>
+#include <zlib.h>
 #if defined(__x86_64__)
 #include <x86intrin.h>
 #endif
@@ -35,7 +38,7 @@ static const struct vm_arch arches[] = {
 		 * --append wins.
 		 */
 		.append = "i8042.noaux",
-		/* An ELF boots through its PVH note (QEMU says when none). */
+		/* An ELF boots through its PVH note. */
 		.kernel_formats = VM_KFMT_BZIMAGE | VM_KFMT_ELF,
 		.elf_machine = { EM_X86_64, EM_386 },
 		.kernel_hint = "a bzImage or a vmlinux with a PVH note",
@@ -185,57 +188,208 @@ static unsigned int head_format(const unsigned char *p, size_t len,
 	return 0;
 }
 
+/* "an x86 bzImage" and such: what FMT of head_format() is, into what. */
+static void format_name(unsigned int fmt, unsigned short machine, char *what,
+			size_t size)
+{
+	unsigned int i;
+
+	if (fmt == VM_KFMT_BZIMAGE)
+		snprintf(what, size, "an x86 bzImage");
+	else if (fmt == VM_KFMT_IMAGE)
+		snprintf(what, size, "an arm64 Image");
+	else if (fmt == VM_KFMT_GZIP)
+		snprintf(what, size, "gzip data");
+	if (fmt != VM_KFMT_ELF)
+		return;
+	snprintf(what, size, "an ELF for machine %u", machine);
+	for (i = 0; i < ARRAY_SIZE(elf_machines); i++)
+		if (machine == elf_machines[i].machine)
+			snprintf(what, size, "an ELF for %s",
+				 elf_machines[i].name);
+}
+
+static const char *machine_name(unsigned short machine)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(elf_machines); i++)
+		if (machine == elf_machines[i].machine)
+			return elf_machines[i].name;
+	return "foreign";
+}
+
 /*
- * Whether QEMU can boot a kernel for ARCH whose first bytes are HEAD.
- * Returns 0, or -1 with *why (to free) naming PATH, what it is and what to
- * give instead.
+ * Whether ELF has the PVH entry note (name "Xen", type 18, as kinspect's
+ * pvh fact) in a PT_NOTE segment: QEMU's x86 -kernel boots an ELF through
+ * it and refuses one without.  At most VM_KNOTES_MAX bytes of notes read.
+ */
+#define XEN_ELFNOTE_PHYS32_ENTRY	18
+#define VM_KNOTES_MAX			(64 << 10)
+static bool elf_has_pvh(Elf *elf)
+{
+	size_t i, phnum, off, next, name_off, desc_off, seen = 0;
+	GElf_Phdr ph;
+	GElf_Nhdr nh;
+	Elf_Data *d;
+
+	if (!elf || elf_getphdrnum(elf, &phnum) < 0)
+		return false;
+	for (i = 0; i < phnum && i < 4096; i++) {
+		if (!gelf_getphdr(elf, i, &ph) || ph.p_type != PT_NOTE ||
+		    ph.p_filesz > VM_KNOTES_MAX - seen)
+			continue;
+		seen += ph.p_filesz;
+		d = elf_getdata_rawchunk(elf, ph.p_offset, ph.p_filesz,
+					 ELF_T_NHDR);
+		for (off = 0; d && off < d->d_size; off = next) {
+			next = gelf_getnote(d, off, &nh, &name_off, &desc_off);
+			if (!next)
+				break;
+			if (nh.n_type == XEN_ELFNOTE_PHYS32_ENTRY &&
+			    nh.n_namesz == 4 &&
+			    !memcmp((char *)d->d_buf + name_off, "Xen", 4))
+				return true;
+		}
+	}
+	return false;
+}
+
+/*
+ * The first bytes of the gzip stream P (LEN bytes, of which at most
+ * VM_KHEAD_MAX are read) into out, at most SIZE: how many came out.
+ */
+static size_t gunzip_head(const unsigned char *p, size_t len,
+			  unsigned char *out, size_t size)
+{
+	z_stream zs;
+	size_t n;
+
+	memset(&zs, 0, sizeof(zs));
+	if (inflateInit2(&zs, 16 + MAX_WBITS) != Z_OK)
+		return 0;
+	zs.next_in = (Bytef *)p;
+	zs.avail_in = len < VM_KHEAD_MAX ? len : VM_KHEAD_MAX;
+	zs.next_out = out;
+	zs.avail_out = size;
+	inflate(&zs, Z_SYNC_FLUSH);
+	n = size - zs.avail_out;
+	inflateEnd(&zs);
+	return n;
+}
+
+static bool elf_machine_ok(const struct vm_arch *arch, unsigned short machine)
+{
+	unsigned int i;
+
+	for (i = 0; i < ARRAY_SIZE(arch->elf_machine); i++)
+		if (machine && machine == arch->elf_machine[i])
+			return true;
+	return false;
+}
+
+/*
+ * Whether the ELF kernel (ELF, or HEAD when NULL) has the PVH note: "an
+ * x86_64 ELF without a PVH note" in what when not.
+ */
+static bool pvh_ok(const void *head, size_t len, Elf *elf,
+		   unsigned short machine, char *what, size_t size)
+{
+	Elf *mem = NULL;
+	bool ok;
+
+	if (!elf && elf_version(EV_CURRENT) != EV_NONE)
+		elf = mem = elf_memory((char *)head, len);
+	ok = elf_has_pvh(elf);
+	elf_end(mem);
+	if (!ok)
+		snprintf(what, size, "an %s ELF without a PVH note",
+			 machine_name(machine));
+	return ok;
+}
+
+/*
+ * Whether the compressed kernel HEAD holds a format ARCH boots: "gzip
+ * data holding ..." in what when not.
+ */
+static bool gzip_ok(const struct vm_arch *arch, const void *head, size_t len,
+		    char *what, size_t size)
+{
+	unsigned char *in = bt_malloc(VM_KFMT_HEAD);
+	unsigned short machine = 0;
+	unsigned int fmt;
+	char inner[128];
+	size_t n;
+
+	n = gunzip_head(head, len, in, VM_KFMT_HEAD);
+	fmt = head_format(in, n, &machine, inner, sizeof(inner));
+	free(in);
+	if (fmt & arch->kernel_formats & ~(VM_KFMT_GZIP | VM_KFMT_ELF))
+		return true;
+	format_name(fmt, machine, inner, sizeof(inner));
+	snprintf(what, size, "gzip data holding %s",
+		 n ? inner : "nothing (damaged or cut)");
+	return false;
+}
+
+/*
+ * Whether QEMU can boot a kernel for ARCH whose first bytes are HEAD (up
+ * to VM_KHEAD_MAX of them); ELF is the file as libelf reads it, or NULL:
+ * HEAD is the whole file.  Returns 0, or -1 with *why (to free) naming
+ * PATH, what it is and what to give instead.
  */
 int vm_kernel_head_check(const struct vm_arch *arch, const void *head,
-			 size_t len, const char *path, char **why)
+			 size_t len, struct Elf *elf, const char *path,
+			 char **why)
 {
 	unsigned short machine = 0;
-	unsigned int fmt, i;
-	char what[128];
+	unsigned int fmt;
+	char what[160];
+	bool ok;
 
-	fmt = head_format(head, len, &machine, what, sizeof(what));
-	if (fmt == VM_KFMT_ELF) {
-		for (i = 0; i < ARRAY_SIZE(arch->elf_machine); i++)
-			if (machine && machine == arch->elf_machine[i])
-				return 0;
-		snprintf(what, sizeof(what), "an ELF for machine %u", machine);
-		for (i = 0; i < ARRAY_SIZE(elf_machines); i++)
-			if (machine == elf_machines[i].machine)
-				snprintf(what, sizeof(what), "an ELF for %s",
-					 elf_machines[i].name);
-	} else if (fmt & arch->kernel_formats) {
-		return 0;
-	} else if (fmt == VM_KFMT_BZIMAGE) {
-		snprintf(what, sizeof(what), "an x86 bzImage");
-	} else if (fmt == VM_KFMT_IMAGE) {
-		snprintf(what, sizeof(what), "an arm64 Image");
-	} else if (fmt == VM_KFMT_GZIP) {
-		snprintf(what, sizeof(what), "gzip data");
+	fmt = head_format(head, len < VM_KFMT_HEAD ? len : VM_KFMT_HEAD,
+			  &machine, what, sizeof(what));
+	if (fmt == VM_KFMT_ELF && (arch->kernel_formats & fmt) &&
+	    elf_machine_ok(arch, machine)) {
+		ok = pvh_ok(head, len, elf, machine, what, sizeof(what));
+	} else if (fmt == VM_KFMT_GZIP && (arch->kernel_formats & fmt)) {
+		ok = gzip_ok(arch, head, len, what, sizeof(what));
+	} else {
+		ok = fmt & arch->kernel_formats & ~(VM_KFMT_ELF | VM_KFMT_GZIP);
+		if (!ok)
+			format_name(fmt, machine, what, sizeof(what));
 	}
+	if (ok)
+		return 0;
 	*why = bt_asprintf("%s: %s, not a kernel image QEMU boots for %s; give %s",
 			   path, what, arch->name, arch->kernel_hint);
 	return -1;
 }
 
 /*
- * The same for the file PATH, told from its first 4 KB: cheap enough for
- * every boot, and before the run directory or QEMU.
+ * The same for the file PATH, told from its first VM_KHEAD_MAX bytes and,
+ * for an ELF, its note segments: cheap enough for every boot, and before
+ * the run directory or QEMU.
  */
 int vm_kernel_check(const struct vm_arch *arch, const char *path, char **why)
 {
+	Elf *elf = NULL;
 	size_t len;
 	char *buf;
-	int ret;
+	int ret, fd;
 
-	if (bt_read_file(path, &buf, &len, 4096, NULL) < 0) {
+	if (bt_read_file(path, &buf, &len, VM_KHEAD_MAX, NULL) < 0) {
 		*why = bt_asprintf("%s: %s", path, strerror(errno));
 		return -1;
 	}
-	ret = vm_kernel_head_check(arch, buf, len, path, why);
+	fd = open(path, O_RDONLY | O_NONBLOCK | O_CLOEXEC);
+	if (fd >= 0 && elf_version(EV_CURRENT) != EV_NONE)
+		elf = elf_begin(fd, ELF_C_READ, NULL);
+	/* without it (cannot open, no libelf) the head is all there is */
+	ret = vm_kernel_head_check(arch, buf, len, elf, path, why);
+	elf_end(elf);
+	if (fd >= 0)
+		close(fd);
 	free(buf);
 	return ret;
 }

@@ -39,17 +39,23 @@ struct vm_arch {
 /* Kernel file formats, as vm_kernel_check() tells them by their head. */
 enum {
 	VM_KFMT_BZIMAGE = 1 << 0,	/* x86 boot protocol */
-	VM_KFMT_ELF = 1 << 1,		/* an ELF of .elf_machine */
+	VM_KFMT_ELF = 1 << 1,		/* an ELF of .elf_machine, PVH note */
 	VM_KFMT_IMAGE = 1 << 2,		/* arm64 Image */
-	VM_KFMT_GZIP = 1 << 3,		/* gzip data (Image.gz) */
+	VM_KFMT_GZIP = 1 << 3,		/* gzip of another format (Image.gz) */
 };
+/* How much of a kernel file's head the check reads; where formats are told. */
+#define VM_KHEAD_MAX	(64 << 10)
+#define VM_KFMT_HEAD	4096
+
+struct Elf;
 
 enum vm_accel { VM_ACCEL_AUTO, VM_ACCEL_KVM, VM_ACCEL_TCG };
 
 const struct vm_arch *vm_arch_find(const char *name);
 const char *vm_arch_names(void);
 int vm_kernel_head_check(const struct vm_arch *arch, const void *head,
-			 size_t len, const char *path, char **why);
+			 size_t len, struct Elf *elf, const char *path,
+			 char **why);
 int vm_kernel_check(const struct vm_arch *arch, const char *path,
 		    char **why);
 unsigned long vm_host_tsc_khz(void);

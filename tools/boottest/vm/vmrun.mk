@@ -6,7 +6,7 @@ vmrun-objs := vm/arch.o vm/accel.o vm/qemu.o vm/guest.o vm/report.o \
 	      vm/qmp.o vm/qmp-msg.o vm/dump.o vm/postmortem.o \
 	      vm/lava.o vm/lava-log.o
 # libelf and libdw: lib/ksym.c, the file:line of crash stacks
-vmrun-pkgs := json-c libelf libdw yaml-0.1
+vmrun-pkgs := json-c libelf libdw yaml-0.1 zlib
 
 FUZZERS += fuzz-vmrun-guest
 fuzz-vmrun-guest-objs := vm/guest.o
@@ -22,3 +22,4 @@ fuzz-vmrun-lava-pkgs := yaml-0.1
 
 FUZZERS += fuzz-vmrun-kernel
 fuzz-vmrun-kernel-objs := vm/arch.o
+fuzz-vmrun-kernel-pkgs := libelf zlib
