@@ -59,9 +59,16 @@ if mcp_sdk; then
 		"... each answered good, bad or skip"
 	like "$(jq -r --arg c "${C:0:12}" '.bisect.structuredContent.steps[] | select(.commit == $c) | .answer + ": " + .detail' "$j")" \
 		'^bad: panic: .*kernel panic: boottest-bisect' "... C's step: bad, with the panic's title"
-	is "$(g '[.bisect_progress[] | select(.progress >= 1) | .progress] | join(" ")')" "$(seq -s ' ' 1 "$n")" \
-		"progress: one notification per step done"
-	like "$(g '.bisect_progress[-1].message')" "^step $n: [0-9a-f]+: (good|bad|skip): " "... naming the step, its commit and answer"
+	# The server sends the last step's notification just before the
+	# result; the SDK client handles a notification after a response that
+	# came in the same read, and then drops it (its request is done): the
+	# last one may be missing, never one before it.
+	got=$(g '[.bisect_progress[] | select(.progress >= 1) | .progress] | join(" ")')
+	k=${got##* }
+	ok "$([ -n "$got" ] && [ "$got" = "$(seq -s ' ' 1 "$k")" ] &&
+		{ [ "$k" = "$n" ] || [ "$k" = $((n - 1)) ]; }; echo $?)" \
+		"progress: one notification per step done, in order ($got of $n steps)"
+	like "$(g '.bisect_progress[-1].message')" "^step $k: [0-9a-f]+: (good|bad|skip): " "... naming the step, its commit and answer"
 	dir=$(g .bisect.structuredContent.bisect_dir)
 	like "$(cat "$dir/bisect.log" 2>&1)" "# first bad commit: \[$C\]" "bisect_dir keeps git bisect log"
 	[ -s "$(g .bisect.structuredContent.report_html)" ]

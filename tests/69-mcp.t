@@ -296,9 +296,18 @@ sdk_asserts() {
 	is "$(g .fstests.structuredContent.kernel_verdict)" clean "... the kernel stayed clean"
 	[ -d "$(g .fstests.structuredContent.results_dir)/ext4_4k" ]
 	ok $? "... results_dir holds the section's results"
-	is "$(g '[.fstests_progress[] | select(.total == 3) | .progress] | join(" ")')" "1 2 3" \
-		"... progress notifications: one per test done, out of 3"
-	like "$(g '.fstests_progress[-1].message')" 'fixture/004 notrun' "... naming the test and its status"
+	# The last test's notification goes out just before the result: the
+	# SDK client handles notifications a turn after a response read with
+	# them, and drops one whose request is done, so the last may be
+	# missing; never one before it.
+	got=$(g '[.fstests_progress[] | select(.total == 3) | .progress] | join(" ")')
+	ok "$([ "$got" = "1 2 3" ] || [ "$got" = "1 2" ]; echo $?)" \
+		"... progress notifications: one per test done, out of 3 (got: $got)"
+	if [ "$got" = "1 2 3" ]; then
+		like "$(g '.fstests_progress[-1].message')" 'fixture/004 notrun' "... naming the test and its status"
+	else
+		like "$(g '.fstests_progress[-1].message')" '^2/3 \[ext4_4k\] fixture/003 fail' "... naming the test and its status"
+	fi
 	is "$(g .fstests_second.isError)" true "a boot_test while fstests_run runs: refused"
 	like "$(g .fstests_second.content[0].text)" "already running \\(fstests_run" "... naming the running tool"
 	like "$(g .fstests_cancelled.message)" "test cancels fstests|abort" "fstests_run cancelled in fixture/011: the SDK's call aborted"
