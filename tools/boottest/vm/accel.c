@@ -37,24 +37,6 @@
 #include "strbuf.h"
 #include "vmrun.h"
 
-/* How long an automatic KVM try waits for a kernel line, in ms. */
-long vm_kvm_try_ms(void)
-{
-	const char *s = getenv("BOOTTEST_KVM_TRY_S");
-	char *end;
-	long v;
-
-	if (!s)
-		return VM_KVM_TRY_MS;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < 1 || v > 3600)
-		bt_die(BT_EXIT_USAGE,
-		       "BOOTTEST_KVM_TRY_S=%s: give whole seconds from 1 to 3600",
-		       s);
-	return v * 1000;
-}
-
 int vm_accel_parse(const char *s)
 {
 	if (!s || !*s || !strcmp(s, "auto"))

@@ -5,8 +5,9 @@
  * result.json, junit.xml, result.tap and a summary.  Returns the exit status.
  *
  * result.json is struct bt_result (lib/result.h); a classifier that fails
- * or is still running CLASSIFY_WAIT_MS after QEMU exits (then killed)
- * makes the run an infrastructure error: nothing is known of the kernel.
+ * or is still running BOOTTEST_CLASSIFY_WAIT_S (120 s) after QEMU exits
+ * (then killed) makes the run an infrastructure error: nothing is known of
+ * the kernel.
  * A LAVA run (RUNNER=lava) adds two keys of its own: "runner": "lava" and
  * "lava", LAVA's own outcome ({result, error_msg, error_type, seconds,
  * cases: {action: result}}), which is not the verdict.
@@ -30,8 +31,6 @@
 
 #define MAX_JSON	(64L << 20)
 #define MAX_LOG		(256L << 20)
-/* How long the classifiers may take after QEMU exits. */
-#define CLASSIFY_WAIT_MS	120000
 
 static char *dup_or_null(const char *s)
 {
@@ -155,7 +154,8 @@ static bool classifier_feed_file(int fd, const char *path)
  */
 static struct json_object *classifier_finish(pid_t pid, const char *log,
 					     const char *out,
-					     long long deadline, char **why)
+					     long long deadline, long wait_ms,
+					     char **why)
 {
 	long long left = deadline - bt_now_ms();
 	struct json_object *j;
@@ -169,8 +169,8 @@ static struct json_object *classifier_finish(pid_t pid, const char *log,
 	if (bt_wait(pid, &status, left > 0 ? left : 0) != 0) {
 		kill(pid, SIGKILL);
 		bt_wait(pid, &status, -1);
-		*why = bt_asprintf("dmesg-classify did not finish %s within %d s; killed",
-				   log, CLASSIFY_WAIT_MS / 1000);
+		*why = bt_asprintf("dmesg-classify did not finish %s within %ld s; killed",
+				   log, wait_ms / 1000);
 		return NULL;
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status) > 1) {
@@ -204,7 +204,7 @@ static char *run_classifiers(const struct vm_opts *o, const struct vm_facts *f,
 	char *kmsg = bt_path_join(f->run_dir, "kmsg.log");
 	char *out = bt_path_join(f->run_dir, "classify.json");
 	char *kout = bt_path_join(f->run_dir, "classify-kmsg.json");
-	long long deadline = bt_now_ms() + CLASSIFY_WAIT_MS;
+	long long deadline = bt_now_ms() + o->classify_wait_ms;
 	struct json_object *cj, *kj = NULL, *crashes;
 	pid_t cpid = f->cls_pid, kpid = f->kcls_pid;
 	int kfd = f->kcls_fd;
@@ -220,11 +220,13 @@ static char *run_classifiers(const struct vm_opts *o, const struct vm_facts *f,
 	if (kpid < 0 && have_kmsg)
 		kpid = classifier_start(o, kmsg, kout, -1);
 
-	cj = classifier_finish(cpid, log, out, deadline, &why);
+	cj = classifier_finish(cpid, log, out, deadline, o->classify_wait_ms,
+			       &why);
 	if (have_kmsg) {
 		char *kwhy = NULL;
 
-		kj = classifier_finish(kpid, kmsg, kout, deadline, &kwhy);
+		kj = classifier_finish(kpid, kmsg, kout, deadline,
+				       o->classify_wait_ms, &kwhy);
 		if (why)
 			free(kwhy);
 		else

@@ -87,6 +87,8 @@ static void print_usage(FILE *fp)
 		"  BOOTTEST_KVM_DEV  the KVM device to open (default /dev/kvm)\n"
 		"  BOOTTEST_KVM_TRY_S  seconds an automatic KVM try waits for a kernel line\n"
 		"                 (default 10)\n"
+		"  BOOTTEST_CLASSIFY_WAIT_S  seconds the classifier may run after QEMU\n"
+		"                 exits before it is killed (default 120)\n"
 		"  PATH           where qemu-system-ARCH is looked up\n"
 		"\n"
 		"Exit: 0 clean, 1 kernel/CMD/TESTS failed, 2 usage or infrastructure.\n",
@@ -439,6 +441,23 @@ static int print_accel(const struct vm_opts *o)
  * What can be checked before the run directory is made: a run that cannot
  * start leaves none.
  */
+/* A time in whole seconds from the environment, in ms; else DEF_MS. */
+static long env_ms(const char *name, long def_ms)
+{
+	const char *s = getenv(name);
+	char *end;
+	long v;
+
+	if (!s)
+		return def_ms;
+	errno = 0;
+	v = strtol(s, &end, 10);
+	if (!*s || *end || errno || v < 1 || v > 3600)
+		bt_die(BT_EXIT_USAGE, "%s=%s: give whole seconds from 1 to 3600",
+		       name, s);
+	return v * 1000;
+}
+
 static const struct vm_arch *check_options(struct vm_opts *o, const char *argv0)
 {
 	const struct vm_arch *arch;
@@ -447,7 +466,9 @@ static const struct vm_arch *check_options(struct vm_opts *o, const char *argv0)
 	if ((o->lava || o->lava_job_only) && (o->dump || o->gdb))
 		bt_die(BT_EXIT_USAGE, "RUNNER=lava: DUMP=1 and GDB=1 need QEMU's monitor and gdb stub, which a LAVA job does not give");
 	check_mem(o->mem);
-	o->kvm_try_ms = vm_kvm_try_ms();
+	o->kvm_try_ms = env_ms("BOOTTEST_KVM_TRY_S", VM_KVM_TRY_MS);
+	o->classify_wait_ms = env_ms("BOOTTEST_CLASSIFY_WAIT_S",
+				     VM_CLASSIFY_WAIT_MS);
 	arch = arch_find(o->arch);
 	o->arch = arch->name;
 	if (!bt_is_file(o->kernel))

@@ -85,6 +85,7 @@ struct vm_opts {
 	bool host_tsc;		/* x86_64 TCG: the guest told the TSC rate */
 	int accel;		/* enum vm_accel */
 	long kvm_try_ms;	/* an automatic KVM try gives up after this */
+	long classify_wait_ms;	/* the classifiers may run this long after QEMU */
 	bool lava;		/* RUNNER=lava: boot through lava-run */
 	bool lava_job_only;	/* write the LAVA job, do not run it */
 	const char *lava_url;	/* artifacts' URL prefix (default file://) */
@@ -146,8 +147,9 @@ struct vm_guest {
 
 /* accel.c: KVM or TCG, and what a failed KVM boot taught */
 #define VM_KVM_TRY_MS	10000
+/* report.c: how long the classifiers may take after QEMU exits */
+#define VM_CLASSIFY_WAIT_MS	120000
 int vm_accel_parse(const char *s);
-long vm_kvm_try_ms(void);
 bool vm_accel_kvm(const struct vm_opts *o, const struct vm_arch *arch,
 		  const char *qemu, char **why);
 void vm_accel_record(const char *qemu, const char *reason);
