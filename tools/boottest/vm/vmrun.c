@@ -437,27 +437,18 @@ static int print_accel(const struct vm_opts *o)
 	return 0;
 }
 
-/*
- * What can be checked before the run directory is made: a run that cannot
- * start leaves none.
- */
 /* A time in whole seconds from the environment, in ms; else DEF_MS. */
 static long env_ms(const char *name, long def_ms)
 {
 	const char *s = getenv(name);
-	char *end;
-	long v;
 
-	if (!s)
-		return def_ms;
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (!*s || *end || errno || v < 1 || v > 3600)
-		bt_die(BT_EXIT_USAGE, "%s=%s: give whole seconds from 1 to 3600",
-		       name, s);
-	return v * 1000;
+	return s ? parse_num(name, s, 1, 3600) * 1000 : def_ms;
 }
 
+/*
+ * What can be checked before the run directory is made: a run that cannot
+ * start leaves none.
+ */
 static const struct vm_arch *check_options(struct vm_opts *o, const char *argv0)
 {
 	const struct vm_arch *arch;
