@@ -68,7 +68,7 @@ static inline bool is_digit(char c)
 }
 
 /* Digits at *pp: true with *pp after them and their value (capped) in *val. */
-static bool skip_digits(const char **pp, const char *end, unsigned long *val)
+static inline bool skip_digits(const char **pp, const char *end, unsigned long *val)
 {
 	const char *p = *pp;
 	unsigned long v = 0;

@@ -11,7 +11,9 @@
  * bucket are compared there.  One of a literal's two windows lies at an
  * even position, wherever it occurs: half the positions are looked at.
  * The grouping puts literals with alike windows together, so that a
- * bucket admits few byte triples that none of its literals has.
+ * bucket admits few byte triples that none of its literals has.  The
+ * tables of the first two positions are also joined into one, indexed
+ * by the two bytes at once: two lookups a position instead of three.
  */
 #include <ctype.h>
 #include <string.h>
@@ -90,6 +92,15 @@ static void lit_windows(struct dc_rules *r, int *cost)
 	}
 }
 
+/* The two bytes at s + i as one 16-bit index of the pair table. */
+static inline uint16_t pair_at(const unsigned char *s, size_t i)
+{
+	uint16_t v;
+
+	memcpy(&v, s + i, 2);
+	return v;
+}
+
 void dc_lit_build(struct dc_rules *r)
 {
 	struct wset set[16];	/* a bucket's first windows, then its second */
@@ -145,6 +156,14 @@ void dc_lit_build(struct dc_rules *r)
 	}
 	free(order);
 	free(cost);
+	/* the first two window positions' bits of each byte pair, at once */
+	r->pair = bt_malloc(65536 * sizeof(*r->pair));
+	for (int a = 0; a < 256; a++)
+		for (int b = 0; b < 256; b++) {
+			unsigned char ab[2] = { a, b };
+
+			r->pair[pair_at(ab, 0)] = r->win[0][a] & r->win[1][b];
+		}
 }
 
 struct hit {
@@ -201,27 +220,28 @@ static size_t lit_candidate(const struct dc_rules *r, const char *s,
 			    size_t n, size_t from, unsigned int *mask)
 {
 	const unsigned char *u = (const unsigned char *)s;
-	const uint16_t *w0 = r->win[0], *w1 = r->win[1], *w2 = r->win[2];
+	const uint16_t *p = r->pair, *w2 = r->win[2];
 	size_t i = from + (from & 1);
 
+#define PAIR(k) p[pair_at(u, k)]
 	for (; n >= DC_WIN + 6 && i <= n - DC_WIN - 6; i += 8) {
-		unsigned int b2 = u[i + 2], b4 = u[i + 4], b6 = u[i + 6];
-		unsigned int m0 = w0[u[i]] & w1[u[i + 1]] & w2[b2];
-		unsigned int m1 = w0[b2] & w1[u[i + 3]] & w2[b4];
-		unsigned int m2 = w0[b4] & w1[u[i + 5]] & w2[b6];
-		unsigned int m3 = w0[b6] & w1[u[i + 7]] & w2[u[i + 8]];
+		unsigned int m0 = PAIR(i) & w2[u[i + 2]];
+		unsigned int m1 = PAIR(i + 2) & w2[u[i + 4]];
+		unsigned int m2 = PAIR(i + 4) & w2[u[i + 6]];
+		unsigned int m3 = PAIR(i + 6) & w2[u[i + 8]];
 
 		if (m0 | m1 | m2 | m3)
 			break;
 	}
 	for (; n >= DC_WIN && i <= n - DC_WIN; i += 2) {
-		unsigned int m = w0[u[i]] & w1[u[i + 1]] & w2[u[i + 2]];
+		unsigned int m = PAIR(i) & w2[u[i + 2]];
 
 		if (m) {
 			*mask = m;
 			return i;
 		}
 	}
+#undef PAIR
 	return n;
 }
 

@@ -109,7 +109,7 @@ static void text_add(struct report *rp, const struct dc_line *ln)
 	sb_addch(&rp->text, '\n');
 }
 
-static void report_add(struct report *rp, const struct dc_line *ln)
+static inline void report_add(struct report *rp, const struct dc_line *ln)
 {
 	rp->ss[rp->n] = -1;
 	rp->fs[rp->n] = -1;
@@ -286,7 +286,7 @@ static const char *arm_callee(const char *s, size_t len, size_t *fl)
 	return p;
 }
 
-static void frames_add(struct frames *f, const char *s, size_t n)
+static inline void frames_add(struct frames *f, const char *s, size_t n)
 {
 	if (f->n == f->cap) {
 		f->cap = f->cap ? f->cap * 2 : 16;
@@ -352,7 +352,7 @@ static bool line_stack_start(struct report *rp, size_t k)
 	       dc_match(rp->r, rp->r->stack_start, text, ln->len);
 }
 
-static bool is_stack_start(struct report *rp, size_t k)
+static inline bool is_stack_start(struct report *rp, size_t k)
 {
 	if (rp->ss[k] < 0)
 		rp->ss[k] = line_stack_start(rp, k);
@@ -368,7 +368,7 @@ static long find_stack_start(struct report *rp)
 }
 
 /* Is report line k a frame (parse_frame(), remembered)?  *fn: its function. */
-static bool is_frame(struct report *rp, size_t k, struct dc_span *fn)
+static inline bool is_frame(struct report *rp, size_t k, struct dc_span *fn)
 {
 	if (rp->fs[k] < 0) {
 		const struct dc_line *ln = rp->rec[k];

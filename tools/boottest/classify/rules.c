@@ -658,5 +658,6 @@ void dc_rules_free(struct dc_rules *r)
 	}
 	pcre2_match_data_free(r->md);
 	free(r->lits);
+	free(r->pair);
 	memset(r, 0, sizeof(*r));
 }

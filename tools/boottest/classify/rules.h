@@ -196,6 +196,7 @@ struct dc_rules {
 	 * lit.c).
 	 */
 	uint16_t win[DC_WIN][256];	/* bucket bits, then second windows' */
+	uint16_t *pair;		/* win[0][a] & win[1][b] for the pair a b */
 	int bucket[8];			/* first literal of each bucket, -1 */
 	struct dc_lit *lits;
 	int nlit;
