@@ -84,6 +84,42 @@ is "$(cat "$qd/unrun")" "s1 b/1 not run: handed out twice, and both shards stopp
 kill "${srv[@]}" 2>/dev/null
 wait "${srv[@]}" 2>/dev/null
 
+# estimates: earlier runs' times (fstests' check.time per section) put
+# the longest tests first and size the parts by time: a shard's first
+# part 9/10 of its share (a/1, 105 s, alone; then a/3 + the 15 s of the
+# median for each untimed test), the rest 20 s at least
+rm -rf "$qd" "$T_TMP/times" && mkdir -p "$qd" "$T_TMP/times"
+printf 's1 a/%s\n' 1 2 3 4 5 6 > "$T_TMP/plan"
+printf 'a/1 100\na/2 3\na/3 50\na/5 10\n' > "$T_TMP/times/s1"
+"$q" init "$qd" "$T_TMP/plan" 2 "$T_TMP/times"
+is "$(cut -d' ' -f2 "$qd/queue" | tr '\n' ' ')" "a/1 a/3 a/4 a/5 a/6 a/2 " \
+	"queue with times: longest first (untimed tests: the median)"
+srv=()
+for k in 1 2; do
+	mkfifo "$qd/ch$k.in" "$qd/ch$k.out"
+	"$q" serve "$qd" "$k" "$qd/ch$k.in" "$qd/ch$k.out" &
+	srv+=($!)
+done
+exec {in1}<> "$qd/ch1.in" {out1}<> "$qd/ch1.out" {in2}<> "$qd/ch2.in" {out2}<> "$qd/ch2.out"
+is "$(ask 1)" "tests s1 a/1" "queue with times: the longest test alone makes 9/10 of a share"
+is "$(ask 2)" "tests s1 a/3 a/4 a/5 a/6" "queue with times: the second shard's share"
+is "$(ask 1)" "tests s1 a/2" "queue with times: then what is left"
+kill "${srv[@]}" 2>/dev/null
+wait "${srv[@]}" 2>/dev/null
+# two sections: plan order of the sections, each longest first; times of
+# another section only: no estimates, parts by count
+rm -rf "$qd" && mkdir -p "$qd"
+printf 's1 a/1\ns2 a/1\ns1 a/2\ns2 a/2\n' > "$T_TMP/plan"
+printf 'a/1 1\na/2 9\n' > "$T_TMP/times/s2"
+"$q" init "$qd" "$T_TMP/plan" 2 "$T_TMP/times"
+is "$(tr '\n' ' ' < "$qd/queue")" "s1 a/1 s1 a/2 s2 a/2 s2 a/1 " "queue with times: sections in plan order"
+rm -rf "$qd" "$T_TMP/times" && mkdir -p "$qd" "$T_TMP/times"
+printf 'b/1 30\n' > "$T_TMP/times/s9"
+printf 's1 a/%s\n' 1 2 3 4 5 6 > "$T_TMP/plan"
+"$q" init "$qd" "$T_TMP/plan" 2 "$T_TMP/times"
+check "queue: no time of the plan's tests, no estimates" test ! -s "$qd/est"
+is "$(tr '\n' ' ' < "$qd/queue")" "s1 a/1 s1 a/2 s1 a/3 s1 a/4 s1 a/5 s1 a/6 " "... and the plan's order"
+
 # ---- VMs ----
 command -v qemu-system-x86_64 > /dev/null || skip_all "qemu-system-x86_64 missing (scripts/boottest/setup)"
 command -v jq > /dev/null || skip_all "jq missing (scripts/boottest/setup)"
@@ -127,12 +163,16 @@ like "$log" 'fstests: 5/5 \[ext4_default\] fixture/[0-9]+ [a-z]+ [0-9]+ s \(shar
 	"live progress counts across the shards"
 like "$log" 'fstests: 2 VMs took their tests from one queue; merged:' "the summary says it merged"
 check "the merged result saved as a baseline" test -f "$out/fstests/baselines/shards-test.json"
+# (check.time has the tests that passed)
+is "$(awk '$1 ~ /^fixture\/00[126]$/ && $2 ~ /^[0-9]+$/' "$out/fstests/times/ext4_default" 2>/dev/null | wc -l)" 3 \
+	"the shards' test times kept for the next queue (fstests/times/SECTION)"
 
 # ---- a shard's kernel panics in the middle ----
 # The first part of the queue is fixture/007 (sysrq c) and fixture/001: the
 # shard that takes it crashes in 007 and hands 001 back to the queue.
 set2="fixture/007 fixture/001 fixture/002 fixture/006 fixture/003 fixture/004 fixture/009 fixture/010"
-fsvm FSTESTS="$fx" TESTS="$set2" JOBS=2 BASELINE=shards-test TIMEOUT=1800
+# (FSTESTS_TIMES=0: the queue in plan order, not by the times kept above)
+FSTESTS_TIMES=0 fsvm FSTESTS="$fx" TESTS="$set2" JOBS=2 BASELINE=shards-test TIMEOUT=1800
 is "$st" 1 "a shard panics: exit status 1" || diag "$log"
 is "$(jq -r '.tests | length' "$j" 2>/dev/null)" 8 "no test lost: all 8 in the report" || diag "$log"
 is "$(jq -r '.tests[] | select(.name=="fixture/007") | .status' "$j" 2>/dev/null)" crashed "fixture/007: crashed"
@@ -157,7 +197,7 @@ cp "$fx/tests/fixture/007" "$T_TMP/fx2/tests/fixture/011"
 sed 's/007/011/' "$fx/tests/fixture/007.out" > "$T_TMP/fx2/tests/fixture/011.out"
 echo "011 crash dangerous" >> "$T_TMP/fx2/tests/fixture/group.list"
 set3="fixture/007 fixture/001 fixture/011 fixture/002 fixture/003 fixture/004 fixture/006 fixture/009"
-fsvm FSTESTS="$T_TMP/fx2" TESTS="$set3" JOBS=2 TIMEOUT=1800
+FSTESTS_TIMES=0 fsvm FSTESTS="$T_TMP/fx2" TESTS="$set3" JOBS=2 TIMEOUT=1800
 is "$st" 1 "both shards panic: exit status 1" || diag "$log"
 is "$(jq -r '.tests | length' "$j" 2>/dev/null)" 8 "no test lost: all 8 in the report" || diag "$log"
 is "$(jq -r '[.tests[] | select(.status == "crashed") | .name] | sort | join(" ")' "$j" 2>/dev/null)" \
