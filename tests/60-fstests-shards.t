@@ -20,17 +20,27 @@ fx=$T_ROOT/tests/fixtures/fstests
 q=$T_ROOT/scripts/boottest/fstests/queue
 
 # ---- the queue alone ----
+# serve: the servers of shards 1 and 2 on $qd, their FIFOs open as
+# in1/out1 and in2/out2; unserve stops them
+serve() {
+	local k
+	srv=()
+	for k in 1 2; do
+		mkfifo "$qd/ch$k.in" "$qd/ch$k.out"
+		"$q" serve "$qd" "$k" "$qd/ch$k.in" "$qd/ch$k.out" &
+		srv+=($!)
+	done
+	exec {in1}<> "$qd/ch1.in" {out1}<> "$qd/ch1.out" {in2}<> "$qd/ch2.in" {out2}<> "$qd/ch2.out"
+}
+unserve() {
+	kill "${srv[@]}" 2>/dev/null
+	wait "${srv[@]}" 2>/dev/null
+}
 qd=$T_TMP/q
 mkdir -p "$qd"
 printf 's1 a/%s\n' 1 2 3 4 5 6 > "$T_TMP/plan"
 "$q" init "$qd" "$T_TMP/plan" 2
-srv=()
-for k in 1 2; do
-	mkfifo "$qd/ch$k.in" "$qd/ch$k.out"
-	"$q" serve "$qd" "$k" "$qd/ch$k.in" "$qd/ch$k.out" &
-	srv+=($!)
-done
-exec {in1}<> "$qd/ch1.in" {out1}<> "$qd/ch1.out" {in2}<> "$qd/ch2.in" {out2}<> "$qd/ch2.out"
+serve
 ask() {	# K: "next" from shard K; the answer (10 s at most)
 	local i=in$1 o=out$1 ans
 	echo next >&"${!o}"
@@ -53,8 +63,7 @@ s1 a/3 not run: shard 2 stopped before it started, and no other shard was left t
 s1 a/5 not run: every shard stopped before it was handed out
 s1 a/6 not run: every shard stopped before it was handed out" \
 	"queue: every test no shard started is listed with its reason (a/1, a/4 started)"
-kill "${srv[@]}" 2>/dev/null
-wait "${srv[@]}" 2>/dev/null
+unserve
 
 # waiting: a shard asking while another holds tests waits; the holder
 # stops, its test comes back to the waiting shard; handed out twice, then
@@ -62,13 +71,7 @@ wait "${srv[@]}" 2>/dev/null
 rm -rf "$qd" && mkdir -p "$qd"
 echo 's1 b/1' > "$T_TMP/plan"
 "$q" init "$qd" "$T_TMP/plan" 2
-srv=()
-for k in 1 2; do
-	mkfifo "$qd/ch$k.in" "$qd/ch$k.out"
-	"$q" serve "$qd" "$k" "$qd/ch$k.in" "$qd/ch$k.out" &
-	srv+=($!)
-done
-exec {in1}<> "$qd/ch1.in" {out1}<> "$qd/ch1.out" {in2}<> "$qd/ch2.in" {out2}<> "$qd/ch2.out"
+serve
 is "$(ask 1)" "tests s1 b/1" "queue: the one test to shard 1"
 echo next >&"$out2"
 read -r -t 2 -u "$in2" ans || ans=none
@@ -81,8 +84,7 @@ is "$ans" "tests s1 b/1" "queue: shard 1 stopped before it: the waiting shard 2 
 "$q" finish "$qd"
 is "$(cat "$qd/unrun")" "s1 b/1 not run: handed out twice, and both shards stopped before it started (the second: shard 2)" \
 	"queue: a test goes back at most once"
-kill "${srv[@]}" 2>/dev/null
-wait "${srv[@]}" 2>/dev/null
+unserve
 
 # estimates: earlier runs' times (fstests' check.time per section) put
 # the longest tests first and size the parts by time: a shard's first
@@ -94,18 +96,11 @@ printf 'a/1 100\na/2 3\na/3 50\na/5 10\n' > "$T_TMP/times/s1"
 "$q" init "$qd" "$T_TMP/plan" 2 "$T_TMP/times"
 is "$(cut -d' ' -f2 "$qd/queue" | tr '\n' ' ')" "a/1 a/3 a/4 a/5 a/6 a/2 " \
 	"queue with times: longest first (untimed tests: the median)"
-srv=()
-for k in 1 2; do
-	mkfifo "$qd/ch$k.in" "$qd/ch$k.out"
-	"$q" serve "$qd" "$k" "$qd/ch$k.in" "$qd/ch$k.out" &
-	srv+=($!)
-done
-exec {in1}<> "$qd/ch1.in" {out1}<> "$qd/ch1.out" {in2}<> "$qd/ch2.in" {out2}<> "$qd/ch2.out"
+serve
 is "$(ask 1)" "tests s1 a/1" "queue with times: the longest test alone makes 9/10 of a share"
 is "$(ask 2)" "tests s1 a/3 a/4 a/5 a/6" "queue with times: the second shard's share"
 is "$(ask 1)" "tests s1 a/2" "queue with times: then what is left"
-kill "${srv[@]}" 2>/dev/null
-wait "${srv[@]}" 2>/dev/null
+unserve
 # two sections: plan order of the sections, each longest first; times of
 # another section only: no estimates, parts by count
 rm -rf "$qd" && mkdir -p "$qd"
