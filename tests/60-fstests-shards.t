@@ -114,6 +114,12 @@ printf 's1 a/%s\n' 1 2 3 4 5 6 > "$T_TMP/plan"
 "$q" init "$qd" "$T_TMP/plan" 2 "$T_TMP/times"
 check "queue: no time of the plan's tests, no estimates" test ! -s "$qd/est"
 is "$(tr '\n' ' ' < "$qd/queue")" "s1 a/1 s1 a/2 s1 a/3 s1 a/4 s1 a/5 s1 a/6 " "... and the plan's order"
+# a time of more than 6 digits (a damaged check.time from a guest) is no
+# time: the test counts as untimed, and no number overflows the sums
+rm -rf "$qd" && mkdir -p "$qd"
+printf 'a/1 100000000000000000000000\na/2 3\n' > "$T_TMP/times/s1"
+"$q" init "$qd" "$T_TMP/plan" 2 "$T_TMP/times"
+is "$(head -n 2 "$qd/est" | tr '\n' ' ')" "s1 a/1 8 s1 a/2 8 " "queue: a time of over 6 digits is no time"
 
 # ---- VMs ----
 command -v qemu-system-x86_64 > /dev/null || skip_all "qemu-system-x86_64 missing (scripts/boottest/setup)"
